@@ -1,0 +1,147 @@
+// Issues, their rendered editions and their per-segment counters, all under the issue's partition key.
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateQuery,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { Edition, IssueStore, SegmentCounter, SegmentCounts } from '../domain/ports.ts';
+import type { Issue } from '../domain/records.ts';
+
+const ISSUE = 'ISSUE';
+const LIST_KEY = 'issue';
+const edition = (language: string) => `EDITION#${language}`;
+const counter = (dimension: string, key: string) => `COUNTER#${dimension}#${key}`;
+const TOTAL = counter('total', 'all');
+
+const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts => ({
+  recipients: Number(item?.recipients ?? 0),
+  sent: Number(item?.sent ?? 0),
+  failed: Number(item?.failed ?? 0),
+});
+
+export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName: string): IssueStore {
+  const toIssue = (item: Record<string, unknown>): Issue => {
+    const { issueId, sk: _sk, listKey: _listKey, ...rest } = item;
+    return { ...rest, id: issueId } as Issue;
+  };
+  const transition = async (id: string, from: string, to: string, set: Record<string, string>) => {
+    const names = Object.keys(set);
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { issueId: id, sk: ISSUE },
+          UpdateExpression: `SET #status = :to${names.map((n) => `, #${n} = :${n}`).join('')}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
+          ExpressionAttributeValues: {
+            ':from': from,
+            ':to': to,
+            ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+  const readTotal = async (issueId: string) => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: { issueId, sk: TOTAL }, ConsistentRead: true }),
+    );
+    return { ...countsOf(Item), audienceComplete: Item?.audienceComplete === true };
+  };
+
+  return {
+    async put(issue) {
+      const { id, ...rest } = issue;
+      await client.send(new PutCommand({ TableName: tableName, Item: { ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY } }));
+    },
+    async get(id) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId: id, sk: ISSUE } }));
+      return Item ? toIssue(Item) : undefined;
+    },
+    async list() {
+      const issues: Issue[] = [];
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          IndexName: 'byCreatedAt',
+          KeyConditionExpression: 'listKey = :issue',
+          ExpressionAttributeValues: { ':issue': LIST_KEY },
+          ScanIndexForward: false,
+        },
+      );
+      for await (const page of pages) issues.push(...(page.Items ?? []).map(toIssue));
+      return issues;
+    },
+    startSending: (id, at) => transition(id, 'draft', 'sending', { sendStartedAt: at }),
+    async finishSending(id, at) {
+      await transition(id, 'sending', 'sent', { sentAt: at });
+    },
+    async putEdition(issueId, e) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { ...e, issueId, sk: edition(e.language) } }));
+    },
+    async getEdition(issueId, language) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId, sk: edition(language) } }));
+      return Item ? ({ language: Item.language, subject: Item.subject, html: Item.html, text: Item.text } as Edition) : undefined;
+    },
+    async addCounts(issueId, increments) {
+      await Promise.all(
+        increments.map(({ dimension, key, counts }) => {
+          const names = Object.entries(counts).filter(([, n]) => n !== undefined && n !== 0);
+          if (names.length === 0) return undefined;
+          return client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { issueId, sk: counter(dimension, key) },
+              UpdateExpression: `SET dimension = :dimension, #key = :key ADD ${names.map(([n]) => `#${n} :${n}`).join(', ')}`,
+              ExpressionAttributeNames: { '#key': 'key', ...Object.fromEntries(names.map(([n]) => [`#${n}`, n])) },
+              ExpressionAttributeValues: {
+                ':dimension': dimension,
+                ':key': key,
+                ...Object.fromEntries(names.map(([n, v]) => [`:${n}`, v])),
+              },
+            }),
+          );
+        }),
+      );
+    },
+    async completeAudience(issueId) {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { issueId, sk: TOTAL },
+          UpdateExpression: 'SET audienceComplete = :true, dimension = :total, #key = :all',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':true': true, ':total': 'total', ':all': 'all' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { ...countsOf(Attributes), audienceComplete: true };
+    },
+    readTotal,
+    async counters(issueId) {
+      const counters: SegmentCounter[] = [];
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'issueId = :id AND begins_with(sk, :counter)',
+          ExpressionAttributeValues: { ':id': issueId, ':counter': 'COUNTER#' },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) counters.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
+      }
+      return counters;
+    },
+  };
+}

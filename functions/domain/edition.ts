@@ -1,0 +1,162 @@
+// Builds what one language's edition shows: localized texts with English fallback, dates and numbers per locale.
+import type { Highlight, Indicator, Issue, Partner, Practice, Text } from './records.ts';
+import { COUNTRIES, SOURCE_LANGUAGE, type Country, type Language } from './reference.ts';
+
+/** A text in the edition's language, or its English source with `fallback` set (shown with an "in English" label). */
+export interface LocalText {
+  text: string;
+  fallback: boolean;
+}
+
+export interface HighlightView {
+  title: LocalText;
+  summary: LocalText;
+  dates: string;
+  place: string;
+  /** Already pluralized by the renderer's `t`; here the number only. */
+  participantCount?: number;
+  link?: string;
+  image?: { url: string; alt: LocalText };
+}
+
+export interface PracticeView {
+  title: LocalText;
+  summary: LocalText;
+  results?: LocalText;
+  organisation: string;
+  where: string;
+  dates?: string;
+  link?: string;
+}
+
+export interface IndicatorView {
+  label: LocalText;
+  achieved: string;
+  target: string;
+  done: boolean;
+}
+
+export type SectionView =
+  | { type: 'highlights' | 'events'; items: HighlightView[] }
+  | { type: 'practices'; items: PracticeView[] }
+  | { type: 'indicators'; items: IndicatorView[] };
+
+export interface EditionView {
+  issueId: string;
+  language: Language;
+  subject: LocalText;
+  preheader?: LocalText;
+  intro: LocalText;
+  project: string;
+  languageName: string;
+  partners: string;
+  archiveUrl: string;
+  sections: SectionView[];
+}
+
+/** The records an issue's sections refer to, resolved at send time. */
+export interface IssueContent {
+  highlights: ReadonlyMap<string, Highlight>;
+  practices: ReadonlyMap<string, Practice>;
+  indicators: ReadonlyMap<string, Indicator>;
+  partners: readonly Partner[];
+}
+
+export const PROJECT_NAME = 'SECON';
+
+/**
+ * Editions are SES templates: `{{` in a user's text would become a placeholder. A zero-width space
+ * after every `{` that precedes another keeps the text readable and inert.
+ */
+export function inert(text: string): string {
+  return text.replace(/\{(?=\{)/g, '{\u200b');
+}
+
+export function localize(text: Text, language: Language): LocalText {
+  const own = text[language];
+  if (own !== undefined) return { text: inert(own), fallback: false };
+  return { text: inert(text[SOURCE_LANGUAGE] ?? ''), fallback: language !== SOURCE_LANGUAGE };
+}
+
+function dateRange(language: Language, start: string, end?: string): string {
+  const format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
+  const from = new Date(`${start}T00:00:00Z`);
+  if (!end || end === start) return format.format(from);
+  return format.formatRange(from, new Date(`${end}T00:00:00Z`));
+}
+
+function countryName(language: Language, country: Country): string {
+  return new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? COUNTRIES[country].name;
+}
+
+function pick<T>(map: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
+  return ids.flatMap((id) => {
+    const record = map.get(id);
+    return record ? [record] : [];
+  });
+}
+
+function highlightView(h: Highlight, language: Language): HighlightView {
+  return {
+    title: localize(h.title, language),
+    summary: localize(h.summary, language),
+    dates: dateRange(language, h.startDate, h.endDate),
+    place: inert([h.place, h.city].filter(Boolean).join(', ')),
+    ...(h.participants !== undefined && { participantCount: h.participants }),
+    ...(h.link && { link: h.link }),
+    ...(h.image && { image: { url: h.image.url, alt: localize(h.image.alt, language) } }),
+  };
+}
+
+function practiceView(p: Practice, language: Language): PracticeView {
+  return {
+    title: localize(p.title, language),
+    summary: localize(p.summary, language),
+    ...(p.results && { results: localize(p.results, language) }),
+    organisation: inert(p.organisation.name),
+    where: inert([p.city, p.region, countryName(language, p.country)].filter(Boolean).join(', ')),
+    ...(p.startDate && { dates: dateRange(language, p.startDate, p.endDate) }),
+    ...(p.links?.[0] && { link: p.links[0] }),
+  };
+}
+
+function indicatorView(i: Indicator, language: Language): IndicatorView {
+  const number = new Intl.NumberFormat(language);
+  return {
+    label: localize(i.label, language),
+    achieved: number.format(i.achieved),
+    target: number.format(i.target),
+    done: i.achieved >= i.target,
+  };
+}
+
+export function buildEditionView(
+  issue: Issue,
+  content: IssueContent,
+  language: Language,
+  publicUrl: string,
+): EditionView {
+  const sections = issue.sections.map((section): SectionView => {
+    switch (section.type) {
+      case 'highlights':
+      case 'events':
+        return { type: section.type, items: pick(content.highlights, section.items).map((h) => highlightView(h, language)) };
+      case 'practices':
+        return { type: 'practices', items: pick(content.practices, section.items).map((p) => practiceView(p, language)) };
+      case 'indicators':
+        return { type: 'indicators', items: pick(content.indicators, section.items).map((i) => indicatorView(i, language)) };
+    }
+  });
+  return {
+    issueId: issue.id,
+    language,
+    subject: localize(issue.subject, language),
+    ...(issue.preheader && { preheader: localize(issue.preheader, language) }),
+    intro: localize(issue.intro, language),
+    project: PROJECT_NAME,
+    languageName: new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language,
+    partners: inert(content.partners.map((p) => p.name).join(' · ')),
+    archiveUrl: `${publicUrl}/archive/${encodeURIComponent(issue.id)}/${language}`,
+    sections: sections.filter((s) => s.items.length > 0),
+  };
+}

@@ -1,0 +1,41 @@
+// Errors meant for the caller: each maps to one HTTP status and a stable code. Anything else is a 500.
+
+export class HeraldError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input; `field` names what is wrong, e.g. `subject.bg` or `body`. */
+export class ValidationError extends HeraldError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(400, 'invalid_input', field ? `${field}: ${message}` : message, { field });
+  }
+}
+
+export class NotFoundError extends HeraldError {
+  constructor(what: string) {
+    super(404, 'not_found', `${what} does not exist`);
+  }
+}
+
+export class ConflictError extends HeraldError {
+  constructor(message: string, details?: unknown) {
+    super(409, 'conflict', message, details);
+  }
+}
+
+export class UnauthorizedError extends HeraldError {
+  constructor(message = 'a valid bearer token is required') {
+    super(401, 'unauthorized', message);
+  }
+}

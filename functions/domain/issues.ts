@@ -1,0 +1,69 @@
+// Reading issues: the list, one issue with its sending progress per segment, and the web archive of an edition.
+import { NotFoundError, ValidationError } from './errors.ts';
+import type { EditionRenderer, IssueStore, SegmentCounter, SegmentCounts } from './ports.ts';
+import type { Issue } from './records.ts';
+import { isLanguage } from './reference.ts';
+
+export interface IssueSummary {
+  id: string;
+  title: string;
+  status: Issue['status'];
+  createdAt: string;
+  sentAt?: string;
+}
+
+export async function listIssues(issues: IssueStore): Promise<IssueSummary[]> {
+  return (await issues.list()).map(({ id, title, status, createdAt, sentAt }) => ({
+    id,
+    title,
+    status,
+    createdAt,
+    ...(sentAt && { sentAt }),
+  }));
+}
+
+export type ProgressRow = SegmentCounts & { key: string };
+export interface Progress {
+  total: SegmentCounts & { pending: number };
+  byCountry: ProgressRow[];
+  byLanguage: ProgressRow[];
+  byRegion: ProgressRow[];
+}
+
+export function summarizeProgress(counters: SegmentCounter[]): Progress {
+  const rows = (dimension: SegmentCounter['dimension']) =>
+    counters
+      .filter((c) => c.dimension === dimension)
+      .map(({ key, recipients, sent, failed }) => ({ key, recipients, sent, failed }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  const total = rows('total')[0] ?? { recipients: 0, sent: 0, failed: 0 };
+  return {
+    total: {
+      recipients: total.recipients,
+      sent: total.sent,
+      failed: total.failed,
+      pending: total.recipients - total.sent - total.failed,
+    },
+    byCountry: rows('country'),
+    byLanguage: rows('language'),
+    byRegion: rows('region'),
+  };
+}
+
+export async function getIssue(issues: IssueStore, id: string): Promise<Issue & { progress: Progress }> {
+  const [issue, counters] = await Promise.all([issues.get(id), issues.counters(id)]);
+  if (!issue) throw new NotFoundError(`issue ${id}`);
+  return { ...issue, progress: summarizeProgress(counters) };
+}
+
+/** The web version of a sent edition, as an anonymous reader sees it. */
+export async function archivePage(
+  deps: { issues: IssueStore; renderer: EditionRenderer },
+  issueId: string,
+  language: string,
+): Promise<string> {
+  if (!isLanguage(language)) throw new ValidationError('lang', `unknown language "${language}"`);
+  const edition = await deps.issues.getEdition(issueId, language);
+  if (!edition) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
+  return deps.renderer.personalize(edition.html, { name: '' });
+}

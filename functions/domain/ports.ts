@@ -1,0 +1,114 @@
+// The small interfaces the domain owns; adapters in functions/adapters implement them.
+import type { Country, Language } from './reference.ts';
+import type { EditionView } from './edition.ts';
+import type { Highlight, Indicator, Issue, Partner, Practice } from './records.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export type RecordKind = 'highlight' | 'practice' | 'partner' | 'indicator';
+export interface RecordTypes {
+  highlight: Highlight;
+  practice: Practice;
+  partner: Partner;
+  indicator: Indicator;
+}
+
+export interface ContentStore {
+  put<K extends RecordKind>(kind: K, record: RecordTypes[K]): Promise<void>;
+  getMany<K extends RecordKind>(kind: K, ids: readonly string[]): Promise<RecordTypes[K][]>;
+  list<K extends RecordKind>(kind: K): Promise<RecordTypes[K][]>;
+}
+
+/** A language's rendered edition: stored once, sent to every recipient of that language. */
+export interface Edition {
+  language: Language;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Counts for one segment of an issue: a country, a language, a region, or the total. */
+export interface SegmentCounts {
+  recipients: number;
+  sent: number;
+  failed: number;
+}
+export type Dimension = 'country' | 'language' | 'region' | 'total';
+export interface SegmentCounter extends SegmentCounts {
+  dimension: Dimension;
+  key: string;
+}
+export type CountName = keyof SegmentCounts;
+
+export interface IssueStore {
+  put(issue: Issue): Promise<void>;
+  get(id: string): Promise<Issue | undefined>;
+  /** Newest first. */
+  list(): Promise<Issue[]>;
+  /** draft -> sending, atomically; false when the issue is not a draft any more. */
+  startSending(id: string, at: string): Promise<boolean>;
+  /** sending -> sent, once. */
+  finishSending(id: string, at: string): Promise<void>;
+  putEdition(issueId: string, edition: Edition): Promise<void>;
+  getEdition(issueId: string, language: Language): Promise<Edition | undefined>;
+  /** Adds to the counters of every (dimension, key) named, each with one atomic ADD. */
+  addCounts(issueId: string, increments: { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[]): Promise<void>;
+  /** Marks that every recipient has been enqueued; from then on the totals tell when the send is complete. */
+  completeAudience(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
+  readTotal(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
+  counters(issueId: string): Promise<SegmentCounter[]>;
+}
+
+export interface Recipient {
+  id: string;
+  email: string;
+  name?: string;
+  region: string;
+}
+
+export interface AudienceSource {
+  /** Confirmed subscribers of one (country, language), a page at a time: never a scan, never the whole list. */
+  pages(country: Country, language: Language, pageSize: number): AsyncIterable<Recipient[]>;
+}
+
+/** A batch of at most 50 recipients of one edition: the unit of work on the send queue. */
+export interface SendBatch {
+  issueId: string;
+  country: Country;
+  language: Language;
+  recipients: Recipient[];
+}
+
+export interface BatchQueue {
+  enqueue(batches: SendBatch[]): Promise<void>;
+}
+
+export type DeliveryStatus = 'claimed' | 'sent' | 'failed';
+export interface DeliveryStore {
+  /** Claims (issue, recipient) with a conditional write; false when it was claimed before. */
+  claim(issueId: string, batch: SendBatch, recipient: Recipient, at: string): Promise<boolean>;
+  markSent(issueId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
+  markFailed(issueId: string, subscriberId: string, reason: string, at: string): Promise<void>;
+  /** Gives a claim back when SES was not reached, so the retried batch sends to that recipient. */
+  release(issueId: string, subscriberId: string): Promise<void>;
+}
+
+export interface BulkEntry {
+  to: string;
+  /** Per-recipient values for the edition's placeholders ({{name}}, ...). */
+  data: Record<string, string>;
+  tags: Record<string, string>;
+}
+export type BulkResult = { ok: true; messageId: string } | { ok: false; error: string };
+
+export interface Mailer {
+  sendBulk(edition: Edition, entries: BulkEntry[]): Promise<BulkResult[]>;
+}
+
+export interface EditionRenderer {
+  render(view: EditionView): Promise<Edition>;
+  /** Fills an edition's per-recipient placeholders the way SES does (used for the web archive). */
+  personalize(html: string, data: Record<string, string>): string;
+}

@@ -1,0 +1,129 @@
+// Schemas of the content records, issues and subscribers: one zod schema gives both validation and type.
+import { z } from 'zod';
+import { COUNTRY_CODES, LANGUAGES, regionsOf, type Country } from './reference.ts';
+
+export const languageSchema = z.enum(LANGUAGES);
+export const countrySchema = z.enum(COUNTRY_CODES as [Country, ...Country[]]);
+const isoDate = z.iso.date();
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lower-case letters, digits and dashes, at most 80');
+
+/** A text per language, e.g. {"en": "...", "bg": "..."}; English, the source language, is required. */
+export const textSchema = (max: number) =>
+  z
+    .partialRecord(languageSchema, z.string().trim().min(1).max(max))
+    .refine((text) => text.en !== undefined, { message: 'needs an English ("en") text' });
+export type Text = Partial<Record<z.infer<typeof languageSchema>, string>>;
+
+export const highlightSchema = z
+  .strictObject({
+    id,
+    country: countrySchema,
+    region: z.string().max(80).optional(),
+    city: z.string().max(80).optional(),
+    place: z.string().min(1).max(200),
+    startDate: isoDate,
+    endDate: isoDate.optional(),
+    participants: z.number().int().nonnegative().optional(),
+    title: textSchema(200),
+    summary: textSchema(1000),
+    body: textSchema(5000),
+    link: z.url().optional(),
+    image: z.strictObject({ url: z.url(), alt: textSchema(300) }).optional(),
+  })
+  .refine((h) => !h.endDate || h.endDate >= h.startDate, { message: 'ends before it starts', path: ['endDate'] });
+export type Highlight = z.infer<typeof highlightSchema>;
+
+export const practiceSchema = z
+  .strictObject({
+    id,
+    country: countrySchema,
+    region: z.string().min(1).max(80),
+    city: z.string().max(80).optional(),
+    organisation: z.strictObject({ name: z.string().min(1).max(200), type: z.string().min(1).max(120) }),
+    startDate: isoDate.optional(),
+    endDate: isoDate.optional(),
+    title: textSchema(200),
+    summary: textSchema(1500),
+    resources: textSchema(3000).optional(),
+    details: textSchema(6000).optional(),
+    results: textSchema(3000).optional(),
+    transfer: textSchema(3000).optional(),
+    links: z.array(z.url()).max(10).optional(),
+  })
+  .refine((p) => !p.endDate || !p.startDate || p.endDate >= p.startDate, {
+    message: 'ends before it starts',
+    path: ['endDate'],
+  });
+export type Practice = z.infer<typeof practiceSchema>;
+
+/** A project partner (shown in the footer and used for the indicators' context). */
+export const partnerSchema = z.strictObject({
+  id,
+  name: z.string().min(1).max(200),
+  country: countrySchema,
+  region: z.string().min(1).max(80),
+  role: z.string().max(80).optional(),
+  link: z.url().optional(),
+});
+export type Partner = z.infer<typeof partnerSchema>;
+
+/** A project indicator: what SECON promised and how far it got, e.g. "regional stakeholder meetings: 7 of 7". */
+export const indicatorSchema = z.strictObject({
+  id,
+  label: textSchema(200),
+  target: z.number().nonnegative(),
+  achieved: z.number().nonnegative(),
+  unit: textSchema(40).optional(),
+});
+export type Indicator = z.infer<typeof indicatorSchema>;
+
+export const SECTION_TYPES = ['highlights', 'practices', 'events', 'indicators'] as const;
+export const sectionSchema = z.strictObject({
+  type: z.enum(SECTION_TYPES),
+  items: z.array(id).max(50),
+});
+export type Section = z.infer<typeof sectionSchema>;
+
+const subjectText = z
+  .partialRecord(
+    languageSchema,
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine((s) => !/[\r\n]/.test(s), 'must not contain line breaks'),
+  )
+  .refine((text) => text.en !== undefined, { message: 'needs an English ("en") text' });
+
+/** What an editor writes; status and timestamps are the system's. */
+export const issueDraftSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  subject: subjectText,
+  preheader: textSchema(200).optional(),
+  intro: textSchema(3000),
+  sections: z.array(sectionSchema).max(10),
+});
+export type IssueDraft = z.infer<typeof issueDraftSchema>;
+
+export const ISSUE_STATUSES = ['draft', 'sending', 'sent'] as const;
+export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+export type Issue = IssueDraft & { id: string; status: IssueStatus; createdAt: string; sentAt?: string };
+
+export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
+export const subscriberSchema = z
+  .strictObject({
+    id,
+    email: z.email().max(254),
+    name: z.string().max(120).optional(),
+    language: languageSchema,
+    country: countrySchema,
+    region: z.string().min(1).max(80),
+    topics: z.array(z.string().max(40)).max(20).optional(),
+    status: z.enum(SUBSCRIBER_STATUSES),
+  })
+  .refine((s) => regionsOf(s.country).includes(s.region), {
+    message: "is not one of the country's regions",
+    path: ['region'],
+  });
+export type Subscriber = z.infer<typeof subscriberSchema>;

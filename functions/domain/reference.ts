@@ -1,0 +1,31 @@
+// Reference data of the contract: the 11 languages and the 10 countries with their partner regions.
+
+export const LANGUAGES = ['en', 'bg', 'de', 'el', 'es', 'hu', 'lv', 'nl', 'pl', 'pt', 'ro'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const SOURCE_LANGUAGE: Language = 'en';
+
+/** Every country has its partner region(s) and "other"; `language` is the home language of its records. */
+export const COUNTRIES = {
+  GR: { name: 'Greece', language: 'el', regions: ['Peloponnese'] },
+  BE: { name: 'Belgium', language: 'nl', regions: ['Flemish Brabant'] },
+  PL: { name: 'Poland', language: 'pl', regions: ['Mazowieckie'] },
+  ES: { name: 'Spain', language: 'es', regions: ['Extremadura'] },
+  DE: { name: 'Germany', language: 'de', regions: ['Rhine-Neckar'] },
+  RO: { name: 'Romania', language: 'ro', regions: ['Harghita'] },
+  PT: { name: 'Portugal', language: 'pt', regions: ['Oliveira de Azeméis'] },
+  LV: { name: 'Latvia', language: 'lv', regions: ['Riga Planning Region'] },
+  BG: { name: 'Bulgaria', language: 'bg', regions: ['Haskovo'] },
+  HU: { name: 'Hungary', language: 'hu', regions: ['West Transdanubia'] },
+} as const satisfies Record<string, { name: string; language: Language; regions: readonly string[] }>;
+
+export type Country = keyof typeof COUNTRIES;
+export const COUNTRY_CODES = Object.keys(COUNTRIES) as Country[];
+export const OTHER_REGION = 'other';
+
+export function regionsOf(country: Country): string[] {
+  return [...COUNTRIES[country].regions, OTHER_REGION];
+}
+
+export function isLanguage(value: string): value is Language {
+  return (LANGUAGES as readonly string[]).includes(value);
+}

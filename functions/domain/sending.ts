@@ -1,0 +1,181 @@
+// Sending an issue: freeze and render it once per language, fan the audience out in batches, deliver each batch.
+import { buildEditionView, type IssueContent } from './edition.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import type {
+  AudienceSource,
+  BatchQueue,
+  Clock,
+  ContentStore,
+  DeliveryStore,
+  Dimension,
+  Edition,
+  EditionRenderer,
+  IssueStore,
+  Mailer,
+  Recipient,
+  SegmentCounts,
+  SendBatch,
+} from './ports.ts';
+import type { Issue } from './records.ts';
+import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
+
+/** SendBulkEmail takes at most 50 destinations; one batch is one call. */
+export const BATCH_SIZE = 50;
+/** Batches handed to the queue at once (SQS takes 10 messages per call). */
+const ENQUEUE_CHUNK = 10;
+
+export interface SendDeps {
+  issues: IssueStore;
+  content: ContentStore;
+  renderer: EditionRenderer;
+  audience: AudienceSource;
+  queue: BatchQueue;
+  deliveries: DeliveryStore;
+  mailer: Mailer;
+  clock: Clock;
+  publicUrl: string;
+}
+
+export async function loadIssueContent(content: ContentStore, issue: Issue): Promise<IssueContent> {
+  const ids = (...types: string[]) => issue.sections.filter((s) => types.includes(s.type)).flatMap((s) => s.items);
+  const [highlights, practices, indicators, partners] = await Promise.all([
+    content.getMany('highlight', ids('highlights', 'events')),
+    content.getMany('practice', ids('practices')),
+    content.getMany('indicator', ids('indicators')),
+    content.list('partner'),
+  ]);
+  const byId = <T extends { id: string }>(records: T[]) => new Map(records.map((r) => [r.id, r]));
+  return { highlights: byId(highlights), practices: byId(practices), indicators: byId(indicators), partners };
+}
+
+export async function renderEditions(deps: Pick<SendDeps, 'content' | 'renderer' | 'publicUrl'>, issue: Issue) {
+  const content = await loadIssueContent(deps.content, issue);
+  const editions: Edition[] = [];
+  for (const language of LANGUAGES) {
+    editions.push(await deps.renderer.render(buildEditionView(issue, content, language, deps.publicUrl)));
+  }
+  return editions;
+}
+
+/** Counter increments for a group of recipients of one (country, language): the total, both, and each region. */
+function segmentIncrements(batch: Pick<SendBatch, 'country' | 'language'>, recipients: Recipient[], name: keyof SegmentCounts) {
+  const regions = new Map<string, number>();
+  for (const r of recipients) regions.set(`${batch.country}/${r.region}`, (regions.get(`${batch.country}/${r.region}`) ?? 0) + 1);
+  const counts = { [name]: recipients.length };
+  return [
+    { dimension: 'total' as Dimension, key: 'all', counts },
+    { dimension: 'country' as Dimension, key: batch.country, counts },
+    { dimension: 'language' as Dimension, key: batch.language, counts },
+    ...[...regions].map(([key, n]) => ({ dimension: 'region' as Dimension, key, counts: { [name]: n } })),
+  ];
+}
+
+/**
+ * Starts sending a draft: freezes it (draft -> sending, once), stores one rendered edition per language,
+ * and enqueues every confirmed subscriber, segment by segment, in batches of at most 50.
+ */
+export async function startSend(deps: SendDeps, issueId: string): Promise<{ recipients: number }> {
+  const issue = await deps.issues.get(issueId);
+  if (!issue) throw new NotFoundError(`issue ${issueId}`);
+  if (issue.status !== 'draft') throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be sent`);
+  if (!(await deps.issues.startSending(issueId, deps.clock.now().toISOString()))) {
+    throw new ConflictError(`issue ${issueId} is already being sent`);
+  }
+  for (const edition of await renderEditions(deps, issue)) await deps.issues.putEdition(issueId, edition);
+
+  let pending: SendBatch[] = [];
+  const flush = async () => {
+    await deps.queue.enqueue(pending);
+    pending = [];
+  };
+  for (const country of COUNTRY_CODES) {
+    for (const language of LANGUAGES) {
+      for await (const recipients of deps.audience.pages(country, language, BATCH_SIZE)) {
+        const batch: SendBatch = { issueId, country, language, recipients };
+        // Counted before enqueued, so a progress report never shows more sent than recipients.
+        await deps.issues.addCounts(issueId, segmentIncrements(batch, recipients, 'recipients'));
+        pending.push(batch);
+        if (pending.length === ENQUEUE_CHUNK) await flush();
+      }
+    }
+  }
+  await flush();
+  const total = await deps.issues.completeAudience(issueId);
+  await finishIfComplete(deps, issueId);
+  return { recipients: total.recipients };
+}
+
+async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueId: string) {
+  const total = await deps.issues.readTotal(issueId);
+  if (total.audienceComplete && total.sent + total.failed >= total.recipients) {
+    await deps.issues.finishSending(issueId, deps.clock.now().toISOString());
+  }
+}
+
+/** Names go into the HTML as they are (SES does not escape), so only plain characters are kept. */
+const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]/g, '').trim();
+
+/** A message tag value may hold only letters, digits, '_' and '-'. */
+export const tagValue = (value: string) =>
+  value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .slice(0, 256);
+
+/**
+ * Delivers one batch: claims each recipient (a redelivered batch skips those already claimed),
+ * sends the claimed ones in one bulk call, records each outcome and counts it.
+ */
+export async function deliverBatch(
+  deps: Pick<SendDeps, 'issues' | 'deliveries' | 'mailer' | 'clock'> & {
+    edition: (issueId: string, language: Language) => Promise<Edition | undefined>;
+  },
+  batch: SendBatch,
+): Promise<{ sent: number; failed: number; skipped: number }> {
+  const edition = await deps.edition(batch.issueId, batch.language);
+  if (!edition) throw new NotFoundError(`edition ${batch.language} of issue ${batch.issueId}`);
+  const at = deps.clock.now().toISOString();
+  const claims = await Promise.all(batch.recipients.map((r) => deps.deliveries.claim(batch.issueId, batch, r, at)));
+  const claimed = batch.recipients.filter((_, i) => claims[i]);
+  if (claimed.length === 0) return { sent: 0, failed: 0, skipped: batch.recipients.length };
+
+  const entries = claimed.map((r) => ({
+    to: r.email,
+    data: { name: safeName(r.name) },
+    tags: {
+      issue: tagValue(batch.issueId),
+      country: batch.country,
+      language: batch.language,
+      region: tagValue(r.region),
+    },
+  }));
+  let results;
+  try {
+    results = await deps.mailer.sendBulk(edition, entries);
+  } catch (error) {
+    // SES took nothing: give the claims back so the queue's retry sends to these recipients.
+    await Promise.all(claimed.map((r) => deps.deliveries.release(batch.issueId, r.id)));
+    throw error;
+  }
+  const done = deps.clock.now().toISOString();
+  const sent: Recipient[] = [];
+  const failed: Recipient[] = [];
+  await Promise.all(
+    claimed.map((r, i) => {
+      const result = results[i];
+      if (result?.ok) {
+        sent.push(r);
+        return deps.deliveries.markSent(batch.issueId, r.id, result.messageId, done);
+      }
+      failed.push(r);
+      return deps.deliveries.markFailed(batch.issueId, r.id, result?.error ?? 'no result', done);
+    }),
+  );
+  await deps.issues.addCounts(batch.issueId, [
+    ...segmentIncrements(batch, sent, 'sent'),
+    ...segmentIncrements(batch, failed, 'failed'),
+  ]);
+  await finishIfComplete(deps, batch.issueId);
+  return { sent: sent.length, failed: failed.length, skipped: batch.recipients.length - claimed.length };
+}

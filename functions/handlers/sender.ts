@@ -1,0 +1,46 @@
+// The sender Lambda: each SQS message is one batch of up to 50 recipients of one edition.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { deliverBatch } from '../domain/sending.ts';
+import { countrySchema, languageSchema } from '../domain/records.ts';
+import { logger } from '../wiring/logger.ts';
+import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
+
+export const sendBatchSchema = z.object({
+  issueId: z.string().min(1),
+  country: countrySchema,
+  language: languageSchema,
+  recipients: z
+    .array(z.object({ id: z.string(), email: z.string(), name: z.string().optional(), region: z.string() }))
+    .max(50),
+});
+
+export function createSenderHandler(services: Services) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const parsed = sendBatchSchema.safeParse(JSON.parse(record.body));
+      if (!parsed.success) {
+        // A malformed batch never becomes valid: retrying it only delays its arrival in the dead-letter queue.
+        logger.error('malformed send batch', { messageId: record.messageId, issues: parsed.error.issues });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      const batch = parsed.data;
+      try {
+        const outcome = await deliverBatch(services, batch);
+        logger.info('batch delivered', { issueId: batch.issueId, country: batch.country, lang: batch.language, ...outcome });
+      } catch (error) {
+        logger.warn('batch failed; the queue will retry it', { issueId: batch.issueId, country: batch.country, lang: batch.language, error });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+let handle: ReturnType<typeof createSenderHandler> | undefined;
+export const handler = async (event: SQSEvent) => {
+  handle ??= createSenderHandler(await servicesFromEnvironment());
+  return handle(event);
+};

@@ -1,0 +1,60 @@
+// Settings of the functions, read once from the environment, typed, failing fast with the missing names.
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../infra/tables.ts';
+
+const required = z.string().min(1);
+
+const configSchema = z.object({
+  [contentTable.envVar]: required,
+  [issuesTable.envVar]: required,
+  [subscribersTable.envVar]: required,
+  [deliveriesTable.envVar]: required,
+  /** The sender, e.g. `SECON Newsletter <newsletter@secon.example>`; a verified SES identity in AWS. */
+  HERALD_FROM_ADDRESS: required,
+  /** SES configuration set whose event destination publishes to the SES events topic. */
+  SES_CONFIGURATION_SET: required,
+  /** Public base URL of the HTTP API, for links in emails (archive, later unsubscribe and tracking). */
+  HERALD_PUBLIC_URL: z.url(),
+  /** Bearer token with the admin role (the embedded stack's, or a deployment secret). */
+  HERALD_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Folder holding templates/ and locales/ (the bundle's folder in AWS); defaults to the source tree. */
+  HERALD_ASSETS_DIR: z.string().min(1).optional(),
+  /** The SQS queue of send batches; absent in the embedded stack, which injects its in-process queue. */
+  SEND_QUEUE_URL: z.url().optional(),
+});
+
+export interface Config {
+  tables: { content: string; issues: string; subscribers: string; deliveries: string };
+  fromAddress: string;
+  configurationSet: string;
+  publicUrl: string;
+  adminToken: string | undefined;
+  sendQueueUrl: string | undefined;
+  assetsDir: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => issue.path.join('.'));
+    throw new ConfigError(`Missing or invalid settings: ${[...new Set(names)].join(', ')}`);
+  }
+  const c = parsed.data;
+  return {
+    tables: {
+      content: c[contentTable.envVar],
+      issues: c[issuesTable.envVar],
+      subscribers: c[subscribersTable.envVar],
+      deliveries: c[deliveriesTable.envVar],
+    },
+    fromAddress: c.HERALD_FROM_ADDRESS,
+    configurationSet: c.SES_CONFIGURATION_SET,
+    publicUrl: c.HERALD_PUBLIC_URL.replace(/\/$/, ''),
+    adminToken: c.HERALD_ADMIN_TOKEN,
+    sendQueueUrl: c.SEND_QUEUE_URL,
+    assetsDir: c.HERALD_ASSETS_DIR ?? fileURLToPath(new URL('../../', import.meta.url)),
+  };
+}

@@ -1,0 +1,81 @@
+// The composition root: SDK clients made once, adapters bound to the configured tables, the domain's ports filled.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
+import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
+import { createDynamoDeliveryStore } from '../adapters/dynamo-delivery-store.ts';
+import { createDynamoIssueStore } from '../adapters/dynamo-issue-store.ts';
+import { createDynamoSubscriberStore, type SubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
+import { createSesMailer } from '../adapters/ses-mailer.ts';
+import { createSqsQueue } from '../adapters/sqs-queue.ts';
+import type { Edition, BatchQueue } from '../domain/ports.ts';
+import type { SendDeps } from '../domain/sending.ts';
+import type { Language } from '../domain/reference.ts';
+import { loadConfig, type Config } from './config.ts';
+
+export interface Services extends SendDeps {
+  config: Config;
+  subscribers: SubscriberStore;
+  /** A language's edition, read once per warm process: editions never change after the send starts. */
+  edition(issueId: string, language: Language): Promise<Edition | undefined>;
+}
+
+export function createClients() {
+  const dynamoDb = new DynamoDBClient({});
+  return {
+    dynamoDb,
+    dynamo: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
+    // The SESv2 client reads AWS_ENDPOINT_URL_SESV2; the contract names AWS_ENDPOINT_URL_SES, so both work.
+    ses: new SESv2Client({ endpoint: process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES }),
+    sqs: new SQSClient({}),
+  };
+}
+export type Clients = ReturnType<typeof createClients>;
+
+export async function createServices(
+  config: Config,
+  clients: Clients = createClients(),
+  overrides: { queue?: BatchQueue } = {},
+): Promise<Services> {
+  const issues = createDynamoIssueStore(clients.dynamo, config.tables.issues);
+  const editions = new Map<string, Promise<Edition | undefined>>();
+  const queue =
+    overrides.queue ??
+    (config.sendQueueUrl
+      ? createSqsQueue(clients.sqs, config.sendQueueUrl)
+      : { enqueue: () => Promise.reject(new Error('SEND_QUEUE_URL is not set and no queue was given')) });
+  return {
+    config,
+    issues,
+    content: createDynamoContentStore(clients.dynamo, config.tables.content),
+    subscribers: createDynamoSubscriberStore(clients.dynamo, config.tables.subscribers),
+    audience: createDynamoAudience(clients.dynamo, config.tables.subscribers),
+    deliveries: createDynamoDeliveryStore(clients.dynamo, config.tables.deliveries),
+    mailer: createSesMailer(clients.ses, { fromAddress: config.fromAddress, configurationSet: config.configurationSet }),
+    renderer: await createMjmlRenderer(config.assetsDir),
+    queue,
+    clock: { now: () => new Date() },
+    publicUrl: config.publicUrl,
+    edition(issueId, language) {
+      const key = `${issueId}#${language}`;
+      let found = editions.get(key);
+      if (!found) {
+        found = issues.getEdition(issueId, language);
+        editions.set(key, found);
+        // A miss is not kept: the edition may be stored a moment later.
+        void found.then((e) => e ?? editions.delete(key));
+      }
+      return found;
+    },
+  };
+}
+
+let fromEnvironment: Promise<Services> | undefined;
+/** The Lambda entry points' services, made on first use from the environment. */
+export function servicesFromEnvironment(): Promise<Services> {
+  fromEnvironment ??= createServices(loadConfig());
+  return fromEnvironment;
+}

@@ -1,0 +1,72 @@
+// The DynamoDB tables, defined once: the CDK stateful stack and the embedded stack both build from this.
+// Every key attribute is a string; numbers live only in non-key attributes (counters).
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  /** 'ALL', 'KEYS_ONLY' or the non-key attributes to include. */
+  projection: 'ALL' | 'KEYS_ONLY' | string[];
+}
+
+export interface TableDefinition {
+  /** Construct id in CDK, and the suffix of the table name in the embedded stack. */
+  id: string;
+  /** The environment variable that carries the table's name to the functions. */
+  envVar: string;
+  partitionKey: string;
+  sortKey?: string;
+  indexes: IndexDefinition[];
+}
+
+/** Content records: pk `kind` (highlight | practice | partner | indicator), sk the record id. */
+export const contentTable = {
+  id: 'Content',
+  envVar: 'CONTENT_TABLE',
+  partitionKey: 'kind',
+  sortKey: 'id',
+  indexes: [],
+} as const satisfies TableDefinition;
+
+/**
+ * Issues and everything that belongs to one: sk `ISSUE` (the issue), `EDITION#<lang>` (a rendered
+ * edition), `COUNTER#<dimension>#<key>` (per-segment counters). One Query reads an issue's progress.
+ * Only ISSUE items carry `listKey`, so the index lists issues by creation time and nothing else.
+ */
+export const issuesTable = {
+  id: 'Issues',
+  envVar: 'ISSUES_TABLE',
+  partitionKey: 'issueId',
+  sortKey: 'sk',
+  indexes: [{ name: 'byCreatedAt', partitionKey: 'listKey', sortKey: 'createdAt', projection: 'ALL' }],
+} as const satisfies TableDefinition;
+
+/**
+ * Subscribers by id. `audience` = `<country>#<language>#<status>` lets a send read one
+ * (country, language) segment's confirmed subscribers page by page, never a scan.
+ */
+export const subscribersTable = {
+  id: 'Subscribers',
+  envVar: 'SUBSCRIBERS_TABLE',
+  partitionKey: 'id',
+  indexes: [
+    {
+      name: 'byAudience',
+      partitionKey: 'audience',
+      sortKey: 'id',
+      projection: ['email', 'name', 'language', 'country', 'region'],
+    },
+    { name: 'byEmail', partitionKey: 'email', projection: 'KEYS_ONLY' },
+  ],
+} as const satisfies TableDefinition;
+
+/** One record per (issue, recipient): claimed before SES is called, then sent or failed; found again by SES message id. */
+export const deliveriesTable = {
+  id: 'Deliveries',
+  envVar: 'DELIVERIES_TABLE',
+  partitionKey: 'issueId',
+  sortKey: 'subscriberId',
+  indexes: [{ name: 'byMessageId', partitionKey: 'messageId', projection: 'ALL' }],
+} as const satisfies TableDefinition;
+
+export const TABLES: readonly TableDefinition[] = [contentTable, issuesTable, subscribersTable, deliveriesTable];

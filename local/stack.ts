@@ -1,0 +1,126 @@
+// The embedded stack: emulators, tables, the in-process queue and one HTTP server, all driving the
+// same handlers as the Lambdas. Endpoints reach the SDK through the environment, as in AWS.
+import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../infra/tables.ts';
+import { createApiHandler } from '../functions/handlers/api.ts';
+import { createSenderHandler } from '../functions/handlers/sender.ts';
+import { loadConfig } from '../functions/wiring/config.ts';
+import { createClients, createServices, type Services } from '../functions/wiring/services.ts';
+import { ensureTables, portOf, startDynalite, startSesEmulator, tableName } from './emulators.ts';
+import { startHttpServer, type ApiHandler } from './http-server.ts';
+import { InProcessQueue } from './queue.ts';
+import { SAMPLE_ISSUE_ID, seedSampleData } from './seed.ts';
+
+export interface StackOptions {
+  dataDir: string;
+  /** 0 picks a free port (tests, the demo). */
+  port: number;
+  sesPort: number;
+  dynamoPort: number;
+  adminToken?: string;
+  /** Sender invocations at once. */
+  sendConcurrency?: number;
+}
+
+export interface EmbeddedStack {
+  services: Services;
+  queue: InProcessQueue;
+  urls: { api: string; dynamodb: string; ses: string };
+  adminToken: string;
+  /** True when this start loaded the sample data (a fresh data directory). */
+  seeded: boolean;
+  stop(): Promise<void>;
+}
+
+const TABLE_PREFIX = 'herald';
+
+/** An SES account with production access, as GetAccount answers it; aws-ses-v2-local reads it from the environment. */
+const LOCAL_SES_ACCOUNT = {
+  DedicatedIpAutoWarmupEnabled: false,
+  Details: {
+    AdditionalContactEmailAddresses: [],
+    ContactLanguage: 'EN',
+    MailType: 'MARKETING',
+    ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+    UseCaseDescription: 'Herald embedded stack',
+    WebsiteURL: 'http://localhost',
+  },
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: 200, SentLast24Hours: 0 },
+  SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+};
+
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+export async function startEmbeddedStack(options: StackOptions): Promise<EmbeddedStack> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const servers: Server[] = [];
+  const previousEnv = { ...process.env };
+  const env = process.env;
+  // The SDK wants a region and credentials even for emulators; real ones are never needed here.
+  env.AWS_REGION ??= 'eu-central-1';
+  env.AWS_ACCESS_KEY_ID ??= 'local';
+  env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
+
+  if (!env.AWS_ENDPOINT_URL_DYNAMODB) {
+    const dynamo = await startDynalite(options.dataDir, options.dynamoPort);
+    servers.push(dynamo);
+    env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${portOf(dynamo)}`;
+  }
+  if (!env.AWS_ENDPOINT_URL_SES) {
+    const ses = await startSesEmulator(options.sesPort);
+    servers.push(ses);
+    env.AWS_ENDPOINT_URL_SES = `http://127.0.0.1:${portOf(ses)}`;
+  }
+
+  const adminToken = options.adminToken ?? env.HERALD_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  const clients = createClients();
+  await ensureTables(clients.dynamoDb, TABLES, TABLE_PREFIX);
+
+  // The HTTP server's port is known only once it listens, and the handlers need the public URL: bind first.
+  let api: ApiHandler = async () => ({ statusCode: 503, body: '{"error":{"code":"starting","message":"starting up"}}' });
+  const http = await startHttpServer((event) => api(event), options.port);
+  servers.push(http);
+  const apiUrl = `http://localhost:${portOf(http)}`;
+
+  const config = loadConfig({
+    ...env,
+    [contentTable.envVar]: tableName(TABLE_PREFIX, contentTable),
+    [issuesTable.envVar]: tableName(TABLE_PREFIX, issuesTable),
+    [subscribersTable.envVar]: tableName(TABLE_PREFIX, subscribersTable),
+    [deliveriesTable.envVar]: tableName(TABLE_PREFIX, deliveriesTable),
+    HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS ?? 'SECON Newsletter <newsletter@secon.example>',
+    SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET ?? 'herald-local',
+    HERALD_PUBLIC_URL: apiUrl,
+    HERALD_ADMIN_TOKEN: adminToken,
+  });
+  const queue = new InProcessQueue({
+    visibilityTimeoutMs: 2_000,
+    maxReceiveCount: 5,
+    concurrency: options.sendConcurrency ?? 4,
+  });
+  const services = await createServices(config, clients, { queue });
+  queue.consume(createSenderHandler(services));
+  api = createApiHandler(services);
+
+  const seeded = !(await services.issues.get(SAMPLE_ISSUE_ID));
+  if (seeded) await seedSampleData(services, services.clock.now());
+
+  return {
+    services,
+    queue,
+    urls: { api: apiUrl, dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, ses: env.AWS_ENDPOINT_URL_SES },
+    adminToken,
+    seeded,
+    async stop() {
+      queue.stop();
+      await Promise.all(servers.map(close));
+      process.env = previousEnv;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// The whole pipeline on the embedded stack: dynalite, the SES emulator, the in-process queue, the HTTP server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
+import subscribers from '../../local/sample/subscribers.json' with { type: 'json' };
+import sampleIssue from '../../local/sample/issue.json' with { type: 'json' };
+
+interface StoredEmail {
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+let stack: EmbeddedStack;
+let dataDir: string;
+const api = (path: string, init: RequestInit & { token?: string | null } = {}) => {
+  const { token = stack.adminToken, ...rest } = init;
+  return fetch(`${stack.urls.api}${path}`, {
+    ...rest,
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...rest.headers },
+  });
+};
+
+beforeAll(async () => {
+  process.env.LOG_LEVEL = 'warn';
+  dataDir = mkdtempSync(join(tmpdir(), 'herald-it-'));
+  stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0, adminToken: 'integration-token-0123456789' });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the embedded stack', () => {
+  it('lists the sample issue as a draft to an editor', async () => {
+    const response = await api('/api/issues');
+    expect(response.status).toBe(200);
+    const { issues } = await response.json();
+    expect(issues).toContainEqual(expect.objectContaining({ id: SAMPLE_ISSUE_ID, status: 'draft' }));
+  });
+
+  it('answers 401 to a request without the bearer token, and 404 naming an unknown issue', async () => {
+    expect((await api('/api/issues', { token: null })).status).toBe(401);
+    const missing = await api('/api/issues/no-such-issue');
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.message).toContain('no-such-issue');
+  });
+
+  it('refuses a send request with an unknown field and leaves the issue a draft', async () => {
+    const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ everyone: true }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.field).toBe('everyone');
+    expect((await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json()).status).toBe('draft');
+  });
+
+  it('sends every confirmed subscriber exactly one email, in their own language', async () => {
+    const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' });
+    expect(response.status).toBe(202);
+    await stack.queue.drained();
+
+    const { emails } = (await (await fetch(`${stack.urls.ses}/store`)).json()) as { emails: StoredEmail[] };
+    const confirmed = subscribers.filter((s) => s.status === 'confirmed');
+    const received = new Map<string, StoredEmail[]>();
+    for (const email of emails) for (const to of email.destination.to) received.set(to, [...(received.get(to) ?? []), email]);
+
+    expect(emails).toHaveLength(confirmed.length);
+    for (const subscriber of confirmed) {
+      const mails = received.get(subscriber.email) ?? [];
+      expect(mails, subscriber.email).toHaveLength(1);
+      const subject = sampleIssue.subject[subscriber.language as keyof typeof sampleIssue.subject];
+      expect(mails[0]?.subject, subscriber.email).toBe(subject);
+      expect(mails[0]?.body.html).toContain(`lang="${subscriber.language}"`);
+      if (subscriber.name) expect(mails[0]?.body.html).toContain(subscriber.name);
+    }
+    for (const subscriber of subscribers.filter((s) => s.status !== 'confirmed')) {
+      expect(received.has(subscriber.email), subscriber.email).toBe(false);
+    }
+  });
+
+  it('reports the issue sent with counts per country and language that match what SES received', async () => {
+    const issue = await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json();
+    const confirmed = subscribers.filter((s) => s.status === 'confirmed');
+    expect(issue.status).toBe('sent');
+    expect(issue.progress.total).toEqual({ recipients: confirmed.length, sent: confirmed.length, failed: 0, pending: 0 });
+    const bg = issue.progress.byLanguage.find((row: { key: string }) => row.key === 'bg');
+    expect(bg.sent).toBe(confirmed.filter((s) => s.language === 'bg').length);
+    expect(issue.progress.byCountry).toHaveLength(10);
+  });
+
+  it('refuses to send the same issue a second time', async () => {
+    const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' });
+    expect(response.status).toBe(409);
+  });
+
+  it('serves the web version of each edition, and 400 for an unknown language', async () => {
+    const page = await fetch(`${stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/el`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('lang="el"');
+    expect(html).toContain(sampleIssue.subject.el);
+    expect(html).not.toContain('{{');
+    const unknown = await fetch(`${stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/xx`);
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).error.field).toBe('lang');
+  });
+
+  it('keeps its data across a restart on the same data directory', async () => {
+    await stack.stop();
+    stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0, adminToken: 'integration-token-0123456789' });
+    expect(stack.seeded).toBe(false);
+    const issue = await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json();
+    expect(issue.status).toBe('sent');
+  });
+});

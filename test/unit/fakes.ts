@@ -1,0 +1,131 @@
+// In-memory implementations of the domain's ports, for unit tests (fakes, not mocks).
+import type {
+  AudienceSource,
+  BatchQueue,
+  BulkEntry,
+  BulkResult,
+  DeliveryStore,
+  Edition,
+  IssueStore,
+  Mailer,
+  Recipient,
+  SegmentCounter,
+  SegmentCounts,
+  SendBatch,
+} from '../../functions/domain/ports.ts';
+import type { Issue } from '../../functions/domain/records.ts';
+
+export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
+  const issues = new Map<string, Issue>();
+  const editions = new Map<string, Edition>();
+  const counters = new Map<string, SegmentCounter>();
+  let audienceComplete = false;
+  const total = () => counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', recipients: 0, sent: 0, failed: 0 };
+  const transition = (id: string, from: Issue['status'], to: Issue['status'], at: Partial<Issue>) => {
+    const issue = issues.get(id);
+    if (issue?.status !== from) return false;
+    issues.set(id, { ...issue, ...at, status: to });
+    return true;
+  };
+  return {
+    editions,
+    async put(issue) {
+      issues.set(issue.id, issue);
+    },
+    async get(id) {
+      return issues.get(id);
+    },
+    async list() {
+      return [...issues.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+    async startSending(id) {
+      return transition(id, 'draft', 'sending', {});
+    },
+    async finishSending(id, at) {
+      transition(id, 'sending', 'sent', { sentAt: at });
+    },
+    async putEdition(issueId, edition) {
+      editions.set(`${issueId}#${edition.language}`, edition);
+    },
+    async getEdition(issueId, language) {
+      return editions.get(`${issueId}#${language}`);
+    },
+    async addCounts(_issueId, increments) {
+      for (const { dimension, key, counts } of increments) {
+        const current = counters.get(`${dimension}#${key}`) ?? { dimension, key, recipients: 0, sent: 0, failed: 0 };
+        for (const [name, n] of Object.entries(counts) as [keyof SegmentCounts, number][]) current[name] += n;
+        counters.set(`${dimension}#${key}`, current);
+      }
+    },
+    async completeAudience() {
+      audienceComplete = true;
+      return { ...total(), audienceComplete };
+    },
+    async readTotal() {
+      return { ...total(), audienceComplete };
+    },
+    async counters() {
+      return [...counters.values()];
+    },
+  };
+}
+
+export function fakeDeliveryStore(): DeliveryStore & { records: Map<string, { status: string; messageId?: string; reason?: string }> } {
+  const records = new Map<string, { status: string; messageId?: string; reason?: string }>();
+  return {
+    records,
+    async claim(_issueId, _batch, recipient) {
+      if (records.has(recipient.id)) return false;
+      records.set(recipient.id, { status: 'claimed' });
+      return true;
+    },
+    async markSent(_issueId, id, messageId) {
+      records.set(id, { status: 'sent', messageId });
+    },
+    async markFailed(_issueId, id, reason) {
+      records.set(id, { status: 'failed', reason });
+    },
+    async release(_issueId, id) {
+      if (records.get(id)?.status === 'claimed') records.delete(id);
+    },
+  };
+}
+
+/** Records every bulk call; `fail` decides per entry, `throwOnCall` makes whole calls fail. */
+export function fakeMailer(options: { fail?: (entry: BulkEntry) => string | undefined; throwOnCall?: (n: number) => boolean } = {}) {
+  const calls: { edition: Edition; entries: BulkEntry[] }[] = [];
+  let n = 0;
+  const mailer: Mailer = {
+    async sendBulk(edition, entries) {
+      n += 1;
+      if (options.throwOnCall?.(n)) throw new Error('TooManyRequestsException');
+      calls.push({ edition, entries });
+      return entries.map((entry, i): BulkResult => {
+        const error = options.fail?.(entry);
+        return error ? { ok: false, error } : { ok: true, messageId: `msg-${n}-${i}` };
+      });
+    },
+  };
+  return { mailer, calls };
+}
+
+export function fakeAudience(segments: Record<string, Recipient[]>): AudienceSource {
+  return {
+    async *pages(country, language, pageSize) {
+      const all = segments[`${country}#${language}`] ?? [];
+      for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+    },
+  };
+}
+
+export function collectingQueue(): BatchQueue & { batches: SendBatch[] } {
+  const batches: SendBatch[] = [];
+  return {
+    batches,
+    async enqueue(more) {
+      batches.push(...more);
+    },
+  };
+}
+
+export const fixedClock = { now: () => new Date('2025-03-26T09:00:00Z') };

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { InProcessQueue } from '../../local/queue.ts';
+import type { SendBatch } from '../../functions/domain/ports.ts';
+
+const batch = (issueId: string): SendBatch => ({ issueId, country: 'BG', language: 'bg', recipients: [] });
+
+describe('in-process queue', () => {
+  it('delivers every message to the handler as an SQS event', async () => {
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 10, maxReceiveCount: 3, concurrency: 2 });
+    const seen: string[] = [];
+    queue.consume(async (event) => {
+      for (const record of event.Records) seen.push(JSON.parse(record.body).issueId);
+    });
+    await queue.enqueue([batch('a'), batch('b'), batch('c')]);
+    await queue.drained();
+    expect(seen.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('redelivers a failed message after the visibility timeout, then succeeds', async () => {
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 10, maxReceiveCount: 3, concurrency: 1 });
+    const receives: string[] = [];
+    queue.consume(async (event) => {
+      const record = event.Records[0]!;
+      receives.push(record.attributes.ApproximateReceiveCount);
+      return { batchItemFailures: receives.length === 1 ? [{ itemIdentifier: record.messageId }] : [] };
+    });
+    await queue.enqueue([batch('a')]);
+    await queue.drained();
+    expect(receives).toEqual(['1', '2']);
+    expect(queue.deadLetters).toEqual([]);
+  });
+
+  it('moves a message that keeps failing to the dead letters after maxReceiveCount receives', async () => {
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 5, maxReceiveCount: 3, concurrency: 1 });
+    let calls = 0;
+    queue.consume(async () => {
+      calls += 1;
+      throw new Error('always');
+    });
+    await queue.enqueue([batch('doomed')]);
+    await queue.drained();
+    expect(calls).toBe(3);
+    expect(queue.deadLetters.map((m) => [JSON.parse(m.body).issueId, m.receiveCount])).toEqual([['doomed', 3]]);
+  });
+});

@@ -1,0 +1,100 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
+import { buildEditionView, localize, type IssueContent } from '../../functions/domain/edition.ts';
+import type { EditionRenderer } from '../../functions/domain/ports.ts';
+import type { Issue } from '../../functions/domain/records.ts';
+import { LANGUAGES } from '../../functions/domain/reference.ts';
+
+const assetsDir = fileURLToPath(new URL('../../', import.meta.url));
+
+const issue: Issue = {
+  id: 'issue-7',
+  title: 'Test issue',
+  status: 'draft',
+  createdAt: '2025-03-01T00:00:00Z',
+  subject: { en: 'SECON news', bg: 'Новини от SECON' },
+  intro: { en: 'Welcome <script>alert(1)</script> {{name}}', bg: 'Добре дошли' },
+  sections: [
+    { type: 'highlights', items: ['workshop'] },
+    { type: 'indicators', items: ['meetings'] },
+  ],
+};
+
+const content: IssueContent = {
+  highlights: new Map([
+    [
+      'workshop',
+      {
+        id: 'workshop',
+        country: 'BG',
+        place: 'Haskovo',
+        startDate: '2024-05-14',
+        endDate: '2024-05-15',
+        participants: 22,
+        title: { en: 'Interregional workshop', bg: 'Междурегионален семинар' },
+        summary: { en: 'Partners met in Haskovo.' },
+        body: { en: 'Body' },
+      },
+    ],
+  ]),
+  practices: new Map(),
+  indicators: new Map([['meetings', { id: 'meetings', label: { en: 'Stakeholder meetings' }, target: 7, achieved: 7 }]]),
+  partners: [{ id: 'kmop', name: 'KMOP', country: 'GR', region: 'Peloponnese' }],
+};
+
+describe('edition view', () => {
+  it('falls back to English and says so when a text lacks the language', () => {
+    expect(localize({ en: 'Hello' }, 'bg')).toEqual({ text: 'Hello', fallback: true });
+    expect(localize({ en: 'Hello', bg: 'Здравей' }, 'bg')).toEqual({ text: 'Здравей', fallback: false });
+  });
+
+  it('keeps a record text containing {{ from becoming a placeholder', () => {
+    expect(localize({ en: 'a {{name}} b' }, 'en').text).not.toContain('{{');
+  });
+
+  it('formats dates in the edition language', () => {
+    const view = buildEditionView(issue, content, 'de', 'https://news.example');
+    const section = view.sections[0];
+    expect(section?.type === 'highlights' && section.items[0]?.dates).toBe('14.–15. Mai 2024');
+  });
+});
+
+describe('MJML renderer', () => {
+  let renderer: EditionRenderer;
+  beforeAll(async () => {
+    renderer = await createMjmlRenderer(assetsDir);
+  });
+
+  it('renders the Bulgarian edition in Bulgarian with lang set and English fallbacks labelled', async () => {
+    const edition = await renderer.render(buildEditionView(issue, content, 'bg', 'https://news.example'));
+    expect(edition.subject).toBe('Новини от SECON');
+    expect(edition.html).toContain('lang="bg"');
+    expect(edition.html).toContain('Междурегионален семинар');
+    expect(edition.html).toContain('22 участници');
+    expect(edition.html).toContain('на английски');
+    expect(edition.html).toContain('https://news.example/archive/issue-7/bg');
+    expect(edition.text).toContain('Междурегионален семинар');
+  });
+
+  it('escapes user text so a <script> in a record renders as text', async () => {
+    const edition = await renderer.render(buildEditionView(issue, content, 'en', 'https://news.example'));
+    expect(edition.html).not.toContain('<script>');
+    expect(edition.html).toContain('&lt;script&gt;');
+  });
+
+  it('leaves the greeting for SES to fill per recipient, with a fallback for subscribers without a name', async () => {
+    const edition = await renderer.render(buildEditionView(issue, content, 'en', 'https://news.example'));
+    expect(renderer.personalize(edition.html, { name: 'Maria' })).toContain('Hello Maria,');
+    expect(renderer.personalize(edition.html, { name: '' })).toContain('Hello,');
+    expect(renderer.personalize(edition.html, { name: 'Maria' })).toContain('{\u200b{name}}');
+  });
+
+  it('renders all 11 languages with their own lang attribute, each under Gmail\'s 102 KB clipping limit', async () => {
+    for (const language of LANGUAGES) {
+      const edition = await renderer.render(buildEditionView(issue, content, language, 'https://news.example'));
+      expect(edition.html).toContain(`lang="${language}"`);
+      expect(Buffer.byteLength(edition.html)).toBeLessThan(102 * 1024);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { deliverBatch, startSend, tagValue, BATCH_SIZE } from '../../functions/domain/sending.ts';
+import { ConflictError } from '../../functions/domain/errors.ts';
+import type { ContentStore, EditionRenderer, Recipient, SendBatch } from '../../functions/domain/ports.ts';
+import type { Issue } from '../../functions/domain/records.ts';
+import { collectingQueue, fakeAudience, fakeDeliveryStore, fakeIssueStore, fakeMailer, fixedClock } from './fakes.ts';
+
+const issue: Issue = {
+  id: 'issue-1',
+  title: 'Issue 1',
+  status: 'draft',
+  createdAt: '2025-03-01T00:00:00Z',
+  subject: { en: 'News', bg: 'Новини' },
+  intro: { en: 'Hello' },
+  sections: [],
+};
+
+const emptyContent: ContentStore = {
+  put: async () => {},
+  getMany: async () => [],
+  list: async () => [],
+};
+
+/** Renders an edition as its language and subject, so tests can see which edition went where. */
+const labelRenderer: EditionRenderer = {
+  render: async (view) => ({ language: view.language, subject: view.subject.text, html: `<p>${view.language}</p>`, text: view.language }),
+  personalize: (html) => html,
+};
+
+const people = (n: number, region = 'Haskovo'): Recipient[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `s${region}${i}`, email: `p${i}@example.org`, region }));
+
+function setup(segments: Record<string, Recipient[]>, mailerOptions?: Parameters<typeof fakeMailer>[0]) {
+  const issues = fakeIssueStore();
+  const deliveries = fakeDeliveryStore();
+  const { mailer, calls } = fakeMailer(mailerOptions);
+  const queue = collectingQueue();
+  const deps = {
+    issues,
+    content: emptyContent,
+    renderer: labelRenderer,
+    audience: fakeAudience(segments),
+    queue,
+    deliveries,
+    mailer,
+    clock: fixedClock,
+    publicUrl: 'https://news.example',
+    edition: issues.getEdition,
+  };
+  return { deps, issues, deliveries, calls, queue };
+}
+
+describe('startSend', () => {
+  it('renders one edition per language and enqueues each segment in batches of at most 50', async () => {
+    const { deps, issues, queue } = setup({ 'BG#bg': people(120), 'GR#en': people(3, 'Peloponnese') });
+    await issues.put(issue);
+
+    const { recipients } = await startSend(deps, issue.id);
+
+    expect(recipients).toBe(123);
+    expect(issues.editions.size).toBe(11);
+    expect((await issues.getEdition(issue.id, 'bg'))?.subject).toBe('Новини');
+    expect(queue.batches.map((b) => [b.country, b.language, b.recipients.length])).toEqual([
+      ['GR', 'en', 3],
+      ['BG', 'bg', 50],
+      ['BG', 'bg', 50],
+      ['BG', 'bg', 20],
+    ]);
+    expect(queue.batches.every((b) => b.recipients.length <= BATCH_SIZE)).toBe(true);
+    expect((await issues.get(issue.id))?.status).toBe('sending');
+  });
+
+  it('refuses to send an issue twice', async () => {
+    const { deps, issues } = setup({});
+    await issues.put(issue);
+    await startSend(deps, issue.id);
+    await expect(startSend(deps, issue.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('deliverBatch', () => {
+  async function sentIssue(segments: Record<string, Recipient[]>, mailerOptions?: Parameters<typeof fakeMailer>[0]) {
+    const ctx = setup(segments, mailerOptions);
+    await ctx.issues.put(issue);
+    await startSend(ctx.deps, issue.id);
+    return ctx;
+  }
+
+  it('sends each recipient their language edition and marks the issue sent when all are done', async () => {
+    const { deps, issues, queue, calls, deliveries } = await sentIssue({ 'BG#bg': people(60) });
+    for (const batch of queue.batches) await deliverBatch(deps, batch);
+
+    expect(calls.map((c) => [c.edition.language, c.entries.length])).toEqual([
+      ['bg', 50],
+      ['bg', 10],
+    ]);
+    expect([...deliveries.records.values()].every((r) => r.status === 'sent' && r.messageId)).toBe(true);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+    expect((await issues.readTotal(issue.id)).sent).toBe(60);
+  });
+
+  it('skips recipients already handled when a batch is delivered twice', async () => {
+    const { deps, queue, calls, issues } = await sentIssue({ 'BG#bg': people(5) });
+    const batch = queue.batches[0] as SendBatch;
+    await deliverBatch(deps, batch);
+    const again = await deliverBatch(deps, batch);
+
+    expect(again).toEqual({ sent: 0, failed: 0, skipped: 5 });
+    expect(calls).toHaveLength(1);
+    expect((await issues.readTotal(issue.id)).sent).toBe(5);
+  });
+
+  it('gives the claims back when SES refuses the call, so the retry reaches everyone once', async () => {
+    const { deps, queue, calls, deliveries } = await sentIssue({ 'BG#bg': people(4) }, { throwOnCall: (n) => n === 1 });
+    const batch = queue.batches[0] as SendBatch;
+    await expect(deliverBatch(deps, batch)).rejects.toThrow('TooManyRequestsException');
+    expect(deliveries.records.size).toBe(0);
+
+    await deliverBatch(deps, batch);
+    expect(calls.flatMap((c) => c.entries.map((e) => e.to)).sort()).toEqual(people(4).map((p) => p.email).sort());
+  });
+
+  it('records a failed entry with its reason and counts it as failed', async () => {
+    const { deps, queue, deliveries, issues } = await sentIssue(
+      { 'BG#bg': people(3) },
+      { fail: (entry) => (entry.to === 'p1@example.org' ? 'FAILED: address rejected' : undefined) },
+    );
+    await deliverBatch(deps, queue.batches[0] as SendBatch);
+
+    expect(deliveries.records.get('sHaskovo1')).toEqual({ status: 'failed', reason: 'FAILED: address rejected' });
+    const total = await issues.readTotal(issue.id);
+    expect([total.sent, total.failed]).toEqual([2, 1]);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('tags each message with issue, country, language and region in the characters SES allows', async () => {
+    const { deps, queue, calls } = await sentIssue({ 'PT#pt': people(1, 'Oliveira de Azeméis') });
+    await deliverBatch(deps, queue.batches[0] as SendBatch);
+    expect(calls[0]?.entries[0]?.tags).toEqual({ issue: 'issue-1', country: 'PT', language: 'pt', region: 'Oliveira-de-Azemeis' });
+    expect(tagValue('Riga Planning Region')).toBe('Riga-Planning-Region');
+  });
+});
