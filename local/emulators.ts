@@ -9,7 +9,12 @@ import { portOf } from './http-server.ts';
 
 export async function startDynalite(dataDir: string, port: number): Promise<Server> {
   // Tables become ACTIVE at once; the store lives under the data directory so a restart loses nothing.
-  const server: Server = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server: Server = dynalite({
+    path: join(dataDir, 'dynamodb'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -19,7 +24,9 @@ export async function startDynalite(dataDir: string, port: number): Promise<Serv
 
 export async function startSesEmulator(port: number): Promise<Server> {
   // A CommonJS module whose `exports.default` is the server factory; loaders disagree on its ESM default.
-  const { default: startServer } = createRequire(import.meta.url)('aws-ses-v2-local') as typeof import('aws-ses-v2-local');
+  const { default: startServer } = createRequire(import.meta.url)(
+    'aws-ses-v2-local',
+  ) as typeof import('aws-ses-v2-local');
   return startServer({ host: '127.0.0.1', port });
 }
 
@@ -42,7 +49,11 @@ export async function ensureTables(client: DynamoDBClient, definitions: readonly
       { AttributeName: partitionKey, KeyType: 'HASH' as const },
       ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
     ];
-    const attributes = new Set([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+    const attributes = new Set([
+      table.partitionKey,
+      table.sortKey,
+      ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]);
     await client.send(
       new CreateTableCommand({
         TableName: name,

@@ -67,9 +67,9 @@ export async function startHttpServer(handler: ApiHandler, port: number, host = 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     if (body === 'too large') {
-      res.writeHead(413, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ error: { code: 'payload_too_large', message: 'body: request body is too large' } }),
-      );
+      res
+        .writeHead(413, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'payload_too_large', message: 'body: request body is too large' } }));
       return;
     }
     const result = await handler(toApiGatewayEvent(req, body));

@@ -83,7 +83,10 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   await ensureTables(clients.dynamoDb, TABLES, TABLE_PREFIX);
 
   // The HTTP server's port is known only once it listens, and the handlers need the public URL: bind first.
-  let api: ApiHandler = async () => ({ statusCode: 503, body: '{"error":{"code":"starting","message":"starting up"}}' });
+  let api: ApiHandler = async () => ({
+    statusCode: 503,
+    body: '{"error":{"code":"starting","message":"starting up"}}',
+  });
   const http = await startHttpServer((event) => api(event), options.port);
   servers.push(http);
   const apiUrl = `http://localhost:${portOf(http)}`;

@@ -14,7 +14,9 @@ const settings = z
   })
   .safeParse(process.env);
 if (!settings.success) {
-  process.stderr.write(`Invalid settings: ${settings.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}\n`);
+  process.stderr.write(
+    `Invalid settings: ${settings.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}\n`,
+  );
   process.exit(2);
 }
 const { PORT, SES_PORT, DYNAMODB_PORT, HERALD_DATA_DIR } = settings.data;

@@ -19,14 +19,12 @@ export function createDynamoAudience(client: DynamoDBDocumentClient, tableName: 
         },
       );
       for await (const page of pages) {
-        const recipients = (page.Items ?? []).map(
-          (item): Recipient => ({
-            id: item.id,
-            email: item.email,
-            region: item.region,
-            ...(item.name && { name: item.name }),
-          }),
-        );
+        const recipients = (page.Items ?? []).map((item): Recipient => ({
+          id: item.id,
+          email: item.email,
+          region: item.region,
+          ...(item.name && { name: item.name }),
+        }));
         if (recipients.length > 0) yield recipients;
       }
     },

@@ -23,9 +23,13 @@ export function createDynamoContentStore(client: DynamoDBDocumentClient, tableNa
       const found = new Map<string, RecordTypes[K]>();
       const unique = [...new Set(ids)];
       for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-        let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ kind, id }));
+        let keys: Record<string, unknown>[] | undefined = unique
+          .slice(i, i + BATCH_GET_LIMIT)
+          .map((id) => ({ kind, id }));
         while (keys && keys.length > 0) {
-          const result: BatchGetCommandOutput = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+          const result: BatchGetCommandOutput = await client.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }),
+          );
           for (const item of result.Responses?.[tableName] ?? []) found.set(item.id as string, strip(item));
           keys = result.UnprocessedKeys?.[tableName]?.Keys;
         }

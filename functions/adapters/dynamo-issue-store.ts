@@ -60,7 +60,9 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
   return {
     async put(issue) {
       const { id, ...rest } = issue;
-      await client.send(new PutCommand({ TableName: tableName, Item: { ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY } }));
+      await client.send(
+        new PutCommand({ TableName: tableName, Item: { ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY } }),
+      );
     },
     async get(id) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId: id, sk: ISSUE } }));
@@ -89,8 +91,12 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       await client.send(new PutCommand({ TableName: tableName, Item: { ...e, issueId, sk: edition(e.language) } }));
     },
     async getEdition(issueId, language) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId, sk: edition(language) } }));
-      return Item ? ({ language: Item.language, subject: Item.subject, html: Item.html, text: Item.text } as Edition) : undefined;
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: { issueId, sk: edition(language) } }),
+      );
+      return Item
+        ? ({ language: Item.language, subject: Item.subject, html: Item.html, text: Item.text } as Edition)
+        : undefined;
     },
     async addCounts(issueId, increments) {
       await Promise.all(
@@ -139,7 +145,8 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
         },
       );
       for await (const page of pages) {
-        for (const item of page.Items ?? []) counters.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
+        for (const item of page.Items ?? [])
+          counters.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
       }
       return counters;
     },

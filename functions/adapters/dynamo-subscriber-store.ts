@@ -10,7 +10,9 @@ export interface SubscriberStore {
 export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tableName: string): SubscriberStore {
   return {
     async put(subscriber) {
-      await client.send(new PutCommand({ TableName: tableName, Item: { ...subscriber, audience: audienceKey(subscriber) } }));
+      await client.send(
+        new PutCommand({ TableName: tableName, Item: { ...subscriber, audience: audienceKey(subscriber) } }),
+      );
     },
   };
 }

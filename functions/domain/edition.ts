@@ -140,11 +140,20 @@ export function buildEditionView(
     switch (section.type) {
       case 'highlights':
       case 'events':
-        return { type: section.type, items: pick(content.highlights, section.items).map((h) => highlightView(h, language)) };
+        return {
+          type: section.type,
+          items: pick(content.highlights, section.items).map((h) => highlightView(h, language)),
+        };
       case 'practices':
-        return { type: 'practices', items: pick(content.practices, section.items).map((p) => practiceView(p, language)) };
+        return {
+          type: 'practices',
+          items: pick(content.practices, section.items).map((p) => practiceView(p, language)),
+        };
       case 'indicators':
-        return { type: 'indicators', items: pick(content.indicators, section.items).map((i) => indicatorView(i, language)) };
+        return {
+          type: 'indicators',
+          items: pick(content.indicators, section.items).map((i) => indicatorView(i, language)),
+        };
     }
   });
   return {

@@ -54,7 +54,10 @@ export interface IssueStore {
   putEdition(issueId: string, edition: Edition): Promise<void>;
   getEdition(issueId: string, language: Language): Promise<Edition | undefined>;
   /** Adds to the counters of every (dimension, key) named, each with one atomic ADD. */
-  addCounts(issueId: string, increments: { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[]): Promise<void>;
+  addCounts(
+    issueId: string,
+    increments: { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[],
+  ): Promise<void>;
   /** Marks that every recipient has been enqueued; from then on the totals tell when the send is complete. */
   completeAudience(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
   readTotal(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;

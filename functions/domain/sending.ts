@@ -58,9 +58,14 @@ export async function renderEditions(deps: Pick<SendDeps, 'content' | 'renderer'
 }
 
 /** Counter increments for a group of recipients of one (country, language): the total, both, and each region. */
-function segmentIncrements(batch: Pick<SendBatch, 'country' | 'language'>, recipients: Recipient[], name: keyof SegmentCounts) {
+function segmentIncrements(
+  batch: Pick<SendBatch, 'country' | 'language'>,
+  recipients: Recipient[],
+  name: keyof SegmentCounts,
+) {
   const regions = new Map<string, number>();
-  for (const r of recipients) regions.set(`${batch.country}/${r.region}`, (regions.get(`${batch.country}/${r.region}`) ?? 0) + 1);
+  for (const r of recipients)
+    regions.set(`${batch.country}/${r.region}`, (regions.get(`${batch.country}/${r.region}`) ?? 0) + 1);
   const counts = { [name]: recipients.length };
   return [
     { dimension: 'total' as Dimension, key: 'all', counts },
@@ -77,7 +82,8 @@ function segmentIncrements(batch: Pick<SendBatch, 'country' | 'language'>, recip
 export async function startSend(deps: SendDeps, issueId: string): Promise<{ recipients: number }> {
   const issue = await deps.issues.get(issueId);
   if (!issue) throw new NotFoundError(`issue ${issueId}`);
-  if (issue.status !== 'draft') throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be sent`);
+  if (issue.status !== 'draft')
+    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be sent`);
   if (!(await deps.issues.startSending(issueId, deps.clock.now().toISOString()))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }

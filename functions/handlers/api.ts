@@ -10,7 +10,12 @@ const sendRequestSchema = z.strictObject({});
 
 export function createApiHandler(services: Services) {
   const routes: Route[] = [
-    { method: 'GET', path: '/api/issues', access: 'editor', run: async () => json(200, { issues: await listIssues(services.issues) }) },
+    {
+      method: 'GET',
+      path: '/api/issues',
+      access: 'editor',
+      run: async () => json(200, { issues: await listIssues(services.issues) }),
+    },
     {
       method: 'GET',
       path: '/api/issues/{id}',

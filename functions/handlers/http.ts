@@ -56,7 +56,11 @@ function compile(path: string) {
 
 /** Parses a JSON body with a schema; an absent body counts as `{}`. Errors name the field at fault. */
 export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new ValidationError('body', `is over ${MAX_BODY_BYTES} bytes`);
   let value: unknown = {};
   if (raw.trim() !== '') {
@@ -71,8 +75,7 @@ export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, sc
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field =
-      issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : (issue?.path.join('.') ?? '') || 'body';
+    const field = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : (issue?.path.join('.') ?? '') || 'body';
     throw new ValidationError(field, issue?.message ?? 'is invalid');
   }
   return parsed.data;

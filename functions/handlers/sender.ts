@@ -29,9 +29,19 @@ export function createSenderHandler(services: Services) {
       const batch = parsed.data;
       try {
         const outcome = await deliverBatch(services, batch);
-        logger.info('batch delivered', { issueId: batch.issueId, country: batch.country, lang: batch.language, ...outcome });
+        logger.info('batch delivered', {
+          issueId: batch.issueId,
+          country: batch.country,
+          lang: batch.language,
+          ...outcome,
+        });
       } catch (error) {
-        logger.warn('batch failed; the queue will retry it', { issueId: batch.issueId, country: batch.country, lang: batch.language, error });
+        logger.warn('batch failed; the queue will retry it', {
+          issueId: batch.issueId,
+          country: batch.country,
+          lang: batch.language,
+          error,
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

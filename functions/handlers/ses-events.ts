@@ -28,7 +28,8 @@ export function summarizeSesEvent(message: string): SesEventSummary {
 export const handler = async (event: SNSEvent): Promise<void> => {
   for (const record of event.Records) {
     const summary = summarizeSesEvent(record.Sns.Message);
-    if ('ignored' in summary) logger.warn('SES event ignored', { reason: summary.ignored, snsMessageId: record.Sns.MessageId });
+    if ('ignored' in summary)
+      logger.warn('SES event ignored', { reason: summary.ignored, snsMessageId: record.Sns.MessageId });
     else logger.info('SES event', summary);
   }
 };

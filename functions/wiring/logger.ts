@@ -6,7 +6,10 @@ const threshold = () => ORDER[process.env.LOG_LEVEL?.toLowerCase() as Level] ?? 
 
 function write(level: Level, message: string, keys: Record<string, unknown> = {}) {
   if (ORDER[level] < threshold()) return;
-  const error = keys.error instanceof Error ? { error: { name: keys.error.name, message: keys.error.message, stack: keys.error.stack } } : {};
+  const error =
+    keys.error instanceof Error
+      ? { error: { name: keys.error.name, message: keys.error.message, stack: keys.error.stack } }
+      : {};
   const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...keys, ...error });
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 }

@@ -54,7 +54,10 @@ export async function createServices(
     subscribers: createDynamoSubscriberStore(clients.dynamo, config.tables.subscribers),
     audience: createDynamoAudience(clients.dynamo, config.tables.subscribers),
     deliveries: createDynamoDeliveryStore(clients.dynamo, config.tables.deliveries),
-    mailer: createSesMailer(clients.ses, { fromAddress: config.fromAddress, configurationSet: config.configurationSet }),
+    mailer: createSesMailer(clients.ses, {
+      fromAddress: config.fromAddress,
+      configurationSet: config.configurationSet,
+    }),
     renderer: await createMjmlRenderer(config.assetsDir),
     queue,
     clock: { now: () => new Date() },

@@ -27,7 +27,13 @@ const api = (path: string, init: RequestInit & { token?: string | null } = {}) =
 beforeAll(async () => {
   process.env.LOG_LEVEL = 'warn';
   dataDir = mkdtempSync(join(tmpdir(), 'herald-it-'));
-  stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0, adminToken: 'integration-token-0123456789' });
+  stack = await startEmbeddedStack({
+    dataDir,
+    port: 0,
+    sesPort: 0,
+    dynamoPort: 0,
+    adminToken: 'integration-token-0123456789',
+  });
 });
 
 afterAll(async () => {
@@ -69,7 +75,8 @@ describe('the embedded stack', () => {
     const { emails } = (await (await fetch(`${stack.urls.ses}/store`)).json()) as { emails: StoredEmail[] };
     const confirmed = subscribers.filter((s) => s.status === 'confirmed');
     const received = new Map<string, StoredEmail[]>();
-    for (const email of emails) for (const to of email.destination.to) received.set(to, [...(received.get(to) ?? []), email]);
+    for (const email of emails)
+      for (const to of email.destination.to) received.set(to, [...(received.get(to) ?? []), email]);
 
     expect(emails).toHaveLength(confirmed.length);
     for (const subscriber of confirmed) {
@@ -89,7 +96,12 @@ describe('the embedded stack', () => {
     const issue = await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json();
     const confirmed = subscribers.filter((s) => s.status === 'confirmed');
     expect(issue.status).toBe('sent');
-    expect(issue.progress.total).toEqual({ recipients: confirmed.length, sent: confirmed.length, failed: 0, pending: 0 });
+    expect(issue.progress.total).toEqual({
+      recipients: confirmed.length,
+      sent: confirmed.length,
+      failed: 0,
+      pending: 0,
+    });
     const bg = issue.progress.byLanguage.find((row: { key: string }) => row.key === 'bg');
     expect(bg.sent).toBe(confirmed.filter((s) => s.language === 'bg').length);
     expect(issue.progress.byCountry).toHaveLength(10);
@@ -115,7 +127,13 @@ describe('the embedded stack', () => {
 
   it('keeps its data across a restart on the same data directory', async () => {
     await stack.stop();
-    stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0, adminToken: 'integration-token-0123456789' });
+    stack = await startEmbeddedStack({
+      dataDir,
+      port: 0,
+      sesPort: 0,
+      dynamoPort: 0,
+      adminToken: 'integration-token-0123456789',
+    });
     expect(stack.seeded).toBe(false);
     const issue = await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json();
     expect(issue.status).toBe('sent');

@@ -20,7 +20,8 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
   const editions = new Map<string, Edition>();
   const counters = new Map<string, SegmentCounter>();
   let audienceComplete = false;
-  const total = () => counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', recipients: 0, sent: 0, failed: 0 };
+  const total = () =>
+    counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', recipients: 0, sent: 0, failed: 0 };
   const transition = (id: string, from: Issue['status'], to: Issue['status'], at: Partial<Issue>) => {
     const issue = issues.get(id);
     if (issue?.status !== from) return false;
@@ -70,7 +71,9 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
   };
 }
 
-export function fakeDeliveryStore(): DeliveryStore & { records: Map<string, { status: string; messageId?: string; reason?: string }> } {
+export function fakeDeliveryStore(): DeliveryStore & {
+  records: Map<string, { status: string; messageId?: string; reason?: string }>;
+} {
   const records = new Map<string, { status: string; messageId?: string; reason?: string }>();
   return {
     records,
@@ -92,7 +95,9 @@ export function fakeDeliveryStore(): DeliveryStore & { records: Map<string, { st
 }
 
 /** Records every bulk call; `fail` decides per entry, `throwOnCall` makes whole calls fail. */
-export function fakeMailer(options: { fail?: (entry: BulkEntry) => string | undefined; throwOnCall?: (n: number) => boolean } = {}) {
+export function fakeMailer(
+  options: { fail?: (entry: BulkEntry) => string | undefined; throwOnCall?: (n: number) => boolean } = {},
+) {
   const calls: { edition: Edition; entries: BulkEntry[] }[] = [];
   let n = 0;
   const mailer: Mailer = {

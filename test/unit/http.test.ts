@@ -7,7 +7,11 @@ import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json'
 
 const TOKEN = 'editor-token-0123456789';
 
-function event(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
+function event(
+  method: string,
+  path: string,
+  init: { body?: string; headers?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
   return {
     ...baseEvent,
     rawPath: path,
@@ -19,15 +23,34 @@ function event(method: string, path: string, init: { body?: string; headers?: Re
 
 const schema = z.strictObject({ at: z.iso.datetime().optional() });
 const routes: Route[] = [
-  { method: 'GET', path: '/api/issues/{id}', access: 'editor', run: async ({ params }) => json(200, { id: params.id }) },
+  {
+    method: 'GET',
+    path: '/api/issues/{id}',
+    access: 'editor',
+    run: async ({ params }) => json(200, { id: params.id }),
+  },
   {
     method: 'POST',
     path: '/api/issues/{id}/send',
     access: 'editor',
     run: async ({ event }) => json(202, parseBody(event, schema)),
   },
-  { method: 'GET', path: '/archive/{id}/{lang}', access: 'public', run: async () => { throw new NotFoundError('edition'); } },
-  { method: 'GET', path: '/boom', access: 'public', run: async () => { throw new Error('database exploded'); } },
+  {
+    method: 'GET',
+    path: '/archive/{id}/{lang}',
+    access: 'public',
+    run: async () => {
+      throw new NotFoundError('edition');
+    },
+  },
+  {
+    method: 'GET',
+    path: '/boom',
+    access: 'public',
+    run: async () => {
+      throw new Error('database exploded');
+    },
+  },
 ];
 const route = createRouter(routes, { adminToken: TOKEN });
 const auth = { authorization: `Bearer ${TOKEN}` };

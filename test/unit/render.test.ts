@@ -39,7 +39,9 @@ const content: IssueContent = {
     ],
   ]),
   practices: new Map(),
-  indicators: new Map([['meetings', { id: 'meetings', label: { en: 'Stakeholder meetings' }, target: 7, achieved: 7 }]]),
+  indicators: new Map([
+    ['meetings', { id: 'meetings', label: { en: 'Stakeholder meetings' }, target: 7, achieved: 7 }],
+  ]),
   partners: [{ id: 'kmop', name: 'KMOP', country: 'GR', region: 'Peloponnese' }],
 };
 
@@ -90,7 +92,7 @@ describe('MJML renderer', () => {
     expect(renderer.personalize(edition.html, { name: 'Maria' })).toContain('{\u200b{name}}');
   });
 
-  it('renders all 11 languages with their own lang attribute, each under Gmail\'s 102 KB clipping limit', async () => {
+  it("renders all 11 languages with their own lang attribute, each under Gmail's 102 KB clipping limit", async () => {
     for (const language of LANGUAGES) {
       const edition = await renderer.render(buildEditionView(issue, content, language, 'https://news.example'));
       expect(edition.html).toContain(`lang="${language}"`);

@@ -23,7 +23,12 @@ const emptyContent: ContentStore = {
 
 /** Renders an edition as its language and subject, so tests can see which edition went where. */
 const labelRenderer: EditionRenderer = {
-  render: async (view) => ({ language: view.language, subject: view.subject.text, html: `<p>${view.language}</p>`, text: view.language }),
+  render: async (view) => ({
+    language: view.language,
+    subject: view.subject.text,
+    html: `<p>${view.language}</p>`,
+    text: view.language,
+  }),
   personalize: (html) => html,
 };
 
@@ -117,7 +122,11 @@ describe('deliverBatch', () => {
     expect(deliveries.records.size).toBe(0);
 
     await deliverBatch(deps, batch);
-    expect(calls.flatMap((c) => c.entries.map((e) => e.to)).sort()).toEqual(people(4).map((p) => p.email).sort());
+    expect(calls.flatMap((c) => c.entries.map((e) => e.to)).sort()).toEqual(
+      people(4)
+        .map((p) => p.email)
+        .sort(),
+    );
   });
 
   it('records a failed entry with its reason and counts it as failed', async () => {
@@ -136,7 +145,12 @@ describe('deliverBatch', () => {
   it('tags each message with issue, country, language and region in the characters SES allows', async () => {
     const { deps, queue, calls } = await sentIssue({ 'PT#pt': people(1, 'Oliveira de Azeméis') });
     await deliverBatch(deps, queue.batches[0] as SendBatch);
-    expect(calls[0]?.entries[0]?.tags).toEqual({ issue: 'issue-1', country: 'PT', language: 'pt', region: 'Oliveira-de-Azemeis' });
+    expect(calls[0]?.entries[0]?.tags).toEqual({
+      issue: 'issue-1',
+      country: 'PT',
+      language: 'pt',
+      region: 'Oliveira-de-Azemeis',
+    });
     expect(tagValue('Riga Planning Region')).toBe('Riga-Planning-Region');
   });
 });

@@ -1,0 +1,53 @@
+// `npm run bench -- render`: how long rendering the sample issue takes, warm, per edition and for all 11,
+// and how big each edition's HTML is (Gmail clips mails over 102 KB).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createMjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
+import { buildEditionView, type IssueContent } from '../functions/domain/edition.ts';
+import type { Highlight, Indicator, Issue, Partner, Practice } from '../functions/domain/records.ts';
+import { LANGUAGES } from '../functions/domain/reference.ts';
+import { formatTable } from '../local/table.ts';
+
+const sample = <T>(file: string): T =>
+  JSON.parse(readFileSync(new URL(`../local/sample/${file}`, import.meta.url), 'utf8')) as T;
+const byId = <T extends { id: string }>(records: T[]) => new Map(records.map((r) => [r.id, r]));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+export async function benchRender(rounds = 15) {
+  const issue: Issue = { ...sample<Omit<Issue, 'status' | 'createdAt'>>('issue.json'), status: 'draft', createdAt: '' };
+  const content: IssueContent = {
+    highlights: byId(sample<Highlight[]>('highlights.json')),
+    practices: byId(sample<Practice[]>('practices.json')),
+    indicators: byId(sample<Indicator[]>('indicators.json')),
+    partners: sample<Partner[]>('partners.json'),
+  };
+  const renderer = await createMjmlRenderer(fileURLToPath(new URL('../', import.meta.url)));
+  const render = (language: (typeof LANGUAGES)[number]) =>
+    renderer.render(buildEditionView(issue, content, language, 'https://newsletter.secon.example'));
+  for (const language of LANGUAGES) await render(language); // warm-up: JIT, MJML's first-use work
+
+  const perLanguage = new Map<string, number[]>(LANGUAGES.map((l) => [l, []]));
+  const sizes = new Map<string, number>();
+  const allEleven: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const roundStart = performance.now();
+    for (const language of LANGUAGES) {
+      const start = performance.now();
+      const edition = await render(language);
+      perLanguage.get(language)!.push(performance.now() - start);
+      sizes.set(language, Buffer.byteLength(edition.html));
+    }
+    allEleven.push(performance.now() - roundStart);
+  }
+  const rows = LANGUAGES.map((language) => ({
+    language,
+    'median ms': Number(median(perLanguage.get(language)!).toFixed(1)),
+    'html KB': Number((sizes.get(language)! / 1024).toFixed(1)),
+  }));
+  console.log(formatTable(rows, ['language', 'median ms', 'html KB']));
+  console.log(`\nmedian per edition: ${median([...perLanguage.values()].flat()).toFixed(1)} ms`);
+  console.log(
+    `median for all ${LANGUAGES.length} editions: ${median(allEleven).toFixed(1)} ms (${rounds} rounds, warm)`,
+  );
+  console.log(`largest edition: ${(Math.max(...sizes.values()) / 1024).toFixed(1)} KB (Gmail clips above 102 KB)`);
+}

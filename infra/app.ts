@@ -1,0 +1,29 @@
+// The CDK app: the stateful and the stateless stack, checked by cdk-nag's AWS Solutions pack on every synth.
+import { pathToFileURL } from 'node:url';
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+export function createHeraldApp(props: AppProps = {}) {
+  const app = new App(props);
+  // Env-agnostic unless the CLI knows the account and region (credentials present).
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const stateful = new StatefulStack(app, 'HeraldStateful', {
+    env,
+    description: 'Herald data: tables, SES configuration set and SES events topic',
+  });
+  const stateless = new StatelessStack(app, 'HeraldStateless', {
+    env,
+    description: 'Herald compute: functions, HTTP API and send queue',
+    tables: stateful.tables,
+    configurationSetName: stateful.configurationSetName,
+    sesEventsTopic: stateful.sesEventsTopic,
+  });
+  // A validation plugin: unacknowledged findings fail the synth (errors) or are printed (warnings).
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stateful, stateless };
+}
+
+// Run by the CDK CLI (`npx tsx infra/app.ts`); tests import createHeraldApp instead.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) createHeraldApp();

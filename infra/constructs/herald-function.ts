@@ -1,0 +1,179 @@
+// House construct for Herald's Lambda functions: fixes runtime, architecture, logs, source maps and bundling, and binds resources.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { TableDefinition } from '../tables.ts';
+
+/** The repository root: handler entries, the lock file and the runtime assets are found from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The newest Node.js runtime aws-cdk-lib offers (NODEJS_LATEST would move under our feet). */
+export const HERALD_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Lambda unpacks the bundle here, so templates/ and locales/ copied next to index.mjs land in this folder. */
+export const LAMBDA_ASSETS_DIR = '/var/task';
+const ASSET_FOLDERS = ['templates', 'locales'];
+
+// CJS dependencies (mjml and friends) call require(); an ES module has none, so the bundle makes one.
+// The alias keeps the banner's import from clashing with a bundled module that imports createRequire itself.
+const REQUIRE_BANNER =
+  "import { createRequire as heraldCreateRequire } from 'node:module'; const require = heraldCreateRequire(import.meta.url);";
+
+/** A table and its definition from infra/tables.ts, which names its env var and indexes. */
+export interface HeraldTable {
+  readonly table: ITableV2;
+  readonly definition: TableDefinition;
+}
+
+export type TableAccess = 'read' | 'readWrite';
+
+// Explicit actions instead of grantReadData(): Scan is left out (the code queries, never scans) and the
+// index ARNs are named one by one rather than `index/*`.
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/** What a function needs to send through SES: the configuration set, the verified identity and the sender. */
+export interface SesSending {
+  readonly configurationSetName: string;
+  /** A verified SES identity, e.g. the domain `secon.example`. */
+  readonly identity: string;
+  /** The From header, e.g. `SECON Newsletter <newsletter@secon.example>`. */
+  readonly fromAddress: string;
+}
+
+export type SesAction = 'ses:SendEmail' | 'ses:SendBulkEmail' | 'ses:GetAccount';
+/** SES offers no resource-level permission for these: they are granted on `*`. */
+const ACCOUNT_WIDE_SES_ACTIONS: readonly SesAction[] = ['ses:GetAccount'];
+
+export interface HeraldFunctionProps {
+  /** The handler file relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** Carry templates/ and locales/ in the bundle and point HERALD_ASSETS_DIR at them (for functions that render). */
+  readonly withAssets?: boolean;
+  readonly environment?: Record<string, string>;
+}
+
+export class HeraldFunction extends NodejsFunction {
+  private readonly executionRole: Role;
+
+  constructor(scope: Construct, id: string, props: HeraldFunctionProps) {
+    const withAssets = props.withAssets ?? false;
+    // Our own role and log group: logging rights are scoped to this log group instead of the
+    // AWS managed AWSLambdaBasicExecutionRole policy, which allows writing to any log group.
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
+    super(scope, id, {
+      entry: join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: HERALD_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role,
+      logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(withAssets && { HERALD_ASSETS_DIR: LAMBDA_ASSETS_DIR }),
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        banner: REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Warnings and errors only: the size summary would bury the synth output.
+        logLevel: LogLevel.WARNING,
+        // Stack traces need the mappings only; leaving the sources out halves the map.
+        sourcesContent: false,
+        // The SDK is bundled (the version in package-lock.json, not whatever the runtime ships). `typescript`
+        // is only reached through cosmiconfig (via mjml) when it loads a `.ts` config file, which we never
+        // have; bundling it would add several megabytes.
+        externalModules: ['typescript'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            withAssets ? ASSET_FOLDERS.map((folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`) : [],
+        },
+      },
+    });
+    logGroup.grantWrite(role);
+    this.executionRole = role;
+  }
+
+  /** Grants the access and sets the table's env var (named in infra/tables.ts) to its name. */
+  bindTable({ table, definition }: HeraldTable, access: TableAccess): this {
+    const indexArns = definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
+        resources: [table.tableArn, ...indexArns],
+      }),
+    );
+    this.addEnvironment(definition.envVar, table.tableName);
+    return this;
+  }
+
+  /** Lets the function send messages to the queue and sets `envVar` to its URL. */
+  bindQueue(queue: IQueue, envVar: string): this {
+    queue.grantSendMessages(this);
+    this.addEnvironment(envVar, queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Sets SES_CONFIGURATION_SET and HERALD_FROM_ADDRESS and grants the SES actions, scoped to the identity
+   * and the configuration set where SES allows it. No actions: the settings only.
+   */
+  bindSes(sending: SesSending, actions: readonly SesAction[] = []): this {
+    const stack = Stack.of(this);
+    const scoped = actions.filter((action) => !ACCOUNT_WIDE_SES_ACTIONS.includes(action));
+    const accountWide = actions.filter((action) => ACCOUNT_WIDE_SES_ACTIONS.includes(action));
+    if (scoped.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: scoped,
+          resources: [
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sending.identity }),
+            stack.formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: sending.configurationSetName,
+            }),
+          ],
+        }),
+      );
+    }
+    if (accountWide.length > 0) {
+      this.addToRolePolicy(new PolicyStatement({ actions: accountWide, resources: ['*'] }));
+      Validations.of(this.executionRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `${accountWide.join(', ')} (the account's sending quota) supports no resource-level permissions in IAM.`,
+      });
+    }
+    this.addEnvironment('SES_CONFIGURATION_SET', sending.configurationSetName);
+    this.addEnvironment('HERALD_FROM_ADDRESS', sending.fromAddress);
+    return this;
+  }
+}

@@ -1,0 +1,69 @@
+// Infra tests of the Lambda bundles: real esbuild bundling, offline, with templates and locales next to the handlers.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
+
+let herald: ReturnType<typeof synthHerald>;
+
+beforeAll(() => {
+  herald = synthHerald({ bundle: true });
+});
+afterAll(removeAssemblies);
+
+/** The staged bundle folder of a function: cdk.out's `asset.<hash>` named by the function's S3 key. */
+function bundleDir(fn: string): string {
+  const cfn = herald.statelessTemplate.toJSON().Resources[logicalId(herald.stateless.node.findChild(fn))];
+  const hash = String(cfn.Properties.Code.S3Key).replace(/\.zip$/, '');
+  return join(herald.assembly.directory, `asset.${hash}`);
+}
+
+describe('Lambda bundles', () => {
+  it.each(['Api', 'Sender', 'SesEvents'])(
+    'bundles %s as an ES module that can require CommonJS, with a source map',
+    (fn) => {
+      const dir = bundleDir(fn);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith("import { createRequire as heraldCreateRequire } from 'node:module';")).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    },
+  );
+
+  it.each(['Api', 'Sender'])('carries templates and locales next to the %s handler', (fn) => {
+    const dir = bundleDir(fn);
+    expect(existsSync(join(dir, 'templates', 'issue.mjml'))).toBe(true);
+    expect(existsSync(join(dir, 'templates', 'partials'))).toBe(true);
+    expect(existsSync(join(dir, 'locales', 'en', 'issue.json'))).toBe(true);
+  });
+
+  it('leaves templates and locales out of the SesEvents bundle', () => {
+    expect(existsSync(join(bundleDir('SesEvents'), 'templates'))).toBe(false);
+  });
+
+  it('loads the Api bundle outside the repository and builds its renderer from HERALD_ASSETS_DIR', () => {
+    const dir = bundleDir('Api');
+    // A path no route matches: the handler builds its services (MJML renderer included) and answers without AWS.
+    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
+      const response = await handler({ rawPath: '/no-such-route', headers: {}, requestContext: { http: { method: 'GET' } } });
+      console.log(response.statusCode);`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
+      cwd: herald.assembly.directory,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-central-1',
+        CONTENT_TABLE: 'content',
+        ISSUES_TABLE: 'issues',
+        SUBSCRIBERS_TABLE: 'subscribers',
+        DELIVERIES_TABLE: 'deliveries',
+        HERALD_FROM_ADDRESS: 'SECON Newsletter <newsletter@secon.example>',
+        SES_CONFIGURATION_SET: 'herald',
+        HERALD_PUBLIC_URL: 'https://newsletter.secon.example',
+        HERALD_ASSETS_DIR: dir,
+      },
+    });
+    expect(Number(output.trim())).toBeLessThan(500);
+  });
+});

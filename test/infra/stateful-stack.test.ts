@@ -1,0 +1,127 @@
+// Infra tests of the stateful stack: tables from infra/tables.ts, the SES configuration set and its events topic.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLES, type IndexDefinition, type TableDefinition } from '../../infra/tables.ts';
+import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
+
+let template: Template;
+let herald: ReturnType<typeof synthHerald>;
+
+beforeAll(() => {
+  herald = synthHerald();
+  template = herald.statefulTemplate;
+});
+afterAll(removeAssemblies);
+
+const keySchema = (partitionKey: string, sortKey?: string) => [
+  { AttributeName: partitionKey, KeyType: 'HASH' },
+  ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' }] : []),
+];
+
+const projection = (index: IndexDefinition) =>
+  typeof index.projection === 'string'
+    ? { ProjectionType: index.projection }
+    : { ProjectionType: 'INCLUDE', NonKeyAttributes: index.projection };
+
+const tableResource = (definition: TableDefinition) =>
+  template.toJSON().Resources[logicalId(herald.stateful.node.findChild(definition.id))];
+
+describe('tables', () => {
+  it('creates exactly the four tables of infra/tables.ts', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', TABLES.length);
+  });
+
+  it.each(TABLES.map((definition) => [definition.id, definition] as const))(
+    'creates the %s table with string keys and the indexes of its definition',
+    (_id, definition) => {
+      const keys = [
+        definition.partitionKey,
+        definition.sortKey,
+        ...definition.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+      ];
+      const attributes = [...new Set(keys.filter((k): k is string => k !== undefined))];
+      expect(tableResource(definition).Properties).toMatchObject({
+        KeySchema: keySchema(definition.partitionKey, definition.sortKey),
+        AttributeDefinitions: expect.arrayContaining(
+          attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        ),
+      });
+      expect(tableResource(definition).Properties.AttributeDefinitions).toHaveLength(attributes.length);
+      const indexes = tableResource(definition).Properties.GlobalSecondaryIndexes ?? [];
+      expect(indexes).toEqual(
+        definition.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: keySchema(index.partitionKey, index.sortKey),
+          Projection: projection(index),
+        })),
+      );
+    },
+  );
+
+  it('bills every table on demand, keeps point-in-time recovery and survives stack deletion', () => {
+    template.allResources('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+  });
+});
+
+describe('SES', () => {
+  it('creates a configuration set with reputation metrics and sending enabled', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SendingOptions: { SendingEnabled: true },
+    });
+  });
+
+  it('publishes every message event of the configuration set to the SES events topic', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: logicalId(herald.stateful.node.findChild('ConfigurationSet')) },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(
+          // prettier-ignore
+          ['send', 'delivery', 'bounce', 'complaint', 'reject', 'open', 'click', 'renderingFailure', 'deliveryDelay', 'subscription'],
+        ),
+        SnsDestination: { TopicARN: { Ref: logicalId(herald.stateful.node.findChild('SesEvents')) } },
+      },
+    });
+  });
+
+  it('encrypts the topic with a rotated key that SES may use', () => {
+    const keyId = logicalId(herald.stateful.node.findChild('SesEventsKey'));
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets SES publish to the topic and refuses publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'ses.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+});

@@ -1,0 +1,240 @@
+// Infra tests of the stateless stack: functions, their bindings, the send queue, the SES events subscription and the HTTP API.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
+
+let herald: ReturnType<typeof synthHerald>;
+let template: Template;
+
+beforeAll(() => {
+  herald = synthHerald();
+  template = herald.statelessTemplate;
+});
+afterAll(removeAssemblies);
+
+const resource = (id: string) => template.toJSON().Resources[logicalId(herald.stateless.node.findChild(id))];
+const environment = (fn: string): Record<string, unknown> => resource(fn).Properties.Environment.Variables;
+
+/**
+ * The logical ID, in the stateful stack, of what a cross-stack value refers to: `Fn::GetStackOutput`
+ * (weak references) or `Fn::ImportValue` (strong ones) lead to an output whose value is a `Ref`.
+ */
+function statefulRef(value: unknown): string | undefined {
+  const outputs: Record<string, { Value: { Ref?: string }; Export?: { Name: string } }> =
+    herald.statefulTemplate.toJSON().Outputs ?? {};
+  const v = value as { 'Fn::GetStackOutput'?: { OutputName: string }; 'Fn::ImportValue'?: string };
+  const output = v['Fn::GetStackOutput']
+    ? outputs[v['Fn::GetStackOutput'].OutputName]
+    : Object.values(outputs).find((o) => o.Export?.Name === v['Fn::ImportValue']);
+  return output?.Value.Ref;
+}
+
+const tableId = (id: string) => logicalId(herald.stateful.node.findChild(id));
+
+describe('functions', () => {
+  it('runs three functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+    });
+  });
+
+  it('writes each function log to its own log group kept three months', () => {
+    for (const fn of ['Api', 'Sender', 'SesEvents']) {
+      expect(resource(fn).Properties.LoggingConfig).toEqual({
+        LogGroup: { Ref: logicalId(herald.stateless.node.findChild(`${fn}Logs`)) },
+      });
+      expect(resource(`${fn}Logs`).Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  it.each([
+    [
+      'Api',
+      {
+        CONTENT_TABLE: 'Content',
+        ISSUES_TABLE: 'Issues',
+        SUBSCRIBERS_TABLE: 'Subscribers',
+        DELIVERIES_TABLE: 'Deliveries',
+      },
+    ],
+    ['Sender', { ISSUES_TABLE: 'Issues', SUBSCRIBERS_TABLE: 'Subscribers', DELIVERIES_TABLE: 'Deliveries' }],
+    ['SesEvents', { ISSUES_TABLE: 'Issues', SUBSCRIBERS_TABLE: 'Subscribers', DELIVERIES_TABLE: 'Deliveries' }],
+  ])('points the %s table variables at the stateful tables', (fn, expected) => {
+    const env = environment(fn);
+    const tableVars = Object.keys(env).filter((name) => name.endsWith('_TABLE'));
+    expect(tableVars.sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, table] of Object.entries(expected)) expect(statefulRef(env[name])).toBe(tableId(table));
+  });
+
+  it('gives every function the SES configuration set, the sender and the public URL', () => {
+    const configurationSet = logicalId(herald.stateful.node.findChild('ConfigurationSet'));
+    for (const fn of ['Api', 'Sender', 'SesEvents']) {
+      const env = environment(fn);
+      expect(statefulRef(env.SES_CONFIGURATION_SET)).toBe(configurationSet);
+      expect(env).toMatchObject({
+        HERALD_FROM_ADDRESS: 'SECON Newsletter <newsletter@secon.example>',
+        HERALD_PUBLIC_URL: 'https://newsletter.secon.example',
+      });
+    }
+  });
+
+  it('points the rendering functions at the templates and locales in their bundle', () => {
+    expect(environment('Api').HERALD_ASSETS_DIR).toBe('/var/task');
+    expect(environment('Sender').HERALD_ASSETS_DIR).toBe('/var/task');
+    expect(environment('SesEvents')).not.toHaveProperty('HERALD_ASSETS_DIR');
+  });
+
+  it('gives only the Api the admin token, from a NoEcho parameter, and the send queue URL', () => {
+    template.hasParameter('AdminToken', { Type: 'String', NoEcho: true, MinLength: 16 });
+    expect(environment('Api')).toMatchObject({
+      HERALD_ADMIN_TOKEN: { Ref: 'AdminToken' },
+      SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
+    });
+    expect(environment('Sender')).not.toHaveProperty('HERALD_ADMIN_TOKEN');
+    expect(environment('SesEvents')).not.toHaveProperty('HERALD_ADMIN_TOKEN');
+  });
+});
+
+describe('permissions', () => {
+  type Statement = { Action: string | string[]; Resource: unknown };
+  const statements = (fn: string): Statement[] => {
+    const role = logicalId(herald.stateless.node.findChild(`${fn}Role`));
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    return Object.values(policies).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  };
+  const actions = (fn: string) => statements(fn).flatMap((s) => s.Action);
+
+  it('lets the Api read but not write subscribers', () => {
+    const subscribers = statements('Api').filter((s) => JSON.stringify(s.Resource).includes('Subscribers'));
+    expect(subscribers.flatMap((s) => s.Action)).toContain('dynamodb:Query');
+    expect(subscribers.flatMap((s) => s.Action)).not.toContain('dynamodb:PutItem');
+  });
+
+  it('scopes SES sending to the identity and the configuration set', () => {
+    for (const fn of ['Api', 'Sender']) {
+      const send = statements(fn).find((s) => [s.Action].flat().includes('ses:SendBulkEmail'));
+      const resources = JSON.stringify(send?.Resource);
+      expect(resources).toContain(':identity/secon.example');
+      expect(resources).toContain(':configuration-set/');
+      expect(resources).not.toContain('"*"');
+    }
+  });
+
+  it('grants ses:GetAccount to the Sender alone', () => {
+    expect(actions('Sender')).toContain('ses:GetAccount');
+    expect(actions('Api')).not.toContain('ses:GetAccount');
+    expect(actions('SesEvents').filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('never lets a function scan a table', () => {
+    for (const fn of ['Api', 'Sender', 'SesEvents']) expect(actions(fn)).not.toContain('dynamodb:Scan');
+  });
+});
+
+describe('send queue', () => {
+  it('feeds the Sender one message at a time, reporting failures per message, at the default concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(herald.stateless.node.findChild('Sender')) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SendQueue')), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('takes the Sender concurrency from herald:maxSendConcurrency', () => {
+    const custom = synthHerald({ context: { 'herald:maxSendConcurrency': '12' } });
+    custom.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 12 },
+    });
+  });
+
+  it('refuses a concurrency SQS does not accept', () => {
+    expect(() => buildHerald({ context: { 'herald:maxSendConcurrency': '1' } })).toThrow(/from 2 to 1000/);
+  });
+
+  it('moves a batch to the dead-letter queue after five receives and keeps it 14 days', () => {
+    const deadLetters = logicalId(herald.stateless.node.findChild('SendDeadLetters'));
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] }, maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+    });
+    expect(resource('SendDeadLetters').Properties).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('refuses requests without TLS on both queues', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+});
+
+describe('SES events', () => {
+  it('subscribes SesEvents to the SES events topic of the stateful stack', () => {
+    const subscription = Object.values(
+      template.findResources('AWS::SNS::Subscription', {
+        Properties: {
+          Protocol: 'lambda',
+          Endpoint: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SesEvents')), 'Arn'] },
+        },
+      }),
+    );
+    expect(subscription).toHaveLength(1);
+    expect(statefulRef(subscription[0]?.Properties.TopicArn)).toBe(
+      logicalId(herald.stateful.node.findChild('SesEvents')),
+    );
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'sns.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SesEvents')), 'Arn'] },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  it('sends every request to the Api function', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('Api')), 'Arn'] },
+      },
+    });
+    const [integration] = Object.keys(integrations);
+    expect(integration).toBeDefined();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$default',
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] },
+    });
+  });
+
+  it('logs access to a log group and throttles the default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('HttpApiAccessLogs')), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+
+  it('deploys after the stateful stack it reads from', () => {
+    expect(herald.stateless.dependencies).toContain(herald.stateful);
+  });
+});
