@@ -1,6 +1,8 @@
 // One HTTP server for the embedded stack: each request becomes the API Gateway HTTP API (v2) event
 // that the API Lambda receives in AWS, and the handler's result becomes the response.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -63,8 +65,61 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
   };
 }
 
-export async function startHttpServer(handler: ApiHandler, port: number, host = '127.0.0.1'): Promise<Server> {
+/** Paths the API handles; everything else is the static web app (as CloudFront routes them in AWS). */
+const API_PATHS = /^\/(api|archive|unsubscribe|t|subscribe)(\/|$)/;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<boolean> {
+  if (pathname === '/') {
+    res.writeHead(302, { location: '/editor/' }).end();
+    return true;
+  }
+  let file = resolve(root, `.${decodeURIComponent(pathname)}`);
+  if (file !== root && !file.startsWith(root + sep)) return false;
+  try {
+    if ((await stat(file)).isDirectory()) {
+      if (!pathname.endsWith('/')) {
+        res.writeHead(301, { location: `${pathname}/` }).end();
+        return true;
+      }
+      file = join(file, 'index.html');
+    }
+    const content = await readFile(file);
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
+    res.end(content);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  /** Plays API Gateway's JWT authorizer: the claims of a valid bearer token, else undefined. */
+  authorize?: (token: string) => Promise<Record<string, unknown> | undefined>;
+  /** The static web app's folder. */
+  staticDir?: string;
+}
+
+export async function startHttpServer(handler: ApiHandler, options: HttpServerOptions): Promise<Server> {
   const server = createServer(async (req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD') && !API_PATHS.test(pathname)) {
+      if (await serveStatic(options.staticDir, pathname, res)) return;
+    }
     const body = await readBody(req);
     if (body === 'too large') {
       res
@@ -72,14 +127,18 @@ export async function startHttpServer(handler: ApiHandler, port: number, host = 
         .end(JSON.stringify({ error: { code: 'payload_too_large', message: 'body: request body is too large' } }));
       return;
     }
-    const result = await handler(toApiGatewayEvent(req, body));
+    const event = toApiGatewayEvent(req, body);
+    const token = /^Bearer\s+(\S+)$/i.exec(event.headers.authorization ?? '')?.[1];
+    const claims = token && options.authorize ? await options.authorize(token) : undefined;
+    if (claims) Object.assign(event.requestContext, { authorizer: { jwt: { claims, scopes: [] } } });
+    const result = await handler(event);
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
     if (result.cookies?.length) headers['set-cookie'] = result.cookies;
     res.writeHead(result.statusCode ?? 200, headers);
     res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((ready) => server.listen(options.port, options.host ?? '127.0.0.1', ready));
   return server;
 }
 

@@ -2,6 +2,7 @@
 // same handlers as the Lambdas. Endpoints reach the SDK through the environment, as in AWS.
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../infra/tables.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
@@ -10,6 +11,7 @@ import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, portOf, startDynalite, startSesEmulator, tableName } from './emulators.ts';
 import { startHttpServer, type ApiHandler } from './http-server.ts';
+import { createLocalAuthorizer, DEMO_USERS } from './authorizer.ts';
 import { InProcessQueue } from './queue.ts';
 import { SAMPLE_ISSUE_ID, seedSampleData } from './seed.ts';
 
@@ -29,6 +31,9 @@ export interface EmbeddedStack {
   queue: InProcessQueue;
   urls: { api: string; dynamodb: string; ses: string };
   adminToken: string;
+  /** Signed tokens of the demo users, as Cognito would issue them. */
+  tokens: { editor: string; coordinator: string };
+  editorToken: string;
   /** True when this start loaded the sample data (a fresh data directory). */
   seeded: boolean;
   stop(): Promise<void>;
@@ -83,11 +88,16 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   await ensureTables(clients.dynamoDb, TABLES, TABLE_PREFIX);
 
   // The HTTP server's port is known only once it listens, and the handlers need the public URL: bind first.
+  const authorizer = createLocalAuthorizer(options.dataDir, adminToken);
   let api: ApiHandler = async () => ({
     statusCode: 503,
     body: '{"error":{"code":"starting","message":"starting up"}}',
   });
-  const http = await startHttpServer((event) => api(event), options.port);
+  const http = await startHttpServer((event) => api(event), {
+    port: options.port,
+    authorize: authorizer.claims,
+    staticDir: fileURLToPath(new URL('../web/', import.meta.url)).replace(/\/$/, ''),
+  });
   servers.push(http);
   const apiUrl = `http://localhost:${portOf(http)}`;
 
@@ -100,7 +110,6 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS ?? 'SECON Newsletter <newsletter@secon.example>',
     SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET ?? 'herald-local',
     HERALD_PUBLIC_URL: apiUrl,
-    HERALD_ADMIN_TOKEN: adminToken,
   });
   const queue = new InProcessQueue({
     visibilityTimeoutMs: 2_000,
@@ -111,6 +120,10 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   queue.consume(createSenderHandler(services));
   api = createApiHandler(services);
 
+  const tokens = {
+    editor: await authorizer.issue(DEMO_USERS.editor),
+    coordinator: await authorizer.issue(DEMO_USERS.coordinator),
+  };
   const seeded = !(await services.issues.get(SAMPLE_ISSUE_ID));
   if (seeded) await seedSampleData(services, services.clock.now());
 
@@ -119,6 +132,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     queue,
     urls: { api: apiUrl, dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, ses: env.AWS_ENDPOINT_URL_SES },
     adminToken,
+    tokens,
+    editorToken: tokens.editor,
     seeded,
     async stop() {
       queue.stop();

@@ -37,10 +37,15 @@ process.stdout.write(`Herald embedded stack is running${stack.seeded ? ' (sample
   DynamoDB     ${dynamodb}
   Data         ${resolve(HERALD_DATA_DIR)}
 
-  Admin token  ${stack.adminToken}${process.env.HERALD_ADMIN_TOKEN ? '' : '   (random; set HERALD_ADMIN_TOKEN to fix it)'}
+  Editor app   ${api}/editor/
+
+Bearer tokens (Authorization: Bearer <token>):
+  admin        ${stack.adminToken}${process.env.HERALD_ADMIN_TOKEN ? '' : '   (random; set HERALD_ADMIN_TOKEN to fix it)'}
+  editor       ${stack.tokens.editor}
+  coordinator  ${stack.tokens.coordinator}   (region Haskovo)
 
 Send the sample issue:
-  curl -X POST -H "Authorization: Bearer ${stack.adminToken}" ${api}/api/issues/${SAMPLE_ISSUE_ID}/send
+  curl -X POST -H "Authorization: Bearer ${stack.tokens.editor}" ${api}/api/issues/${SAMPLE_ISSUE_ID}/send
 
 Stop with Ctrl+C.
 `);

@@ -50,6 +50,27 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       throw error;
     }
   };
+  const conditionalPut = async (
+    item: Record<string, unknown>,
+    condition: string,
+    attributes: { names?: Record<string, string>; values?: Record<string, unknown> } = {},
+  ) => {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ...(attributes.names && { ExpressionAttributeNames: attributes.names }),
+          ...(attributes.values && { ExpressionAttributeValues: attributes.values }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
   const readTotal = async (issueId: string) => {
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: { issueId, sk: TOTAL }, ConsistentRead: true }),
@@ -63,6 +84,17 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       await client.send(
         new PutCommand({ TableName: tableName, Item: { ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY } }),
       );
+    },
+    async create(issue) {
+      const { id, ...rest } = issue;
+      return conditionalPut({ ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY }, 'attribute_not_exists(issueId)');
+    },
+    async replaceDraft(issue) {
+      const { id, ...rest } = issue;
+      return conditionalPut({ ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY }, '#status = :draft', {
+        names: { '#status': 'status' },
+        values: { ':draft': 'draft' },
+      });
     },
     async get(id) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId: id, sk: ISSUE } }));

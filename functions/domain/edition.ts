@@ -1,4 +1,5 @@
 // Builds what one language's edition shows: localized texts with English fallback, dates and numbers per locale.
+import type { ContentStore, Edition, EditionRenderer } from './ports.ts';
 import type { Highlight, Indicator, Issue, Partner, Practice, Text } from './records.ts';
 import { COUNTRIES, SOURCE_LANGUAGE, type Country, type Language } from './reference.ts';
 
@@ -168,4 +169,25 @@ export function buildEditionView(
     archiveUrl: `${publicUrl}/archive/${encodeURIComponent(issue.id)}/${language}`,
     sections: sections.filter((s) => s.items.length > 0),
   };
+}
+
+export async function loadIssueContent(content: ContentStore, issue: Issue): Promise<IssueContent> {
+  const ids = (...types: string[]) => issue.sections.filter((s) => types.includes(s.type)).flatMap((s) => s.items);
+  const [highlights, practices, indicators, partners] = await Promise.all([
+    content.getMany('highlight', ids('highlights', 'events')),
+    content.getMany('practice', ids('practices')),
+    content.getMany('indicator', ids('indicators')),
+    content.list('partner'),
+  ]);
+  const byId = <T extends { id: string }>(records: T[]) => new Map(records.map((r) => [r.id, r]));
+  return { highlights: byId(highlights), practices: byId(practices), indicators: byId(indicators), partners };
+}
+
+export function renderEdition(
+  deps: { renderer: EditionRenderer; publicUrl: string },
+  issue: Issue,
+  content: IssueContent,
+  language: Language,
+): Promise<Edition> {
+  return deps.renderer.render(buildEditionView(issue, content, language, deps.publicUrl));
 }

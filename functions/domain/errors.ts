@@ -34,6 +34,25 @@ export class ConflictError extends HeraldError {
   }
 }
 
+/** A send that would show English to subscribers of a language lacking its own subject or intro. */
+export class TranslationGapsError extends HeraldError {
+  constructor(readonly gaps: Partial<Record<string, string[]>>) {
+    super(
+      409,
+      'translation_gaps',
+      `languages with subscribers lack their own subject or intro: ${Object.keys(gaps).join(', ')}; ` +
+        'translate them or send with allowFallback: true',
+      { gaps },
+    );
+  }
+}
+
+export class ForbiddenError extends HeraldError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+  }
+}
+
 export class UnauthorizedError extends HeraldError {
   constructor(message = 'a valid bearer token is required') {
     super(401, 'unauthorized', message);

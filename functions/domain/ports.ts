@@ -15,10 +15,39 @@ export interface RecordTypes {
   indicator: Indicator;
 }
 
+export interface RecordFilter {
+  country?: string;
+  /** Records with a title (or label) in this language. */
+  language?: string;
+  /** startDate on or after / on or before, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+}
+
+export interface RecordPage<T> {
+  items: T[];
+  /** The id after which the next page starts; absent on the last page. */
+  after?: string;
+}
+
 export interface ContentStore {
   put<K extends RecordKind>(kind: K, record: RecordTypes[K]): Promise<void>;
+  /** Stores a new record; false when the id is taken. */
+  create<K extends RecordKind>(kind: K, record: RecordTypes[K]): Promise<boolean>;
+  /** Replaces an existing record; false when there is none. */
+  replace<K extends RecordKind>(kind: K, record: RecordTypes[K]): Promise<boolean>;
+  /** Deletes a record; false when there was none. */
+  remove(kind: RecordKind, id: string): Promise<boolean>;
+  get<K extends RecordKind>(kind: K, id: string): Promise<RecordTypes[K] | undefined>;
   getMany<K extends RecordKind>(kind: K, ids: readonly string[]): Promise<RecordTypes[K][]>;
   list<K extends RecordKind>(kind: K): Promise<RecordTypes[K][]>;
+  /** Records in id order, filtered, `limit` at a time, starting after the id `after`. */
+  page<K extends RecordKind>(
+    kind: K,
+    filter: RecordFilter,
+    limit: number,
+    after?: string,
+  ): Promise<RecordPage<RecordTypes[K]>>;
 }
 
 /** A language's rendered edition: stored once, sent to every recipient of that language. */
@@ -44,6 +73,10 @@ export type CountName = keyof SegmentCounts;
 
 export interface IssueStore {
   put(issue: Issue): Promise<void>;
+  /** Stores a new issue; false when the id is taken. */
+  create(issue: Issue): Promise<boolean>;
+  /** Replaces an issue that is still a draft; false when it is not (any more). */
+  replaceDraft(issue: Issue): Promise<boolean>;
   get(id: string): Promise<Issue | undefined>;
   /** Newest first. */
   list(): Promise<Issue[]>;
@@ -74,6 +107,8 @@ export interface Recipient {
 export interface AudienceSource {
   /** Confirmed subscribers of one (country, language), a page at a time: never a scan, never the whole list. */
   pages(country: Country, language: Language, pageSize: number): AsyncIterable<Recipient[]>;
+  /** How many confirmed subscribers one (country, language) has. */
+  count(country: Country, language: Language): Promise<number>;
 }
 
 /** A batch of at most 50 recipients of one edition: the unit of work on the send queue. */

@@ -1,6 +1,8 @@
 // Sending an issue: freeze and render it once per language, fan the audience out in batches, deliver each batch.
-import { buildEditionView, type IssueContent } from './edition.ts';
-import { ConflictError, NotFoundError } from './errors.ts';
+import { loadIssueContent, renderEdition } from './edition.ts';
+import { tagValue } from './message-tags.ts';
+import { ConflictError, NotFoundError, TranslationGapsError } from './errors.ts';
+import { blockingGaps, translationStatus } from './issue-editing.ts';
 import type {
   AudienceSource,
   BatchQueue,
@@ -36,27 +38,6 @@ export interface SendDeps {
   publicUrl: string;
 }
 
-export async function loadIssueContent(content: ContentStore, issue: Issue): Promise<IssueContent> {
-  const ids = (...types: string[]) => issue.sections.filter((s) => types.includes(s.type)).flatMap((s) => s.items);
-  const [highlights, practices, indicators, partners] = await Promise.all([
-    content.getMany('highlight', ids('highlights', 'events')),
-    content.getMany('practice', ids('practices')),
-    content.getMany('indicator', ids('indicators')),
-    content.list('partner'),
-  ]);
-  const byId = <T extends { id: string }>(records: T[]) => new Map(records.map((r) => [r.id, r]));
-  return { highlights: byId(highlights), practices: byId(practices), indicators: byId(indicators), partners };
-}
-
-export async function renderEditions(deps: Pick<SendDeps, 'content' | 'renderer' | 'publicUrl'>, issue: Issue) {
-  const content = await loadIssueContent(deps.content, issue);
-  const editions: Edition[] = [];
-  for (const language of LANGUAGES) {
-    editions.push(await deps.renderer.render(buildEditionView(issue, content, language, deps.publicUrl)));
-  }
-  return editions;
-}
-
 /** Counter increments for a group of recipients of one (country, language): the total, both, and each region. */
 function segmentIncrements(
   batch: Pick<SendBatch, 'country' | 'language'>,
@@ -79,15 +60,26 @@ function segmentIncrements(
  * Starts sending a draft: freezes it (draft -> sending, once), stores one rendered edition per language,
  * and enqueues every confirmed subscriber, segment by segment, in batches of at most 50.
  */
-export async function startSend(deps: SendDeps, issueId: string): Promise<{ recipients: number }> {
+export async function startSend(
+  deps: SendDeps,
+  issueId: string,
+  options: { allowFallback?: boolean } = {},
+): Promise<{ recipients: number }> {
   const issue = await deps.issues.get(issueId);
   if (!issue) throw new NotFoundError(`issue ${issueId}`);
   if (issue.status !== 'draft')
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be sent`);
+  const content = await loadIssueContent(deps.content, issue);
+  if (!options.allowFallback) {
+    const gaps = await blockingGaps(deps.audience, translationStatus(issue, content));
+    if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
+  }
   if (!(await deps.issues.startSending(issueId, deps.clock.now().toISOString()))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
-  for (const edition of await renderEditions(deps, issue)) await deps.issues.putEdition(issueId, edition);
+  for (const language of LANGUAGES) {
+    await deps.issues.putEdition(issueId, await renderEdition(deps, issue, content, language));
+  }
 
   let pending: SendBatch[] = [];
   const flush = async () => {
@@ -120,14 +112,6 @@ async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueI
 
 /** Names go into the HTML as they are (SES does not escape), so only plain characters are kept. */
 const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]/g, '').trim();
-
-/** A message tag value may hold only letters, digits, '_' and '-'. */
-export const tagValue = (value: string) =>
-  value
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .slice(0, 256);
 
 /**
  * Delivers one batch: claims each recipient (a redelivered batch skips those already claimed),

@@ -1,49 +1,84 @@
-// The HTTP API's Lambda: maps each route of the contract to one use case.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+// The HTTP API's Lambda: maps each route of the contract (routes.ts) to one use case.
 import { z } from 'zod';
+import {
+  createRecord,
+  deleteRecord,
+  getRecord,
+  listRecords,
+  updateRecord,
+  type EditableKind,
+} from '../domain/content.ts';
+import { loadIssueContent } from '../domain/edition.ts';
+import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
 import { archivePage, getIssue, listIssues } from '../domain/issues.ts';
 import { startSend } from '../domain/sending.ts';
 import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
-import { createRouter, html, json, parseBody, type Route } from './http.ts';
+import { createRouter, html, json, parseBody, text, type HttpEvent, type Request, type Response } from './http.ts';
+import { ROUTES, type RouteName } from './routes.ts';
 
-const sendRequestSchema = z.strictObject({});
+const sendRequestSchema = z.strictObject({ allowFallback: z.boolean().optional() });
 
 export function createApiHandler(services: Services) {
-  const routes: Route[] = [
-    {
-      method: 'GET',
-      path: '/api/issues',
-      access: 'editor',
-      run: async () => json(200, { issues: await listIssues(services.issues) }),
+  const id = (request: Request) => request.params.id ?? '';
+  const body = (request: Request) => parseBody(request.event, z.unknown());
+
+  /** The five record routes of one kind. */
+  const records = (kind: EditableKind) => ({
+    list: async (r: Request) => json(200, await listRecords(services.content, kind, r.query)),
+    create: async (r: Request) => json(201, await createRecord(services.content, kind, body(r))),
+    get: async (r: Request) => json(200, await getRecord(services.content, kind, id(r))),
+    update: async (r: Request) => json(200, await updateRecord(services.content, kind, id(r), body(r))),
+    remove: async (r: Request) => {
+      await deleteRecord(services, kind, id(r));
+      return json(204);
     },
-    {
-      method: 'GET',
-      path: '/api/issues/{id}',
-      access: 'editor',
-      run: async ({ params }) => json(200, await getIssue(services.issues, params.id ?? '')),
+  });
+  const highlights = records('highlight');
+  const practices = records('practice');
+
+  const handlers: Record<RouteName, (request: Request) => Promise<Response>> = {
+    me: async ({ principal }) => json(200, principal),
+    listHighlights: highlights.list,
+    createHighlight: highlights.create,
+    getHighlight: highlights.get,
+    updateHighlight: highlights.update,
+    deleteHighlight: highlights.remove,
+    listPractices: practices.list,
+    createPractice: practices.create,
+    getPractice: practices.get,
+    updatePractice: practices.update,
+    deletePractice: practices.remove,
+    listIndicators: async () => json(200, { items: await services.content.list('indicator') }),
+
+    listIssues: async () => json(200, { issues: await listIssues(services.issues) }),
+    createIssue: async (r) => json(201, { id: (await createIssue(services, body(r))).id }),
+    getIssue: async (r) => {
+      const issue = await getIssue(services.issues, id(r));
+      const translation = translationStatus(issue, await loadIssueContent(services.content, issue));
+      return json(200, { ...issue, translation });
     },
-    {
-      method: 'POST',
-      path: '/api/issues/{id}/send',
-      access: 'editor',
-      run: async ({ params, event }) => {
-        parseBody(event, sendRequestSchema);
-        const { recipients } = await startSend(services, params.id ?? '');
-        return json(202, { id: params.id, status: 'sending', recipients });
-      },
+    updateIssue: async (r) => json(200, await updateIssue(services, id(r), body(r))),
+    previewIssue: async (r) => {
+      const preview = await previewIssue(services, id(r), r.query);
+      return preview.format === 'html' ? html(200, preview.body) : text(200, preview.body);
     },
-    {
-      method: 'GET',
-      path: '/archive/{issueId}/{lang}',
-      access: 'public',
-      run: async ({ params }) => html(200, await archivePage(services, params.issueId ?? '', params.lang ?? '')),
+    testIssue: async (r) => json(202, await sendTest(services, id(r), body(r))),
+    sendIssue: async (r) => {
+      const options = parseBody(r.event, sendRequestSchema);
+      const { recipients } = await startSend(services, id(r), options);
+      return json(202, { id: id(r), status: 'sending', recipients });
     },
-  ];
-  return createRouter(routes, { adminToken: services.config.adminToken });
+
+    archive: async ({ params }) => html(200, await archivePage(services, params.issueId ?? '', params.lang ?? '')),
+  };
+
+  return createRouter(
+    (Object.keys(ROUTES) as RouteName[]).map((name) => ({ spec: ROUTES[name], run: handlers[name] })),
+  );
 }
 
 let handle: ReturnType<typeof createApiHandler> | undefined;
-export const handler = async (event: APIGatewayProxyEventV2) => {
+export const handler = async (event: HttpEvent) => {
   handle ??= createApiHandler(await servicesFromEnvironment());
   return handle(event);
 };

@@ -1,38 +1,61 @@
-// HTTP plumbing shared by the API handler: routing by method and path template, bodies, auth, and error mapping.
-import { timingSafeEqual } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+// HTTP plumbing shared by the API handler: routing by method and path template, bodies, roles, error mapping.
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
 import type { z } from 'zod';
-import { HeraldError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
+import { ForbiddenError, HeraldError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
+import { validate } from '../domain/validation.ts';
 import { logger } from '../wiring/logger.ts';
+import type { Access, RouteSpec } from './routes.ts';
 
 export type Response = APIGatewayProxyStructuredResultV2;
-export type Access = 'public' | 'editor';
+/** The event as API Gateway passes it; `authorizer` is present once the JWT authorizer (or the local one) accepted a token. */
+export type HttpEvent = APIGatewayProxyEventV2 &
+  Partial<Pick<APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'], 'authorizer'>> & {
+    requestContext: APIGatewayProxyEventV2['requestContext'] &
+      Partial<Pick<APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'], 'authorizer'>>;
+  };
+
+export type Group = 'editor' | 'coordinator' | 'admin';
+export interface Principal {
+  sub: string;
+  email?: string;
+  groups: Group[];
+  /** A coordinator's region. */
+  region?: string;
+}
 
 export interface Request {
   params: Record<string, string>;
   query: Record<string, string | undefined>;
-  event: APIGatewayProxyEventV2;
+  event: HttpEvent;
+  principal: Principal | undefined;
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** e.g. `/api/issues/{id}/send` */
-  path: string;
-  access: Access;
+  spec: RouteSpec;
   run(request: Request): Promise<Response>;
 }
 
 export const MAX_BODY_BYTES = 10 * 1024;
 
-export const json = (statusCode: number, body: unknown): Response => ({
+export const json = (statusCode: number, body?: unknown): Response => ({
   statusCode,
   headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify(body),
+  ...(body !== undefined && { body: JSON.stringify(body) }),
 });
 
 export const html = (statusCode: number, body: string): Response => ({
   statusCode,
   headers: { 'content-type': 'text/html; charset=utf-8' },
+  body,
+});
+
+export const text = (statusCode: number, body: string): Response => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
   body,
 });
 
@@ -50,12 +73,16 @@ function compile(path: string) {
   return (actual: string): Record<string, string> | undefined => {
     const match = regex.exec(actual);
     if (!match) return undefined;
-    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    try {
+      return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    } catch {
+      return undefined; // a malformed %-escape matches no route
+    }
   };
 }
 
 /** Parses a JSON body with a schema; an absent body counts as `{}`. Errors name the field at fault. */
-export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
   const raw = event.body
     ? event.isBase64Encoded
       ? Buffer.from(event.body, 'base64').toString('utf8')
@@ -72,30 +99,48 @@ export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, sc
       throw new ValidationError('body', 'is not valid JSON');
     }
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : (issue?.path.join('.') ?? '') || 'body';
-    throw new ValidationError(field, issue?.message ?? 'is invalid');
+  return validate(schema, value);
+}
+
+/** `cognito:groups` arrives as an array from the local authorizer and as "[a b]" from API Gateway's JWT authorizer. */
+function parseGroups(value: unknown): Group[] {
+  const names = Array.isArray(value)
+    ? value.map(String)
+    : typeof value === 'string'
+      ? value.replace(/^\[|\]$/g, '').split(/[\s,]+/)
+      : [];
+  return names.filter((g): g is Group => g === 'editor' || g === 'coordinator' || g === 'admin');
+}
+
+export function principalOf(event: HttpEvent): Principal | undefined {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims?.sub) return undefined;
+  const email = claims.email;
+  const region = claims['custom:region'];
+  return {
+    sub: String(claims.sub),
+    groups: parseGroups(claims['cognito:groups']),
+    ...(typeof email === 'string' && { email }),
+    ...(typeof region === 'string' && { region }),
+  };
+}
+
+const ALLOWED: Record<Exclude<Access, 'public'>, Group[]> = {
+  editor: ['editor', 'admin'],
+  coordinator: ['coordinator', 'admin'],
+};
+
+function authorize(access: Access, principal: Principal | undefined) {
+  if (access === 'public') return;
+  if (!principal) throw new UnauthorizedError();
+  if (!principal.groups.some((g) => ALLOWED[access].includes(g))) {
+    throw new ForbiddenError(`this needs the ${ALLOWED[access].join(' or ')} role`);
   }
-  return parsed.data;
 }
 
-function bearer(event: APIGatewayProxyEventV2): string | undefined {
-  const header = event.headers.authorization ?? event.headers.Authorization;
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match?.[1];
-}
-
-function sameSecret(a: string, b: string) {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function createRouter(routes: Route[], options: { adminToken: string | undefined }) {
-  const compiled = routes.map((route) => ({ route, match: compile(route.path) }));
-  return async (event: APIGatewayProxyEventV2): Promise<Response> => {
+export function createRouter(routes: Route[]) {
+  const compiled = routes.map((route) => ({ route, match: compile(route.spec.path) }));
+  return async (event: HttpEvent): Promise<Response> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
     try {
@@ -104,15 +149,16 @@ export function createRouter(routes: Route[], options: { adminToken: string | un
         return params ? [{ route, params }] : [];
       });
       if (candidates.length === 0) return json(404, errorBody('not_found', `no route for ${path}`));
-      const found = candidates.find((c) => c.route.method === method);
-      if (!found) {
-        return json(405, errorBody('method_not_allowed', `${method} is not allowed on ${path}`));
-      }
-      if (found.route.access === 'editor') {
-        const token = bearer(event);
-        if (!token || !options.adminToken || !sameSecret(token, options.adminToken)) throw new UnauthorizedError();
-      }
-      return await found.route.run({ params: found.params, query: event.queryStringParameters ?? {}, event });
+      const found = candidates.find((c) => c.route.spec.method === method);
+      if (!found) return json(405, errorBody('method_not_allowed', `${method} is not allowed on ${path}`));
+      const principal = principalOf(event);
+      authorize(found.route.spec.access, principal);
+      return await found.route.run({
+        params: found.params,
+        query: event.queryStringParameters ?? {},
+        event,
+        principal,
+      });
     } catch (error) {
       if (error instanceof HeraldError) return json(error.status, errorBody(error.code, error.message, error.details));
       logger.error('request failed', { method, path, error });

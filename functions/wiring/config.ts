@@ -16,8 +16,6 @@ const configSchema = z.object({
   SES_CONFIGURATION_SET: required,
   /** Public base URL of the HTTP API, for links in emails (archive, later unsubscribe and tracking). */
   HERALD_PUBLIC_URL: z.url(),
-  /** Bearer token with the admin role (the embedded stack's, or a deployment secret). */
-  HERALD_ADMIN_TOKEN: z.string().min(16).optional(),
   /** Folder holding templates/ and locales/ (the bundle's folder in AWS); defaults to the source tree. */
   HERALD_ASSETS_DIR: z.string().min(1).optional(),
   /** The SQS queue of send batches; absent in the embedded stack, which injects its in-process queue. */
@@ -29,7 +27,6 @@ export interface Config {
   fromAddress: string;
   configurationSet: string;
   publicUrl: string;
-  adminToken: string | undefined;
   sendQueueUrl: string | undefined;
   assetsDir: string;
 }
@@ -53,7 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fromAddress: c.HERALD_FROM_ADDRESS,
     configurationSet: c.SES_CONFIGURATION_SET,
     publicUrl: c.HERALD_PUBLIC_URL.replace(/\/$/, ''),
-    adminToken: c.HERALD_ADMIN_TOKEN,
     sendQueueUrl: c.SEND_QUEUE_URL,
     assetsDir: c.HERALD_ASSETS_DIR ?? fileURLToPath(new URL('../../', import.meta.url)),
   };

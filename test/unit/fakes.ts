@@ -2,6 +2,10 @@
 import type {
   AudienceSource,
   BatchQueue,
+  ContentStore,
+  RecordFilter,
+  RecordKind,
+  RecordTypes,
   BulkEntry,
   BulkResult,
   DeliveryStore,
@@ -32,6 +36,16 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
     editions,
     async put(issue) {
       issues.set(issue.id, issue);
+    },
+    async create(issue) {
+      if (issues.has(issue.id)) return false;
+      issues.set(issue.id, issue);
+      return true;
+    },
+    async replaceDraft(issue) {
+      if (issues.get(issue.id)?.status !== 'draft') return false;
+      issues.set(issue.id, issue);
+      return true;
     },
     async get(id) {
       return issues.get(id);
@@ -116,6 +130,9 @@ export function fakeMailer(
 
 export function fakeAudience(segments: Record<string, Recipient[]>): AudienceSource {
   return {
+    async count(country, language) {
+      return segments[`${country}#${language}`]?.length ?? 0;
+    },
     async *pages(country, language, pageSize) {
       const all = segments[`${country}#${language}`] ?? [];
       for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
@@ -134,3 +151,50 @@ export function collectingQueue(): BatchQueue & { batches: SendBatch[] } {
 }
 
 export const fixedClock = { now: () => new Date('2025-03-26T09:00:00Z') };
+
+/** Records in memory, by kind and id. */
+export function fakeContentStore(): ContentStore {
+  const kinds = new Map<RecordKind, Map<string, { id: string }>>();
+  const of = (kind: RecordKind) => kinds.get(kind) ?? kinds.set(kind, new Map()).get(kind)!;
+  const all = <K extends RecordKind>(kind: K) =>
+    [...of(kind).values()].sort((a, b) => a.id.localeCompare(b.id)) as RecordTypes[K][];
+  return {
+    async put(kind, record) {
+      of(kind).set(record.id, record);
+    },
+    async create(kind, record) {
+      if (of(kind).has(record.id)) return false;
+      of(kind).set(record.id, record);
+      return true;
+    },
+    async replace(kind, record) {
+      if (!of(kind).has(record.id)) return false;
+      of(kind).set(record.id, record);
+      return true;
+    },
+    async remove(kind, id) {
+      return of(kind).delete(id);
+    },
+    async get<K extends RecordKind>(kind: K, id: string) {
+      return of(kind).get(id) as RecordTypes[K] | undefined;
+    },
+    async getMany<K extends RecordKind>(kind: K, ids: readonly string[]) {
+      return ids.flatMap((id) => (of(kind).get(id) as RecordTypes[K] | undefined) ?? []);
+    },
+    list: async (kind) => all(kind),
+    async page<K extends RecordKind>(kind: K, filter: RecordFilter, limit: number, after?: string) {
+      const matching = all(kind).filter((r) => {
+        const record = r as { id: string; country?: string; startDate?: string; title?: Record<string, string> };
+        return (
+          (!after || record.id > after) &&
+          (!filter.country || record.country === filter.country) &&
+          (!filter.language || record.title?.[filter.language] !== undefined) &&
+          (!filter.from || (record.startDate ?? '') >= filter.from) &&
+          (!filter.to || (record.startDate ?? '') <= filter.to)
+        );
+      });
+      const items = matching.slice(0, limit);
+      return { items, ...(matching.length > limit && { after: items.at(-1)!.id }) };
+    },
+  };
+}

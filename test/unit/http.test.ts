@@ -1,22 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { createRouter, json, parseBody, type Route } from '../../functions/handlers/http.ts';
+import { createRouter, json, parseBody, type HttpEvent, type Route } from '../../functions/handlers/http.ts';
 import { NotFoundError } from '../../functions/domain/errors.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
 
-const TOKEN = 'editor-token-0123456789';
+type Claims = Record<string, string | number | boolean | string[]>;
 
 function event(
   method: string,
   path: string,
-  init: { body?: string; headers?: Record<string, string> } = {},
-): APIGatewayProxyEventV2 {
+  init: { body?: string; headers?: Record<string, string>; claims?: Claims } = {},
+): HttpEvent {
   return {
     ...baseEvent,
     rawPath: path,
     headers: { ...baseEvent.headers, ...init.headers },
-    requestContext: { ...baseEvent.requestContext, http: { ...baseEvent.requestContext.http, method, path } },
+    requestContext: {
+      ...baseEvent.requestContext,
+      http: { ...baseEvent.requestContext.http, method, path },
+      ...(init.claims && {
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: init.claims as never, scopes: [] } },
+      }),
+    },
     ...(init.body !== undefined && { body: init.body }),
   };
 }
@@ -24,59 +29,57 @@ function event(
 const schema = z.strictObject({ at: z.iso.datetime().optional() });
 const routes: Route[] = [
   {
-    method: 'GET',
-    path: '/api/issues/{id}',
-    access: 'editor',
+    spec: { method: 'GET', path: '/api/issues/{id}', access: 'editor' },
     run: async ({ params }) => json(200, { id: params.id }),
   },
   {
-    method: 'POST',
-    path: '/api/issues/{id}/send',
-    access: 'editor',
+    spec: { method: 'POST', path: '/api/issues/{id}/send', access: 'editor' },
     run: async ({ event }) => json(202, parseBody(event, schema)),
   },
   {
-    method: 'GET',
-    path: '/archive/{id}/{lang}',
-    access: 'public',
+    spec: { method: 'GET', path: '/archive/{id}/{lang}', access: 'public' },
     run: async () => {
       throw new NotFoundError('edition');
     },
   },
   {
-    method: 'GET',
-    path: '/boom',
-    access: 'public',
+    spec: { method: 'GET', path: '/boom', access: 'public' },
     run: async () => {
       throw new Error('database exploded');
     },
   },
 ];
-const route = createRouter(routes, { adminToken: TOKEN });
-const auth = { authorization: `Bearer ${TOKEN}` };
+const route = createRouter(routes);
+// API Gateway's JWT authorizer passes Cognito's groups as one "[a b]" string.
+const editor: Claims = { sub: 'u1', 'cognito:groups': '[editor]' };
 const body = async (response: Awaited<ReturnType<typeof route>>) => JSON.parse(String(response.body));
 
 describe('HTTP router', () => {
-  it('answers 401 without a bearer token and with a wrong one', async () => {
-    expect((await route(event('GET', '/api/issues/a'))).statusCode).toBe(401);
-    const wrong = await route(event('GET', '/api/issues/a', { headers: { authorization: 'Bearer nope' } }));
-    expect(wrong.statusCode).toBe(401);
-    expect((await body(wrong)).error.code).toBe('unauthorized');
+  it('answers 401 to an editor route without an authorized token, and 403 to a coordinator', async () => {
+    const anonymous = await route(event('GET', '/api/issues/a'));
+    expect(anonymous.statusCode).toBe(401);
+    expect((await body(anonymous)).error.code).toBe('unauthorized');
+    const coordinator = await route(
+      event('GET', '/api/issues/a', { claims: { sub: 'c', 'cognito:groups': ['coordinator'] } }),
+    );
+    expect(coordinator.statusCode).toBe(403);
   });
 
-  it('passes path parameters to the route with a valid token', async () => {
-    const response = await route(event('GET', '/api/issues/secon-5', { headers: auth }));
+  it('passes path parameters to the route for an editor or an admin', async () => {
+    const response = await route(event('GET', '/api/issues/secon-5', { claims: editor }));
     expect([response.statusCode, await body(response)]).toEqual([200, { id: 'secon-5' }]);
+    const admin = await route(event('GET', '/api/issues/x', { claims: { sub: 'a', 'cognito:groups': ['admin'] } }));
+    expect(admin.statusCode).toBe(200);
   });
 
   it('answers 404 for an unknown path and 405 for a wrong method', async () => {
     expect((await route(event('GET', '/nowhere'))).statusCode).toBe(404);
-    expect((await route(event('DELETE', '/api/issues/a', { headers: auth }))).statusCode).toBe(405);
+    expect((await route(event('DELETE', '/api/issues/a', { claims: editor }))).statusCode).toBe(405);
   });
 
   it('names the field for broken JSON, a wrong content type, unknown fields and an oversized body', async () => {
     const send = (b: string, type = 'application/json') =>
-      route(event('POST', '/api/issues/a/send', { body: b, headers: { ...auth, 'content-type': type } }));
+      route(event('POST', '/api/issues/a/send', { body: b, headers: { 'content-type': type }, claims: editor }));
     const cases: [Promise<Awaited<ReturnType<typeof route>>>, string][] = [
       [send('{"at":'), 'body'],
       [send('{}', 'text/plain'), 'content-type'],

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { deliverBatch, startSend, tagValue, BATCH_SIZE } from '../../functions/domain/sending.ts';
-import { ConflictError } from '../../functions/domain/errors.ts';
-import type { ContentStore, EditionRenderer, Recipient, SendBatch } from '../../functions/domain/ports.ts';
+import { deliverBatch, startSend, BATCH_SIZE } from '../../functions/domain/sending.ts';
+import { tagValue } from '../../functions/domain/message-tags.ts';
+import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
+import type { EditionRenderer, Recipient, SendBatch } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
-import { collectingQueue, fakeAudience, fakeDeliveryStore, fakeIssueStore, fakeMailer, fixedClock } from './fakes.ts';
+import {
+  collectingQueue,
+  fakeContentStore,
+  fakeAudience,
+  fakeDeliveryStore,
+  fakeIssueStore,
+  fakeMailer,
+  fixedClock,
+} from './fakes.ts';
 
 const issue: Issue = {
   id: 'issue-1',
@@ -11,14 +20,8 @@ const issue: Issue = {
   status: 'draft',
   createdAt: '2025-03-01T00:00:00Z',
   subject: { en: 'News', bg: 'Новини' },
-  intro: { en: 'Hello' },
+  intro: { en: 'Hello', bg: 'Здравейте' },
   sections: [],
-};
-
-const emptyContent: ContentStore = {
-  put: async () => {},
-  getMany: async () => [],
-  list: async () => [],
 };
 
 /** Renders an edition as its language and subject, so tests can see which edition went where. */
@@ -42,7 +45,7 @@ function setup(segments: Record<string, Recipient[]>, mailerOptions?: Parameters
   const queue = collectingQueue();
   const deps = {
     issues,
-    content: emptyContent,
+    content: fakeContentStore(),
     renderer: labelRenderer,
     audience: fakeAudience(segments),
     queue,
@@ -60,7 +63,7 @@ describe('startSend', () => {
     const { deps, issues, queue } = setup({ 'BG#bg': people(120), 'GR#en': people(3, 'Peloponnese') });
     await issues.put(issue);
 
-    const { recipients } = await startSend(deps, issue.id);
+    const { recipients } = await startSend(deps, issue.id, { allowFallback: true });
 
     expect(recipients).toBe(123);
     expect(issues.editions.size).toBe(11);
@@ -75,6 +78,18 @@ describe('startSend', () => {
     expect((await issues.get(issue.id))?.status).toBe('sending');
   });
 
+  it('refuses to send while a language with subscribers lacks its subject or intro, naming the gaps', async () => {
+    const { deps, issues } = setup({ 'BG#bg': people(2), 'GR#el': people(1, 'Peloponnese') });
+    await issues.put(issue);
+
+    const refused = startSend(deps, issue.id);
+    await expect(refused).rejects.toBeInstanceOf(TranslationGapsError);
+    await expect(refused).rejects.toMatchObject({ gaps: { el: ['subject', 'intro'] } });
+    expect((await issues.get(issue.id))?.status).toBe('draft');
+
+    expect((await startSend(deps, issue.id, { allowFallback: true })).recipients).toBe(3);
+  });
+
   it('refuses to send an issue twice', async () => {
     const { deps, issues } = setup({});
     await issues.put(issue);
@@ -87,7 +102,7 @@ describe('deliverBatch', () => {
   async function sentIssue(segments: Record<string, Recipient[]>, mailerOptions?: Parameters<typeof fakeMailer>[0]) {
     const ctx = setup(segments, mailerOptions);
     await ctx.issues.put(issue);
-    await startSend(ctx.deps, issue.id);
+    await startSend(ctx.deps, issue.id, { allowFallback: true });
     return ctx;
   }
 

@@ -1,0 +1,107 @@
+// Editing content records (highlights and best practices): validated, with ids from their English titles.
+import { z } from 'zod';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import type { ContentStore, IssueStore, RecordKind, RecordTypes } from './ports.ts';
+import { countrySchema, highlightSchema, languageSchema, practiceSchema, type Section } from './records.ts';
+import { validate } from './validation.ts';
+
+export const EDITABLE_SCHEMAS = { highlight: highlightSchema, practice: practiceSchema } as const;
+export type EditableKind = keyof typeof EDITABLE_SCHEMAS;
+
+/** The section types whose items are records of each kind. */
+export const SECTION_KINDS: Record<Section['type'], RecordKind> = {
+  highlights: 'highlight',
+  events: 'highlight',
+  practices: 'practice',
+  indicators: 'indicator',
+};
+
+const isoDate = z.iso.date();
+export const listQuerySchema = z.strictObject({
+  country: countrySchema.optional(),
+  language: languageSchema.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export function slugify(text: string, max = 60): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
+}
+
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(id)) throw new ValidationError('cursor', 'is not a cursor this API gave out');
+  return id;
+}
+
+export async function listRecords<K extends EditableKind | 'indicator'>(
+  content: ContentStore,
+  kind: K,
+  query: unknown,
+) {
+  const q = validate(listQuerySchema, query);
+  if (q.from && q.to && q.to < q.from) throw new ValidationError('to', 'is before from');
+  const page = await content.page(kind, q, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined);
+  return { items: page.items, ...(page.after && { nextCursor: encodeCursor(page.after) }) };
+}
+
+export async function getRecord<K extends RecordKind>(content: ContentStore, kind: K, id: string) {
+  const record = await content.get(kind, id);
+  if (!record) throw new NotFoundError(`${kind} ${id}`);
+  return record;
+}
+
+/**
+ * Creates a record. Without an id, one is made from the English title (`-2`, `-3`, ... when taken);
+ * a given id that is taken is a conflict.
+ */
+export async function createRecord<K extends EditableKind>(content: ContentStore, kind: K, body: unknown) {
+  const fields = validate(z.record(z.string(), z.unknown()), body);
+  const given = fields.id !== undefined;
+  const englishTitle = (fields.title as { en?: unknown } | undefined)?.en;
+  const id = given ? fields.id : slugify(typeof englishTitle === 'string' ? englishTitle : '') || kind;
+  const record = validate(EDITABLE_SCHEMAS[kind], { ...fields, id }) as RecordTypes[K];
+  for (let attempt = 1; attempt <= 20; attempt += 1) {
+    const id = attempt === 1 ? record.id : `${record.id.slice(0, 70)}-${attempt}`;
+    if (await content.create(kind, { ...record, id })) return { ...record, id };
+    if (given) throw new ConflictError(`id: a ${kind} "${record.id}" exists already`, { field: 'id' });
+  }
+  throw new ConflictError(`id: could not find a free id for "${record.id}"`, { field: 'id' });
+}
+
+export async function updateRecord<K extends EditableKind>(content: ContentStore, kind: K, id: string, body: unknown) {
+  const fields = validate(z.record(z.string(), z.unknown()), body);
+  if (fields.id !== undefined && fields.id !== id) throw new ValidationError('id', 'must match the id in the URL');
+  const record = validate(EDITABLE_SCHEMAS[kind], { ...fields, id }) as RecordTypes[K];
+  if (!(await content.replace(kind, record))) throw new NotFoundError(`${kind} ${id}`);
+  return record;
+}
+
+/** Deletes a record that no draft issue uses (a sent issue keeps its rendered editions). */
+export async function deleteRecord(
+  deps: { content: ContentStore; issues: IssueStore },
+  kind: EditableKind,
+  id: string,
+) {
+  const users = (await deps.issues.list()).filter(
+    (issue) =>
+      issue.status === 'draft' &&
+      issue.sections.some((section) => SECTION_KINDS[section.type] === kind && section.items.includes(id)),
+  );
+  if (users.length > 0) {
+    throw new ConflictError(`${kind} ${id} is used by draft issue ${users.map((i) => i.id).join(', ')}`, {
+      issues: users.map((i) => i.id),
+    });
+  }
+  if (!(await deps.content.remove(kind, id))) throw new NotFoundError(`${kind} ${id}`);
+}

@@ -1,0 +1,169 @@
+// Composing an issue: create and update drafts whose items exist, report each language's translation
+// gaps, preview exactly what a language's subscribers get, and send a test.
+import { z } from 'zod';
+import { SECTION_KINDS, slugify } from './content.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import type { AudienceSource, Clock, ContentStore, Edition, EditionRenderer, IssueStore, Mailer } from './ports.ts';
+import { issueDraftSchema, languageSchema, type Issue, type IssueDraft, type Text } from './records.ts';
+import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
+import { loadIssueContent, renderEdition, type IssueContent } from './edition.ts';
+import { tagValue } from './message-tags.ts';
+import { validate } from './validation.ts';
+
+export interface EditingDeps {
+  issues: IssueStore;
+  content: ContentStore;
+  clock: Clock;
+}
+
+/** Every item must exist as a record of its section's kind; the error names the item, e.g. `sections.1.items.0`. */
+async function checkReferences(content: ContentStore, draft: IssueDraft) {
+  for (const [s, section] of draft.sections.entries()) {
+    const kind = SECTION_KINDS[section.type];
+    const found = new Set((await content.getMany(kind, section.items)).map((r) => r.id));
+    const missing = section.items.findIndex((id) => !found.has(id));
+    if (missing >= 0) {
+      throw new ValidationError(`sections.${s}.items.${missing}`, `there is no ${kind} "${section.items[missing]}"`);
+    }
+  }
+}
+
+export async function createIssue(deps: EditingDeps, body: unknown): Promise<Issue> {
+  const draft = validate(issueDraftSchema, body);
+  await checkReferences(deps.content, draft);
+  const base = slugify(draft.title, 70) || 'issue';
+  for (let attempt = 1; attempt <= 50; attempt += 1) {
+    const issue: Issue = {
+      ...draft,
+      id: attempt === 1 ? base : `${base}-${attempt}`,
+      status: 'draft',
+      createdAt: deps.clock.now().toISOString(),
+    };
+    if (await deps.issues.create(issue)) return issue;
+  }
+  throw new ConflictError(`title: too many issues are called "${draft.title}"`, { field: 'title' });
+}
+
+export async function updateIssue(deps: EditingDeps, id: string, body: unknown): Promise<Issue> {
+  const existing = await deps.issues.get(id);
+  if (!existing) throw new NotFoundError(`issue ${id}`);
+  const draft = validate(issueDraftSchema, body);
+  await checkReferences(deps.content, draft);
+  const { title, subject, preheader, intro, sections } = draft;
+  const issue: Issue = { ...existing, title, subject, intro, sections, ...(preheader ? { preheader } : {}) };
+  if (!preheader) delete issue.preheader;
+  if (existing.status !== 'draft' || !(await deps.issues.replaceDraft(issue))) {
+    throw new ConflictError(
+      `issue ${id} is ${existing.status === 'draft' ? 'being sent' : existing.status}; only a draft can change`,
+    );
+  }
+  return issue;
+}
+
+export interface LanguageStatus {
+  complete: boolean;
+  /** What falls back to English, e.g. "subject" or "practice doeners-be: results". */
+  gaps: string[];
+}
+
+/** Per language, every text the edition shows that is not translated and so appears in English. */
+export function translationStatus(issue: Issue, content: IssueContent): Record<Language, LanguageStatus> {
+  const texts: [string, Text | undefined][] = [
+    ['subject', issue.subject],
+    ['preheader', issue.preheader],
+    ['intro', issue.intro],
+  ];
+  for (const section of issue.sections) {
+    for (const id of section.items) {
+      const h = SECTION_KINDS[section.type] === 'highlight' ? content.highlights.get(id) : undefined;
+      const p = section.type === 'practices' ? content.practices.get(id) : undefined;
+      const i = section.type === 'indicators' ? content.indicators.get(id) : undefined;
+      if (h)
+        texts.push(
+          [`highlight ${id}: title`, h.title],
+          [`highlight ${id}: summary`, h.summary],
+          [`highlight ${id}: image alt`, h.image?.alt],
+        );
+      if (p)
+        texts.push(
+          [`practice ${id}: title`, p.title],
+          [`practice ${id}: summary`, p.summary],
+          [`practice ${id}: results`, p.results],
+        );
+      if (i) texts.push([`indicator ${id}: label`, i.label]);
+    }
+  }
+  const present = texts.filter((entry): entry is [string, Text] => entry[1] !== undefined);
+  return Object.fromEntries(
+    LANGUAGES.map((language) => {
+      const gaps = [...new Set(present.filter(([, text]) => text[language] === undefined).map(([name]) => name))];
+      return [language, { complete: gaps.length === 0, gaps }];
+    }),
+  ) as Record<Language, LanguageStatus>;
+}
+
+/** Languages that have confirmed subscribers but no subject or intro of their own. */
+export async function blockingGaps(
+  audience: AudienceSource,
+  status: Record<Language, LanguageStatus>,
+): Promise<Partial<Record<Language, string[]>>> {
+  const blocking: Partial<Record<Language, string[]>> = {};
+  for (const language of LANGUAGES) {
+    const gaps = status[language].gaps.filter((g) => g === 'subject' || g === 'intro');
+    if (gaps.length === 0) continue;
+    const counts = await Promise.all(COUNTRY_CODES.map((country) => audience.count(country, language)));
+    if (counts.some((n) => n > 0)) blocking[language] = gaps;
+  }
+  return blocking;
+}
+
+export interface PreviewDeps extends EditingDeps {
+  renderer: EditionRenderer;
+  publicUrl: string;
+}
+
+/** What the preview fills in for the per-recipient placeholders. */
+export const SAMPLE_RECIPIENT = { name: 'Maria' };
+
+/** A sent issue's stored edition, or a draft rendered now from the current records. */
+async function editionOf(deps: PreviewDeps, issueId: string, language: Language): Promise<Edition> {
+  const issue = await deps.issues.get(issueId);
+  if (!issue) throw new NotFoundError(`issue ${issueId}`);
+  if (issue.status !== 'draft') {
+    const stored = await deps.issues.getEdition(issueId, language);
+    if (stored) return stored;
+  }
+  return renderEdition(deps, issue, await loadIssueContent(deps.content, issue), language);
+}
+
+export const previewQuerySchema = z.strictObject({
+  lang: languageSchema,
+  format: z.enum(['html', 'text']).default('html'),
+});
+
+export async function previewIssue(deps: PreviewDeps, issueId: string, query: unknown) {
+  const { lang, format } = validate(previewQuerySchema, query);
+  const edition = await editionOf(deps, issueId, lang);
+  return { format, body: deps.renderer.personalize(format === 'html' ? edition.html : edition.text, SAMPLE_RECIPIENT) };
+}
+
+export const testSendSchema = z.strictObject({
+  to: z
+    .string()
+    .max(254)
+    .refine((s) => !/[\r\n]/.test(s), 'must not contain line breaks')
+    .pipe(z.email()),
+  lang: languageSchema.default('en'),
+});
+
+/** Sends one edition to one address, its subject marked as a test. */
+export async function sendTest(deps: PreviewDeps & { mailer: Mailer }, issueId: string, body: unknown) {
+  const { to, lang } = validate(testSendSchema, body);
+  const edition = await editionOf(deps, issueId, lang);
+  const [result] = await deps.mailer.sendBulk({ ...edition, subject: `[Test] ${edition.subject}` }, [
+    { to, data: SAMPLE_RECIPIENT, tags: { issue: tagValue(issueId), language: lang, purpose: 'test' } },
+  ]);
+  if (!result?.ok)
+    throw new ConflictError(`to: SES did not accept the test: ${result?.error ?? 'no result'}`, { field: 'to' });
+  return { messageId: result.messageId };
+}

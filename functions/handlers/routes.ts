@@ -1,0 +1,43 @@
+// The HTTP contract's routes and who may call them: one table read by the API handler (to dispatch and
+// check roles) and by the CDK app (to put the JWT authorizer on every route that is not public).
+
+export type Access = 'public' | 'editor' | 'coordinator';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export interface RouteSpec {
+  method: Method;
+  /** API Gateway path syntax: `{name}` is one segment. */
+  path: string;
+  access: Access;
+}
+
+const route = (method: Method, path: string, access: Access): RouteSpec => ({ method, path, access });
+
+export const ROUTES = {
+  me: route('GET', '/api/me', 'editor'),
+
+  listHighlights: route('GET', '/api/highlights', 'editor'),
+  createHighlight: route('POST', '/api/highlights', 'editor'),
+  getHighlight: route('GET', '/api/highlights/{id}', 'editor'),
+  updateHighlight: route('PUT', '/api/highlights/{id}', 'editor'),
+  deleteHighlight: route('DELETE', '/api/highlights/{id}', 'editor'),
+
+  listPractices: route('GET', '/api/practices', 'editor'),
+  createPractice: route('POST', '/api/practices', 'editor'),
+  getPractice: route('GET', '/api/practices/{id}', 'editor'),
+  updatePractice: route('PUT', '/api/practices/{id}', 'editor'),
+  deletePractice: route('DELETE', '/api/practices/{id}', 'editor'),
+
+  listIndicators: route('GET', '/api/indicators', 'editor'),
+
+  listIssues: route('GET', '/api/issues', 'editor'),
+  createIssue: route('POST', '/api/issues', 'editor'),
+  getIssue: route('GET', '/api/issues/{id}', 'editor'),
+  updateIssue: route('PUT', '/api/issues/{id}', 'editor'),
+  previewIssue: route('GET', '/api/issues/{id}/preview', 'editor'),
+  testIssue: route('POST', '/api/issues/{id}/test', 'editor'),
+  sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),
+
+  archive: route('GET', '/archive/{issueId}/{lang}', 'public'),
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof ROUTES;

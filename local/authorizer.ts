@@ -1,0 +1,71 @@
+// The embedded stack's stand-in for API Gateway's JWT authorizer with Cognito: demo users get signed
+// tokens carrying Cognito's claims, and a request's valid token becomes `requestContext.authorizer.jwt`.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { join } from 'node:path';
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
+
+export interface DemoUser {
+  sub: string;
+  email: string;
+  groups: ('editor' | 'coordinator' | 'admin')[];
+  region?: string;
+}
+
+export const DEMO_USERS = {
+  editor: { sub: 'demo-editor', email: 'editor@secon.example', groups: ['editor'] },
+  coordinator: {
+    sub: 'demo-coordinator-haskovo',
+    email: 'haskovo@secon.example',
+    groups: ['coordinator'],
+    region: 'Haskovo',
+  },
+} as const satisfies Record<string, DemoUser>;
+
+const ISSUER = 'herald-local';
+const AUDIENCE = 'herald-web';
+const TOKEN_LIFETIME = '30d';
+const ADMIN_CLAIMS = { sub: 'admin', 'cognito:groups': ['admin'] };
+
+export type Claims = JWTPayload & Record<string, unknown>;
+
+/** The signing key lives in the data directory, so tokens stay valid across restarts of the same stack. */
+function signingKey(dataDir: string): Uint8Array {
+  const file = join(dataDir, 'signing-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+}
+
+export function createLocalAuthorizer(dataDir: string, adminToken: string) {
+  const key = signingKey(dataDir);
+  const admin = Buffer.from(adminToken);
+  return {
+    issue(user: DemoUser): Promise<string> {
+      return new SignJWT({
+        email: user.email,
+        'cognito:groups': user.groups,
+        ...(user.region && { 'custom:region': user.region }),
+        token_use: 'id',
+      })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(user.sub)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(TOKEN_LIFETIME)
+        .sign(key);
+    },
+    /** The claims of a valid token, or undefined: API Gateway would answer 401 before the function. */
+    async claims(token: string): Promise<Claims | undefined> {
+      const given = Buffer.from(token);
+      if (given.length === admin.length && timingSafeEqual(given, admin)) return ADMIN_CLAIMS;
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+        return payload as Claims;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+export type LocalAuthorizer = ReturnType<typeof createLocalAuthorizer>;
