@@ -18,7 +18,6 @@ import type {
   SegmentCounts,
   SendBatch,
 } from './ports.ts';
-import type { Issue } from './records.ts';
 import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
 
 /** SendBulkEmail takes at most 50 destinations; one batch is one call. */

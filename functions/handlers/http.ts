@@ -41,11 +41,10 @@ export interface Route {
 
 export const MAX_BODY_BYTES = 10 * 1024;
 
-export const json = (statusCode: number, body?: unknown): Response => ({
-  statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  ...(body !== undefined && { body: JSON.stringify(body) }),
-});
+export const json = (statusCode: number, body?: unknown): Response =>
+  body === undefined
+    ? { statusCode }
+    : { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 
 export const html = (statusCode: number, body: string): Response => ({
   statusCode,

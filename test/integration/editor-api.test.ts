@@ -1,0 +1,208 @@
+// The editor's REST API on the embedded stack: records, issue composition, translation status, preview, test and send.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+
+let stack: EmbeddedStack;
+let dataDir: string;
+
+async function call(method: string, path: string, body?: unknown, token: string | null = stack.tokens.editor) {
+  const response = await fetch(`${stack.urls.api}${path}`, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const type = response.headers.get('content-type') ?? '';
+  const payload = type.includes('json') ? await response.json() : await response.text();
+  return { status: response.status, body: payload, type };
+}
+
+const highlight = {
+  country: 'BG',
+  region: 'Haskovo',
+  place: 'Haskovo Municipality',
+  startDate: '2025-06-10',
+  endDate: '2025-06-11',
+  participants: 40,
+  title: { en: 'Social economy fair in Haskovo', bg: 'Панаир на социалната икономика в Хасково' },
+  summary: { en: 'Makers met buyers.', bg: 'Производители срещнаха купувачи.' },
+  body: { en: 'Two days of stalls.' },
+};
+
+beforeAll(async () => {
+  process.env.LOG_LEVEL = 'error';
+  dataDir = mkdtempSync(join(tmpdir(), 'herald-editor-'));
+  stack = await startEmbeddedStack({
+    dataDir,
+    port: 0,
+    sesPort: 0,
+    dynamoPort: 0,
+    adminToken: 'editor-test-admin-token',
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('access', () => {
+  it('tells the editor who is signed in, and refuses the coordinator and a forged token', async () => {
+    expect((await call('GET', '/api/me')).body).toMatchObject({ sub: 'demo-editor', groups: ['editor'] });
+    expect((await call('GET', '/api/issues', undefined, stack.tokens.coordinator)).status).toBe(403);
+    const forged = stack.tokens.editor.slice(0, -4) + 'AAAA';
+    expect((await call('GET', '/api/issues', undefined, forged)).status).toBe(401);
+  });
+});
+
+describe('records', () => {
+  it('creates a highlight with an id from its English title, reads, updates and deletes it', async () => {
+    const created = await call('POST', '/api/highlights', highlight);
+    expect(created.status).toBe(201);
+    expect(created.body.id).toBe('social-economy-fair-in-haskovo');
+
+    const again = await call('POST', '/api/highlights', highlight);
+    expect(again.body.id).toBe('social-economy-fair-in-haskovo-2');
+
+    const updated = await call('PUT', `/api/highlights/${created.body.id}`, { ...highlight, participants: 55 });
+    expect(updated.body.participants).toBe(55);
+    expect((await call('GET', `/api/highlights/${created.body.id}`)).body.participants).toBe(55);
+
+    expect((await call('DELETE', `/api/highlights/${again.body.id}`)).status).toBe(204);
+    expect((await call('GET', `/api/highlights/${again.body.id}`)).status).toBe(404);
+  });
+
+  it('lists practices by country and language a page at a time', async () => {
+    const first = await call('GET', '/api/practices?country=BG&language=bg&limit=1');
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.items[0].country).toBe('BG');
+    const second = await call('GET', `/api/practices?country=BG&language=bg&limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    expect(second.body.nextCursor).toBeUndefined();
+  });
+
+  it('filters highlights by date', async () => {
+    const { body } = await call('GET', '/api/highlights?from=2025-01-01&to=2025-12-31&limit=100');
+    expect(body.items.length).toBeGreaterThan(0);
+    expect(
+      body.items.every((h: { startDate: string }) => h.startDate >= '2025-01-01' && h.startDate <= '2025-12-31'),
+    ).toBe(true);
+  });
+
+  it('refuses bad records with a 4xx naming the field, and stores nothing', async () => {
+    const before = (await call('GET', '/api/highlights?limit=100')).body.items.length;
+    const cases: [unknown, string][] = [
+      [{ ...highlight, country: 'FR' }, 'country'],
+      [{ ...highlight, title: { ...highlight.title, xx: 'Hi' } }, 'title.xx'],
+      [{ ...highlight, startDate: '2025-13-45' }, 'startDate'],
+      [{ ...highlight, endDate: '2025-06-01' }, 'endDate'],
+      [{ ...highlight, summary: { en: 'x'.repeat(1001) } }, 'summary.en'],
+      [{ ...highlight, title: { bg: 'Само български' } }, 'title'],
+      [{ ...highlight, colour: 'red' }, 'colour'],
+    ];
+    for (const [record, field] of cases) {
+      const response = await call('POST', '/api/highlights', record);
+      expect(response.status, field).toBe(400);
+      expect(response.body.error.field, field).toBe(field);
+    }
+    expect((await call('GET', '/api/highlights?limit=100')).body.items.length).toBe(before);
+    expect((await call('GET', '/api/highlights?cursor=bm90IGFuIGlkIQ')).body.error.field).toBe('cursor');
+    expect((await call('GET', '/api/highlights?language=xx')).body.error.field).toBe('language');
+  });
+});
+
+describe('issues', () => {
+  const draft = {
+    title: 'Summer digest',
+    subject: { en: 'Summer digest', el: 'Καλοκαιρινή σύνοψη' },
+    intro: { en: 'What happened this summer.', el: 'Τι έγινε αυτό το καλοκαίρι.' },
+    sections: [
+      { type: 'practices', items: ['practice-doeners-be'] },
+      { type: 'highlights', items: ['highlight-haskovo-workshop'] },
+    ],
+  };
+  let id: string;
+
+  it('composes a draft, reporting per language what falls back to English', async () => {
+    const created = await call('POST', '/api/issues', draft);
+    expect(created.status).toBe(201);
+    id = created.body.id;
+    const issue = (await call('GET', `/api/issues/${id}`)).body;
+    expect(issue.status).toBe('draft');
+    expect(issue.sections.map((s: { type: string }) => s.type)).toEqual(['practices', 'highlights']);
+    expect(issue.translation.en).toEqual({ complete: true, gaps: [] });
+    expect(issue.translation.el.gaps).not.toContain('subject');
+    expect(issue.translation.bg.gaps).toEqual(expect.arrayContaining(['subject', 'intro']));
+  });
+
+  it('refuses an issue that names a record that does not exist, a subject with a line break, or an empty title', async () => {
+    const missing = await call('POST', '/api/issues', { ...draft, sections: [{ type: 'practices', items: ['nope'] }] });
+    expect([missing.status, missing.body.error.field]).toEqual([400, 'sections.0.items.0']);
+    const broken = await call('POST', '/api/issues', { ...draft, subject: { en: 'Hi\r\nBcc: x@example.org' } });
+    expect([broken.status, broken.body.error.field]).toEqual([400, 'subject.en']);
+    const untitled = await call('POST', '/api/issues', { ...draft, title: '' });
+    expect([untitled.status, untitled.body.error.field]).toEqual([400, 'title']);
+  });
+
+  it('previews a language as its subscribers will get it, in HTML and plain text', async () => {
+    const page = await call('GET', `/api/issues/${id}/preview?lang=el&format=html`);
+    expect(page.type).toContain('text/html');
+    expect(page.body).toContain('lang="el"');
+    expect(page.body).toContain('Καλοκαιρινή σύνοψη');
+    expect(page.body).toContain('Maria');
+    const plain = await call('GET', `/api/issues/${id}/preview?lang=bg&format=text`);
+    expect(plain.type).toContain('text/plain');
+    expect(plain.body).toContain('What happened this summer.');
+    expect((await call('GET', `/api/issues/${id}/preview?lang=xx`)).body.error.field).toBe('lang');
+  });
+
+  it('sends a test of one edition to one address, marked as a test', async () => {
+    const response = await call('POST', `/api/issues/${id}/test`, { to: 'reviewer@example.org', lang: 'el' });
+    expect(response.status).toBe(202);
+    const { emails } = (await (await fetch(`${stack.urls.ses}/store`)).json()) as {
+      emails: { subject: string; destination: { to: string[] } }[];
+    };
+    const test = emails.find((e) => e.destination.to.includes('reviewer@example.org'));
+    expect(test?.subject).toBe('[Test] Καλοκαιρινή σύνοψη');
+    expect((await call('POST', `/api/issues/${id}/test`, { to: 'not-an-address' })).body.error.field).toBe('to');
+  });
+
+  it('refuses to send while languages with subscribers lack a subject, then sends with English fallback on request', async () => {
+    const refused = await call('POST', `/api/issues/${id}/send`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('translation_gaps');
+    expect(refused.body.error.gaps.bg).toEqual(['subject', 'intro']);
+    expect(refused.body.error.gaps.el).toBeUndefined();
+
+    const sent = await call('POST', `/api/issues/${id}/send`, { allowFallback: true });
+    expect(sent.status).toBe(202);
+    await stack.queue.drained();
+    expect((await call('GET', `/api/issues/${id}`)).body.status).toBe('sent');
+  });
+
+  it('keeps a sent issue frozen: no edits, no second send, and record edits do not change its editions', async () => {
+    expect((await call('PUT', `/api/issues/${id}`, draft)).status).toBe(409);
+    expect((await call('POST', `/api/issues/${id}/send`, { allowFallback: true })).status).toBe(409);
+    const before = (await call('GET', `/archive/${id}/en`, undefined, null)).body;
+    const practice = (await call('GET', '/api/practices/practice-doeners-be')).body;
+    await call('PUT', '/api/practices/practice-doeners-be', {
+      ...practice,
+      title: { ...practice.title, en: 'Renamed practice' },
+    });
+    const after = (await call('GET', `/archive/${id}/en`, undefined, null)).body;
+    expect(after).toBe(before);
+    expect(after).not.toContain('Renamed practice');
+  });
+
+  it('refuses to delete a record that a draft issue uses', async () => {
+    const response = await call('DELETE', '/api/highlights/highlight-caceres-workshop');
+    expect(response.status).toBe(409);
+    expect(response.body.error.issues).toContain('secon-newsletter-5');
+  });
+});
