@@ -1,5 +1,5 @@
 // Sending an issue: freeze and render it once per language, fan the audience out in batches, deliver each batch.
-import { loadIssueContent, renderEdition } from './edition.ts';
+import { buildEditionView, loadIssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
 import { ConflictError, NotFoundError, TranslationGapsError } from './errors.ts';
 import { blockingGaps, translationStatus } from './issue-editing.ts';
@@ -76,9 +76,8 @@ export async function startSend(
   if (!(await deps.issues.startSending(issueId, deps.clock.now().toISOString()))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
-  for (const language of LANGUAGES) {
-    await deps.issues.putEdition(issueId, await renderEdition(deps, issue, content, language));
-  }
+  const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, deps.publicUrl));
+  for (const edition of await deps.renderer.renderAll(views)) await deps.issues.putEdition(issueId, edition);
 
   let pending: SendBatch[] = [];
   const flush = async () => {

@@ -65,7 +65,7 @@ describe('edition view', () => {
 describe('MJML renderer', () => {
   let renderer: EditionRenderer;
   beforeAll(async () => {
-    renderer = await createMjmlRenderer(assetsDir);
+    renderer = await createMjmlRenderer(assetsDir, { validation: 'strict' });
   });
 
   it('renders the Bulgarian edition in Bulgarian with lang set and English fallbacks labelled', async () => {
@@ -97,6 +97,13 @@ describe('MJML renderer', () => {
       const edition = await renderer.render(buildEditionView(issue, content, language, 'https://news.example'));
       expect(edition.html).toContain(`lang="${language}"`);
       expect(Buffer.byteLength(edition.html)).toBeLessThan(102 * 1024);
+    }
+  });
+  it('renders all languages at once exactly as it renders each alone', async () => {
+    const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, 'https://news.example'));
+    const together = await renderer.renderAll(views);
+    for (const [i, view] of views.entries()) {
+      expect(together[i], view.language).toEqual(await renderer.render(view));
     }
   });
 });

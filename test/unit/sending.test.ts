@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deliverBatch, startSend, BATCH_SIZE } from '../../functions/domain/sending.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
 import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
+import type { EditionView } from '../../functions/domain/edition.ts';
 import type { EditionRenderer, Recipient, SendBatch } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
 import {
@@ -25,13 +26,15 @@ const issue: Issue = {
 };
 
 /** Renders an edition as its language and subject, so tests can see which edition went where. */
+const label = async (view: EditionView) => ({
+  language: view.language,
+  subject: view.subject.text,
+  html: `<p>${view.language}</p>`,
+  text: view.language as string,
+});
 const labelRenderer: EditionRenderer = {
-  render: async (view) => ({
-    language: view.language,
-    subject: view.subject.text,
-    html: `<p>${view.language}</p>`,
-    text: view.language,
-  }),
+  render: label,
+  renderAll: (views) => Promise.all(views.map(label)),
   personalize: (html) => html,
 };
 
