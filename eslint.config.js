@@ -16,6 +16,29 @@ export default tseslint.config(
     },
   },
   {
+    // The editor web app runs in the browser, as ES modules without a build step.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'sessionStorage',
+          'fetch',
+          'URLSearchParams',
+          'CSS',
+          'Node',
+          'HTMLElement',
+          'setTimeout',
+          'clearTimeout',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bin/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },

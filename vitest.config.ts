@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Tests assert on responses; the structured logs of the errors they provoke are noise here.
+    env: { LOG_LEVEL: 'silent' },
   },
 });

@@ -11,14 +11,17 @@ export function createHeraldApp(props: AppProps = {}) {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const stateful = new StatefulStack(app, 'HeraldStateful', {
     env,
-    description: 'Herald data: tables, SES configuration set and SES events topic',
+    description: 'Herald data: tables, SES configuration set, SES events topic and user pool',
   });
   const stateless = new StatelessStack(app, 'HeraldStateless', {
     env,
-    description: 'Herald compute: functions, HTTP API and send queue',
+    description: 'Herald compute and front door: functions, HTTP API, send queue, CloudFront and the web app',
     tables: stateful.tables,
     configurationSetName: stateful.configurationSetName,
     sesEventsTopic: stateful.sesEventsTopic,
+    userPool: stateful.userPool,
+    webClient: stateful.webClient,
+    authDomainUrl: stateful.authDomainUrl,
   });
   // A validation plugin: unacknowledged findings fail the synth (errors) or are printed (warnings).
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,5 +1,6 @@
-// The stateful stack: what holds data or reputation and outlives any deploy (tables, SES configuration set, events topic).
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+// The stateful stack: what holds data or reputation and outlives any deploy (tables, SES configuration set, events
+// topic, the user pool).
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
   Billing,
@@ -9,11 +10,14 @@ import {
   type GlobalSecondaryIndexPropsV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { HeraldTable } from './constructs/herald-function.ts';
+import { HeraldUsers } from './constructs/herald-users.ts';
+import { readSettings } from './settings.ts';
 import {
   contentTable,
   deliveriesTable,
@@ -56,6 +60,11 @@ export class StatefulStack extends Stack {
   readonly tables: HeraldTables;
   readonly configurationSetName: string;
   readonly sesEventsTopic: ITopic;
+  readonly userPool: IUserPool;
+  /** The web app's client: the audience of the HTTP API's JWT authorizer. */
+  readonly webClient: IUserPoolClient;
+  /** The Cognito-hosted sign-in domain, with `herald:authDomainPrefix`. */
+  readonly authDomainUrl?: string;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -103,6 +112,26 @@ export class StatefulStack extends Stack {
       events: SES_EVENTS,
     });
     this.sesEventsTopic = topic;
+
+    const settings = readSettings(this.node);
+    const users = new HeraldUsers(this, 'Users', {
+      publicUrl: settings.publicUrl,
+      authDomainPrefix: settings.authDomainPrefix,
+    });
+    this.userPool = users.userPool;
+    this.webClient = users.webClient;
+    this.authDomainUrl = users.authDomainUrl;
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Cognito user pool of Herald' });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.webClient.userPoolClientId,
+      description: 'Cognito app client of the web app (no secret)',
+    });
+    if (users.authDomainUrl) {
+      new CfnOutput(this, 'AuthDomainUrl', {
+        value: users.authDomainUrl,
+        description: 'Cognito-hosted domain for the OAuth sign-in (authorization code with PKCE)',
+      });
+    }
   }
 
   private table(definition: TableDefinition): HeraldTable {

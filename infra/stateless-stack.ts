@@ -1,51 +1,36 @@
-// The stateless stack: functions, HTTP API and send queue; replaceable at any deploy, it reaches the data through props.
-import { CfnOutput, CfnParameter, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+// The stateless stack: functions, HTTP API, send queue and the web front door (CloudFront, site bucket); replaceable at
+// any deploy, it reaches the data and the user pool through props.
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { Construct, Node } from 'constructs';
+import type { Construct } from 'constructs';
+import { ROUTES } from '../functions/handlers/routes.ts';
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
+import { HeraldSite } from './constructs/herald-site.ts';
+import { readSettings } from './settings.ts';
 import type { HeraldTables } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly tables: HeraldTables;
   readonly configurationSetName: string;
   readonly sesEventsTopic: ITopic;
+  /** Issuer of the JWTs the HTTP API accepts. */
+  readonly userPool: IUserPool;
+  /** The web app's client: the audience of those JWTs. */
+  readonly webClient: IUserPoolClient;
+  /** The Cognito-hosted sign-in domain, if any. */
+  readonly authDomainUrl?: string;
 }
 
-/** Deploy-time settings from cdk.json or `cdk synth -c key=value`. */
-export interface HeraldSettings {
-  /** SES identity the functions may send from (`herald:sesIdentity`). */
-  sesIdentity: string;
-  fromAddress: string;
-  /** Base URL of links in emails; not the HttpApi URL, which the Api function cannot reference (a cycle). */
-  publicUrl: string;
-  /** Sender invocations at once: SES quota and DynamoDB load grow with it. */
-  maxSendConcurrency: number;
-}
-
-export function readSettings(node: Node): HeraldSettings {
-  const text = (key: string, fallback: string): string => {
-    const value: unknown = node.tryGetContext(key);
-    return typeof value === 'string' && value !== '' ? value : fallback;
-  };
-  const maxSendConcurrency = Number(text('herald:maxSendConcurrency', '5'));
-  // The SQS event source accepts 2 to 1000.
-  if (!Number.isInteger(maxSendConcurrency) || maxSendConcurrency < 2 || maxSendConcurrency > 1000) {
-    throw new Error(`herald:maxSendConcurrency must be an integer from 2 to 1000, not ${maxSendConcurrency}`);
-  }
-  return {
-    sesIdentity: text('herald:sesIdentity', 'secon.example'),
-    fromAddress: text('herald:fromAddress', 'SECON Newsletter <newsletter@secon.example>'),
-    publicUrl: text('herald:publicUrl', 'https://newsletter.secon.example'),
-    maxSendConcurrency,
-  };
-}
+const routeId = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Route`;
 
 const SENDER_TIMEOUT = Duration.seconds(60);
 
@@ -60,14 +45,6 @@ export class StatelessStack extends Stack {
       fromAddress: settings.fromAddress,
     };
     const publicUrl = { HERALD_PUBLIC_URL: settings.publicUrl };
-
-    // Temporary: a Cognito JWT authorizer replaces the shared admin token in a later issue.
-    const adminToken = new CfnParameter(this, 'AdminToken', {
-      type: 'String',
-      noEcho: true,
-      minLength: 16,
-      description: 'Bearer token of the admin role (at least 16 characters)',
-    });
 
     const deadLetters = new Queue(this, 'SendDeadLetters', {
       retentionPeriod: Duration.days(14),
@@ -90,7 +67,7 @@ export class StatelessStack extends Stack {
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
       withAssets: true,
-      environment: { ...publicUrl, HERALD_ADMIN_TOKEN: adminToken.valueAsString },
+      environment: publicUrl,
     })
       .bindTable(content, 'readWrite')
       .bindTable(issues, 'readWrite')
@@ -132,9 +109,8 @@ export class StatelessStack extends Stack {
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Herald: every route goes to the Api function, which routes by method and path',
+      description: 'Herald: the routes of functions/handlers/routes.ts, all to the Api function',
       createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', api),
     });
     const stage = httpApi.addStage('DefaultStage', {
       stageName: '$default',
@@ -155,17 +131,57 @@ export class StatelessStack extends Stack {
             responseLength: '$context.responseLength',
             latency: '$context.responseLatency',
             integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
           }),
         ),
       },
     });
-    Validations.of(httpApi).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Temporary: the Api function checks the admin bearer token on editor routes; a Cognito JWT authorizer ' +
-        'replaces it in a later issue. Public routes (subscribe, unsubscribe, tracking, archive) stay open by design.',
+
+    // One route per entry of the route table and no catch-all: API Gateway answers 404 to any other path.
+    // API Gateway checks the JWT (signature, expiry, issuer, audience); the Api function checks the role
+    // from the `cognito:groups` claim.
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
+      userPoolClients: [props.webClient],
+    });
+    // One invoke permission for the whole API rather than one per route (the function policy has a size limit).
+    const integration = new HttpLambdaIntegration('ApiIntegration', api, { scopePermissionToRoute: false });
+    for (const [name, spec] of Object.entries(ROUTES)) {
+      const isPublic = spec.access === 'public';
+      const route = new HttpRoute(httpApi, routeId(name), {
+        httpApi,
+        routeKey: HttpRouteKey.with(spec.path, HttpMethod[spec.method]),
+        integration,
+        authorizer: isPublic ? undefined : authorizer,
+      });
+      if (isPublic) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: 'public by the HTTP contract: archive, signup, unsubscribe, tracking',
+        });
+      }
+    }
+
+    const site = new HeraldSite(this, 'Site', {
+      httpApi,
+      webDir: settings.webDir,
+      webConfig: {
+        region: this.region,
+        userPoolId: props.userPool.userPoolId,
+        userPoolClientId: props.webClient.userPoolClientId,
+        ...(props.authDomainUrl && { authDomainUrl: props.authDomainUrl }),
+      },
+      customDomain: settings.customDomain,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'DistributionUrl', {
+      value: `https://${site.distribution.distributionDomainName}`,
+      description:
+        'URL of the web app and the public pages; set herald:publicUrl to it (or to the custom domain) and deploy again',
+    });
+    new CfnOutput(this, 'DistributionId', {
+      value: site.distribution.distributionId,
+      description: 'CloudFront distribution of the web app (for invalidations)',
+    });
   }
 }

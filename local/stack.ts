@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../infra/tables.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
+import { createScheduledSendHandler } from '../functions/handlers/scheduled-send.ts';
+import { InProcessScheduler } from './scheduler.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, portOf, startDynalite, startSesEmulator, tableName } from './emulators.ts';
@@ -29,6 +31,7 @@ export interface StackOptions {
 export interface EmbeddedStack {
   services: Services;
   queue: InProcessQueue;
+  scheduler: InProcessScheduler;
   urls: { api: string; dynamodb: string; ses: string };
   adminToken: string;
   /** Signed tokens of the demo users, as Cognito would issue them. */
@@ -116,8 +119,11 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     maxReceiveCount: 5,
     concurrency: options.sendConcurrency ?? 4,
   });
-  const services = await createServices(config, clients, { queue });
+  const scheduler = new InProcessScheduler();
+  const services = await createServices(config, clients, { queue, scheduler });
   queue.consume(createSenderHandler(services));
+  scheduler.invoke(createScheduledSendHandler(services));
+  await scheduler.resume(await services.issues.list());
   api = createApiHandler(services);
 
   const tokens = {
@@ -130,12 +136,14 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   return {
     services,
     queue,
+    scheduler,
     urls: { api: apiUrl, dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, ses: env.AWS_ENDPOINT_URL_SES },
     adminToken,
     tokens,
     editorToken: tokens.editor,
     seeded,
     async stop() {
+      await scheduler.stop();
       queue.stop();
       await Promise.all(servers.map(close));
       process.env = previousEnv;

@@ -27,7 +27,7 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
     const { issueId, sk: _sk, listKey: _listKey, ...rest } = item;
     return { ...rest, id: issueId } as Issue;
   };
-  const transition = async (id: string, from: string, to: string, set: Record<string, string>) => {
+  const transition = async (id: string, from: string, to: string, set: Record<string, string | boolean> = {}) => {
     const names = Object.keys(set);
     try {
       await client.send(
@@ -115,10 +115,7 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       for await (const page of pages) issues.push(...(page.Items ?? []).map(toIssue));
       return issues;
     },
-    startSending: (id, at) => transition(id, 'draft', 'sending', { sendStartedAt: at }),
-    async finishSending(id, at) {
-      await transition(id, 'sending', 'sent', { sentAt: at });
-    },
+    transition,
     async putEdition(issueId, e) {
       await client.send(new PutCommand({ TableName: tableName, Item: { ...e, issueId, sk: edition(e.language) } }));
     },

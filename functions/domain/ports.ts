@@ -1,7 +1,7 @@
 // The small interfaces the domain owns; adapters in functions/adapters implement them.
 import type { Country, Language } from './reference.ts';
 import type { EditionView } from './edition.ts';
-import type { Highlight, Indicator, Issue, Partner, Practice } from './records.ts';
+import type { Highlight, Indicator, Issue, IssueStatus, Partner, Practice } from './records.ts';
 
 export interface Clock {
   now(): Date;
@@ -80,10 +80,13 @@ export interface IssueStore {
   get(id: string): Promise<Issue | undefined>;
   /** Newest first. */
   list(): Promise<Issue[]>;
-  /** draft -> sending, atomically; false when the issue is not a draft any more. */
-  startSending(id: string, at: string): Promise<boolean>;
-  /** sending -> sent, once. */
-  finishSending(id: string, at: string): Promise<void>;
+  /** Moves an issue from one status to another, setting `fields`, atomically; false when it was not in `from`. */
+  transition(
+    id: string,
+    from: IssueStatus,
+    to: IssueStatus,
+    fields?: Record<string, string | boolean>,
+  ): Promise<boolean>;
   putEdition(issueId: string, edition: Edition): Promise<void>;
   getEdition(issueId: string, language: Language): Promise<Edition | undefined>;
   /** Adds to the counters of every (dimension, key) named, each with one atomic ADD. */
@@ -151,4 +154,11 @@ export interface EditionRenderer {
   renderAll(views: EditionView[]): Promise<Edition[]>;
   /** Fills an edition's per-recipient placeholders the way SES does (used for the web archive). */
   personalize(html: string, data: Record<string, string>): string;
+}
+
+/** Starts an issue's send at a given time: EventBridge Scheduler in AWS, a timer in the embedded stack. */
+export interface SendScheduler {
+  schedule(issueId: string, at: Date): Promise<void>;
+  /** Removes the schedule; nothing happens when there is none. */
+  cancel(issueId: string): Promise<void>;
 }

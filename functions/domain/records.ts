@@ -106,9 +106,18 @@ export const issueDraftSchema = z.strictObject({
 });
 export type IssueDraft = z.infer<typeof issueDraftSchema>;
 
-export const ISSUE_STATUSES = ['draft', 'sending', 'sent'] as const;
+export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'sent'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
-export type Issue = IssueDraft & { id: string; status: IssueStatus; createdAt: string; sentAt?: string };
+export type Issue = IssueDraft & {
+  id: string;
+  status: IssueStatus;
+  createdAt: string;
+  /** When a scheduled send starts (ISO 8601). */
+  scheduledAt?: string;
+  /** The editor accepted English fallback when scheduling. */
+  allowFallback?: boolean;
+  sentAt?: string;
+};
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 export const subscriberSchema = z

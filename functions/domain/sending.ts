@@ -1,7 +1,7 @@
 // Sending an issue: freeze and render it once per language, fan the audience out in batches, deliver each batch.
 import { buildEditionView, loadIssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
-import { ConflictError, NotFoundError, TranslationGapsError } from './errors.ts';
+import { ConflictError, NotFoundError, TranslationGapsError, ValidationError } from './errors.ts';
 import { blockingGaps, translationStatus } from './issue-editing.ts';
 import type {
   AudienceSource,
@@ -17,6 +17,7 @@ import type {
   Recipient,
   SegmentCounts,
   SendBatch,
+  SendScheduler,
 } from './ports.ts';
 import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
 
@@ -62,18 +63,20 @@ function segmentIncrements(
 export async function startSend(
   deps: SendDeps,
   issueId: string,
-  options: { allowFallback?: boolean } = {},
+  options: { allowFallback?: boolean; from?: 'draft' | 'scheduled' } = {},
 ): Promise<{ recipients: number }> {
+  const from = options.from ?? 'draft';
   const issue = await deps.issues.get(issueId);
   if (!issue) throw new NotFoundError(`issue ${issueId}`);
-  if (issue.status !== 'draft')
-    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be sent`);
+  if (issue.status !== from) {
+    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a ${from} issue can be sent now`);
+  }
   const content = await loadIssueContent(deps.content, issue);
   if (!options.allowFallback) {
     const gaps = await blockingGaps(deps.audience, translationStatus(issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
-  if (!(await deps.issues.startSending(issueId, deps.clock.now().toISOString()))) {
+  if (!(await deps.issues.transition(issueId, from, 'sending', { sendStartedAt: deps.clock.now().toISOString() }))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
   const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, deps.publicUrl));
@@ -101,10 +104,65 @@ export async function startSend(
   return { recipients: total.recipients };
 }
 
+/** The furthest ahead a send can be scheduled. */
+const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
+
+/** Schedules a draft's send: checked now (translations), started by the scheduler at `at`. */
+export async function scheduleSend(
+  deps: Pick<SendDeps, 'issues' | 'content' | 'audience' | 'clock'> & { scheduler: SendScheduler },
+  issueId: string,
+  at: Date,
+  options: { allowFallback?: boolean } = {},
+): Promise<{ scheduledAt: string }> {
+  const now = deps.clock.now().getTime();
+  if (at.getTime() <= now) throw new ValidationError('at', 'must be in the future');
+  if (at.getTime() > now + MAX_SCHEDULE_AHEAD_MS) throw new ValidationError('at', 'must be within a year');
+  const issue = await deps.issues.get(issueId);
+  if (!issue) throw new NotFoundError(`issue ${issueId}`);
+  if (issue.status !== 'draft') {
+    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
+  }
+  if (!options.allowFallback) {
+    const content = await loadIssueContent(deps.content, issue);
+    const gaps = await blockingGaps(deps.audience, translationStatus(issue, content));
+    if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
+  }
+  const scheduledAt = at.toISOString();
+  const fields = { scheduledAt, allowFallback: options.allowFallback === true };
+  if (!(await deps.issues.transition(issueId, 'draft', 'scheduled', fields))) {
+    throw new ConflictError(`issue ${issueId} is no longer a draft`);
+  }
+  try {
+    await deps.scheduler.schedule(issueId, at);
+  } catch (error) {
+    await deps.issues.transition(issueId, 'scheduled', 'draft');
+    throw error;
+  }
+  return { scheduledAt };
+}
+
+/** Cancels a scheduled send that has not started; the issue is a draft again. */
+export async function cancelScheduledSend(deps: { issues: IssueStore; scheduler: SendScheduler }, issueId: string) {
+  const issue = await deps.issues.get(issueId);
+  if (!issue) throw new NotFoundError(`issue ${issueId}`);
+  if (!(await deps.issues.transition(issueId, 'scheduled', 'draft'))) {
+    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a scheduled send can be cancelled`);
+  }
+  await deps.scheduler.cancel(issueId);
+}
+
+/** What the scheduler runs at the scheduled time; a send cancelled meanwhile is left alone. */
+export async function runScheduledSend(deps: SendDeps, issueId: string): Promise<{ recipients: number } | undefined> {
+  const issue = await deps.issues.get(issueId);
+  if (issue?.status !== 'scheduled') return undefined;
+  // Translations were checked when the editor scheduled it.
+  return startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
+}
+
 async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueId: string) {
   const total = await deps.issues.readTotal(issueId);
   if (total.audienceComplete && total.sent + total.failed >= total.recipients) {
-    await deps.issues.finishSending(issueId, deps.clock.now().toISOString());
+    await deps.issues.transition(issueId, 'sending', 'sent', { sentAt: deps.clock.now().toISOString() });
   }
 }
 

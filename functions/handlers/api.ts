@@ -11,16 +11,31 @@ import {
 import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
 import { archivePage, getIssue, listIssues } from '../domain/issues.ts';
-import { startSend } from '../domain/sending.ts';
+import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
-import { createRouter, html, json, parseBody, text, type HttpEvent, type Request, type Response } from './http.ts';
+import {
+  createRouter,
+  html,
+  json,
+  MAX_RECORD_BODY_BYTES,
+  parseBody,
+  text,
+  type HttpEvent,
+  type Request,
+  type Response,
+} from './http.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 
-const sendRequestSchema = z.strictObject({ allowFallback: z.boolean().optional() });
+const sendRequestSchema = z.strictObject({
+  allowFallback: z.boolean().optional(),
+  /** When to send (ISO 8601 with a zone, e.g. 2026-12-01T09:00:00+01:00); now when absent. */
+  at: z.iso.datetime({ offset: true }).optional(),
+});
 
 export function createApiHandler(services: Services) {
   const id = (request: Request) => request.params.id ?? '';
-  const body = (request: Request) => parseBody(request.event, z.unknown());
+  /** Records and issues: validated by their use case, which names the field at fault. */
+  const body = (request: Request) => parseBody(request.event, z.unknown(), MAX_RECORD_BODY_BYTES);
 
   /** The five record routes of one kind. */
   const records = (kind: EditableKind) => ({
@@ -62,11 +77,19 @@ export function createApiHandler(services: Services) {
       const preview = await previewIssue(services, id(r), r.query);
       return preview.format === 'html' ? html(200, preview.body) : text(200, preview.body);
     },
-    testIssue: async (r) => json(202, await sendTest(services, id(r), body(r))),
+    testIssue: async (r) => json(202, await sendTest(services, id(r), parseBody(r.event, z.unknown()))),
     sendIssue: async (r) => {
-      const options = parseBody(r.event, sendRequestSchema);
-      const { recipients } = await startSend(services, id(r), options);
+      const { at, allowFallback } = parseBody(r.event, sendRequestSchema);
+      if (at) {
+        const { scheduledAt } = await scheduleSend(services, id(r), new Date(at), { allowFallback });
+        return json(202, { id: id(r), status: 'scheduled', scheduledAt });
+      }
+      const { recipients } = await startSend(services, id(r), { allowFallback });
       return json(202, { id: id(r), status: 'sending', recipients });
+    },
+    cancelScheduledSend: async (r) => {
+      await cancelScheduledSend(services, id(r));
+      return json(200, { id: id(r), status: 'draft' });
     },
 
     archive: async ({ params }) => html(200, await archivePage(services, params.issueId ?? '', params.lang ?? '')),

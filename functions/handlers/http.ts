@@ -39,7 +39,9 @@ export interface Route {
   run(request: Request): Promise<Response>;
 }
 
+/** Public forms and commands are small; a record translated into 11 languages is not (DynamoDB takes 400 KB). */
 export const MAX_BODY_BYTES = 10 * 1024;
+export const MAX_RECORD_BODY_BYTES = 300 * 1024;
 
 export const json = (statusCode: number, body?: unknown): Response =>
   body === undefined
@@ -81,13 +83,13 @@ function compile(path: string) {
 }
 
 /** Parses a JSON body with a schema; an absent body counts as `{}`. Errors name the field at fault. */
-export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S, maxBytes = MAX_BODY_BYTES): z.infer<S> {
   const raw = event.body
     ? event.isBase64Encoded
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body
     : '';
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new ValidationError('body', `is over ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(raw) > maxBytes) throw new ValidationError('body', `is over ${maxBytes} bytes`);
   let value: unknown = {};
   if (raw.trim() !== '') {
     const type = event.headers['content-type'] ?? '';

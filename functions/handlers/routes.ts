@@ -36,6 +36,7 @@ export const ROUTES = {
   previewIssue: route('GET', '/api/issues/{id}/preview', 'editor'),
   testIssue: route('POST', '/api/issues/{id}/test', 'editor'),
   sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),
+  cancelScheduledSend: route('DELETE', '/api/issues/{id}/schedule', 'editor'),
 
   archive: route('GET', '/archive/{issueId}/{lang}', 'public'),
 } as const satisfies Record<string, RouteSpec>;

@@ -18,6 +18,10 @@ const configSchema = z.object({
   HERALD_PUBLIC_URL: z.url(),
   /** Folder holding templates/ and locales/ (the bundle's folder in AWS); defaults to the source tree. */
   HERALD_ASSETS_DIR: z.string().min(1).optional(),
+  /** EventBridge Scheduler: the group for scheduled sends, the ScheduledSend function and the role that invokes it. */
+  SCHEDULE_GROUP: z.string().min(1).optional(),
+  SCHEDULED_SEND_FUNCTION_ARN: z.string().min(1).optional(),
+  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   /** The SQS queue of send batches; absent in the embedded stack, which injects its in-process queue. */
   SEND_QUEUE_URL: z.url().optional(),
 });
@@ -28,6 +32,7 @@ export interface Config {
   configurationSet: string;
   publicUrl: string;
   sendQueueUrl: string | undefined;
+  scheduler: { groupName: string; targetArn: string; roleArn: string } | undefined;
   assetsDir: string;
 }
 
@@ -51,6 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     configurationSet: c.SES_CONFIGURATION_SET,
     publicUrl: c.HERALD_PUBLIC_URL.replace(/\/$/, ''),
     sendQueueUrl: c.SEND_QUEUE_URL,
+    scheduler:
+      c.SCHEDULE_GROUP && c.SCHEDULED_SEND_FUNCTION_ARN && c.SCHEDULER_ROLE_ARN
+        ? { groupName: c.SCHEDULE_GROUP, targetArn: c.SCHEDULED_SEND_FUNCTION_ARN, roleArn: c.SCHEDULER_ROLE_ARN }
+        : undefined,
     assetsDir: c.HERALD_ASSETS_DIR ?? fileURLToPath(new URL('../../', import.meta.url)),
   };
 }

@@ -1,6 +1,6 @@
 // The one logger: JSON lines with keys, so CloudWatch Logs Insights can filter by issueId, lang or country.
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 /** LOG_LEVEL (debug, info, warn, error), read on each call so a CLI can quieten it after start-up. */
 const threshold = () => ORDER[process.env.LOG_LEVEL?.toLowerCase() as Level] ?? ORDER.info;
 

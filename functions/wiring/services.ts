@@ -11,13 +11,16 @@ import { createDynamoSubscriberStore, type SubscriberStore } from '../adapters/d
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
-import type { Edition, BatchQueue } from '../domain/ports.ts';
+import type { BatchQueue, Edition, SendScheduler } from '../domain/ports.ts';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { Language } from '../domain/reference.ts';
-import { loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 
 export interface Services extends SendDeps {
   config: Config;
+  scheduler: SendScheduler;
   subscribers: SubscriberStore;
   /** A language's edition, read once per warm process: editions never change after the send starts. */
   edition(issueId: string, language: Language): Promise<Edition | undefined>;
@@ -31,6 +34,7 @@ export function createClients() {
     // The SESv2 client reads AWS_ENDPOINT_URL_SESV2; the contract names AWS_ENDPOINT_URL_SES, so both work.
     ses: new SESv2Client({ endpoint: process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES }),
     sqs: new SQSClient({}),
+    scheduler: new SchedulerClient({}),
   };
 }
 export type Clients = ReturnType<typeof createClients>;
@@ -38,7 +42,7 @@ export type Clients = ReturnType<typeof createClients>;
 export async function createServices(
   config: Config,
   clients: Clients = createClients(),
-  overrides: { queue?: BatchQueue } = {},
+  overrides: { queue?: BatchQueue; scheduler?: SendScheduler } = {},
 ): Promise<Services> {
   const issues = createDynamoIssueStore(clients.dynamo, config.tables.issues);
   const editions = new Map<string, Promise<Edition | undefined>>();
@@ -46,9 +50,17 @@ export async function createServices(
     overrides.queue ??
     (config.sendQueueUrl
       ? createSqsQueue(clients.sqs, config.sendQueueUrl)
-      : { enqueue: () => Promise.reject(new Error('SEND_QUEUE_URL is not set and no queue was given')) });
+      : unavailable<BatchQueue>('sending needs SEND_QUEUE_URL'));
+  const scheduler =
+    overrides.scheduler ??
+    (config.scheduler
+      ? createEventBridgeScheduler(clients.scheduler, config.scheduler)
+      : unavailable<SendScheduler>(
+          'scheduling needs SCHEDULE_GROUP, SCHEDULED_SEND_FUNCTION_ARN and SCHEDULER_ROLE_ARN',
+        ));
   return {
     config,
+    scheduler,
     issues,
     content: createDynamoContentStore(clients.dynamo, config.tables.content),
     subscribers: createDynamoSubscriberStore(clients.dynamo, config.tables.subscribers),
@@ -74,6 +86,11 @@ export async function createServices(
       return found;
     },
   };
+}
+
+/** A port this function is not configured for: using it fails with the settings it lacks. */
+function unavailable<T extends object>(message: string): T {
+  return new Proxy({} as T, { get: () => () => Promise.reject(new ConfigError(message)) });
 }
 
 let fromEnvironment: Promise<Services> | undefined;

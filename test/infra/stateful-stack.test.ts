@@ -1,6 +1,8 @@
-// Infra tests of the stateful stack: tables from infra/tables.ts, the SES configuration set and its events topic.
+// Infra tests of the stateful stack: tables from infra/tables.ts, the SES configuration set, its events topic and the
+// user pool.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USER_GROUPS } from '../../infra/constructs/herald-users.ts';
 import { TABLES, type IndexDefinition, type TableDefinition } from '../../infra/tables.ts';
 import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
@@ -123,5 +125,77 @@ describe('SES', () => {
         ]),
       },
     });
+  });
+});
+
+describe('users', () => {
+  const pool = () => template.toJSON().Resources[logicalId(herald.stateful.userPool)];
+  const client = () => template.toJSON().Resources[logicalId(herald.stateful.webClient)].Properties;
+
+  it('keeps an invitation-only user pool signing in by email, which survives stack deletion', () => {
+    expect(pool()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(pool().Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('asks for strong passwords, offers TOTP and enforces threat protection (Plus)', () => {
+    expect(pool().Properties).toMatchObject({
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+  });
+
+  it("holds a coordinator's region in the mutable custom attribute `region`", () => {
+    expect(pool().Properties.Schema).toContainEqual(
+      expect.objectContaining({ Name: 'region', AttributeDataType: 'String', Mutable: true }),
+    );
+  });
+
+  it('creates the groups editor, coordinator and admin in the pool', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties);
+    expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'coordinator', 'editor']);
+    expect(Object.keys(USER_GROUPS).sort()).toEqual(['admin', 'coordinator', 'editor']);
+    for (const group of groups) expect(group.UserPoolId).toEqual({ Ref: logicalId(herald.stateful.userPool) });
+  });
+
+  it('gives the web app a public client: no secret, SRP or the authorization code grant, back to the editor', () => {
+    expect(client()).toMatchObject({
+      UserPoolId: { Ref: logicalId(herald.stateful.userPool) },
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://newsletter.secon.example/editor/'],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('lets users read but never write their region (it scopes what a coordinator may do)', () => {
+    expect(client().ReadAttributes).toContain('custom:region');
+    expect(client().WriteAttributes).toEqual(['name']);
+  });
+
+  it('outputs the user pool and client ids', () => {
+    template.hasOutput('UserPoolId', { Value: { Ref: logicalId(herald.stateful.userPool) } });
+    template.hasOutput('UserPoolClientId', { Value: { Ref: logicalId(herald.stateful.webClient) } });
+  });
+
+  it('adds no Cognito-hosted domain unless herald:authDomainPrefix asks for one (see site.test.ts)', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
   });
 });

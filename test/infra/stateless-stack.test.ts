@@ -1,6 +1,7 @@
 // Infra tests of the stateless stack: functions, their bindings, the send queue, the SES events subscription and the HTTP API.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteSpec } from '../../functions/handlers/routes.ts';
 import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;
@@ -33,13 +34,16 @@ const tableId = (id: string) => logicalId(herald.stateful.node.findChild(id));
 
 describe('functions', () => {
   it('runs three functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Architectures: ['arm64'],
-      Runtime: 'nodejs24.x',
-      Handler: 'index.handler',
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
-    });
+    // The fourth function is BucketDeployment's own handler (Python).
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 3);
+    for (const fn of ['Api', 'Sender', 'SesEvents']) {
+      expect(resource(fn).Properties).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+    }
   });
 
   it('writes each function log to its own log group kept three months', () => {
@@ -88,14 +92,12 @@ describe('functions', () => {
     expect(environment('SesEvents')).not.toHaveProperty('HERALD_ASSETS_DIR');
   });
 
-  it('gives only the Api the admin token, from a NoEcho parameter, and the send queue URL', () => {
-    template.hasParameter('AdminToken', { Type: 'String', NoEcho: true, MinLength: 16 });
+  it('gives the Api the send queue URL and no shared admin token (Cognito JWTs replace it)', () => {
     expect(environment('Api')).toMatchObject({
-      HERALD_ADMIN_TOKEN: { Ref: 'AdminToken' },
       SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
     });
-    expect(environment('Sender')).not.toHaveProperty('HERALD_ADMIN_TOKEN');
-    expect(environment('SesEvents')).not.toHaveProperty('HERALD_ADMIN_TOKEN');
+    for (const fn of ['Api', 'Sender', 'SesEvents']) expect(environment(fn)).not.toHaveProperty('HERALD_ADMIN_TOKEN');
+    expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual(['BootstrapVersion']);
   });
 });
 
@@ -206,20 +208,72 @@ describe('SES events', () => {
 });
 
 describe('HTTP API', () => {
-  it('sends every request to the Api function', () => {
-    const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
-      Properties: {
-        IntegrationType: 'AWS_PROXY',
-        PayloadFormatVersion: '2.0',
-        IntegrationUri: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('Api')), 'Arn'] },
-      },
+  const routes = () =>
+    Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) =>
+        route.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown; Target: unknown },
+    );
+  const routeFor = (spec: RouteSpec) => routes().find((route) => route.RouteKey === `${spec.method} ${spec.path}`);
+  const authorizerId = () => Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+
+  it('has one route per entry of the route table, all to the Api function, and no catch-all', () => {
+    const integrations = Object.keys(
+      template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: {
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('Api')), 'Arn'] },
+        },
+      }),
+    );
+    expect(integrations).toHaveLength(1);
+    expect(
+      routes()
+        .map((route) => route.RouteKey)
+        .sort(),
+    ).toEqual(
+      Object.values(ROUTES)
+        .map((spec) => `${spec.method} ${spec.path}`)
+        .sort(),
+    );
+    for (const route of routes()) {
+      expect(route.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrations[0] }]] });
+    }
+    expect(routes().map((route) => route.RouteKey)).not.toContain('$default');
+  });
+
+  it.each(Object.entries(ROUTES))('puts the JWT authorizer on %s unless it is public', (_name, spec) => {
+    const route = routeFor(spec);
+    if (spec.access === 'public') {
+      expect(route).toMatchObject({ AuthorizationType: 'NONE' });
+      expect(route).not.toHaveProperty('AuthorizerId');
+    } else {
+      expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId() } });
+    }
+  });
+
+  it('accepts JWTs issued by the user pool to the web client', () => {
+    const [authorizer] = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
     });
-    const [integration] = Object.keys(integrations);
-    expect(integration).toBeDefined();
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: '$default',
-      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] },
+    const { Issuer, Audience } = authorizer?.Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    // `https://cognito-idp.<region>.amazonaws.com/<user pool id>`
+    const parts = (Issuer as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const prefix = parts.slice(0, -1).map((part) => (typeof part === 'string' ? part : '<region>'));
+    expect(prefix.join('')).toMatch(/^https:\/\/cognito-idp\.[^/]+\.amazonaws\.com\/$/);
+    expect(statefulRef(parts.at(-1))).toBe(logicalId(herald.stateful.userPool));
+    expect(Audience).toHaveLength(1);
+    expect(statefulRef(Audience[0])).toBe(logicalId(herald.stateful.webClient));
+  });
+
+  it('lets API Gateway invoke the Api function through one permission for the whole API', () => {
+    const api = logicalId(herald.stateless.node.findChild('Api'));
+    const permissions = template.findResources('AWS::Lambda::Permission', {
+      Properties: { Principal: 'apigateway.amazonaws.com', FunctionName: { 'Fn::GetAtt': [api, 'Arn'] } },
     });
+    expect(Object.keys(permissions)).toHaveLength(1);
   });
 
   it('logs access to a log group and throttles the default stage', () => {

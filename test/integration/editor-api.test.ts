@@ -35,7 +35,6 @@ const highlight = {
 };
 
 beforeAll(async () => {
-  process.env.LOG_LEVEL = 'error';
   dataDir = mkdtempSync(join(tmpdir(), 'herald-editor-'));
   stack = await startEmbeddedStack({
     dataDir,
@@ -204,5 +203,47 @@ describe('issues', () => {
     const response = await call('DELETE', '/api/highlights/highlight-caceres-workshop');
     expect(response.status).toBe(409);
     expect(response.body.error.issues).toContain('secon-newsletter-5');
+  });
+});
+
+describe('scheduled sends', () => {
+  const untilStatus = async (id: string, status: string) => {
+    for (;;) {
+      const issue = (await call('GET', `/api/issues/${id}`)).body;
+      if (issue.status === status) return issue;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const draft = {
+    title: 'Scheduled digest',
+    subject: { en: 'Scheduled digest' },
+    intro: { en: 'Sent by the scheduler.' },
+    sections: [{ type: 'practices', items: ['practice-food-hub-ro'] }],
+  };
+
+  it('schedules a send, can cancel it, and sends at the chosen time', async () => {
+    const { id } = (await call('POST', '/api/issues', draft)).body;
+    const soon = () => new Date(Date.now() + 1500).toISOString();
+
+    const scheduled = await call('POST', `/api/issues/${id}/send`, { at: soon(), allowFallback: true });
+    expect(scheduled.status).toBe(202);
+    expect(scheduled.body.status).toBe('scheduled');
+    expect((await call('PUT', `/api/issues/${id}`, draft)).status).toBe(409);
+
+    expect((await call('DELETE', `/api/issues/${id}/schedule`)).body.status).toBe('draft');
+    expect((await call('DELETE', `/api/issues/${id}/schedule`)).status).toBe(409);
+
+    await call('POST', `/api/issues/${id}/send`, { at: soon(), allowFallback: true });
+    const sent = await untilStatus(id, 'sent');
+    expect(sent.progress.total.sent).toBeGreaterThan(0);
+  });
+
+  it('refuses a time in the past or without a time zone, naming the field', async () => {
+    const { id } = (await call('POST', '/api/issues', { ...draft, title: 'Not scheduled' })).body;
+    const past = await call('POST', `/api/issues/${id}/send`, { at: '2020-01-01T09:00:00Z', allowFallback: true });
+    expect([past.status, past.body.error.field]).toEqual([400, 'at']);
+    const noZone = await call('POST', `/api/issues/${id}/send`, { at: '2030-01-01T09:00:00', allowFallback: true });
+    expect([noZone.status, noZone.body.error.field]).toEqual([400, 'at']);
+    expect((await call('GET', `/api/issues/${id}`)).body.status).toBe('draft');
   });
 });

@@ -25,7 +25,6 @@ const api = (path: string, init: RequestInit & { token?: string | null } = {}) =
 };
 
 beforeAll(async () => {
-  process.env.LOG_LEVEL = 'warn';
   dataDir = mkdtempSync(join(tmpdir(), 'herald-it-'));
   stack = await startEmbeddedStack({
     dataDir,

@@ -53,11 +53,8 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
     async list() {
       return [...issues.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
-    async startSending(id) {
-      return transition(id, 'draft', 'sending', {});
-    },
-    async finishSending(id, at) {
-      transition(id, 'sending', 'sent', { sentAt: at });
+    async transition(id, from, to, fields = {}) {
+      return transition(id, from, to, fields as Partial<Issue>);
     },
     async putEdition(issueId, edition) {
       editions.set(`${issueId}#${edition.language}`, edition);

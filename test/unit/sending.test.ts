@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { deliverBatch, startSend, BATCH_SIZE } from '../../functions/domain/sending.ts';
+import {
+  BATCH_SIZE,
+  cancelScheduledSend,
+  deliverBatch,
+  runScheduledSend,
+  scheduleSend,
+  startSend,
+} from '../../functions/domain/sending.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
 import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
 import type { EditionView } from '../../functions/domain/edition.ts';
@@ -170,5 +177,49 @@ describe('deliverBatch', () => {
       region: 'Oliveira-de-Azemeis',
     });
     expect(tagValue('Riga Planning Region')).toBe('Riga-Planning-Region');
+  });
+});
+
+describe('scheduled sends', () => {
+  function withScheduler(segments: Record<string, Recipient[]>) {
+    const ctx = setup(segments);
+    const scheduled = new Map<string, Date>();
+    const scheduler = {
+      schedule: async (issueId: string, at: Date) => void scheduled.set(issueId, at),
+      cancel: async (issueId: string) => void scheduled.delete(issueId),
+    };
+    return { ...ctx, scheduled, deps: { ...ctx.deps, scheduler } };
+  }
+  const later = new Date(fixedClock.now().getTime() + 3600_000);
+
+  it('schedules a draft for a future time and sends it when the scheduler fires', async () => {
+    const { deps, issues, scheduled, queue } = withScheduler({ 'BG#bg': people(3) });
+    await issues.put(issue);
+    await scheduleSend(deps, issue.id, later);
+    expect(scheduled.get(issue.id)).toEqual(later);
+    expect(await issues.get(issue.id)).toMatchObject({ status: 'scheduled', scheduledAt: later.toISOString() });
+
+    expect(await runScheduledSend(deps, issue.id)).toEqual({ recipients: 3 });
+    expect(queue.batches).toHaveLength(1);
+    expect((await issues.get(issue.id))?.status).toBe('sending');
+  });
+
+  it('refuses a time in the past, naming the field', async () => {
+    const { deps, issues } = withScheduler({});
+    await issues.put(issue);
+    await expect(scheduleSend(deps, issue.id, new Date('2020-01-01T00:00:00Z'))).rejects.toMatchObject({ field: 'at' });
+    expect((await issues.get(issue.id))?.status).toBe('draft');
+  });
+
+  it('cancels a scheduled send, after which the scheduler firing sends nothing', async () => {
+    const { deps, issues, scheduled, queue } = withScheduler({ 'BG#bg': people(3) });
+    await issues.put(issue);
+    await scheduleSend(deps, issue.id, later);
+    await cancelScheduledSend(deps, issue.id);
+
+    expect(scheduled.size).toBe(0);
+    expect((await issues.get(issue.id))?.status).toBe('draft');
+    expect(await runScheduledSend(deps, issue.id)).toBeUndefined();
+    expect(queue.batches).toHaveLength(0);
   });
 });

@@ -1,0 +1,22 @@
+// The ScheduledSend Lambda: EventBridge Scheduler invokes it with `{issueId}` when a scheduled send is due.
+import { z } from 'zod';
+import { runScheduledSend } from '../domain/sending.ts';
+import { logger } from '../wiring/logger.ts';
+import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
+
+const scheduledSendSchema = z.object({ issueId: z.string().min(1) });
+
+export function createScheduledSendHandler(services: Services) {
+  return async (event: unknown): Promise<void> => {
+    const { issueId } = scheduledSendSchema.parse(event);
+    const started = await runScheduledSend(services, issueId);
+    if (started) logger.info('scheduled send started', { issueId, recipients: started.recipients });
+    else logger.info('scheduled send skipped: no longer scheduled', { issueId });
+  };
+}
+
+let handle: ReturnType<typeof createScheduledSendHandler> | undefined;
+export const handler = async (event: unknown) => {
+  handle ??= createScheduledSendHandler(await servicesFromEnvironment());
+  return handle(event);
+};

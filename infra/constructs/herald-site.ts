@@ -1,0 +1,294 @@
+// The web front door: a private bucket with the static web app behind CloudFront, which also passes the HTTP
+// API's paths (editor API, archive, subscription and tracking links) through to API Gateway uncached.
+import { existsSync, readdirSync } from 'node:fs';
+import {
+  Annotations,
+  AspectPriority,
+  Aspects,
+  Duration,
+  Stack,
+  Validations,
+  type CfnElement,
+  type IAspect,
+} from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { CfnPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { rules } from 'cdk-nag';
+import { Construct, type IConstruct } from 'constructs';
+
+/** The paths CloudFront sends to the HTTP API; everything else is the static web app. */
+export const API_PATH_PATTERNS = ['/api/*', '/archive/*', '/unsubscribe/*', '/t/*', '/subscribe*'] as const;
+
+/** The object the deployment writes next to the web app: what the browser needs to sign in. */
+export const WEB_CONFIG_KEY = 'herald-config.json';
+
+/**
+ * A CloudFront Function (viewer request) giving the private bucket directory indexes, as S3 website
+ * hosting would: `/editor/` serves `/editor/index.html`, `/editor` redirects to `/editor/`.
+ */
+export const DIRECTORY_INDEX_CODE = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.endsWith('/')) {
+    request.uri = uri + 'index.html';
+    return request;
+  }
+  var last = uri.substring(uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') !== -1) return request;
+  var query = Object.keys(request.querystring)
+    .map(function (name) {
+      var entry = request.querystring[name];
+      return (entry.multiValue || [entry])
+        .map(function (item) { return item.value === '' ? name : name + '=' + item.value; })
+        .join('&');
+    })
+    .join('&');
+  var location = uri + '/' + (query ? '?' + query : '');
+  return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: location } } };
+}`;
+
+export interface HeraldSiteProps {
+  readonly httpApi: IHttpApi;
+  /** The folder deployed to the bucket; when it is missing or empty, nothing is deployed (with a warning). */
+  readonly webDir: string;
+  /** Written to `/herald-config.json` for the web app (user pool, client and region). */
+  readonly webConfig: Record<string, string>;
+  readonly customDomain?: { domainName: string; certificateArn: string };
+}
+
+export class HeraldSite extends Construct {
+  readonly distribution: Distribution;
+  readonly siteBucket: IBucket;
+  readonly logBucket: IBucket;
+  readonly deployment?: BucketDeployment;
+
+  constructor(scope: Construct, id: string, props: HeraldSiteProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // CloudFront standard logs are written with ACLs, so this bucket keeps them enabled (bucket owner preferred).
+    const logBucket = new Bucket(this, 'LogBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    });
+    Validations.of(logBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the access log bucket (site bucket server access logs and CloudFront standard logs); ' +
+        'logging it into itself would log its own log deliveries without end.',
+    });
+
+    const siteBucket = new Bucket(this, 'SiteBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: logBucket,
+      serverAccessLogsPrefix: 'site-bucket/',
+    });
+
+    const directoryIndex = new CloudFrontFunction(this, 'DirectoryIndex', {
+      comment: 'Herald: /dir/ serves /dir/index.html, /dir redirects to /dir/',
+      code: FunctionCode.fromInline(DIRECTORY_INDEX_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+    });
+
+    // The $default stage has no path prefix: CloudFront forwards the viewer's path as it is.
+    const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    const apiBehavior: BehaviorOptions = {
+      origin: new HttpOrigin(apiDomain, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      }),
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Every viewer header (Authorization included, since nothing is cached), cookie and query string, but
+      // Host: API Gateway routes by its own host name.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+    };
+
+    const certificate = props.customDomain
+      ? Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn)
+      : undefined;
+    const distribution = new Distribution(this, 'Distribution', {
+      comment: 'Herald: web app and HTTP API',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(siteBucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [{ function: directoryIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      // North America and Europe edge locations: the readers are in Europe.
+      priceClass: PriceClass.PRICE_CLASS_100,
+      ...(props.customDomain && {
+        domainNames: [props.customDomain.domainName],
+        certificate,
+        minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      }),
+      enableLogging: true,
+      logBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+    if (!props.customDomain) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'No custom domain yet: the default *.cloudfront.net certificate allows TLSv1 whatever the minimum ' +
+          'protocol says. Set herald:domainName and herald:certificateArn (ACM, us-east-1) to get TLSv1.2_2021.',
+      });
+    }
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'No geo restriction: the archive, subscription and unsubscribe pages are for readers in any country, ' +
+        'and the editor is protected by Cognito, not by location.',
+    });
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'No WAF web ACL (a monthly charge per ACL and rule, and it must live in us-east-1): the HTTP API stage ' +
+        'throttles every route, editor routes need a Cognito JWT, and the bucket serves static files only.',
+    });
+
+    if (hasFiles(props.webDir)) {
+      this.deployment = this.deploy(siteBucket, distribution, props);
+    } else {
+      Annotations.of(this).addWarningV2(
+        'herald:web-missing',
+        `${props.webDir} is missing or empty: the site bucket is created but nothing is deployed to it. ` +
+          'Add the web app and deploy again.',
+      );
+    }
+
+    this.distribution = distribution;
+    this.siteBucket = siteBucket;
+    this.logBucket = logBucket;
+  }
+
+  /** Uploads the web folder and the sign-in settings, deletes what is gone, and invalidates CloudFront's cache. */
+  private deploy(siteBucket: IBucket, distribution: Distribution, props: HeraldSiteProps): BucketDeployment {
+    // Our own role and log group instead of the AWSLambdaBasicExecutionRole managed policy on a shared role.
+    const role = new Role(this, 'DeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const logGroup = new LogGroup(this, 'DeploymentLogs', { retention: RetentionDays.THREE_MONTHS });
+    logGroup.grantWrite(role);
+    const deployment = new BucketDeployment(this, 'Deployment', {
+      sources: [Source.asset(props.webDir), Source.jsonData(WEB_CONFIG_KEY, props.webConfig)],
+      destinationBucket: siteBucket,
+      distribution,
+      distributionPaths: ['/*'],
+      role,
+      logGroup,
+      memoryLimit: 512,
+      // The custom resource's response would list every key: past a few hundred files it outgrows CloudFormation's 4 KB.
+      outputObjectKeys: false,
+    });
+    Aspects.of(role).add(new AcknowledgeDeploymentGrants(siteBucket), { priority: AspectPriority.READONLY });
+    // The handler is a singleton at the stack's root, named after its settings (`Custom::CDKBucketDeployment<uuid><memory>`).
+    const handler = Stack.of(this).node.children.find((child) =>
+      child.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    if (handler) {
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          "The BucketDeployment handler is CDK's own Python function (AWS CLI layer included): aws-cdk-lib " +
+          'chooses its runtime, which moves with aws-cdk-lib upgrades.',
+      });
+    }
+    return deployment;
+  }
+}
+
+function hasFiles(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir).some((name) => !name.startsWith('.'));
+}
+
+/**
+ * Acknowledges, one by one, the wildcards that BucketDeployment's own grants put in its role's policy, and
+ * nothing else: a wildcard it does not recognise stays a cdk-nag error. Run as an aspect, once every grant is in.
+ */
+class AcknowledgeDeploymentGrants implements IAspect {
+  constructor(private readonly siteBucket: IBucket) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof CfnPolicy)) return;
+    const stack = Stack.of(node);
+    const siteObjects = `Resource::<${stack.getLogicalId(this.siteBucket.node.defaultChild as CfnElement)}.Arn>/*`;
+    const statements = (stack.resolve(node.policyDocument) as { Statement: PolicyStatementJson[] }).Statement;
+    const findings = rules.iam.IAMNoWildcardPermissions(node);
+    for (const finding of Array.isArray(findings) ? findings : []) {
+      const reason = deploymentGrantReason(finding, siteObjects, statements);
+      if (reason) Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    }
+  }
+}
+
+interface PolicyStatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+function deploymentGrantReason(finding: string, siteObjects: string, statements: PolicyStatementJson[]) {
+  const action = /^Action::(s3:(?:GetObject|GetBucket|List|DeleteObject|Abort)\*)$/.exec(finding)?.[1];
+  if (action) {
+    return (
+      `${action} comes from the s3 grants of BucketDeployment (CDK): it syncs the web folder into the site ` +
+      'bucket, so it reads the staged asset, lists and reads the bucket and deletes what is no longer there.'
+    );
+  }
+  if (finding === siteObjects) {
+    return 'Every object of the site bucket: the deployment replaces and prunes the whole web app.';
+  }
+  if (/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):s3:::cdk-[a-z0-9]+-assets-[^/]+\/\*$/.test(finding)) {
+    return (
+      "Objects of the CDK bootstrap assets bucket: the staged web folder's key changes with every change " +
+      'of its content, and the bucket holds deployment artifacts only.'
+    );
+  }
+  // `*` is acceptable for CloudFront invalidations alone, which support no resource-level scoping here.
+  const starActions = statements
+    .filter((statement) => statement.Effect === 'Allow' && [statement.Resource].flat().includes('*'))
+    .flatMap((statement) => [statement.Action].flat());
+  if (finding === 'Resource::*' && starActions.every((a) => a.startsWith('cloudfront:'))) {
+    return (
+      `${starActions.join(', ')} on *: BucketDeployment (CDK) invalidates the distribution after an upload ` +
+      'and its grant names no distribution.'
+    );
+  }
+  return undefined;
+}

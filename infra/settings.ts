@@ -1,0 +1,65 @@
+// Deploy-time settings of the Herald app, read from cdk.json's context or `cdk synth -c key=value`.
+import { isAbsolute, join } from 'node:path';
+import type { Node } from 'constructs';
+import { PROJECT_ROOT } from './constructs/herald-function.ts';
+
+export interface HeraldSettings {
+  /** SES identity the functions may send from (`herald:sesIdentity`). */
+  sesIdentity: string;
+  fromAddress: string;
+  /**
+   * Base URL of links in emails and of the web app (`herald:publicUrl`): the CloudFront distribution's URL
+   * or a custom domain. Not a reference to the distribution, which would make a cycle (the distribution
+   * reaches the HTTP API, whose Api function would read the distribution's URL).
+   */
+  publicUrl: string;
+  /** Sender invocations at once: SES quota and DynamoDB load grow with it. */
+  maxSendConcurrency: number;
+  /** The folder deployed to the site bucket (`herald:webDir`, relative to the repository root). */
+  webDir: string;
+  /**
+   * A custom domain of the distribution (`herald:domainName`) with its ACM certificate in us-east-1
+   * (`herald:certificateArn`); both or neither.
+   */
+  customDomain?: { domainName: string; certificateArn: string };
+  /** Prefix of a Cognito-hosted domain for the OAuth sign-in (`herald:authDomainPrefix`); none by default. */
+  authDomainPrefix?: string;
+}
+
+export function readSettings(node: Node): HeraldSettings {
+  const optional = (key: string): string | undefined => {
+    const value: unknown = node.tryGetContext(key);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const text = (key: string, fallback: string): string => optional(key) ?? fallback;
+  const maxSendConcurrency = Number(text('herald:maxSendConcurrency', '5'));
+  // The SQS event source accepts 2 to 1000.
+  if (!Number.isInteger(maxSendConcurrency) || maxSendConcurrency < 2 || maxSendConcurrency > 1000) {
+    throw new Error(`herald:maxSendConcurrency must be an integer from 2 to 1000, not ${maxSendConcurrency}`);
+  }
+  const publicUrl = text('herald:publicUrl', 'https://newsletter.secon.example').replace(/\/+$/, '');
+  // Cognito accepts only https callback URLs (but for localhost), and links in emails should be https anyway.
+  if (!/^https:\/\/[^\s/]+/.test(publicUrl)) {
+    throw new Error(`herald:publicUrl must be an https:// URL, not ${publicUrl}`);
+  }
+  const domainName = optional('herald:domainName');
+  const certificateArn = optional('herald:certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new Error('herald:domainName and herald:certificateArn go together: set both or neither');
+  }
+  if (certificateArn !== undefined && !certificateArn.startsWith('arn:aws:acm:us-east-1:')) {
+    throw new Error(
+      `herald:certificateArn must be an ACM certificate in us-east-1 (CloudFront), not ${certificateArn}`,
+    );
+  }
+  const webDir = text('herald:webDir', 'web');
+  return {
+    sesIdentity: text('herald:sesIdentity', 'secon.example'),
+    fromAddress: text('herald:fromAddress', 'SECON Newsletter <newsletter@secon.example>'),
+    publicUrl,
+    maxSendConcurrency,
+    webDir: isAbsolute(webDir) ? webDir : join(PROJECT_ROOT, webDir),
+    customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
+    authDomainPrefix: optional('herald:authDomainPrefix'),
+  };
+}

@@ -1,0 +1,238 @@
+// Infra tests of the web front door: CloudFront over the private site bucket (OAC) and the HTTP API's paths.
+import { join } from 'node:path';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import { AllowedMethods, CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_PATH_PATTERNS, DIRECTORY_INDEX_CODE, WEB_CONFIG_KEY } from '../../infra/constructs/herald-site.ts';
+import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
+
+let herald: ReturnType<typeof synthHerald>;
+let template: Template;
+
+beforeAll(() => {
+  herald = synthHerald();
+  template = herald.statelessTemplate;
+});
+afterAll(removeAssemblies);
+
+const id = (path: string) => logicalId(herald.stateless.node.findChild('Site').node.findChild(path));
+type Behavior = Record<string, unknown> & { PathPattern?: string; TargetOriginId: string };
+type Origin = Record<string, unknown> & { Id: string; DomainName: unknown };
+const distributionConfig = () =>
+  template.toJSON().Resources[id('Distribution')].Properties.DistributionConfig as {
+    DefaultCacheBehavior: Behavior;
+    CacheBehaviors: Behavior[];
+    Origins: Origin[];
+    Logging: unknown;
+    Aliases?: string[];
+    ViewerCertificate?: unknown;
+  };
+const origin = (originId: string) => distributionConfig().Origins.find((o) => o.Id === originId);
+
+describe('CloudFront distribution', () => {
+  it('sends exactly the API paths to the HTTP API, uncached, with every viewer header but Host', () => {
+    const behaviors = distributionConfig().CacheBehaviors;
+    expect(behaviors.map((b) => b.PathPattern)).toEqual([...API_PATH_PATTERNS]);
+    for (const behavior of behaviors) {
+      expect(behavior).toMatchObject({
+        AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
+        CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
+        OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+        ResponseHeadersPolicyId: ResponseHeadersPolicy.SECURITY_HEADERS.responseHeadersPolicyId,
+        ViewerProtocolPolicy: 'https-only',
+      });
+      expect(origin(behavior.TargetOriginId)).toMatchObject({
+        CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+      });
+      const domain = JSON.stringify(origin(behavior.TargetOriginId)?.DomainName);
+      expect(domain).toContain(JSON.stringify({ Ref: logicalId(herald.stateless.node.findChild('HttpApi')) }));
+      expect(domain).toContain('.execute-api.');
+    }
+  });
+
+  it('serves everything else from the site bucket through Origin Access Control', () => {
+    const behavior = distributionConfig().DefaultCacheBehavior;
+    expect(behavior).toMatchObject({
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+      ResponseHeadersPolicyId: ResponseHeadersPolicy.SECURITY_HEADERS.responseHeadersPolicyId,
+      FunctionAssociations: [
+        { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [id('DirectoryIndex'), 'FunctionARN'] } },
+      ],
+    });
+    const s3 = origin(behavior.TargetOriginId);
+    expect(s3?.DomainName).toEqual({ 'Fn::GetAtt': [id('SiteBucket'), 'RegionalDomainName'] });
+    const [oac] = Object.keys(
+      template.findResources('AWS::CloudFront::OriginAccessControl', {
+        Properties: {
+          OriginAccessControlConfig: Match.objectLike({
+            OriginAccessControlOriginType: 's3',
+            SigningBehavior: 'always',
+          }),
+        },
+      }),
+    );
+    expect(s3?.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oac, 'Id'] });
+    expect(s3).toMatchObject({ S3OriginConfig: { OriginAccessIdentity: '' } });
+  });
+
+  it('lets only this distribution read the bucket, which refuses public access and plain HTTP', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id('SiteBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    expect(template.toJSON().Resources[id('SiteBucket')].Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: expect.anything() }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: id('LogBucket') } },
+    });
+  });
+
+  it('logs requests to the log bucket, which keeps them 90 days', () => {
+    expect(distributionConfig().Logging).toMatchObject({
+      Bucket: { 'Fn::GetAtt': [id('LogBucket'), 'RegionalDomainName'] },
+    });
+    expect(template.toJSON().Resources[id('LogBucket')].Properties).toMatchObject({
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }] },
+    });
+  });
+
+  it('serves directory indexes and redirects extensionless paths to their directory', () => {
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: DIRECTORY_INDEX_CODE,
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+    });
+    const handler = new Function(`${DIRECTORY_INDEX_CODE}; return handler;`)() as (event: unknown) => {
+      uri?: string;
+      statusCode?: number;
+      headers?: { location: { value: string } };
+    };
+    const run = (uri: string, querystring: Record<string, unknown> = {}) =>
+      handler({ request: { uri, querystring, headers: {} } });
+    expect(run('/').uri).toBe('/index.html');
+    expect(run('/editor/').uri).toBe('/editor/index.html');
+    expect(run('/editor/app.js').uri).toBe('/editor/app.js');
+    expect(run('/editor')).toMatchObject({ statusCode: 301, headers: { location: { value: '/editor/' } } });
+    const query = { issue: { value: '42' }, lang: { value: 'en', multiValue: [{ value: 'en' }, { value: 'de' }] } };
+    expect(run('/editor', query).headers?.location.value).toBe('/editor/?issue=42&lang=en&lang=de');
+  });
+
+  it('outputs the distribution and HTTP API URLs', () => {
+    template.hasOutput('DistributionUrl', {
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id('Distribution'), 'DomainName'] }]] },
+    });
+    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+});
+
+describe('web app deployment', () => {
+  it('syncs the web folder and the sign-in settings into the bucket and invalidates the distribution', () => {
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(1);
+    const properties = deployments[0]?.Properties;
+    expect(properties).toMatchObject({
+      DestinationBucketName: { Ref: id('SiteBucket') },
+      DistributionId: { Ref: id('Distribution') },
+      DistributionPaths: ['/*'],
+      Prune: true,
+      OutputObjectKeys: false,
+    });
+    expect(properties.SourceObjectKeys).toHaveLength(2);
+    expect(properties.SourceMarkersConfig).toEqual([{}, { jsonEscape: true }]);
+    expect(WEB_CONFIG_KEY).toBe('herald-config.json');
+    // The JSON object's deploy-time values: the region, the user pool and the client, from the stateful stack.
+    const markers = JSON.stringify(properties.SourceMarkers);
+    for (const construct of [herald.stateful.userPool, herald.stateful.webClient]) {
+      expect(markers).toContain(`PublishOutputRef${logicalId(construct)}`);
+    }
+  });
+
+  it('runs the deployment with its own role and a log group kept three months', () => {
+    const role = id('DeploymentRole');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [role, 'Arn'] },
+      LoggingConfig: { LogGroup: { Ref: id('DeploymentLogs') } },
+    });
+    expect(template.toJSON().Resources[role].Properties.ManagedPolicyArns).toBeUndefined();
+    expect(template.toJSON().Resources[id('DeploymentLogs')].Properties.RetentionInDays).toBe(90);
+  });
+
+  it('deploys nothing, with a warning, while the web folder is missing', () => {
+    const missing = synthHerald({ context: { 'herald:webDir': join(herald.assembly.directory, 'no-such-folder') } });
+    missing.statelessTemplate.resourceCountIs('Custom::CDKBucketDeployment', 0);
+    missing.statelessTemplate.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    Annotations.fromStack(missing.stateless).hasWarning(
+      '/HeraldStateless/Site',
+      Match.stringLikeRegexp('is missing or empty: the site bucket is created but nothing is deployed'),
+    );
+    expect(new AwsSolutionsChecks().validateScope(missing.app).violations).toEqual([]);
+  });
+});
+
+// One synth with every optional setting a production deployer sets: custom domain, public URL, hosted sign-in.
+describe('custom domain and hosted sign-in', () => {
+  const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+
+  it('serves the domain with its certificate and TLS 1.2 at least, and needs no CFR4 acknowledgement', () => {
+    const custom = synthHerald({
+      context: {
+        'herald:domainName': 'news.secon.example',
+        'herald:certificateArn': certificateArn,
+        'herald:publicUrl': 'https://news.secon.example/',
+        'herald:authDomainPrefix': 'herald-test',
+      },
+    });
+    const config = custom.statelessTemplate.findResources('AWS::CloudFront::Distribution');
+    expect(Object.values(config)[0]?.Properties.DistributionConfig).toMatchObject({
+      Aliases: ['news.secon.example'],
+      ViewerCertificate: {
+        AcmCertificateArn: certificateArn,
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+        SslSupportMethod: 'sni-only',
+      },
+    });
+    expect(new AwsSolutionsChecks().validateScope(custom.app).violations).toEqual([]);
+    expect(acknowledgements(custom.app).map((a) => a.id)).not.toContain('AwsSolutions-CFR4');
+
+    // The web client's callback follows herald:publicUrl; the hosted domain is added and output.
+    custom.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['https://news.secon.example/editor/'],
+      LogoutURLs: ['https://news.secon.example/editor/'],
+    });
+    custom.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'herald-test' });
+    custom.statefulTemplate.hasOutput('AuthDomainUrl', Match.anyValue());
+    const environment = Object.values(custom.statelessTemplate.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment?.Variables?.HERALD_PUBLIC_URL,
+    );
+    expect(environment.filter(Boolean)).toEqual(Array(3).fill('https://news.secon.example'));
+  });
+
+  it('refuses a domain without a certificate in us-east-1', () => {
+    expect(() => buildHerald({ context: { 'herald:domainName': 'newsletter.secon.example' } })).toThrow(/go together/);
+    expect(() =>
+      buildHerald({
+        context: {
+          'herald:domainName': 'newsletter.secon.example',
+          'herald:certificateArn': 'arn:aws:acm:eu-central-1:123456789012:certificate/abc',
+        },
+      }),
+    ).toThrow(/us-east-1/);
+  });
+});

@@ -1,0 +1,90 @@
+// The editor's REST client: relative /api URLs, the bearer token on every call, errors as ApiError.
+
+/** An answer outside 2xx, carrying the API's `{error: {code, message, field?, ...}}`. */
+export class ApiError extends Error {
+  constructor(status, error = {}) {
+    super(error.message || `The server answered ${status}.`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = error.code ?? 'unknown';
+    this.field = error.field;
+    this.details = error;
+  }
+}
+
+const query = (params) => {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+/**
+ * @param {{ token: () => string | null, onUnauthorized: (error: ApiError) => void }} session
+ * onUnauthorized runs on any 401, after which the call still rejects.
+ */
+export function createApi(session) {
+  async function request(method, path, body) {
+    const headers = { authorization: `Bearer ${session.token() ?? ''}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, {
+        code: 'network',
+        message: 'Herald could not be reached. Check that the server is running, then try again.',
+      });
+    }
+    const type = response.headers.get('content-type') ?? '';
+    const payload =
+      response.status === 204
+        ? undefined
+        : type.includes('json')
+          ? await response.json().catch(() => undefined)
+          : await response.text();
+    if (response.ok) return payload;
+    const error = new ApiError(response.status, typeof payload === 'object' ? payload?.error : undefined);
+    if (response.status === 401) session.onUnauthorized(error);
+    throw error;
+  }
+
+  const get = (path) => request('GET', path);
+  const records = (kind) => ({
+    list: (filters = {}) => get(`/api/${kind}${query(filters)}`),
+    get: (id) => get(`/api/${kind}/${encodeURIComponent(id)}`),
+    create: (record) => request('POST', `/api/${kind}`, record),
+    update: (id, record) => request('PUT', `/api/${kind}/${encodeURIComponent(id)}`, record),
+    remove: (id) => request('DELETE', `/api/${kind}/${encodeURIComponent(id)}`),
+  });
+  const issue = (id) => `/api/issues/${encodeURIComponent(id)}`;
+
+  return {
+    me: () => get('/api/me'),
+    highlights: records('highlights'),
+    practices: records('practices'),
+    indicators: { list: () => get('/api/indicators') },
+    issues: {
+      list: () => get('/api/issues'),
+      get: (id) => get(issue(id)),
+      create: (draft) => request('POST', '/api/issues', draft),
+      update: (id, draft) => request('PUT', issue(id), draft),
+      preview: (id, lang, format) => get(`${issue(id)}/preview${query({ lang, format })}`),
+      sendTest: (id, to, lang) => request('POST', `${issue(id)}/test`, { to, lang }),
+      send: (id, options = {}) => request('POST', `${issue(id)}/send`, options),
+      cancelSchedule: (id) => request('DELETE', `${issue(id)}/schedule`),
+    },
+  };
+}
+
+/** Every record of a kind, page by page (the pickers offer all of them). */
+export async function listAll(records, filters = {}) {
+  const items = [];
+  let cursor;
+  do {
+    const page = await records.list({ ...filters, limit: '100', cursor });
+    items.push(...(page.items ?? []));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}

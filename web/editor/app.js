@@ -1,0 +1,148 @@
+// The editor app's shell: session (token in sessionStorage), who is signed in, the header and a hash router.
+import { createApi } from './api.js';
+import { h } from './dom.js';
+import { renderSignIn } from './views/sign-in.js';
+import { renderRecordList } from './views/record-list.js';
+import { renderRecordForm } from './views/record-form.js';
+import { renderIssueList } from './views/issue-list.js';
+import { renderIssue } from './views/issue.js';
+
+const TOKEN_KEY = 'herald.editor.token';
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+const userBox = document.getElementById('user');
+
+let me = null;
+let cleanup = null;
+let flash = null;
+
+const session = {
+  token: () => sessionStorage.getItem(TOKEN_KEY),
+  onUnauthorized() {
+    if (me) signOut('Your session has ended or the token is no longer accepted. Sign in again to continue.');
+  },
+};
+const api = createApi(session);
+
+const routes = [
+  [/^#\/issues\/?$/, () => renderIssueList],
+  [/^#\/issues\/new$/, () => renderIssue, () => ({ id: null, tab: 'compose' })],
+  [
+    /^#\/issues\/([^/]+)(?:\/(compose|translations|preview|send))?(?:\/([a-z]{2}))?$/,
+    () => renderIssue,
+    (m) => ({ id: decodeURIComponent(m[1]), tab: m[2] ?? 'compose', lang: m[3] }),
+  ],
+  [/^#\/records\/(highlights|practices)\/?$/, () => renderRecordList, (m) => ({ kind: m[1] })],
+  [/^#\/records\/(highlights|practices)\/new$/, () => renderRecordForm, (m) => ({ kind: m[1], id: null })],
+  [
+    /^#\/records\/(highlights|practices)\/([^/]+)$/,
+    () => renderRecordForm,
+    (m) => ({ kind: m[1], id: decodeURIComponent(m[2]) }),
+  ],
+];
+
+const context = {
+  api,
+  get me() {
+    return me;
+  },
+  navigate(hash, message) {
+    flash = message ?? null;
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  /** A confirmation carried over a navigation (e.g. "Issue saved" after creating it). */
+  takeFlash() {
+    const message = flash;
+    flash = null;
+    return message;
+  },
+  setTitle(text) {
+    document.title = text ? `${text} · Herald editor` : 'Herald editor';
+  },
+};
+
+function route({ initial = false } = {}) {
+  if (!me) return;
+  cleanup?.();
+  cleanup = null;
+  const hash = location.hash || '#/issues';
+  const found = routes.map(([pattern, view, params]) => [pattern.exec(hash), view, params]).find(([m]) => m);
+  if (!found) {
+    location.replace('#/issues');
+    return;
+  }
+  const [match, view, params] = found;
+  for (const link of topbar.querySelectorAll('[data-section]')) {
+    link.toggleAttribute('aria-current', hash.startsWith(`#/${link.dataset.section}`));
+    if (link.hasAttribute('aria-current')) link.setAttribute('aria-current', 'page');
+  }
+  const container = h('div', { class: 'view' });
+  main.replaceChildren(container);
+  const result = view()(container, context, params?.(match) ?? {});
+  if (!initial) container.querySelector('h1')?.focus();
+  Promise.resolve(result).then((stop) => {
+    if (typeof stop === 'function') {
+      if (main.contains(container)) cleanup = stop;
+      else stop();
+    }
+  });
+}
+
+function showUser() {
+  const who = [me.email ?? me.sub, me.groups?.length ? me.groups.join(', ') : null, me.region].filter(Boolean);
+  userBox.replaceChildren(
+    h(
+      'p',
+      { class: 'user-who' },
+      h('span', { class: 'visually-hidden' }, 'Signed in as '),
+      h('span', { class: 'user-email' }, who[0]),
+      who.slice(1).map((part) => h('span', { class: 'user-role' }, part)),
+    ),
+    h('button', { type: 'button', class: 'button quiet', onclick: () => signOut('You have signed out.') }, 'Sign out'),
+  );
+}
+
+export async function signIn(token) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  try {
+    me = await api.me();
+  } catch (error) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    throw error;
+  }
+  topbar.hidden = false;
+  showUser();
+  route({ initial: true });
+  main.querySelector('h1')?.focus();
+}
+
+function signOut(message) {
+  cleanup?.();
+  cleanup = null;
+  me = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  topbar.hidden = true;
+  userBox.replaceChildren();
+  context.setTitle('Sign in');
+  renderSignIn(main, { signIn, message });
+}
+
+document.querySelector('.skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  (main.querySelector('h1') ?? main).focus();
+});
+window.addEventListener('hashchange', () => route());
+
+const saved = session.token();
+if (saved) {
+  signIn(saved).catch((error) =>
+    signOut(
+      error.status === 401
+        ? 'Your session has ended or the token is no longer accepted. Sign in again to continue.'
+        : error.message,
+    ),
+  );
+} else {
+  signOut(null);
+}

@@ -1,0 +1,25 @@
+// What the record views share: the two kinds of records, their titles and which languages they are written in.
+import { h, visuallyHidden } from '../dom.js';
+import { LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
+
+export const RECORD_KINDS = {
+  highlights: { label: 'Highlights', singular: 'highlight', article: 'a highlight' },
+  practices: { label: 'Best practices', singular: 'best practice', article: 'a best practice' },
+};
+
+export const titleOf = (record) => record?.title?.en ?? record?.label?.en ?? record?.id ?? '';
+
+export const languagesOf = (text) => LANGUAGES.filter((lang) => text?.[lang]);
+
+/** The languages a text is written in, as small badges with their names for screen readers. */
+export function languageBadges(text, { label = 'Languages' } = {}) {
+  const present = languagesOf(text);
+  return h(
+    'span',
+    { class: 'lang-badges' },
+    visuallyHidden(`${label}: ${present.map((l) => LANGUAGE_NAMES[l]).join(', ') || 'none'}`),
+    present.map((lang) =>
+      h('span', { class: 'lang-badge', 'aria-hidden': 'true', title: LANGUAGE_NAMES[lang] }, lang.toUpperCase()),
+    ),
+  );
+}
