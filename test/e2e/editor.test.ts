@@ -1,5 +1,7 @@
 // The editor web app in a real browser (Debian Chromium through playwright-core) against the embedded stack:
-// sign in, compose an issue from records, preview it in Bulgarian and Greek, and see the API's errors.
+// sign in, compose an issue from records, preview it in Bulgarian and Greek, and see the API's errors;
+// then sign-in as in AWS, with a /herald-config.json and a stand-in for the Cognito hosted UI.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,5 +240,81 @@ describe('the editor web app', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to the editor' }).waitFor();
     expect(await page.getByRole('status').first().innerText()).toMatch(/sign in again/i);
+  });
+});
+
+describe('the editor web app with a /herald-config.json, as in AWS', () => {
+  // A reserved .test domain: if a route did not match, nothing real is reached.
+  const AUTH = 'https://herald.auth.example.test';
+  const COGNITO = { region: 'eu-central-1', userPoolId: 'eu-central-1_E2eTest', userPoolClientId: 'e2e-web-client' };
+
+  /** A tab of its own (own sessionStorage) whose /herald-config.json is `config`; the embedded stack has none. */
+  async function tabWith(config: object) {
+    const tab = await (await browser.newContext()).newPage();
+    await tab.route('**/herald-config.json', (route) => route.fulfill({ json: config }));
+    return tab;
+  }
+
+  it('says where tokens come from when the user pool has no hosted sign-in domain', async () => {
+    const tab = await tabWith(COGNITO);
+    await tab.goto(`${stack.urls.api}/editor/`);
+    expect(await tab.locator('.hint').innerText()).toContain(`Amazon Cognito ${COGNITO.userPoolId}`);
+    await tab.context().close();
+  });
+
+  it('signs in through the hosted UI with PKCE, back on the same screen, and signs out there too', async () => {
+    const tab = await tabWith({ ...COGNITO, authDomainUrl: AUTH });
+    const editorUrl = `${stack.urls.api}/editor/`;
+    const sent = { authorize: new URLSearchParams(), token: new URLSearchParams(), logout: new URLSearchParams() };
+    // The hosted UI stand-in: the user is signed in at once and sent back with a code.
+    await tab.route(`${AUTH}/oauth2/authorize?*`, (route) => {
+      sent.authorize = new URL(route.request().url()).searchParams;
+      const back = `${sent.authorize.get('redirect_uri')}?code=e2e-code&state=${sent.authorize.get('state')}`;
+      return route.fulfill({ status: 302, headers: { location: back } });
+    });
+    await tab.route(`${AUTH}/oauth2/token`, (route) => {
+      sent.token = new URLSearchParams(route.request().postData() ?? '');
+      // The local authorizer plays the JWT authorizer, so the demo editor's token stands in for an ID token.
+      const json = { id_token: token, access_token: 'unused', token_type: 'Bearer', expires_in: 3600 };
+      return route.fulfill({ json, headers: { 'access-control-allow-origin': stack.urls.api } });
+    });
+    await tab.route(`${AUTH}/logout?*`, (route) => {
+      sent.logout = new URL(route.request().url()).searchParams;
+      return route.fulfill({ status: 302, headers: { location: sent.logout.get('logout_uri')! } });
+    });
+
+    await tab.goto(`${editorUrl}#/records/practices`);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('heading', { level: 1, name: 'Records' }).waitFor();
+    expect(tab.url()).toBe(`${editorUrl}#/records/practices`);
+    expect(Object.fromEntries(sent.authorize)).toMatchObject({
+      response_type: 'code',
+      client_id: COGNITO.userPoolClientId,
+      redirect_uri: editorUrl,
+      scope: 'openid email profile',
+      code_challenge_method: 'S256',
+    });
+    expect(Object.fromEntries(sent.token)).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: COGNITO.userPoolClientId,
+      code: 'e2e-code',
+      redirect_uri: editorUrl,
+    });
+    const verifier = sent.token.get('code_verifier')!;
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(sent.authorize.get('code_challenge'));
+
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await tab.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(tab.url()).toBe(editorUrl);
+    expect(Object.fromEntries(sent.logout)).toEqual({ client_id: COGNITO.userPoolClientId, logout_uri: editorUrl });
+    expect(await tab.evaluate(() => sessionStorage.getItem('herald.editor.token'))).toBeNull();
+
+    // A code this tab did not ask for (forged or stale) is not redeemed.
+    sent.token = new URLSearchParams();
+    await tab.goto(`${editorUrl}?code=forged-code&state=forged-state`);
+    await tab.getByText('That sign-in was not started in this tab.').waitFor();
+    expect(tab.url()).toBe(editorUrl);
+    expect(sent.token.size).toBe(0);
+    await tab.context().close();
   });
 });

@@ -1,5 +1,6 @@
 // The editor app's shell: session (token in sessionStorage), who is signed in, the header and a hash router.
 import { createApi } from './api.js';
+import { finishSignIn, loadConfig, logoutUrl, redirectUri } from './auth.js';
 import { h } from './dom.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderRecordList } from './views/record-list.js';
@@ -8,10 +9,13 @@ import { renderIssueList } from './views/issue-list.js';
 import { renderIssue } from './views/issue.js';
 
 const TOKEN_KEY = 'herald.editor.token';
+const SESSION_ENDED = 'Your session has ended or the token is no longer accepted. Sign in again to continue.';
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
 const userBox = document.getElementById('user');
 
+/** `/herald-config.json` in AWS (Cognito), null on the embedded stack. */
+const config = await loadConfig();
 let me = null;
 let cleanup = null;
 let flash = null;
@@ -19,7 +23,7 @@ let flash = null;
 const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
   onUnauthorized() {
-    if (me) signOut('Your session has ended or the token is no longer accepted. Sign in again to continue.');
+    if (me) signOut(SESSION_ENDED);
   },
 };
 const api = createApi(session);
@@ -99,7 +103,7 @@ function showUser() {
       h('span', { class: 'user-email' }, who[0]),
       who.slice(1).map((part) => h('span', { class: 'user-role' }, part)),
     ),
-    h('button', { type: 'button', class: 'button quiet', onclick: () => signOut('You have signed out.') }, 'Sign out'),
+    h('button', { type: 'button', class: 'button quiet', onclick: leave }, 'Sign out'),
   );
 }
 
@@ -117,6 +121,16 @@ export async function signIn(token) {
   main.querySelector('h1')?.focus();
 }
 
+function leave() {
+  if (!config?.authDomainUrl) {
+    signOut('You have signed out.');
+    return;
+  }
+  // The hosted UI keeps its own session cookie: without its logout, "Sign in" would come straight back as the same user.
+  sessionStorage.removeItem(TOKEN_KEY);
+  location.assign(logoutUrl(config, { redirectUri: redirectUri() }));
+}
+
 function signOut(message) {
   cleanup?.();
   cleanup = null;
@@ -125,7 +139,7 @@ function signOut(message) {
   topbar.hidden = true;
   userBox.replaceChildren();
   context.setTitle('Sign in');
-  renderSignIn(main, { signIn, message });
+  renderSignIn(main, { signIn, message, config });
 }
 
 document.querySelector('.skip-link').addEventListener('click', (event) => {
@@ -134,15 +148,10 @@ document.querySelector('.skip-link').addEventListener('click', (event) => {
 });
 window.addEventListener('hashchange', () => route());
 
-const saved = session.token();
-if (saved) {
-  signIn(saved).catch((error) =>
-    signOut(
-      error.status === 401
-        ? 'Your session has ended or the token is no longer accepted. Sign in again to continue.'
-        : error.message,
-    ),
-  );
-} else {
-  signOut(null);
+async function start() {
+  // Back from the hosted UI (?code=&state=): the code is traded for the ID token before anything else.
+  const token = (config?.authDomainUrl ? await finishSignIn(config) : null) ?? session.token();
+  if (token) await signIn(token);
+  else signOut(null);
 }
+start().catch((error) => signOut(error.status === 401 ? SESSION_ENDED : error.message));

@@ -1,7 +1,34 @@
-// Sign-in screen: the editor pastes their bearer token (the embedded stack prints the demo editor's at start).
+// Sign-in screen. In AWS with a Cognito hosted domain: a button to its sign-in page. Otherwise the editor
+// pastes a bearer token: the embedded stack prints the demo editor's at start; in AWS it is a user pool ID token.
+import { startSignIn } from '../auth.js';
 import { feedback, field, h } from '../dom.js';
 
-export function renderSignIn(main, { signIn, message }) {
+/** @param {{ signIn: (token: string) => Promise<void>, message: string | null, config: object | null }} options */
+export function renderSignIn(main, { signIn, message, config }) {
+  if (config?.authDomainUrl) {
+    const button = h(
+      'button',
+      { type: 'button', class: 'button primary wide', onclick: () => startSignIn(config) },
+      'Sign in',
+    );
+    renderCard(
+      main,
+      message,
+      h(
+        'div',
+        { class: 'signin-hosted' },
+        h(
+          'p',
+          { class: 'hint' },
+          'You sign in with your email and password on the Herald sign-in page, then come back here.',
+        ),
+        button,
+      ),
+    );
+    button.focus();
+    return;
+  }
+
   const token = h('textarea', {
     name: 'token',
     rows: 3,
@@ -17,11 +44,21 @@ export function renderSignIn(main, { signIn, message }) {
     field({
       label: 'Access token',
       control: token,
-      hint: [
-        'Paste your bearer token. On the embedded stack, ',
-        h('code', {}, 'npm start'),
-        ' prints the demo editor’s token.',
-      ],
+      hint: config
+        ? [
+            'Paste an ID token of the Herald user pool (Amazon Cognito ',
+            h('code', {}, config.userPoolId),
+            ', app client ',
+            h('code', {}, config.userPoolClientId),
+            '). This deployment has no hosted sign-in page: set ',
+            h('code', {}, 'herald:authDomainPrefix'),
+            ' and deploy again to sign in with email and password here.',
+          ]
+        : [
+            'Paste your bearer token. On the embedded stack, ',
+            h('code', {}, 'npm start'),
+            ' prints the demo editor’s token.',
+          ],
     }),
     notes.element,
     submit,
@@ -50,6 +87,11 @@ export function renderSignIn(main, { signIn, message }) {
     }
   });
 
+  renderCard(main, message, form);
+  token.focus();
+}
+
+function renderCard(main, message, content) {
   main.replaceChildren(
     h(
       'div',
@@ -61,9 +103,8 @@ export function renderSignIn(main, { signIn, message }) {
         h('h1', { id: 'signin-title', tabindex: '-1' }, 'Sign in to the editor'),
         h('p', { class: 'lead' }, 'Write records in eleven languages, compose issues, preview and send them.'),
         message ? h('p', { class: 'notice', role: 'status' }, message) : null,
-        form,
+        content,
       ),
     ),
   );
-  token.focus();
 }
