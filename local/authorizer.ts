@@ -1,8 +1,7 @@
 // The embedded stack's stand-in for API Gateway's JWT authorizer with Cognito: demo users get signed
 // tokens carrying Cognito's claims, and a request's valid token becomes `requestContext.authorizer.jwt`.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { join } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import { keyIn } from './secrets.ts';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 
 export interface DemoUser {
@@ -29,15 +28,9 @@ const ADMIN_CLAIMS = { sub: 'admin', 'cognito:groups': ['admin'] };
 
 export type Claims = JWTPayload & Record<string, unknown>;
 
-/** The signing key lives in the data directory, so tokens stay valid across restarts of the same stack. */
-function signingKey(dataDir: string): Uint8Array {
-  const file = join(dataDir, 'signing-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-}
-
 export function createLocalAuthorizer(dataDir: string, adminToken: string) {
-  const key = signingKey(dataDir);
+  // The key lives in the data directory, so tokens stay valid across restarts of the same stack.
+  const key = Buffer.from(keyIn(dataDir, 'signing-key'), 'hex');
   const admin = Buffer.from(adminToken);
   return {
     issue(user: DemoUser): Promise<string> {

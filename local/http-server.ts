@@ -66,7 +66,7 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewa
 }
 
 /** Paths the API handles; everything else is the static web app (as CloudFront routes them in AWS). */
-const API_PATHS = /^\/(api|archive|unsubscribe|t|subscribe)(\/|$)/;
+const API_PATHS = /^\/(api|archive|unsubscribe|preferences|t|subscribe)(\/|$)/;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

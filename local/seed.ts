@@ -10,6 +10,7 @@ import {
   subscriberSchema,
 } from '../functions/domain/records.ts';
 import type { Services } from '../functions/wiring/services.ts';
+import { subscriberIdFor } from '../functions/domain/subscribers.ts';
 
 export const SAMPLE_ISSUE_ID = 'secon-newsletter-5';
 
@@ -26,7 +27,18 @@ export async function seedSampleData(services: Services, now: Date): Promise<{ s
   await put(sample('partners.json', partnerSchema.array()), (r) => content.put('partner', r));
   await put(sample('indicators.json', indicatorSchema.array()), (r) => content.put('indicator', r));
   const people = sample('subscribers.json', subscriberSchema.array());
-  await put(people, (s) => subscribers.put(s));
+  const at = now.toISOString();
+  // Ids come from addresses, as for every subscriber (so signing up again finds the demo subscriber).
+  await put(people, ({ id: _sampleId, topics, ...person }) =>
+    subscribers.put({
+      ...person,
+      id: subscriberIdFor(person.email),
+      topics: topics ?? [],
+      createdAt: at,
+      ...(person.status === 'confirmed' && { confirmedAt: at }),
+      consent: { at, form: 'sample-data', language: person.language, textVersion: 'sample', ip: '127.0.0.1' },
+    }),
+  );
   const { id, ...draft } = sample('issue.json', issueDraftSchema.extend({ id: issueDraftSchema.shape.title }));
   await issues.put({ ...draft, id, status: 'draft', createdAt: now.toISOString() });
   return { subscribers: people.length };

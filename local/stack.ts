@@ -9,6 +9,7 @@ import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createScheduledSendHandler } from '../functions/handlers/scheduled-send.ts';
 import { InProcessScheduler } from './scheduler.ts';
+import { keyIn } from './secrets.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, portOf, startDynalite, startSesEmulator, tableName } from './emulators.ts';
@@ -113,6 +114,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS ?? 'SECON Newsletter <newsletter@secon.example>',
     SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET ?? 'herald-local',
     HERALD_PUBLIC_URL: apiUrl,
+    HERALD_TOKEN_SECRET: env.HERALD_TOKEN_SECRET ?? keyIn(options.dataDir, 'token-secret'),
   });
   const queue = new InProcessQueue({
     visibilityTimeoutMs: 2_000,

@@ -1,7 +1,13 @@
 // Per-recipient delivery records: the conditional claim makes a redelivered batch skip who was already handled.
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DeliveryStore } from '../domain/ports.ts';
+import type { DeliveryRecord, DeliveryStore } from '../domain/ports.ts';
 
 export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: string): DeliveryStore {
   const finish = (issueId: string, subscriberId: string, fields: Record<string, string>) =>
@@ -45,6 +51,13 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
     },
     async markFailed(issueId, subscriberId, reason, at) {
       await finish(issueId, subscriberId, { status: 'failed', reason, failedAt: at });
+    },
+    async get(issueId, subscriberId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId, subscriberId } }));
+      return Item as DeliveryRecord | undefined;
+    },
+    async delete(issueId, subscriberId) {
+      await client.send(new DeleteCommand({ TableName: tableName, Key: { issueId, subscriberId } }));
     },
     async release(issueId, subscriberId) {
       await client.send(

@@ -1,18 +1,23 @@
 // Subscribers by id, with the `audience` attribute the send index needs kept in step with the record.
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Subscriber } from '../domain/records.ts';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SubscriberRecord, SubscriberRepository } from '../domain/subscribers.ts';
 import { audienceKey } from './dynamo-audience.ts';
 
-export interface SubscriberStore {
-  put(subscriber: Subscriber): Promise<void>;
-}
-
-export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tableName: string): SubscriberStore {
+export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tableName: string): SubscriberRepository {
   return {
+    async get(id) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { id } }));
+      if (!Item) return undefined;
+      const { audience: _audience, ...subscriber } = Item;
+      return subscriber as SubscriberRecord;
+    },
     async put(subscriber) {
       await client.send(
         new PutCommand({ TableName: tableName, Item: { ...subscriber, audience: audienceKey(subscriber) } }),
       );
+    },
+    async delete(id) {
+      await client.send(new DeleteCommand({ TableName: tableName, Key: { id } }));
     },
   };
 }

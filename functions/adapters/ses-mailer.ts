@@ -32,6 +32,9 @@ export function createSesMailer(client: SESv2Client, options: SesMailerOptions):
               ReplacementTemplate: { ReplacementTemplateData: JSON.stringify(entry.data) },
             },
             ReplacementTags: tags(entry.tags),
+            ...(entry.headers && {
+              ReplacementHeaders: Object.entries(entry.headers).map(([Name, Value]) => ({ Name, Value })),
+            }),
           })),
         }),
       );

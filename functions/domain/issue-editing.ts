@@ -123,7 +123,11 @@ export interface PreviewDeps extends EditingDeps {
 }
 
 /** What the preview fills in for the per-recipient placeholders. */
-export const SAMPLE_RECIPIENT = { name: 'Maria' };
+export const sampleRecipient = (publicUrl: string) => ({
+  name: 'Maria',
+  unsubscribeUrl: `${publicUrl}/unsubscribe/sample-token`,
+  preferencesUrl: `${publicUrl}/preferences/sample-token`,
+});
 
 /** A sent issue's stored edition, or a draft rendered now from the current records. */
 async function editionOf(deps: PreviewDeps, issueId: string, language: Language): Promise<Edition> {
@@ -144,7 +148,8 @@ export const previewQuerySchema = z.strictObject({
 export async function previewIssue(deps: PreviewDeps, issueId: string, query: unknown) {
   const { lang, format } = validate(previewQuerySchema, query);
   const edition = await editionOf(deps, issueId, lang);
-  return { format, body: deps.renderer.personalize(format === 'html' ? edition.html : edition.text, SAMPLE_RECIPIENT) };
+  const sample = sampleRecipient(deps.publicUrl);
+  return { format, body: deps.renderer.personalize(format === 'html' ? edition.html : edition.text, sample) };
 }
 
 export const testSendSchema = z.strictObject({
@@ -161,7 +166,7 @@ export async function sendTest(deps: PreviewDeps & { mailer: Mailer }, issueId: 
   const { to, lang } = validate(testSendSchema, body);
   const edition = await editionOf(deps, issueId, lang);
   const [result] = await deps.mailer.sendBulk({ ...edition, subject: `[Test] ${edition.subject}` }, [
-    { to, data: SAMPLE_RECIPIENT, tags: { issue: tagValue(issueId), language: lang, purpose: 'test' } },
+    { to, data: sampleRecipient(deps.publicUrl), tags: { issue: tagValue(issueId), language: lang, purpose: 'test' } },
   ]);
   if (!result?.ok)
     throw new ConflictError(`to: SES did not accept the test: ${result?.error ?? 'no result'}`, { field: 'to' });

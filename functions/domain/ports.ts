@@ -134,6 +134,22 @@ export interface DeliveryStore {
   markFailed(issueId: string, subscriberId: string, reason: string, at: string): Promise<void>;
   /** Gives a claim back when SES was not reached, so the retried batch sends to that recipient. */
   release(issueId: string, subscriberId: string): Promise<void>;
+  get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+  delete(issueId: string, subscriberId: string): Promise<void>;
+}
+
+export interface DeliveryRecord {
+  issueId: string;
+  subscriberId: string;
+  status: DeliveryStatus;
+  country: string;
+  language: string;
+  region: string;
+  messageId?: string;
+  reason?: string;
+  claimedAt: string;
+  sentAt?: string;
+  failedAt?: string;
 }
 
 export interface BulkEntry {
@@ -141,6 +157,8 @@ export interface BulkEntry {
   /** Per-recipient values for the edition's placeholders ({{name}}, ...). */
   data: Record<string, string>;
   tags: Record<string, string>;
+  /** Per-recipient headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 export type BulkResult = { ok: true; messageId: string } | { ok: false; error: string };
 

@@ -29,3 +29,7 @@ export function regionsOf(country: Country): string[] {
 export function isLanguage(value: string): value is Language {
   return (LANGUAGES as readonly string[]).includes(value);
 }
+
+/** What a subscriber can choose to hear about. */
+export const TOPICS = ['events', 'practices', 'policy', 'funding'] as const;
+export type Topic = (typeof TOPICS)[number];

@@ -1,6 +1,7 @@
 // Sending an issue: freeze and render it once per language, fan the audience out in batches, deliver each batch.
 import { buildEditionView, loadIssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
+import type { Tokens } from './tokens.ts';
 import { ConflictError, NotFoundError, TranslationGapsError, ValidationError } from './errors.ts';
 import { blockingGaps, translationStatus } from './issue-editing.ts';
 import type {
@@ -36,6 +37,7 @@ export interface SendDeps {
   mailer: Mailer;
   clock: Clock;
   publicUrl: string;
+  tokens: Tokens;
 }
 
 /** Counter increments for a group of recipients of one (country, language): the total, both, and each region. */
@@ -166,6 +168,15 @@ async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueI
   }
 }
 
+/** A recipient's own links: unsubscribe (attributed to the issue) and preferences. */
+export function recipientLinks(deps: { tokens: Tokens; publicUrl: string }, subscriberId: string, issueId?: string) {
+  const token = deps.tokens.sign({ purpose: 'manage', subscriberId, ...(issueId && { issueId }) });
+  return {
+    unsubscribeUrl: `${deps.publicUrl}/unsubscribe/${token}`,
+    preferencesUrl: `${deps.publicUrl}/preferences/${token}`,
+  };
+}
+
 /** Names go into the HTML as they are (SES does not escape), so only plain characters are kept. */
 const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]/g, '').trim();
 
@@ -174,7 +185,7 @@ const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]
  * sends the claimed ones in one bulk call, records each outcome and counts it.
  */
 export async function deliverBatch(
-  deps: Pick<SendDeps, 'issues' | 'deliveries' | 'mailer' | 'clock'> & {
+  deps: Pick<SendDeps, 'issues' | 'deliveries' | 'mailer' | 'clock' | 'tokens' | 'publicUrl'> & {
     edition: (issueId: string, language: Language) => Promise<Edition | undefined>;
   },
   batch: SendBatch,
@@ -186,16 +197,24 @@ export async function deliverBatch(
   const claimed = batch.recipients.filter((_, i) => claims[i]);
   if (claimed.length === 0) return { sent: 0, failed: 0, skipped: batch.recipients.length };
 
-  const entries = claimed.map((r) => ({
-    to: r.email,
-    data: { name: safeName(r.name) },
-    tags: {
-      issue: tagValue(batch.issueId),
-      country: batch.country,
-      language: batch.language,
-      region: tagValue(r.region),
-    },
-  }));
+  const entries = claimed.map((r) => {
+    const links = recipientLinks(deps, r.id, batch.issueId);
+    return {
+      to: r.email,
+      data: { name: safeName(r.name), ...links },
+      tags: {
+        issue: tagValue(batch.issueId),
+        country: batch.country,
+        language: batch.language,
+        region: tagValue(r.region),
+      },
+      // RFC 8058 one-click unsubscribe, as Gmail and Yahoo require of bulk senders.
+      headers: {
+        'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    };
+  });
   let results;
   try {
     results = await deps.mailer.sendBulk(edition, entries);

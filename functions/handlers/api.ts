@@ -25,6 +25,7 @@ import {
   type Response,
 } from './http.ts';
 import { ROUTES, type RouteName } from './routes.ts';
+import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
 
 const sendRequestSchema = z.strictObject({
   allowFallback: z.boolean().optional(),
@@ -51,7 +52,7 @@ export function createApiHandler(services: Services) {
   const highlights = records('highlight');
   const practices = records('practice');
 
-  const handlers: Record<RouteName, (request: Request) => Promise<Response>> = {
+  const handlers: Record<Exclude<RouteName, SubscriberRouteName>, (request: Request) => Promise<Response>> = {
     me: async ({ principal }) => json(200, principal),
     listHighlights: highlights.list,
     createHighlight: highlights.create,
@@ -95,9 +96,11 @@ export function createApiHandler(services: Services) {
     archive: async ({ params }) => html(200, await archivePage(services, params.issueId ?? '', params.lang ?? '')),
   };
 
-  return createRouter(
-    (Object.keys(ROUTES) as RouteName[]).map((name) => ({ spec: ROUTES[name], run: handlers[name] })),
-  );
+  const all: Record<RouteName, (request: Request) => Promise<Response>> = {
+    ...handlers,
+    ...subscriberRoutes(services),
+  };
+  return createRouter((Object.keys(ROUTES) as RouteName[]).map((name) => ({ spec: ROUTES[name], run: all[name] })));
 }
 
 let handle: ReturnType<typeof createApiHandler> | undefined;

@@ -103,6 +103,25 @@ export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S, maxB
   return validate(schema, value);
 }
 
+/** Parses an HTML form post (application/x-www-form-urlencoded); repeated names become arrays. */
+export function parseForm(event: HttpEvent, maxBytes = MAX_BODY_BYTES): Record<string, string | string[]> {
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (Buffer.byteLength(raw) > maxBytes) throw new ValidationError('body', `is over ${maxBytes} bytes`);
+  const form: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(raw)) {
+    const previous = form[name];
+    form[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return form;
+}
+
+export const isForm = (event: HttpEvent) =>
+  /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(event.headers['content-type'] ?? '');
+
 /** `cognito:groups` arrives as an array from the local authorizer and as "[a b]" from API Gateway's JWT authorizer. */
 function parseGroups(value: unknown): Group[] {
   const names = Array.isArray(value)

@@ -39,6 +39,19 @@ export const ROUTES = {
   cancelScheduledSend: route('DELETE', '/api/issues/{id}/schedule', 'editor'),
 
   archive: route('GET', '/archive/{issueId}/{lang}', 'public'),
+
+  signupPage: route('GET', '/subscribe', 'public'),
+  subscribe: route('POST', '/api/subscribe', 'public'),
+  confirmSubscription: route('GET', '/api/subscribe/confirm', 'public'),
+  unsubscribePage: route('GET', '/unsubscribe/{token}', 'public'),
+  unsubscribe: route('POST', '/unsubscribe/{token}', 'public'),
+  getPreferences: route('GET', '/api/preferences/{token}', 'public'),
+  updatePreferences: route('PUT', '/api/preferences/{token}', 'public'),
+  erase: route('DELETE', '/api/preferences/{token}', 'public'),
+  exportData: route('GET', '/api/preferences/{token}/export', 'public'),
+  preferencesPage: route('GET', '/preferences/{token}', 'public'),
+  preferencesForm: route('POST', '/preferences/{token}', 'public'),
+  eraseForm: route('POST', '/preferences/{token}/erase', 'public'),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

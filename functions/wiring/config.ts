@@ -5,26 +5,38 @@ import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '..
 
 const required = z.string().min(1);
 
-const configSchema = z.object({
-  [contentTable.envVar]: required,
-  [issuesTable.envVar]: required,
-  [subscribersTable.envVar]: required,
-  [deliveriesTable.envVar]: required,
-  /** The sender, e.g. `SECON Newsletter <newsletter@secon.example>`; a verified SES identity in AWS. */
-  HERALD_FROM_ADDRESS: required,
-  /** SES configuration set whose event destination publishes to the SES events topic. */
-  SES_CONFIGURATION_SET: required,
-  /** Public base URL of the HTTP API, for links in emails (archive, later unsubscribe and tracking). */
-  HERALD_PUBLIC_URL: z.url(),
-  /** Folder holding templates/ and locales/ (the bundle's folder in AWS); defaults to the source tree. */
-  HERALD_ASSETS_DIR: z.string().min(1).optional(),
-  /** EventBridge Scheduler: the group for scheduled sends, the ScheduledSend function and the role that invokes it. */
-  SCHEDULE_GROUP: z.string().min(1).optional(),
-  SCHEDULED_SEND_FUNCTION_ARN: z.string().min(1).optional(),
-  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
-  /** The SQS queue of send batches; absent in the embedded stack, which injects its in-process queue. */
-  SEND_QUEUE_URL: z.url().optional(),
-});
+const configSchema = z
+  .object({
+    [contentTable.envVar]: required,
+    [issuesTable.envVar]: required,
+    [subscribersTable.envVar]: required,
+    [deliveriesTable.envVar]: required,
+    /** The sender, e.g. `SECON Newsletter <newsletter@secon.example>`; a verified SES identity in AWS. */
+    HERALD_FROM_ADDRESS: required,
+    /** SES configuration set whose event destination publishes to the SES events topic. */
+    SES_CONFIGURATION_SET: required,
+    /** Public base URL of the HTTP API, for links in emails (archive, later unsubscribe and tracking). */
+    HERALD_PUBLIC_URL: z.url(),
+    /** Folder holding templates/ and locales/ (the bundle's folder in AWS); defaults to the source tree. */
+    HERALD_ASSETS_DIR: z.string().min(1).optional(),
+    /** Key for signing links (confirmation, unsubscribe, preferences): the key itself (embedded stack) ... */
+    HERALD_TOKEN_SECRET: z.string().min(32).optional(),
+    /** ... or the Secrets Manager secret holding it (AWS). One of the two is required. */
+    TOKEN_SECRET_ARN: z.string().min(1).optional(),
+    /** Signups allowed per IP address per minute, and per address per hour. */
+    HERALD_SIGNUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    HERALD_SIGNUP_ADDRESS_LIMIT: z.coerce.number().int().min(1).default(5),
+    /** EventBridge Scheduler: the group for scheduled sends, the ScheduledSend function and the role that invokes it. */
+    SCHEDULE_GROUP: z.string().min(1).optional(),
+    SCHEDULED_SEND_FUNCTION_ARN: z.string().min(1).optional(),
+    SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+    /** The SQS queue of send batches; absent in the embedded stack, which injects its in-process queue. */
+    SEND_QUEUE_URL: z.url().optional(),
+  })
+  .refine((c) => c.HERALD_TOKEN_SECRET || c.TOKEN_SECRET_ARN, {
+    message: 'set HERALD_TOKEN_SECRET or TOKEN_SECRET_ARN',
+    path: ['HERALD_TOKEN_SECRET'],
+  });
 
 export interface Config {
   tables: { content: string; issues: string; subscribers: string; deliveries: string };
@@ -33,6 +45,8 @@ export interface Config {
   publicUrl: string;
   sendQueueUrl: string | undefined;
   scheduler: { groupName: string; targetArn: string; roleArn: string } | undefined;
+  tokenSecret: { value: string } | { arn: string };
+  signupLimits: { perIpPerMinute: number; perAddressPerHour: number };
   assetsDir: string;
 }
 
@@ -56,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     configurationSet: c.SES_CONFIGURATION_SET,
     publicUrl: c.HERALD_PUBLIC_URL.replace(/\/$/, ''),
     sendQueueUrl: c.SEND_QUEUE_URL,
+    tokenSecret: c.HERALD_TOKEN_SECRET ? { value: c.HERALD_TOKEN_SECRET } : { arn: c.TOKEN_SECRET_ARN! },
+    signupLimits: { perIpPerMinute: c.HERALD_SIGNUP_RATE_LIMIT, perAddressPerHour: c.HERALD_SIGNUP_ADDRESS_LIMIT },
     scheduler:
       c.SCHEDULE_GROUP && c.SCHEDULED_SEND_FUNCTION_ARN && c.SCHEDULER_ROLE_ARN
         ? { groupName: c.SCHEDULE_GROUP, targetArn: c.SCHEDULED_SEND_FUNCTION_ARN, roleArn: c.SCHEDULER_ROLE_ARN }

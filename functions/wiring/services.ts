@@ -7,7 +7,12 @@ import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoDeliveryStore } from '../adapters/dynamo-delivery-store.ts';
 import { createDynamoIssueStore } from '../adapters/dynamo-issue-store.ts';
-import { createDynamoSubscriberStore, type SubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createTokens } from '../domain/tokens.ts';
+import type { SubscriberDeps } from '../domain/subscribers.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
@@ -18,10 +23,11 @@ import type { SendDeps } from '../domain/sending.ts';
 import type { Language } from '../domain/reference.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 
-export interface Services extends SendDeps {
+export interface Services extends SendDeps, SubscriberDeps {
   config: Config;
   scheduler: SendScheduler;
-  subscribers: SubscriberStore;
+  /** The localized public pages (signup, confirmation, unsubscribe, preferences). */
+  pages: PageRenderer;
   /** A language's edition, read once per warm process: editions never change after the send starts. */
   edition(issueId: string, language: Language): Promise<Edition | undefined>;
 }
@@ -35,6 +41,7 @@ export function createClients() {
     ses: new SESv2Client({ endpoint: process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES }),
     sqs: new SQSClient({}),
     scheduler: new SchedulerClient({}),
+    secrets: new SecretsManagerClient({}),
   };
 }
 export type Clients = ReturnType<typeof createClients>;
@@ -45,6 +52,12 @@ export async function createServices(
   overrides: { queue?: BatchQueue; scheduler?: SendScheduler } = {},
 ): Promise<Services> {
   const issues = createDynamoIssueStore(clients.dynamo, config.tables.issues);
+  const tokenKey =
+    'value' in config.tokenSecret
+      ? config.tokenSecret.value
+      : (await clients.secrets.send(new GetSecretValueCommand({ SecretId: config.tokenSecret.arn }))).SecretString;
+  if (!tokenKey) throw new ConfigError('the token secret is empty');
+  const pages = await createPageRenderer(config.assetsDir);
   const editions = new Map<string, Promise<Edition | undefined>>();
   const queue =
     overrides.queue ??
@@ -64,6 +77,11 @@ export async function createServices(
     issues,
     content: createDynamoContentStore(clients.dynamo, config.tables.content),
     subscribers: createDynamoSubscriberStore(clients.dynamo, config.tables.subscribers),
+    rateLimiter: createDynamoRateLimiter(clients.dynamo, config.tables.subscribers),
+    tokens: createTokens(Buffer.from(tokenKey)),
+    pages,
+    messages: pages,
+    limits: config.signupLimits,
     audience: createDynamoAudience(clients.dynamo, config.tables.subscribers),
     deliveries: createDynamoDeliveryStore(clients.dynamo, config.tables.deliveries),
     mailer: createSesMailer(clients.ses, {

@@ -8,6 +8,7 @@ import type {
   RecordTypes,
   BulkEntry,
   BulkResult,
+  DeliveryRecord,
   DeliveryStore,
   Edition,
   IssueStore,
@@ -101,6 +102,24 @@ export function fakeDeliveryStore(): DeliveryStore & {
     },
     async release(_issueId, id) {
       if (records.get(id)?.status === 'claimed') records.delete(id);
+    },
+    async get(issueId, id) {
+      const record = records.get(id);
+      return (
+        record &&
+        ({
+          issueId,
+          subscriberId: id,
+          country: '',
+          language: '',
+          region: '',
+          claimedAt: '',
+          ...record,
+        } as DeliveryRecord)
+      );
+    },
+    async delete(_issueId, id) {
+      records.delete(id);
     },
   };
 }

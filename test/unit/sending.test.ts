@@ -8,6 +8,7 @@ import {
   startSend,
 } from '../../functions/domain/sending.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
+import { createTokens } from '../../functions/domain/tokens.ts';
 import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
 import type { EditionView } from '../../functions/domain/edition.ts';
 import type { EditionRenderer, Recipient, SendBatch } from '../../functions/domain/ports.ts';
@@ -63,6 +64,7 @@ function setup(segments: Record<string, Recipient[]>, mailerOptions?: Parameters
     mailer,
     clock: fixedClock,
     publicUrl: 'https://news.example',
+    tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
     edition: issues.getEdition,
   };
   return { deps, issues, deliveries, calls, queue };
@@ -221,5 +223,22 @@ describe('scheduled sends', () => {
     expect((await issues.get(issue.id))?.status).toBe('draft');
     expect(await runScheduledSend(deps, issue.id)).toBeUndefined();
     expect(queue.batches).toHaveLength(0);
+  });
+});
+
+describe('unsubscribe links', () => {
+  it('gives each recipient their own one-click unsubscribe header and link, attributed to the issue', async () => {
+    const { deps, issues, queue, calls } = setup({ 'BG#bg': people(2) });
+    await issues.put(issue);
+    await startSend(deps, issue.id, { allowFallback: true });
+    await deliverBatch(deps, queue.batches[0] as SendBatch);
+
+    const [first, second] = calls[0]!.entries;
+    expect(first?.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(first?.headers?.['List-Unsubscribe']).toBe(`<${first?.data.unsubscribeUrl}>`);
+    expect(first?.data.unsubscribeUrl).not.toBe(second?.data.unsubscribeUrl);
+    const token = first!.data.unsubscribeUrl!.split('/unsubscribe/')[1]!;
+    const check = deps.tokens.verify(token, 'manage', new Date());
+    expect(check).toEqual({ ok: true, claims: { purpose: 'manage', subscriberId: 'sHaskovo0', issueId: 'issue-1' } });
   });
 });

@@ -1,0 +1,337 @@
+// Renders the subscriber's public pages (Handlebars HTML, no JavaScript) and the double opt-in email (MJML) in the
+// 11 languages. Templates and locales are read and compiled once per process.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Handlebars from 'handlebars';
+import i18next from 'i18next';
+import mjml2html from 'mjml';
+import { convert } from 'html-to-text';
+import { PROJECT_NAME } from '../domain/edition.ts';
+import {
+  COUNTRIES,
+  COUNTRY_CODES,
+  LANGUAGES,
+  OTHER_REGION,
+  SOURCE_LANGUAGE,
+  isLanguage,
+  regionsOf,
+  TOPICS,
+  type Country,
+  type Language,
+} from '../domain/reference.ts';
+import { CONFIRMATION_DAYS } from '../domain/subscribers.ts';
+import { MjmlRenderError } from './mjml-renderer.ts';
+
+/** The page family: templates/pages/<name>.hbs, locale namespace `pages`, keys prefixed with the page name. */
+export const PAGES_TEMPLATE = 'pages';
+export const CONFIRMATION_TEMPLATE = 'confirmation';
+export const PAGE_NAMES = [
+  'signup',
+  'signup-done',
+  'confirmed',
+  'token-error',
+  'unsubscribe',
+  'unsubscribed',
+  'preferences',
+  'error',
+] as const;
+export type PageName = (typeof PAGE_NAMES)[number];
+
+/** What a subscriber can choose to hear about (form values; labels under `topics.*`). */
+
+/** Form values a page shows again (a failed signup, the current preferences). Strings as a form posts them. */
+export interface FormValues {
+  email?: string;
+  language?: string;
+  country?: string;
+  region?: string;
+  /** One checked box arrives as a string, several as an array. */
+  topics?: string | string[];
+  consent?: string | boolean;
+}
+
+/**
+ * One error, shown next to the field it names (`email`, `language`, `country`, `region`, `topics`, `consent`;
+ * any other field shows above the form). `message` is shown as given; without it, `code` picks a localized
+ * text under `errors.*` (`email`, `language`, `country`, `region`, `topics`, `consent`, `rateLimited`,
+ * `generic`), and the field's own name is the default code.
+ */
+export interface PageError {
+  field: string;
+  message?: string;
+  code?: string;
+}
+
+/**
+ * Where the language picker's links point: by default the same page with `?lang=xx` only. A page reached
+ * with other query parameters (the confirmation link's `token`) names them in `query`; a page that answers
+ * a POST names a `path` that can be fetched with GET. `false` hides the picker.
+ */
+export type LanguageLinks = false | { path?: string; query?: Record<string, string> };
+
+/** Fields every page understands, besides its own (see the templates). */
+export interface CommonView {
+  values?: FormValues;
+  /** On the preferences page, instead of `email` and `values`: the subscriber's email, language, country, region, topics. */
+  subscriber?: FormValues & { email?: string };
+  error?: PageError;
+  languageLinks?: LanguageLinks;
+  /** The signup page's URL for "sign up again" links; default `<signupPath>?lang=<language>`. */
+  signupUrl?: string;
+  [field: string]: unknown;
+}
+
+export interface ConfirmationView {
+  confirmUrl: string;
+  /** Default CONFIRMATION_DAYS. */
+  expiryDays?: number;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface PageRenderer {
+  /** A full HTML document. */
+  page(name: PageName, language: Language, view: CommonView): string;
+  confirmationEmail(language: Language, view: ConfirmationView): Promise<RenderedEmail>;
+  /** The consent text the signup page shows, with its version, to keep with the subscriber's consent. */
+  consentText(language: Language): { version: string; text: string };
+}
+
+export interface PageRendererOptions {
+  /** 'strict' in tests: MJML validation errors and missing locale keys throw. Default 'skip'. */
+  validation?: 'strict' | 'skip';
+  /** The signup page's path, for "sign up again" links. Default '/subscribe'. */
+  signupPath?: string;
+}
+
+/** Languages whose Intl data should follow a country variant: the Portuguese partner is in Portugal. */
+const INTL_LOCALE: Partial<Record<Language, string>> = { pt: 'pt-PT' };
+const intlLocale = (language: Language) => INTL_LOCALE[language] ?? language;
+
+/** Each language's name in itself, as a speaker would look for it in a list. */
+const OWN_NAMES = Object.fromEntries(
+  LANGUAGES.map((lng) => {
+    const name = new Intl.DisplayNames([intlLocale(lng)], { type: 'language' }).of(lng) ?? lng;
+    return [lng, name.charAt(0).toLocaleUpperCase(lng) + name.slice(1)];
+  }),
+) as Record<Language, string>;
+
+/** Page names whose URL carries a token or follows a form: kept out of search engines. */
+const INDEXED_PAGES: ReadonlySet<PageName> = new Set(['signup']);
+const FIELDS_WITH_ERRORS = new Set(['email', 'language', 'country', 'region', 'topics', 'consent']);
+
+/** Stands for the confirmation URL while MJML runs, so that one language's MJML output serves every address. */
+const CONFIRM_URL_SLOT = 'https://confirm-url.invalid/';
+
+const escapeAttribute = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * `lang` from the query when it is one of the 11, else the best Accept-Language match among them (by q, then
+ * order; a regional tag matches its language), else English.
+ */
+export function negotiateLanguage(query: string | undefined, acceptLanguage: string | undefined): Language {
+  const primary = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  const requested = primary(query ?? '');
+  if (isLanguage(requested)) return requested;
+  const ranges = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, order) => {
+      const [tag = '', ...params] = part.split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const quality = q === undefined ? 1 : Number(q.slice(2));
+      return { language: primary(tag), quality: Number.isFinite(quality) ? quality : 0, order };
+    })
+    .filter((range) => range.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.order - b.order);
+  for (const { language } of ranges) if (isLanguage(language)) return language;
+  return SOURCE_LANGUAGE;
+}
+
+const asList = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+export async function createPageRenderer(assetsDir: string, options: PageRendererOptions = {}): Promise<PageRenderer> {
+  const strict = options.validation === 'strict';
+  const signupPath = options.signupPath ?? '/subscribe';
+
+  const i18n = i18next.createInstance();
+  const namespaces = [PAGES_TEMPLATE, CONFIRMATION_TEMPLATE];
+  await i18n.init({
+    lng: SOURCE_LANGUAGE,
+    fallbackLng: SOURCE_LANGUAGE,
+    supportedLngs: [...LANGUAGES],
+    ns: namespaces,
+    defaultNS: PAGES_TEMPLATE,
+    // Handlebars escapes every text where it is written.
+    interpolation: { escapeValue: false, defaultVariables: { project: PROJECT_NAME } },
+    resources: Object.fromEntries(
+      LANGUAGES.map((lng) => [
+        lng,
+        Object.fromEntries(
+          namespaces.map((ns) => [ns, JSON.parse(readFileSync(join(assetsDir, 'locales', lng, `${ns}.json`), 'utf8'))]),
+        ),
+      ]),
+    ),
+  });
+
+  function translate(language: Language, ns: string, key: string, args: Record<string, unknown> = {}): string {
+    if (strict && !i18n.exists(key, { lng: language, ns, fallbackLng: false, ...args })) {
+      throw new Error(`Missing locale text ${language}/${ns}.json: ${key}`);
+    }
+    return i18n.t(key, { lng: language, ns, ...args }) as string;
+  }
+
+  const hb = Handlebars.create();
+  const pagesDir = join(assetsDir, 'templates', PAGES_TEMPLATE);
+  const partialsDir = join(pagesDir, 'partials');
+  for (const file of readdirSync(partialsDir)) {
+    hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
+  }
+  hb.registerHelper('t', (key: string, helperOptions: Handlebars.HelperOptions) => {
+    const root = helperOptions.data.root as { lang: Language; ns: string };
+    return translate(root.lang, root.ns, key, helperOptions.hash);
+  });
+  hb.registerHelper('choose', (condition: unknown, yes: unknown, no: unknown) => (condition ? yes : no));
+  const compile = (file: string) => hb.compile(readFileSync(file, 'utf8'));
+  const pageTemplates = new Map(PAGE_NAMES.map((name) => [name, compile(join(pagesDir, `${name}.hbs`))]));
+  const confirmationTemplate = compile(join(assetsDir, 'templates', `${CONFIRMATION_TEMPLATE}.mjml`));
+
+  /** Countries in the page language's alphabetical order, each with its regions and "other". */
+  function countriesIn(language: Language, values: FormValues) {
+    const names = new Intl.DisplayNames([intlLocale(language)], { type: 'region' });
+    const collator = new Intl.Collator(intlLocale(language));
+    return COUNTRY_CODES.map((code: Country) => {
+      const name = names.of(code) ?? COUNTRIES[code].name;
+      return {
+        code,
+        name,
+        selected: values.country === code,
+        regions: regionsOf(code).map((region) => ({
+          value: region,
+          label:
+            region === OTHER_REGION
+              ? translate(language, PAGES_TEMPLATE, 'fields.otherRegion', { country: name })
+              : translate(language, PAGES_TEMPLATE, `regions.${region}`, { defaultValue: region }),
+          // "other" is every country's: it is the chosen one only under the chosen country.
+          selected: values.region === region && (region !== OTHER_REGION || values.country === code),
+        })),
+      };
+    }).sort((a, b) => collator.compare(a.name, b.name));
+  }
+
+  function languageLinkHref(links: Exclude<LanguageLinks, false>, code: Language) {
+    const query = new URLSearchParams({ ...links.query, lang: code });
+    return `${links.path ?? ''}?${query}`;
+  }
+
+  function pageContext(name: PageName, language: Language, view: CommonView) {
+    // The preferences page may be given the subscriber itself: its fields are the form's values.
+    const subscriber = view.subscriber;
+    const shown = view.values ?? subscriber;
+    const values = shown ?? {};
+    const links = view.languageLinks ?? {};
+    const chosenLanguage = values.language && isLanguage(values.language) ? values.language : language;
+    const error = view.error;
+    const errorMessage = error && (error.message ?? errorText(language, error));
+    const chosenTopics = asList(values.topics);
+    return {
+      ...view,
+      email: view.email ?? subscriber?.email,
+      ns: PAGES_TEMPLATE,
+      lang: language,
+      dir: i18n.dir(language),
+      language,
+      noindex: !INDEXED_PAGES.has(name),
+      signupUrl: view.signupUrl ?? `${signupPath}?lang=${language}`,
+      languages: LANGUAGES.map((code) => ({
+        code,
+        name: OWN_NAMES[code],
+        href: links ? languageLinkHref(links, code) : undefined,
+        current: code === language,
+        selected: code === chosenLanguage,
+      })),
+      showLanguagePicker: links !== false,
+      countries: countriesIn(language, values),
+      // A fresh form offers every topic ticked; a form shown again keeps what was sent.
+      topics: TOPICS.map((topic) => ({
+        value: topic,
+        label: translate(language, PAGES_TEMPLATE, `topics.${topic}`),
+        checked: shown ? chosenTopics.includes(topic) : true,
+      })),
+      consent: consentText(language),
+      fieldErrors: error && FIELDS_WITH_ERRORS.has(error.field) ? { [error.field]: errorMessage } : {},
+      formError: error && !FIELDS_WITH_ERRORS.has(error.field) ? errorMessage : undefined,
+      expired: view.reason === 'expired',
+      expiryDays: typeof view.expiryDays === 'number' ? view.expiryDays : CONFIRMATION_DAYS,
+    };
+  }
+
+  /** The localized text for an error's code (by default its field's); outside tests an unknown code reads as generic. */
+  function errorText(language: Language, error: PageError) {
+    const code = error.code ?? (FIELDS_WITH_ERRORS.has(error.field) ? error.field : 'generic');
+    const known = strict || i18n.exists(`errors.${code}`, { lng: language, ns: PAGES_TEMPLATE });
+    return translate(language, PAGES_TEMPLATE, known ? `errors.${code}` : 'errors.generic');
+  }
+
+  function consentText(language: Language) {
+    return {
+      version: translate(language, PAGES_TEMPLATE, 'consent.version'),
+      text: translate(language, PAGES_TEMPLATE, 'consent.text'),
+    };
+  }
+
+  /** One MJML run per language and expiry; each address only replaces the URL slot. */
+  const confirmationHtml = new Map<string, Promise<string>>();
+  async function renderConfirmationHtml(language: Language, expiryDays: number) {
+    const source = confirmationTemplate({
+      ns: CONFIRMATION_TEMPLATE,
+      lang: language,
+      dir: i18n.dir(language),
+      confirmUrl: CONFIRM_URL_SLOT,
+      expiryDays,
+    });
+    const { html, errors } = await mjml2html(source, {
+      validationLevel: strict ? 'strict' : 'skip',
+      keepComments: false,
+    });
+    if (errors.length > 0) throw new MjmlRenderError(errors.map((e) => e.formattedMessage).join('; '));
+    return html;
+  }
+
+  return {
+    page(name, language, view) {
+      const template = pageTemplates.get(name);
+      if (!template) throw new Error(`Unknown page: ${String(name)}`);
+      return template(pageContext(name, isLanguage(language) ? language : SOURCE_LANGUAGE, view));
+    },
+
+    async confirmationEmail(language, { confirmUrl, expiryDays = CONFIRMATION_DAYS }) {
+      if (!/^https?:\/\//i.test(confirmUrl)) throw new Error('The confirmation URL must be http(s)');
+      const cacheKey = `${language}:${expiryDays}`;
+      let pending = confirmationHtml.get(cacheKey);
+      if (!pending) {
+        pending = renderConfirmationHtml(language, expiryDays);
+        confirmationHtml.set(cacheKey, pending);
+        pending.catch(() => confirmationHtml.delete(cacheKey));
+      }
+      const html = (await pending).replaceAll(CONFIRM_URL_SLOT, escapeAttribute(confirmUrl));
+      const text = convert(html, {
+        wordwrap: 78,
+        selectors: [
+          // The preheader is for the inbox list, not for the message.
+          { selector: 'div[style*="display:none"]', format: 'skip' },
+          { selector: 'img', format: 'skip' },
+          { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+        ],
+      });
+      return { subject: translate(language, CONFIRMATION_TEMPLATE, 'subject'), html, text };
+    },
+
+    consentText,
+  };
+}

@@ -1,0 +1,202 @@
+// The public routes of subscribers: the signup page and API, the confirmation link, one-click unsubscribe,
+// preferences, export and erasure. HTML forms work without JavaScript; JSON clients get JSON.
+import { z } from 'zod';
+import { HeraldError } from '../domain/errors.ts';
+import type { Language } from '../domain/reference.ts';
+import {
+  confirm,
+  erase,
+  exportData,
+  publicPreferences,
+  signup,
+  subscriberForToken,
+  unsubscribe,
+  updatePreferences,
+} from '../domain/subscribers.ts';
+import { negotiateLanguage } from '../adapters/page-renderer.ts';
+import type { Services } from '../wiring/services.ts';
+import { html, isForm, json, parseBody, parseForm, type HttpEvent, type Request, type Response } from './http.ts';
+import type { RouteName } from './routes.ts';
+
+type Handler = (request: Request) => Promise<Response>;
+export type SubscriberRouteName = Extract<
+  RouteName,
+  | 'signupPage'
+  | 'subscribe'
+  | 'confirmSubscription'
+  | 'unsubscribePage'
+  | 'unsubscribe'
+  | 'getPreferences'
+  | 'updatePreferences'
+  | 'erase'
+  | 'exportData'
+  | 'preferencesPage'
+  | 'preferencesForm'
+  | 'eraseForm'
+>;
+
+/** Form fields as the signup schema wants them: a checkbox is "true", topics may come once or repeated. */
+function signupFromForm(form: Record<string, string | string[]>): Record<string, unknown> {
+  const { consent, topics, ...rest } = form;
+  return {
+    ...rest,
+    ...(consent !== undefined && { consent: consent === 'true' || consent === 'on' }),
+    ...(topics !== undefined && { topics: Array.isArray(topics) ? topics : [topics] }),
+  };
+}
+
+/** Fields whose errors the pages say in the reader's language; others get the generic text. */
+const LOCALIZED_ERRORS = new Set(['email', 'language', 'country', 'region', 'topics', 'consent']);
+function pageError(error: HeraldError) {
+  const field = (error.details as { field?: string } | undefined)?.field?.split('.')[0];
+  const code = error.code === 'rate_limited' ? 'rateLimited' : field && LOCALIZED_ERRORS.has(field) ? field : 'generic';
+  return { ...(field && { field }), code };
+}
+
+const oneValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export function subscriberRoutes(services: Services): Record<SubscriberRouteName, Handler> {
+  const { pages } = services;
+  const languageOf = (event: HttpEvent, query: Record<string, string | undefined>) =>
+    negotiateLanguage(query.lang, event.headers['accept-language']);
+  const page = (
+    status: number,
+    name: Parameters<typeof pages.page>[0],
+    language: Language,
+    view: Record<string, unknown> = {},
+  ) => html(status, pages.page(name, language, { language, ...view }));
+  const links = (token: string) => ({
+    preferencesUrl: `${services.publicUrl}/preferences/${token}`,
+    preferencesActionUrl: `/preferences/${token}`,
+    eraseActionUrl: `/preferences/${token}/erase`,
+    exportUrl: `/api/preferences/${token}/export`,
+    actionUrl: `/unsubscribe/${token}`,
+  });
+  /** A page route: token errors become the localized "this link is expired or invalid" page. */
+  const pageRoute =
+    (run: (r: Request, language: Language) => Promise<Response>): Handler =>
+    async (r) => {
+      const language = languageOf(r.event, r.query);
+      try {
+        return await run(r, language);
+      } catch (error) {
+        if (error instanceof HeraldError && error.code.startsWith('token_')) {
+          return page(error.status, 'token-error', language, {
+            reason: error.code === 'token_expired' ? 'expired' : 'invalid',
+            languageLinks: false,
+          });
+        }
+        throw error;
+      }
+    };
+  const token = (r: Request) => r.params.token ?? '';
+
+  return {
+    signupPage: async (r) => page(200, 'signup', languageOf(r.event, r.query)),
+
+    subscribe: async (r) => {
+      const ip = r.event.requestContext.http.sourceIp;
+      if (!isForm(r.event)) {
+        await signup(services, parseBody(r.event, z.unknown()), { ip });
+        return json(202, { status: 'pending', message: 'check your inbox for the confirmation link' });
+      }
+      const form = signupFromForm(parseForm(r.event));
+      const language = negotiateLanguage(
+        oneValue(form.language as string | undefined),
+        r.event.headers['accept-language'],
+      );
+      try {
+        await signup(services, { form: 'signup-page', ...form }, { ip });
+        return page(202, 'signup-done', language, { languageLinks: false });
+      } catch (error) {
+        if (!(error instanceof HeraldError) || error.status >= 500) throw error;
+        return page(error.status, 'signup', language, {
+          values: form,
+          error: pageError(error),
+          languageLinks: { path: '/subscribe' },
+        });
+      }
+    },
+
+    confirmSubscription: pageRoute(async (r) => {
+      const subscriber = await confirm(services, r.query.token ?? '');
+      return page(200, 'confirmed', subscriber.language, {
+        ...links(subscriber.manageToken),
+        languageLinks: { query: { token: r.query.token ?? '' } },
+      });
+    }),
+
+    unsubscribePage: pageRoute(async (r, language) => {
+      const subscriber = await subscriberForToken(services, token(r));
+      return page(200, 'unsubscribe', subscriber.language ?? language, links(token(r)));
+    }),
+
+    unsubscribe: pageRoute(async (r) => {
+      // RFC 8058: mail providers post `List-Unsubscribe=One-Click`; the page's form posts `source=page`.
+      const form = isForm(r.event) ? parseForm(r.event) : {};
+      const source = oneValue(form['List-Unsubscribe']) === 'One-Click' ? 'one-click' : 'page';
+      const subscriber = await unsubscribe(services, token(r), source);
+      return page(200, 'unsubscribed', subscriber.language, { ...links(token(r)), languageLinks: false });
+    }),
+
+    getPreferences: async (r) => json(200, publicPreferences(await subscriberForToken(services, token(r)))),
+    updatePreferences: async (r) =>
+      json(200, await updatePreferences(services, token(r), parseBody(r.event, z.unknown()))),
+    erase: async (r) => {
+      await erase(services, token(r));
+      return json(204);
+    },
+    exportData: async (r) => ({
+      ...json(200, await exportData(services, token(r))),
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': 'attachment; filename="herald-my-data.json"',
+      },
+    }),
+
+    preferencesPage: pageRoute(async (r) => {
+      const subscriber = await subscriberForToken(services, token(r));
+      return page(200, 'preferences', subscriber.language, {
+        subscriber: publicPreferences(subscriber),
+        ...links(token(r)),
+      });
+    }),
+    preferencesForm: pageRoute(async (r) => {
+      const form = parseForm(r.event);
+      const { topics, ...rest } = form;
+      const input = { ...rest, topics: topics === undefined ? [] : Array.isArray(topics) ? topics : [topics] };
+      try {
+        const updated = await updatePreferences(services, token(r), input);
+        return page(200, 'preferences', updated.language, {
+          subscriber: updated,
+          saved: true,
+          ...links(token(r)),
+          languageLinks: false,
+        });
+      } catch (error) {
+        if (!(error instanceof HeraldError) || error.code.startsWith('token_') || error.status >= 500) throw error;
+        const subscriber = await subscriberForToken(services, token(r));
+        return page(error.status, 'preferences', subscriber.language, {
+          subscriber: publicPreferences(subscriber),
+          error: pageError(error),
+          ...links(token(r)),
+          languageLinks: false,
+        });
+      }
+    }),
+    eraseForm: pageRoute(async (r, language) => {
+      const form = parseForm(r.event);
+      const subscriber = await subscriberForToken(services, token(r));
+      if (oneValue(form.confirm) !== 'yes') {
+        return page(400, 'preferences', subscriber.language, {
+          subscriber: publicPreferences(subscriber),
+          error: { field: 'confirm', code: 'generic' },
+          ...links(token(r)),
+          languageLinks: false,
+        });
+      }
+      await erase(services, token(r));
+      return page(200, 'unsubscribed', subscriber.language ?? language, { erased: true, languageLinks: false });
+    }),
+  };
+}

@@ -1,0 +1,306 @@
+// Subscribers on the embedded stack: signup, double opt-in, one-click unsubscribe, preferences, export, erasure.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
+
+interface StoredEmail {
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+}
+
+let stack: EmbeddedStack;
+let dataDir: string;
+
+const request = async (
+  method: string,
+  path: string,
+  init: { body?: string; type?: string; headers?: Record<string, string> } = {},
+) => {
+  const response = await fetch(`${stack.urls.api}${path}`, {
+    method,
+    headers: { ...(init.type && { 'content-type': init.type }), ...init.headers },
+    ...(init.body !== undefined && { body: init.body }),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  let json: { error?: { code: string; field?: string; message: string } } & Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // an HTML page
+  }
+  return { status: response.status, text, json };
+};
+const subscribe = (body: unknown) =>
+  request('POST', '/api/subscribe', { body: JSON.stringify(body), type: 'application/json' });
+const emails = async () =>
+  ((await (await fetch(`${stack.urls.ses}/store`)).json()) as { emails: StoredEmail[] }).emails;
+const mailTo = async (address: string) => (await emails()).filter((e) => e.destination.to.includes(address));
+const linkIn = (email: StoredEmail | undefined, path: string) => {
+  const match = new RegExp(`https?://[^"\\s]+${path}[^"\\s<]*`).exec(email?.body.html ?? '');
+  return match ? new URL(match[0].replace(/&amp;/g, '&')) : undefined;
+};
+const subscriber = (email: string) => stack.services.subscribers.get(subscriberIdFor(email));
+
+const valid = {
+  email: 'Ivana.Petrova@Example.BG',
+  language: 'bg',
+  country: 'BG',
+  region: 'Haskovo',
+  topics: ['events'],
+  consent: true,
+};
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'herald-subscribers-'));
+  process.env.HERALD_SIGNUP_ADDRESS_LIMIT = '3';
+  // Every request here comes from 127.0.0.1; the per-IP limit has its own unit test.
+  process.env.HERALD_SIGNUP_RATE_LIMIT = '1000';
+  stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  delete process.env.HERALD_SIGNUP_ADDRESS_LIMIT;
+  delete process.env.HERALD_SIGNUP_RATE_LIMIT;
+});
+
+describe('signup and double opt-in', () => {
+  it('answers 202 and sends a confirmation email in the chosen language; the subscriber stays pending', async () => {
+    const response = await subscribe(valid);
+    expect(response.status).toBe(202);
+    const stored = await subscriber(valid.email);
+    expect(stored).toMatchObject({
+      email: 'Ivana.Petrova@example.bg',
+      status: 'pending',
+      language: 'bg',
+      region: 'Haskovo',
+    });
+    expect(stored?.consent).toMatchObject({
+      form: 'api',
+      language: 'bg',
+      ip: expect.any(String),
+      textVersion: expect.any(String),
+    });
+    const [mail] = await mailTo('Ivana.Petrova@example.bg');
+    expect(mail?.body.html).toContain('lang="bg"');
+    expect(linkIn(mail, '/api/subscribe/confirm')).toBeDefined();
+  });
+
+  it('confirms from the link with a localized page, and only then sends issues to the subscriber', async () => {
+    const [mail] = await mailTo('Ivana.Petrova@example.bg');
+    const link = linkIn(mail, '/api/subscribe/confirm')!;
+    const page = await request('GET', link.pathname + link.search);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('lang="bg"');
+    expect((await subscriber(valid.email))?.status).toBe('confirmed');
+    expect((await subscriber(valid.email))?.consent.confirmedAt).toBeDefined();
+  });
+
+  it('answers the same to a known address and resends the confirmation, never duplicating the subscriber', async () => {
+    const before = (await mailTo('Ivana.Petrova@example.bg')).length;
+    const again = await subscribe({ ...valid, email: '  Ivana.Petrova@EXAMPLE.bg ', language: 'en' });
+    expect(again.status).toBe(202);
+    expect(again.json).toEqual((await subscribe({ ...valid, email: 'someone.new@example.org' })).json);
+    expect((await mailTo('Ivana.Petrova@example.bg')).length).toBe(before + 1);
+    // Still confirmed, in Bulgarian, until the new link is followed.
+    expect(await subscriber(valid.email)).toMatchObject({ status: 'confirmed', language: 'bg' });
+  });
+
+  it('refuses bad signups with a 4xx naming the field, storing nothing and sending nothing', async () => {
+    const sentBefore = (await emails()).length;
+    const cases: [unknown, string][] = [
+      [{ ...valid, email: 'no-at-sign.example.org' }, 'email'],
+      [{ ...valid, email: 'two words@example.org' }, 'email'],
+      [{ ...valid, email: `${'a'.repeat(250)}@example.org` }, 'email'],
+      [{ ...valid, email: 'x@example.org\r\nBcc: y@example.org' }, 'email'],
+      [{ ...valid, language: 'fr' }, 'language'],
+      [{ ...valid, country: 'FR' }, 'country'],
+      [{ ...valid, region: 'Mazowieckie' }, 'region'],
+      [{ ...valid, consent: false }, 'consent'],
+      [{ email: valid.email, language: 'bg', country: 'BG' }, 'consent'],
+      [{ ...valid, colour: 'blue' }, 'colour'],
+      [{ ...valid, topics: ['gossip'] }, 'topics.0'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await subscribe({
+        ...(body as object),
+        email: (body as { email: string }).email.replace('Ivana', 'Other'),
+      });
+      expect(response.status, field).toBe(400);
+      expect(response.json.error?.field, field).toBe(field);
+    }
+    const raw = async (body: string, type: string) => request('POST', '/api/subscribe', { body, type });
+    expect((await raw('{"email":', 'application/json')).json.error?.field).toBe('body');
+    expect((await raw(JSON.stringify(valid), 'text/plain')).json.error?.field).toBe('content-type');
+    expect(
+      (await raw(JSON.stringify({ ...valid, name: 'x'.repeat(11_000) }), 'application/json')).json.error?.field,
+    ).toBe('body');
+    expect((await emails()).length).toBe(sentBefore);
+    expect(await subscriber('Other.Petrova@example.bg')).toBeUndefined();
+  });
+
+  it('pretends to accept a signup with the honeypot filled, and stores and sends nothing', async () => {
+    const response = await subscribe({ ...valid, email: 'bot@example.org', website: 'http://spam.example' });
+    expect(response.status).toBe(202);
+    expect(await subscriber('bot@example.org')).toBeUndefined();
+    expect(await mailTo('bot@example.org')).toHaveLength(0);
+  });
+
+  it('limits signups per address, answering 429', async () => {
+    const address = { ...valid, email: 'eager@example.org' };
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await subscribe(address)).status);
+    expect(statuses).toEqual([202, 202, 202, 429]);
+  });
+
+  it('works as a plain HTML form without JavaScript', async () => {
+    const page = await request('GET', '/subscribe?lang=el');
+    expect(page.text).toContain('lang="el"');
+    const form = new URLSearchParams({
+      email: 'nikos@example.gr',
+      language: 'el',
+      country: 'GR',
+      region: 'Peloponnese',
+      consent: 'true',
+      website: '',
+      form: 'signup-page',
+    });
+    form.append('topics', 'events');
+    form.append('topics', 'funding');
+    const done = await request('POST', '/api/subscribe', {
+      body: form.toString(),
+      type: 'application/x-www-form-urlencoded',
+    });
+    expect(done.status).toBe(202);
+    expect(done.text).toContain('lang="el"');
+    expect(await subscriber('nikos@example.gr')).toMatchObject({
+      topics: ['events', 'funding'],
+      consent: { form: 'signup-page' },
+    });
+    const refused = await request('POST', '/api/subscribe', {
+      body: new URLSearchParams({ email: 'nikos@example.gr', language: 'el', country: 'GR' }).toString(),
+      type: 'application/x-www-form-urlencoded',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('lang="el"');
+  });
+});
+
+describe('links and tokens', () => {
+  it('refuses forged, tampered, truncated and expired tokens on every token route, changing nothing', async () => {
+    const id = subscriberIdFor(valid.email);
+    const manage = stack.services.tokens.sign({ purpose: 'manage', subscriberId: id });
+    const expired = stack.services.tokens.sign({ purpose: 'confirm', subscriberId: id, expiresAt: 1_000 });
+    const bad = [
+      'forged.token',
+      manage.slice(0, -3) + (manage.endsWith('AAA') ? 'BBB' : 'AAA'),
+      manage.slice(0, 20),
+      stack.services.tokens.sign({ purpose: 'confirm', subscriberId: id }), // a confirm token is no manage token
+    ];
+    for (const token of bad) {
+      expect((await request('GET', `/unsubscribe/${encodeURIComponent(token)}`)).status).toBe(400);
+      expect(
+        (
+          await request('POST', `/unsubscribe/${encodeURIComponent(token)}`, {
+            body: 'List-Unsubscribe=One-Click',
+            type: 'application/x-www-form-urlencoded',
+          })
+        ).status,
+      ).toBe(400);
+      expect((await request('GET', `/api/preferences/${encodeURIComponent(token)}`)).json.error?.field).toBe('token');
+      expect((await request('GET', `/api/preferences/${encodeURIComponent(token)}/export`)).status).toBe(400);
+      expect((await request('DELETE', `/api/preferences/${encodeURIComponent(token)}`)).status).toBe(400);
+    }
+    const page = await request('GET', `/api/subscribe/confirm?token=${encodeURIComponent(expired)}`);
+    expect(page.status).toBe(410);
+    expect((await request('GET', '/api/subscribe/confirm?token=garbage')).status).toBe(400);
+    expect((await subscriber(valid.email))?.status).toBe('confirmed');
+  });
+});
+
+describe('unsubscribe and preferences', () => {
+  let token: string;
+  beforeAll(() => {
+    token = stack.services.tokens.sign({
+      purpose: 'manage',
+      subscriberId: subscriberIdFor(valid.email),
+      issueId: 'secon-newsletter-5',
+    });
+  });
+
+  it('shows a page with a button on GET and changes nothing', async () => {
+    const page = await request('GET', `/unsubscribe/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<form');
+    expect((await subscriber(valid.email))?.status).toBe('confirmed');
+  });
+
+  it('changes language and region, refusing a region of another country by name', async () => {
+    const path = `/api/preferences/${token}`;
+    const changed = await request('PUT', path, {
+      body: JSON.stringify({ language: 'en', country: 'BG', region: 'other', topics: ['policy'] }),
+      type: 'application/json',
+    });
+    expect(changed.json).toMatchObject({ language: 'en', region: 'other', topics: ['policy'] });
+    const refused = await request('PUT', path, {
+      body: JSON.stringify({ language: 'en', country: 'BG', region: 'Harghita' }),
+      type: 'application/json',
+    });
+    expect([refused.status, refused.json.error?.field]).toEqual([400, 'region']);
+    expect((await request('GET', path)).json).toMatchObject({ email: 'Ivana.Petrova@example.bg', language: 'en' });
+  });
+
+  it('unsubscribes in one click (RFC 8058), once, recording where it came from', async () => {
+    const post = () =>
+      request('POST', `/unsubscribe/${token}`, {
+        body: 'List-Unsubscribe=One-Click',
+        type: 'application/x-www-form-urlencoded',
+      });
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    expect(await subscriber(valid.email)).toMatchObject({
+      status: 'unsubscribed',
+      unsubscribeSource: 'one-click',
+      unsubscribeIssueId: 'secon-newsletter-5',
+    });
+  });
+
+  it('exports everything held about the subscriber, then erases it', async () => {
+    const exported = await request('GET', `/api/preferences/${token}/export`);
+    expect(exported.json).toMatchObject({
+      subscriber: { email: 'Ivana.Petrova@example.bg', consent: { language: 'bg' } },
+    });
+    expect((await request('DELETE', `/api/preferences/${token}`)).status).toBe(204);
+    expect(await subscriber(valid.email)).toBeUndefined();
+    expect((await request('GET', `/api/preferences/${token}`)).status).toBe(400);
+  });
+});
+
+describe('issue emails', () => {
+  it('carry one-click unsubscribe headers and a footer link that unsubscribes their recipient', async () => {
+    const editor = { authorization: `Bearer ${stack.tokens.editor}` };
+    expect((await request('POST', '/api/issues/secon-newsletter-5/send', { headers: editor })).status).toBe(202);
+    await stack.queue.drained();
+    const [mail] = await mailTo('maria.papadopoulou@example.gr');
+    const header = mail?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+    expect(mail?.headers).toContainEqual({ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });
+    const url = new URL(header.slice(1, -1));
+    expect(linkIn(mail, '/unsubscribe/')?.pathname).toBe(url.pathname);
+    expect(
+      (
+        await request('POST', url.pathname, {
+          body: 'List-Unsubscribe=One-Click',
+          type: 'application/x-www-form-urlencoded',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await subscriber('maria.papadopoulou@example.gr'))?.status).toBe('unsubscribed');
+  });
+});

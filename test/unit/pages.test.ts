@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  PAGE_NAMES,
+  createPageRenderer,
+  negotiateLanguage,
+  type PageName,
+  type PageRenderer,
+} from '../../functions/adapters/page-renderer.ts';
+import { COUNTRY_CODES, LANGUAGES } from '../../functions/domain/reference.ts';
+
+const assetsDir = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Every key of a namespace, without plural suffixes: what i18next would print if a text were missing. */
+function keysOf(namespace: string): string[] {
+  const english = JSON.parse(readFileSync(new URL(`../../locales/en/${namespace}.json`, import.meta.url), 'utf8'));
+  const walk = (node: object, prefix: string): string[] =>
+    Object.entries(node).flatMap(([key, value]) =>
+      typeof value === 'object' && value !== null ? walk(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+    );
+  return [...new Set(walk(english, '').map((key) => key.replace(/_(zero|one|two|few|many|other)$/, '')))];
+}
+
+const views: Record<PageName, Record<string, unknown>> = {
+  signup: {},
+  'signup-done': {},
+  confirmed: { preferencesUrl: '/preferences/tok' },
+  'token-error': { reason: 'expired' },
+  unsubscribe: { actionUrl: '/unsubscribe/tok' },
+  unsubscribed: { preferencesUrl: '/preferences/tok' },
+  preferences: {
+    email: 'ana@example.org',
+    values: { language: 'pt', country: 'PT', region: 'Oliveira de Azeméis', topics: ['events', 'funding'] },
+    preferencesActionUrl: '/preferences/tok',
+    exportUrl: '/api/preferences/tok/export',
+    eraseActionUrl: '/preferences/tok/erase',
+    unsubscribeUrl: '/unsubscribe/tok',
+    saved: true,
+  },
+  error: {},
+};
+
+let renderer: PageRenderer;
+beforeAll(async () => {
+  renderer = await createPageRenderer(assetsDir, { validation: 'strict' });
+});
+
+describe('public pages', () => {
+  const pageKeys = keysOf('pages');
+
+  describe.each(LANGUAGES)('in %s', (language) => {
+    it.each(PAGE_NAMES)('renders the %s page with its language and every text', (name) => {
+      const html = renderer.page(name, language, views[name]);
+      expect(html).toMatch(new RegExp(`^<!doctype html>\\s*<html lang="${language}" dir="ltr">`));
+      for (const key of pageKeys) expect(html, key).not.toContain(key);
+      expect(html).not.toMatch(/<script/i);
+    });
+  });
+
+  it('offers the signup form with its fields, the honeypot and the consent', () => {
+    const html = renderer.page('signup', 'bg', {});
+    expect(html).toContain('<form method="post" action="/api/subscribe"');
+    expect(html).toMatch(/<input type="email" id="email" name="email" value="" required/);
+    expect(html).toContain('<input type="hidden" name="form" value="signup-page">');
+    expect(html).toMatch(
+      /<div class="website-field">\s*<label for="website">[^<]+<\/label>\s*<input type="text" id="website" name="website" value="" tabindex="-1" autocomplete="off">/,
+    );
+    expect(html).toContain('<input type="checkbox" id="consent" name="consent" value="true" required>');
+    expect(html).toContain(renderer.consentText('bg').text);
+    for (const topic of ['events', 'practices', 'policy', 'funding']) {
+      expect(html).toContain(`name="topics" value="${topic}"`);
+    }
+  });
+
+  it('preselects the page language and names countries in it', () => {
+    const html = renderer.page('signup', 'bg', {});
+    expect(html).toContain('<option value="bg" lang="bg" selected>Български</option>');
+    expect(html).toContain('<option value="BG">България</option>');
+    expect(html).toContain('<option value="de" lang="de">Deutsch</option>');
+  });
+
+  it('lists each country’s regions and "other" in one optgroup per country', () => {
+    const html = renderer.page('signup', 'en', {});
+    const groups = [...html.matchAll(/<optgroup label="([^"]+)">([\s\S]*?)<\/optgroup>/g)];
+    expect(groups).toHaveLength(COUNTRY_CODES.length);
+    for (const [, , options] of groups) expect(options).toContain('<option value="other">');
+    expect(html).toContain('<optgroup label="Bulgaria">\n<option value="Haskovo">Haskovo</option>');
+    expect(html).toContain('<option value="Oliveira de Azeméis">');
+  });
+
+  it('shows a previous attempt again with its error next to the field', () => {
+    const html = renderer.page('signup', 'de', {
+      values: { email: 'ana@example', country: 'PT', region: 'other', topics: 'policy', consent: 'true' },
+      error: { field: 'email', code: 'email' },
+    });
+    expect(html).toContain('<p class="error" id="email-error">Bitte geben Sie eine gültige E-Mail-Adresse ein');
+    expect(html).toContain('aria-invalid="true" aria-describedby="email-error" autofocus');
+    expect(html).toContain('value="ana@example"');
+    expect(html).toContain('<option value="PT" selected>');
+    expect(html.match(/<option value="other" selected>/g)).toHaveLength(1);
+    expect(html).toContain('value="policy" checked');
+    expect(html).not.toContain('value="events" checked');
+    expect(html).toMatch(/name="consent" value="true" required checked/);
+  });
+
+  it('escapes what the visitor typed', () => {
+    const html = renderer.page('signup', 'en', {
+      values: { email: '"><script>alert(1)</script>' },
+      error: { field: 'form', message: '<b>nope</b>' },
+    });
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<p class="error" role="alert">&lt;b&gt;nope&lt;/b&gt;</p>');
+  });
+
+  it('links every language to the same page, keeping the query it needs', () => {
+    const html = renderer.page('confirmed', 'el', { languageLinks: { query: { token: 'a&b' } } });
+    expect(html).toContain('<a href="?token&#x3D;a%26b&amp;lang&#x3D;ro" lang="ro" hreflang="ro">Română</a>');
+    expect(html).toContain('hreflang="el" aria-current="true">Ελληνικά</a>');
+    expect(renderer.page('error', 'en', { languageLinks: false })).not.toContain('<nav');
+  });
+
+  it('tells an expired link from an invalid one', () => {
+    const expired = renderer.page('token-error', 'en', { reason: 'expired' });
+    const invalid = renderer.page('token-error', 'en', { reason: 'invalid' });
+    expect(expired).toContain('<h1>This link has expired</h1>');
+    expect(invalid).toContain('<h1>This link is not valid</h1>');
+    expect(invalid).toContain('<a href="/subscribe?lang&#x3D;en">Sign up again</a>');
+  });
+
+  it('unsubscribes only through its button', () => {
+    const html = renderer.page('unsubscribe', 'nl', { actionUrl: '/unsubscribe/tok' });
+    expect(html).toMatch(
+      /<form method="post" action="\/unsubscribe\/tok"[^>]*>\s*<input type="hidden" name="source" value="page">\s*<button type="submit">/,
+    );
+  });
+
+  it('lets a subscriber change preferences, download the data and erase it', () => {
+    const html = renderer.page('preferences', 'pt', views.preferences);
+    expect(html).toContain('<span class="readonly">ana@example.org</span>');
+    expect(html).toContain('<form method="post" action="/preferences/tok"');
+    expect(html).toContain('<option value="Oliveira de Azeméis" selected>');
+    expect(html).toContain('<option value="pt" lang="pt" selected>Português</option>');
+    expect(html).toContain('<a href="/api/preferences/tok/export" download>');
+    expect(html).toMatch(
+      /<form method="post" action="\/preferences\/tok\/erase"[\s\S]*name="confirm" value="yes" required/,
+    );
+  });
+
+  it('takes the preferences from the subscriber too', () => {
+    const html = renderer.page('preferences', 'en', {
+      ...views.preferences,
+      email: undefined,
+      values: undefined,
+      subscriber: { email: 'ion@example.org', language: 'ro', country: 'RO', region: 'Harghita', topics: ['policy'] },
+    });
+    expect(html).toContain('<span class="readonly">ion@example.org</span>');
+    expect(html).toContain('<option value="Harghita" selected>');
+    expect(html).toContain('value="policy" checked');
+    expect(html).not.toContain('value="events" checked');
+  });
+
+  it('keeps one consent version in every language', () => {
+    const versions = new Set(LANGUAGES.map((language) => renderer.consentText(language).version));
+    expect([...versions]).toEqual([renderer.consentText('en').version]);
+    expect(renderer.consentText('pl').text).toContain('SECON');
+  });
+});
+
+describe('confirmation email', () => {
+  const confirmUrl = 'https://news.example/api/subscribe/confirm?token=abc&lang=bg';
+
+  it('renders in Bulgarian with the subject, the button and the link, valid for strict MJML', async () => {
+    // The renderer was made with validation 'strict': any MJML error would reject here.
+    const email = await renderer.confirmationEmail('bg', { confirmUrl });
+    expect(email.subject).toBe('Моля, потвърдете абонамента си за бюлетина на SECON');
+    expect(email.html).toMatch(/<html lang="bg" dir="ltr"/);
+    expect(email.html).toContain('href="https://news.example/api/subscribe/confirm?token=abc&amp;lang=bg"');
+    expect(email.html).toContain('Потвърждавам абонамента си');
+    expect(email.html).toContain('Връзката изтича след 7 дни.');
+    expect(email.text).toContain(confirmUrl);
+    expect(email.text).not.toContain('Едно кликване');
+  });
+
+  it.each(LANGUAGES)('renders in %s without a missing text', async (language) => {
+    const email = await renderer.confirmationEmail(language, { confirmUrl, expiryDays: 1 });
+    for (const key of keysOf('confirmation')) expect(email.html, key).not.toMatch(new RegExp(`>${key}<`));
+    expect(email.subject).toContain('SECON');
+  });
+
+  it('refuses a link that is not http(s)', async () => {
+    await expect(renderer.confirmationEmail('en', { confirmUrl: 'javascript:alert(1)' })).rejects.toThrow();
+  });
+});
+
+describe('negotiateLanguage', () => {
+  it('prefers a valid lang parameter', () => {
+    expect(negotiateLanguage('de', 'bg-BG,bg;q=0.9')).toBe('de');
+    expect(negotiateLanguage('xx', 'pl')).toBe('pl');
+  });
+
+  it('takes the best Accept-Language match among the 11', () => {
+    expect(negotiateLanguage(undefined, 'bg-BG,bg;q=0.9,en;q=0.8')).toBe('bg');
+    expect(negotiateLanguage(undefined, 'fr-FR,fr;q=0.9,pt;q=0.5,de;q=0.7')).toBe('de');
+    expect(negotiateLanguage(undefined, 'ro;q=0, hu')).toBe('hu');
+  });
+
+  it('falls back to English', () => {
+    expect(negotiateLanguage(undefined, 'fr-FR')).toBe('en');
+    expect(negotiateLanguage(undefined, undefined)).toBe('en');
+    expect(negotiateLanguage('', '*')).toBe('en');
+  });
+});
