@@ -1,5 +1,5 @@
-// The stateless stack: functions, HTTP API, send queue and the web front door (CloudFront, site bucket); replaceable at
-// any deploy, it reaches the data and the user pool through props.
+// The stateless stack: functions, HTTP API, send queue, send schedules and the web front door (CloudFront, site
+// bucket); replaceable at any deploy, it reaches the data and the user pool through props.
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -14,6 +14,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../functions/handlers/routes.ts';
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
+import { HeraldSchedules } from './constructs/herald-schedules.ts';
 import { HeraldSite } from './constructs/herald-site.ts';
 import { readSettings } from './settings.ts';
 import type { HeraldTables } from './stateful-stack.ts';
@@ -33,6 +34,9 @@ export interface StatelessStackProps extends StackProps {
 const routeId = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Route`;
 
 const SENDER_TIMEOUT = Duration.seconds(60);
+
+/** The EventBridge Scheduler group of the one-time `send-<issueId>` schedules. */
+export const SCHEDULE_GROUP_NAME = 'herald-sends';
 
 export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -59,6 +63,27 @@ export class StatelessStack extends Stack {
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
     });
 
+    // The Api's send route, run by EventBridge Scheduler at the scheduled time.
+    const scheduledSend = new HeraldFunction(this, 'ScheduledSend', {
+      entry: 'functions/handlers/scheduled-send.ts',
+      description: 'Herald scheduled send: freezes and renders a scheduled issue and enqueues its audience',
+      memorySize: 1024,
+      // Not behind API Gateway: room to page through the whole audience.
+      timeout: Duration.minutes(5),
+      withAssets: true,
+      environment: publicUrl,
+    })
+      .bindTable(content, 'read')
+      .bindTable(issues, 'readWrite')
+      .bindTable(subscribers, 'read')
+      .bindTable(deliveries, 'name')
+      .bindQueue(sendQueue, 'SEND_QUEUE_URL')
+      .bindSes(sending);
+    const schedules = new HeraldSchedules(this, 'Schedules', {
+      groupName: SCHEDULE_GROUP_NAME,
+      target: scheduledSend,
+    });
+
     const api = new HeraldFunction(this, 'Api', {
       entry: 'functions/handlers/api.ts',
       description: 'Herald HTTP API: editor, public and coordinator routes',
@@ -74,7 +99,8 @@ export class StatelessStack extends Stack {
       .bindTable(subscribers, 'read')
       .bindTable(deliveries, 'readWrite')
       .bindQueue(sendQueue, 'SEND_QUEUE_URL')
-      .bindSes(sending, ['ses:SendEmail', 'ses:SendBulkEmail']);
+      .bindSes(sending, ['ses:SendEmail', 'ses:SendBulkEmail'])
+      .bindScheduler(schedules);
 
     const sender = new HeraldFunction(this, 'Sender', {
       entry: 'functions/handlers/sender.ts',

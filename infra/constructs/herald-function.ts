@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -32,7 +32,8 @@ export interface HeraldTable {
   readonly definition: TableDefinition;
 }
 
-export type TableAccess = 'read' | 'readWrite';
+/** `name`: the env var alone, for a function that never touches the table (the config asks for every table). */
+export type TableAccess = 'name' | 'read' | 'readWrite';
 
 // Explicit actions instead of grantReadData(): Scan is left out (the code queries, never scans) and the
 // index ARNs are named one by one rather than `index/*`.
@@ -57,6 +58,13 @@ export interface SesSending {
 export type SesAction = 'ses:SendEmail' | 'ses:SendBulkEmail' | 'ses:GetAccount';
 /** SES offers no resource-level permission for these: they are granted on `*`. */
 const ACCOUNT_WIDE_SES_ACTIONS: readonly SesAction[] = ['ses:GetAccount'];
+
+/** What a function needs to schedule sends: the schedule group, the function they invoke and the role they invoke it with. */
+export interface SendSchedules {
+  readonly groupName: string;
+  readonly target: IFunction;
+  readonly invokeRole: IRole;
+}
 
 export interface HeraldFunctionProps {
   /** The handler file relative to the repository root; it exports `handler`. */
@@ -122,15 +130,17 @@ export class HeraldFunction extends NodejsFunction {
     this.executionRole = role;
   }
 
-  /** Grants the access and sets the table's env var (named in infra/tables.ts) to its name. */
+  /** Grants the access (none for `name`) and sets the table's env var (named in infra/tables.ts) to its name. */
   bindTable({ table, definition }: HeraldTable, access: TableAccess): this {
     const indexArns = definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`);
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
-        resources: [table.tableArn, ...indexArns],
-      }),
-    );
+    if (access !== 'name') {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
+          resources: [table.tableArn, ...indexArns],
+        }),
+      );
+    }
     this.addEnvironment(definition.envVar, table.tableName);
     return this;
   }
@@ -176,4 +186,55 @@ export class HeraldFunction extends NodejsFunction {
     this.addEnvironment('HERALD_FROM_ADDRESS', sending.fromAddress);
     return this;
   }
+
+  /**
+   * Lets the function create and delete one-time schedules in the group, handing them the invoke role, and sets
+   * SCHEDULE_GROUP, SCHEDULED_SEND_FUNCTION_ARN and SCHEDULER_ROLE_ARN.
+   */
+  bindScheduler(schedules: SendSchedules): this {
+    const stack = Stack.of(this);
+    const scheduleArns = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${schedules.groupName}/*`,
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [scheduleArns],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [schedules.invokeRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    Validations.of(this.executionRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResourceName(stack, scheduleArns)}]`,
+      reason:
+        `The schedules of group ${schedules.groupName} only: there is one per scheduled issue, named ` +
+        'send-<issueId> when the editor schedules it, so no name is known at deploy time.',
+    });
+    this.addEnvironment('SCHEDULE_GROUP', schedules.groupName);
+    this.addEnvironment('SCHEDULED_SEND_FUNCTION_ARN', schedules.target.functionArn);
+    this.addEnvironment('SCHEDULER_ROLE_ARN', schedules.invokeRole.roleArn);
+    return this;
+  }
+}
+
+/**
+ * A value as cdk-nag names it in a finding (its flattenCfnReference, which it does not export): the template's
+ * value with each reference as `<Name>`, e.g. `arn:<AWS::Partition>:scheduler:<AWS::Region>:...`.
+ */
+function nagResourceName(stack: Stack, value: string): string {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    const { 'Fn::Join': join, Ref: ref } = node as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+    if (join) return join[1].map(flatten).join(join[0]);
+    if (ref) return `<${ref}>`;
+    throw new Error(`No cdk-nag name for ${JSON.stringify(node)}`);
+  };
+  return flatten(stack.resolve(value));
 }

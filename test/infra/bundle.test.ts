@@ -21,7 +21,7 @@ function bundleDir(fn: string): string {
 }
 
 describe('Lambda bundles', () => {
-  it.each(['Api', 'Sender', 'SesEvents'])(
+  it.each(['Api', 'ScheduledSend', 'Sender', 'SesEvents'])(
     'bundles %s as an ES module that can require CommonJS, with a source map',
     (fn) => {
       const dir = bundleDir(fn);
@@ -31,7 +31,7 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it.each(['Api', 'Sender'])('carries templates and locales next to the %s handler', (fn) => {
+  it.each(['Api', 'ScheduledSend', 'Sender'])('carries templates and locales next to the %s handler', (fn) => {
     const dir = bundleDir(fn);
     expect(existsSync(join(dir, 'templates', 'issue.mjml'))).toBe(true);
     expect(existsSync(join(dir, 'templates', 'partials'))).toBe(true);
@@ -61,6 +61,8 @@ describe('Lambda bundles', () => {
         HERALD_FROM_ADDRESS: 'SECON Newsletter <newsletter@secon.example>',
         SES_CONFIGURATION_SET: 'herald',
         HERALD_PUBLIC_URL: 'https://newsletter.secon.example',
+        // The config asks for the token secret: offline, its value rather than a Secrets Manager ARN.
+        HERALD_TOKEN_SECRET: 'bundle-test-secret-of-at-least-32-chars',
         HERALD_ASSETS_DIR: dir,
       },
     });

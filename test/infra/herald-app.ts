@@ -14,6 +14,11 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
 export interface HeraldAppOptions {
   /** Run esbuild for real (slow); otherwise the functions get placeholder code. */
   bundle?: boolean;
+  /**
+   * Run CDK's built-in CloudFormation template validation (a WASM engine: seconds per test file). `npm run synth`
+   * always runs it; of the tests, the cdk-nag test does.
+   */
+  validateTemplates?: boolean;
   context?: Record<string, unknown>;
 }
 
@@ -38,6 +43,7 @@ export function buildHerald(options: HeraldAppOptions = {}) {
   outdirs.push(outdir);
   return createHeraldApp({
     outdir,
+    builtinCloudFormationValidation: options.validateTemplates ?? false,
     context: {
       ...cdkJson.context,
       // An empty list tells CDK that no stack needs bundling: template tests stay fast.

@@ -1,7 +1,10 @@
-// Infra tests of the stateless stack: functions, their bindings, the send queue, the SES events subscription and the HTTP API.
+// Infra tests of the stateless stack: functions, their bindings, the send queue, scheduled sends, the SES events
+// subscription and the HTTP API.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteSpec } from '../../functions/handlers/routes.ts';
+import { SCHEDULE_GROUP_NAME } from '../../infra/stateless-stack.ts';
 import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;
@@ -31,12 +34,19 @@ function statefulRef(value: unknown): string | undefined {
 }
 
 const tableId = (id: string) => logicalId(herald.stateful.node.findChild(id));
+/** `{ 'Fn::GetAtt': [<logical ID>, 'Arn'] }` of a stateless construct, found by its path below the stack. */
+const arnOf = (...path: string[]) => {
+  const construct = path.reduce((parent, id) => parent.node.findChild(id), herald.stateless as IConstruct);
+  return { 'Fn::GetAtt': [logicalId(construct), 'Arn'] };
+};
+
+const FUNCTIONS = ['Api', 'ScheduledSend', 'Sender', 'SesEvents'];
 
 describe('functions', () => {
-  it('runs three functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
-    // The fourth function is BucketDeployment's own handler (Python).
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 3);
-    for (const fn of ['Api', 'Sender', 'SesEvents']) {
+  it('runs four functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
+    // The fifth function is BucketDeployment's own handler (Python).
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 4);
+    for (const fn of FUNCTIONS) {
       expect(resource(fn).Properties).toMatchObject({
         Architectures: ['arm64'],
         Runtime: 'nodejs24.x',
@@ -47,7 +57,7 @@ describe('functions', () => {
   });
 
   it('writes each function log to its own log group kept three months', () => {
-    for (const fn of ['Api', 'Sender', 'SesEvents']) {
+    for (const fn of FUNCTIONS) {
       expect(resource(fn).Properties.LoggingConfig).toEqual({
         LogGroup: { Ref: logicalId(herald.stateless.node.findChild(`${fn}Logs`)) },
       });
@@ -58,6 +68,15 @@ describe('functions', () => {
   it.each([
     [
       'Api',
+      {
+        CONTENT_TABLE: 'Content',
+        ISSUES_TABLE: 'Issues',
+        SUBSCRIBERS_TABLE: 'Subscribers',
+        DELIVERIES_TABLE: 'Deliveries',
+      },
+    ],
+    [
+      'ScheduledSend',
       {
         CONTENT_TABLE: 'Content',
         ISSUES_TABLE: 'Issues',
@@ -76,7 +95,7 @@ describe('functions', () => {
 
   it('gives every function the SES configuration set, the sender and the public URL', () => {
     const configurationSet = logicalId(herald.stateful.node.findChild('ConfigurationSet'));
-    for (const fn of ['Api', 'Sender', 'SesEvents']) {
+    for (const fn of FUNCTIONS) {
       const env = environment(fn);
       expect(statefulRef(env.SES_CONFIGURATION_SET)).toBe(configurationSet);
       expect(env).toMatchObject({
@@ -87,22 +106,23 @@ describe('functions', () => {
   });
 
   it('points the rendering functions at the templates and locales in their bundle', () => {
-    expect(environment('Api').HERALD_ASSETS_DIR).toBe('/var/task');
-    expect(environment('Sender').HERALD_ASSETS_DIR).toBe('/var/task');
+    for (const fn of ['Api', 'ScheduledSend', 'Sender']) expect(environment(fn).HERALD_ASSETS_DIR).toBe('/var/task');
     expect(environment('SesEvents')).not.toHaveProperty('HERALD_ASSETS_DIR');
   });
 
-  it('gives the Api the send queue URL and no shared admin token (Cognito JWTs replace it)', () => {
-    expect(environment('Api')).toMatchObject({
-      SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
-    });
-    for (const fn of ['Api', 'Sender', 'SesEvents']) expect(environment(fn)).not.toHaveProperty('HERALD_ADMIN_TOKEN');
+  it('gives the functions that start sends the send queue URL and none a shared admin token (Cognito JWTs replace it)', () => {
+    for (const fn of ['Api', 'ScheduledSend']) {
+      expect(environment(fn)).toMatchObject({
+        SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
+      });
+    }
+    for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_ADMIN_TOKEN');
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual(['BootstrapVersion']);
   });
 });
 
 describe('permissions', () => {
-  type Statement = { Action: string | string[]; Resource: unknown };
+  type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
   const statements = (fn: string): Statement[] => {
     const role = logicalId(herald.stateless.node.findChild(`${fn}Role`));
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
@@ -129,11 +149,51 @@ describe('permissions', () => {
   it('grants ses:GetAccount to the Sender alone', () => {
     expect(actions('Sender')).toContain('ses:GetAccount');
     expect(actions('Api')).not.toContain('ses:GetAccount');
-    expect(actions('SesEvents').filter((a) => a.startsWith('ses:'))).toEqual([]);
+    for (const fn of ['ScheduledSend', 'SesEvents'])
+      expect(actions(fn).filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('lets ScheduledSend write issues, read content and the audience index, and not touch deliveries', () => {
+    const on = (table: string) =>
+      statements('ScheduledSend')
+        .filter((s) => JSON.stringify(s.Resource).includes(table))
+        .flatMap((s) => s.Action);
+    expect(on('Issues')).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem']));
+    expect(on('Content')).toContain('dynamodb:Query');
+    expect(on('Content')).not.toContain('dynamodb:PutItem');
+    expect(on('Subscribers')).not.toContain('dynamodb:PutItem');
+    const audienceIndex = statements('ScheduledSend').find((s) =>
+      JSON.stringify(s.Resource).includes('/index/byAudience'),
+    );
+    expect([audienceIndex?.Action].flat()).toContain('dynamodb:Query');
+    expect(on('Deliveries')).toEqual([]);
   });
 
   it('never lets a function scan a table', () => {
-    for (const fn of ['Api', 'Sender', 'SesEvents']) expect(actions(fn)).not.toContain('dynamodb:Scan');
+    for (const fn of FUNCTIONS) expect(actions(fn)).not.toContain('dynamodb:Scan');
+  });
+
+  it('lets the Api alone create and delete the schedules of the group and pass the invoke role to the scheduler', () => {
+    const scheduler = statements('Api').filter((s) => [s.Action].flat().some((a) => a.startsWith('scheduler:')));
+    expect(scheduler).toHaveLength(1);
+    expect([scheduler[0]?.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+    // arn:<partition>:scheduler:<region>:<account>:schedule/herald-sends/*
+    const parts = (scheduler[0]?.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const arn = parts.map((part) => (typeof part === 'string' ? part : '<x>')).join('');
+    expect(arn).toBe(`arn:<x>:scheduler:<x>:<x>:schedule/${SCHEDULE_GROUP_NAME}/*`);
+
+    const passRole = statements('Api').filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: arnOf('Schedules', 'InvokeRole'),
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ]);
+    for (const fn of ['ScheduledSend', 'Sender', 'SesEvents']) {
+      expect(actions(fn).filter((a) => a.startsWith('scheduler:') || a.startsWith('iam:'))).toEqual([]);
+    }
   });
 });
 
@@ -183,6 +243,53 @@ describe('send queue', () => {
       },
       2,
     );
+  });
+});
+
+describe('scheduled sends', () => {
+  it('runs ScheduledSend for up to five minutes with the memory the Api renders with', () => {
+    expect(resource('ScheduledSend').Properties).toMatchObject({ Timeout: 300, MemorySize: 1024 });
+  });
+
+  it('keeps the schedules in their own group', () => {
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: SCHEDULE_GROUP_NAME });
+  });
+
+  it('invokes ScheduledSend with a role only schedules of the group in this account can assume', () => {
+    const role = herald.stateless.node.findChild('Schedules').node.findChild('InvokeRole');
+    const { Properties } = template.toJSON().Resources[logicalId(role)];
+    expect(Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+            'aws:SourceArn': arnOf('Schedules', 'Group'),
+          },
+        },
+      },
+    ]);
+    expect(Properties).not.toHaveProperty('ManagedPolicyArns');
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: logicalId(role) }] },
+    });
+    expect(Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: arnOf('ScheduledSend') },
+    ]);
+  });
+
+  it('tells the Api the group, the function to invoke and the role to invoke it with', () => {
+    expect(environment('Api')).toMatchObject({
+      SCHEDULE_GROUP: SCHEDULE_GROUP_NAME,
+      SCHEDULED_SEND_FUNCTION_ARN: arnOf('ScheduledSend'),
+      SCHEDULER_ROLE_ARN: arnOf('Schedules', 'InvokeRole'),
+    });
+    for (const fn of ['ScheduledSend', 'Sender', 'SesEvents']) {
+      expect(Object.keys(environment(fn)).filter((name) => name.includes('SCHEDULE'))).toEqual([]);
+    }
   });
 });
 
