@@ -82,14 +82,20 @@ function compile(path: string) {
   };
 }
 
+/** The request body as text, refused when over `maxBytes`. */
+function bodyText(event: HttpEvent, maxBytes: number): string {
+  const raw = !event.body
+    ? ''
+    : event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;
+  if (Buffer.byteLength(raw) > maxBytes) throw new ValidationError('body', `is over ${maxBytes} bytes`);
+  return raw;
+}
+
 /** Parses a JSON body with a schema; an absent body counts as `{}`. Errors name the field at fault. */
 export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S, maxBytes = MAX_BODY_BYTES): z.infer<S> {
-  const raw = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
-  if (Buffer.byteLength(raw) > maxBytes) throw new ValidationError('body', `is over ${maxBytes} bytes`);
+  const raw = bodyText(event, maxBytes);
   let value: unknown = {};
   if (raw.trim() !== '') {
     const type = event.headers['content-type'] ?? '';
@@ -105,12 +111,7 @@ export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S, maxB
 
 /** Parses an HTML form post (application/x-www-form-urlencoded); repeated names become arrays. */
 export function parseForm(event: HttpEvent, maxBytes = MAX_BODY_BYTES): Record<string, string | string[]> {
-  const raw = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
-  if (Buffer.byteLength(raw) > maxBytes) throw new ValidationError('body', `is over ${maxBytes} bytes`);
+  const raw = bodyText(event, maxBytes);
   const form: Record<string, string | string[]> = {};
   for (const [name, value] of new URLSearchParams(raw)) {
     const previous = form[name];

@@ -1,12 +1,10 @@
 // The editor's REST API on the embedded stack: records, issue composition, translation status, preview, test and send.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+import type { EmbeddedStack } from '../../local/stack.ts';
+import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 
+let test: TestStack;
 let stack: EmbeddedStack;
-let dataDir: string;
 
 async function call(method: string, path: string, body?: unknown, token: string | null = stack.tokens.editor) {
   const response = await fetch(`${stack.urls.api}${path}`, {
@@ -35,20 +33,11 @@ const highlight = {
 };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'herald-editor-'));
-  stack = await startEmbeddedStack({
-    dataDir,
-    port: 0,
-    sesPort: 0,
-    dynamoPort: 0,
-    adminToken: 'editor-test-admin-token',
-  });
+  test = await startTestStack('editor', { adminToken: 'editor-test-admin-token' });
+  stack = test.stack;
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => test?.dispose());
 
 describe('access', () => {
   it('tells the editor who is signed in, and refuses the coordinator and a forged token', async () => {
@@ -164,9 +153,7 @@ describe('issues', () => {
   it('sends a test of one edition to one address, marked as a test', async () => {
     const response = await call('POST', `/api/issues/${id}/test`, { to: 'reviewer@example.org', lang: 'el' });
     expect(response.status).toBe(202);
-    const { emails } = (await (await fetch(`${stack.urls.ses}/store`)).json()) as {
-      emails: { subject: string; destination: { to: string[] } }[];
-    };
+    const emails = await sentEmails(stack);
     const test = emails.find((e) => e.destination.to.includes('reviewer@example.org'));
     expect(test?.subject).toBe('[Test] Καλοκαιρινή σύνοψη');
     expect((await call('POST', `/api/issues/${id}/test`, { to: 'not-an-address' })).body.error.field).toBe('to');

@@ -1,44 +1,24 @@
 // The whole pipeline on the embedded stack: dynalite, the SES emulator, the in-process queue, the HTTP server.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '../support/embedded-stack.ts';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import subscribers from '../../local/sample/subscribers.json' with { type: 'json' };
 import sampleIssue from '../../local/sample/issue.json' with { type: 'json' };
 
-interface StoredEmail {
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-}
-
-let stack: EmbeddedStack;
-let dataDir: string;
+let test: TestStack;
 const api = (path: string, init: RequestInit & { token?: string | null } = {}) => {
-  const { token = stack.adminToken, ...rest } = init;
-  return fetch(`${stack.urls.api}${path}`, {
+  const { token = test.stack.adminToken, ...rest } = init;
+  return fetch(`${test.stack.urls.api}${path}`, {
     ...rest,
     headers: { ...(token && { authorization: `Bearer ${token}` }), ...rest.headers },
   });
 };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'herald-it-'));
-  stack = await startEmbeddedStack({
-    dataDir,
-    port: 0,
-    sesPort: 0,
-    dynamoPort: 0,
-    adminToken: 'integration-token-0123456789',
-  });
+  test = await startTestStack('pipeline', { adminToken: 'integration-token-0123456789' });
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => test?.dispose());
 
 describe('the embedded stack', () => {
   it('lists the sample issue as a draft to an editor', async () => {
@@ -69,9 +49,9 @@ describe('the embedded stack', () => {
   it('sends every confirmed subscriber exactly one email, in their own language', async () => {
     const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' });
     expect(response.status).toBe(202);
-    await stack.queue.drained();
+    await test.stack.queue.drained();
 
-    const { emails } = (await (await fetch(`${stack.urls.ses}/store`)).json()) as { emails: StoredEmail[] };
+    const emails = await sentEmails(test.stack);
     const confirmed = subscribers.filter((s) => s.status === 'confirmed');
     const received = new Map<string, StoredEmail[]>();
     for (const email of emails)
@@ -112,28 +92,21 @@ describe('the embedded stack', () => {
   });
 
   it('serves the web version of each edition, and 400 for an unknown language', async () => {
-    const page = await fetch(`${stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/el`);
+    const page = await fetch(`${test.stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/el`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
     expect(html).toContain('lang="el"');
     expect(html).toContain(sampleIssue.subject.el);
     expect(html).not.toContain('{{');
-    const unknown = await fetch(`${stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/xx`);
+    const unknown = await fetch(`${test.stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/xx`);
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).error.field).toBe('lang');
   });
 
   it('keeps its data across a restart on the same data directory', async () => {
-    await stack.stop();
-    stack = await startEmbeddedStack({
-      dataDir,
-      port: 0,
-      sesPort: 0,
-      dynamoPort: 0,
-      adminToken: 'integration-token-0123456789',
-    });
-    expect(stack.seeded).toBe(false);
+    const restarted = await test.restart();
+    expect(restarted.seeded).toBe(false);
     const issue = await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json();
     expect(issue.status).toBe('sent');
   });

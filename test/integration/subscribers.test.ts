@@ -1,20 +1,11 @@
 // Subscribers on the embedded stack: signup, double opt-in, one-click unsubscribe, preferences, export, erasure.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+import type { EmbeddedStack } from '../../local/stack.ts';
+import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '../support/embedded-stack.ts';
 import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
 
-interface StoredEmail {
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  headers?: { name: string; value: string }[];
-}
-
+let test: TestStack;
 let stack: EmbeddedStack;
-let dataDir: string;
 
 const request = async (
   method: string,
@@ -38,8 +29,7 @@ const request = async (
 };
 const subscribe = (body: unknown) =>
   request('POST', '/api/subscribe', { body: JSON.stringify(body), type: 'application/json' });
-const emails = async () =>
-  ((await (await fetch(`${stack.urls.ses}/store`)).json()) as { emails: StoredEmail[] }).emails;
+const emails = () => sentEmails(stack);
 const mailTo = async (address: string) => (await emails()).filter((e) => e.destination.to.includes(address));
 const linkIn = (email: StoredEmail | undefined, path: string) => {
   const match = new RegExp(`https?://[^"\\s]+${path}[^"\\s<]*`).exec(email?.body.html ?? '');
@@ -57,16 +47,15 @@ const valid = {
 };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'herald-subscribers-'));
   process.env.HERALD_SIGNUP_ADDRESS_LIMIT = '3';
   // Every request here comes from 127.0.0.1; the per-IP limit has its own unit test.
   process.env.HERALD_SIGNUP_RATE_LIMIT = '1000';
-  stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 });
+  test = await startTestStack('subscribers');
+  stack = test.stack;
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await test?.dispose();
   delete process.env.HERALD_SIGNUP_ADDRESS_LIMIT;
   delete process.env.HERALD_SIGNUP_RATE_LIMIT;
 });
