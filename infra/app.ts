@@ -11,7 +11,7 @@ export function createHeraldApp(props: AppProps = {}) {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const stateful = new StatefulStack(app, 'HeraldStateful', {
     env,
-    description: 'Herald data: tables, SES configuration set, SES events topic and user pool',
+    description: 'Herald data: tables, SES configuration set, SES events topic, user pool and link-signing key',
   });
   const stateless = new StatelessStack(app, 'HeraldStateless', {
     env,
@@ -22,6 +22,7 @@ export function createHeraldApp(props: AppProps = {}) {
     userPool: stateful.userPool,
     webClient: stateful.webClient,
     authDomainUrl: stateful.authDomainUrl,
+    tokenSecret: stateful.tokenSecret,
   });
   // A validation plugin: unacknowledged findings fail the synth (errors) or are printed (warnings).
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -15,6 +15,11 @@ export interface HeraldSettings {
   publicUrl: string;
   /** Sender invocations at once: SES quota and DynamoDB load grow with it. */
   maxSendConcurrency: number;
+  /**
+   * Signups the Api accepts per IP address per minute (`herald:signupRateLimit`) and per email address per hour
+   * (`herald:signupAddressLimit`); more are refused with 429.
+   */
+  signupLimits: { perIpPerMinute: number; perAddressPerHour: number };
   /** The folder deployed to the site bucket (`herald:webDir`, relative to the repository root). */
   webDir: string;
   /**
@@ -32,11 +37,21 @@ export function readSettings(node: Node): HeraldSettings {
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
   const text = (key: string, fallback: string): string => optional(key) ?? fallback;
-  const maxSendConcurrency = Number(text('herald:maxSendConcurrency', '5'));
+  // A number in cdk.json or a string from `-c key=value`.
+  const integer = (key: string, fallback: number, min: number, max: number): number => {
+    const value: unknown = node.tryGetContext(key);
+    const parsed = typeof value === 'number' ? value : Number(optional(key) ?? fallback);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new Error(`${key} must be an integer from ${min} to ${max}, not ${String(value)}`);
+    }
+    return parsed;
+  };
   // The SQS event source accepts 2 to 1000.
-  if (!Number.isInteger(maxSendConcurrency) || maxSendConcurrency < 2 || maxSendConcurrency > 1000) {
-    throw new Error(`herald:maxSendConcurrency must be an integer from 2 to 1000, not ${maxSendConcurrency}`);
-  }
+  const maxSendConcurrency = integer('herald:maxSendConcurrency', 5, 2, 1000);
+  const signupLimits = {
+    perIpPerMinute: integer('herald:signupRateLimit', 10, 1, 1_000_000),
+    perAddressPerHour: integer('herald:signupAddressLimit', 5, 1, 1_000_000),
+  };
   const publicUrl = text('herald:publicUrl', 'https://newsletter.secon.example').replace(/\/+$/, '');
   // Cognito accepts only https callback URLs (but for localhost), and links in emails should be https anyway.
   if (!/^https:\/\/[^\s/]+/.test(publicUrl)) {
@@ -58,6 +73,7 @@ export function readSettings(node: Node): HeraldSettings {
     fromAddress: text('herald:fromAddress', 'SECON Newsletter <newsletter@secon.example>'),
     publicUrl,
     maxSendConcurrency,
+    signupLimits,
     webDir: isAbsolute(webDir) ? webDir : join(PROJECT_ROOT, webDir),
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     authDomainPrefix: optional('herald:authDomainPrefix'),

@@ -8,6 +8,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -29,6 +30,8 @@ export interface StatelessStackProps extends StackProps {
   readonly webClient: IUserPoolClient;
   /** The Cognito-hosted sign-in domain, if any. */
   readonly authDomainUrl?: string;
+  /** The key signing the links in emails: every function that loads the services reads it at start. */
+  readonly tokenSecret: ISecret;
 }
 
 const routeId = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Route`;
@@ -37,6 +40,14 @@ const SENDER_TIMEOUT = Duration.seconds(60);
 
 /** The EventBridge Scheduler group of the one-time `send-<issueId>` schedules. */
 export const SCHEDULE_GROUP_NAME = 'herald-sends';
+
+/** The env var carrying the token secret's ARN (functions/wiring/config.ts). */
+export const TOKEN_SECRET_ENV = 'TOKEN_SECRET_ARN';
+
+/** Why a route of the contract has no authorizer (cdk-nag APIG4). */
+export const PUBLIC_ROUTE_REASON =
+  'Public by the HTTP contract: the archive, signup and its confirmation, unsubscribe and preferences. The ' +
+  'links in emails carry a signed token; signup is rate-limited per IP and per address.';
 
 export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -78,7 +89,8 @@ export class StatelessStack extends Stack {
       .bindTable(subscribers, 'read')
       .bindTable(deliveries, 'name')
       .bindQueue(sendQueue, 'SEND_QUEUE_URL')
-      .bindSes(sending);
+      .bindSes(sending)
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     const schedules = new HeraldSchedules(this, 'Schedules', {
       groupName: SCHEDULE_GROUP_NAME,
       target: scheduledSend,
@@ -92,15 +104,21 @@ export class StatelessStack extends Stack {
       // API Gateway gives up after 30 s.
       timeout: Duration.seconds(29),
       withAssets: true,
-      environment: publicUrl,
+      environment: {
+        ...publicUrl,
+        HERALD_SIGNUP_RATE_LIMIT: String(settings.signupLimits.perIpPerMinute),
+        HERALD_SIGNUP_ADDRESS_LIMIT: String(settings.signupLimits.perAddressPerHour),
+      },
     })
       .bindTable(content, 'readWrite')
       .bindTable(issues, 'readWrite')
-      .bindTable(subscribers, 'read')
+      // Signup, confirmation, preferences and erasure write subscribers; the rate limiter its counters.
+      .bindTable(subscribers, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       .bindQueue(sendQueue, 'SEND_QUEUE_URL')
       .bindSes(sending, ['ses:SendEmail', 'ses:SendBulkEmail'])
-      .bindScheduler(schedules);
+      .bindScheduler(schedules)
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
 
     const sender = new HeraldFunction(this, 'Sender', {
       entry: 'functions/handlers/sender.ts',
@@ -112,7 +130,8 @@ export class StatelessStack extends Stack {
       .bindTable(issues, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       .bindTable(subscribers, 'read')
-      .bindSes(sending, ['ses:SendBulkEmail', 'ses:SendEmail', 'ses:GetAccount']);
+      .bindSes(sending, ['ses:SendBulkEmail', 'ses:SendEmail', 'ses:GetAccount'])
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     sender.addEventSource(
       new SqsEventSource(sendQueue, {
         batchSize: 1, // a message already holds up to 50 recipients: one SES call
@@ -121,6 +140,7 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    // No token secret: the handler parses and logs events and does not load the services.
     const sesEvents = new HeraldFunction(this, 'SesEvents', {
       entry: 'functions/handlers/ses-events.ts',
       description: 'Herald SES events: delivery, bounce, complaint, open and click per recipient',
@@ -141,7 +161,7 @@ export class StatelessStack extends Stack {
     const stage = httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      // Public routes (signup, tracking) are open to anyone: cap what they can cost us.
+      // Public routes (archive, signup, unsubscribe, preferences) are open to anyone: cap what they can cost us.
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
@@ -180,10 +200,7 @@ export class StatelessStack extends Stack {
         authorizer: isPublic ? undefined : authorizer,
       });
       if (isPublic) {
-        Validations.of(route).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: 'public by the HTTP contract: archive, signup, unsubscribe, tracking',
-        });
+        Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: PUBLIC_ROUTE_REASON });
       }
     }
 

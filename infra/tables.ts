@@ -17,6 +17,11 @@ export interface TableDefinition {
   partitionKey: string;
   sortKey?: string;
   indexes: IndexDefinition[];
+  /**
+   * A number attribute (epoch seconds) after which DynamoDB may delete the item (TTL), in AWS only: the
+   * embedded stack ignores it, so code must never trust an item to be gone once it has expired.
+   */
+  timeToLiveAttribute?: string;
 }
 
 /** Content records: pk `kind` (highlight | practice | partner | indicator), sk the record id. */
@@ -43,7 +48,9 @@ export const issuesTable = {
 
 /**
  * Subscribers by id. `audience` = `<country>#<language>#<status>` lets a send read one
- * (country, language) segment's confirmed subscribers page by page, never a scan.
+ * (country, language) segment's confirmed subscribers page by page, never a scan. The signup rate limiter
+ * keeps its counters here too (`rate#<key>#<window seconds>#<window>`, no `audience`, so in no index), with
+ * `expiresAt` for DynamoDB to delete them once their window is over.
  */
 export const subscribersTable = {
   id: 'Subscribers',
@@ -58,6 +65,7 @@ export const subscribersTable = {
     },
     { name: 'byEmail', partitionKey: 'email', projection: 'KEYS_ONLY' },
   ],
+  timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
 /** One record per (issue, recipient): claimed before SES is called, then sent or failed; found again by SES message id. */

@@ -7,6 +7,7 @@ import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib
 import { Architecture, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TableDefinition } from '../tables.ts';
@@ -149,6 +150,16 @@ export class HeraldFunction extends NodejsFunction {
   bindQueue(queue: IQueue, envVar: string): this {
     queue.grantSendMessages(this);
     this.addEnvironment(envVar, queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Lets the function read the secret's value (and its key's, if it has its own) and sets `envVar` to its ARN:
+   * the value itself never enters the template or the function's configuration.
+   */
+  bindSecret(secret: ISecret, envVar: string): this {
+    secret.grantRead(this);
+    this.addEnvironment(envVar, secret.secretArn);
     return this;
   }
 

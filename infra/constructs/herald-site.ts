@@ -40,7 +40,14 @@ import { rules } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 
 /** The paths CloudFront sends to the HTTP API; everything else is the static web app. */
-export const API_PATH_PATTERNS = ['/api/*', '/archive/*', '/unsubscribe/*', '/t/*', '/subscribe*'] as const;
+export const API_PATH_PATTERNS = [
+  '/api/*',
+  '/archive/*',
+  '/unsubscribe/*',
+  '/preferences/*',
+  '/t/*',
+  '/subscribe*',
+] as const;
 
 /** The object the deployment writes next to the web app: what the browser needs to sign in. */
 export const WEB_CONFIG_KEY = 'herald-config.json';

@@ -3,6 +3,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/handlers/routes.ts';
+import { PUBLIC_ROUTE_REASON } from '../../infra/stateless-stack.ts';
 import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;
@@ -36,6 +37,7 @@ describe('cdk-nag AWS Solutions checks', () => {
     ).toEqual(
       [
         'HeraldStateful/Users/UserPool AwsSolutions-COG2',
+        'HeraldStateful/TokenSecret AwsSolutions-SMG4',
         'HeraldStateless/SenderRole AwsSolutions-IAM5[Resource::*]',
         'HeraldStateless/ApiRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/herald-sends/*]',
         ...publicRoutes,
@@ -58,7 +60,7 @@ describe('cdk-nag AWS Solutions checks', () => {
     );
     for (const { id, reason } of found) {
       if (id === 'AwsSolutions-APIG4') {
-        expect(reason).toBe('public by the HTTP contract: archive, signup, unsubscribe, tracking');
+        expect(reason).toBe(PUBLIC_ROUTE_REASON);
       } else {
         expect(reason.length, id).toBeGreaterThan(40);
       }
@@ -66,6 +68,9 @@ describe('cdk-nag AWS Solutions checks', () => {
     // The invalidation wildcard is acknowledged for CloudFront actions only.
     const star = found.find((a) => a.path === deploymentPolicy && a.id === 'AwsSolutions-IAM5[Resource::*]');
     expect(star?.reason).toMatch(/^cloudfront:\w+(, cloudfront:\w+)* on \*/);
+    // The token key is not rotated because links already sent must keep working.
+    const rotation = found.find((a) => a.id === 'AwsSolutions-SMG4');
+    expect(rotation?.reason).toMatch(/invalidate every unsubscribe, preferences and confirmation link.*RFC 8058/);
     // The schedule wildcard covers the group's per-issue schedules and nothing else.
     const schedules = found.find((a) => a.id.includes(':scheduler:'));
     expect(schedules?.reason).toMatch(/group herald-sends .*one per scheduled issue/);

@@ -34,6 +34,8 @@ describe('CloudFront distribution', () => {
   it('sends exactly the API paths to the HTTP API, uncached, with every viewer header but Host', () => {
     const behaviors = distributionConfig().CacheBehaviors;
     expect(behaviors.map((b) => b.PathPattern)).toEqual([...API_PATH_PATTERNS]);
+    // The public pages of subscribers (signup, unsubscribe, preferences) are served by the API too.
+    expect(API_PATH_PATTERNS).toEqual(expect.arrayContaining(['/subscribe*', '/unsubscribe/*', '/preferences/*']));
     for (const behavior of behaviors) {
       expect(behavior).toMatchObject({
         AllowedMethods: AllowedMethods.ALLOW_ALL.methods,

@@ -1,9 +1,9 @@
-// Infra tests of the stateful stack: tables from infra/tables.ts, the SES configuration set, its events topic and the
-// user pool.
+// Infra tests of the stateful stack: tables from infra/tables.ts, the SES configuration set, its events topic, the
+// user pool and the token secret.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_GROUPS } from '../../infra/constructs/herald-users.ts';
-import { TABLES, type IndexDefinition, type TableDefinition } from '../../infra/tables.ts';
+import { subscribersTable, TABLES, type IndexDefinition, type TableDefinition } from '../../infra/tables.ts';
 import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let template: Template;
@@ -75,6 +75,32 @@ describe('tables', () => {
         ],
       }),
     });
+  });
+
+  it('lets DynamoDB expire the rate-limit counters of the subscribers table, and no other table', () => {
+    expect(subscribersTable.timeToLiveAttribute).toBe('expiresAt');
+    expect(tableResource(subscribersTable).Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+    for (const definition of TABLES.filter((d) => d.timeToLiveAttribute === undefined)) {
+      expect(tableResource(definition).Properties).not.toHaveProperty('TimeToLiveSpecification');
+    }
+  });
+});
+
+describe('token secret', () => {
+  const secret = () => template.toJSON().Resources[logicalId(herald.stateful.tokenSecret)];
+
+  it('generates a 64-character key without punctuation, kept when the stack is deleted or the secret replaced', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(secret()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(secret().Properties.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
+    expect(secret().Properties).not.toHaveProperty('SecretString');
+  });
+
+  it('is never rotated (links already sent must keep working)', () => {
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
   });
 });
 

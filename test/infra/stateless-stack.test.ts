@@ -41,6 +41,8 @@ const arnOf = (...path: string[]) => {
 };
 
 const FUNCTIONS = ['Api', 'ScheduledSend', 'Sender', 'SesEvents'];
+/** The functions whose handlers call servicesFromEnvironment(), which reads the token secret at start. */
+const SERVICE_FUNCTIONS = ['Api', 'ScheduledSend', 'Sender'];
 
 describe('functions', () => {
   it('runs four functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
@@ -110,6 +112,38 @@ describe('functions', () => {
     expect(environment('SesEvents')).not.toHaveProperty('HERALD_ASSETS_DIR');
   });
 
+  it('gives the Api the signup limits, 10 per IP per minute and 5 per address per hour by default', () => {
+    expect(environment('Api')).toMatchObject({ HERALD_SIGNUP_RATE_LIMIT: '10', HERALD_SIGNUP_ADDRESS_LIMIT: '5' });
+    for (const fn of ['ScheduledSend', 'Sender', 'SesEvents']) {
+      expect(Object.keys(environment(fn)).filter((name) => name.startsWith('HERALD_SIGNUP_'))).toEqual([]);
+    }
+  });
+
+  it('takes the signup limits from herald:signupRateLimit and herald:signupAddressLimit', () => {
+    // A number as cdk.json holds it, a string as `cdk synth -c` passes it.
+    const custom = synthHerald({ context: { 'herald:signupRateLimit': 30, 'herald:signupAddressLimit': '3' } });
+    const api = custom.statelessTemplate.toJSON().Resources[logicalId(custom.stateless.node.findChild('Api'))];
+    expect(api.Properties.Environment.Variables).toMatchObject({
+      HERALD_SIGNUP_RATE_LIMIT: '30',
+      HERALD_SIGNUP_ADDRESS_LIMIT: '3',
+    });
+  });
+
+  it.each([
+    ['herald:signupRateLimit', '0'],
+    ['herald:signupAddressLimit', 'many'],
+    ['herald:signupAddressLimit', 2.5],
+  ])('refuses %s = %j', (key, value) => {
+    expect(() => buildHerald({ context: { [key]: value } })).toThrow(new RegExp(`${key} must be an integer`));
+  });
+
+  it('gives the functions that load the services the ARN of the token secret, and never its value', () => {
+    const secret = logicalId(herald.stateful.tokenSecret);
+    for (const fn of SERVICE_FUNCTIONS) expect(statefulRef(environment(fn).TOKEN_SECRET_ARN)).toBe(secret);
+    expect(environment('SesEvents')).not.toHaveProperty('TOKEN_SECRET_ARN');
+    for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_TOKEN_SECRET');
+  });
+
   it('gives the functions that start sends the send queue URL and none a shared admin token (Cognito JWTs replace it)', () => {
     for (const fn of ['Api', 'ScheduledSend']) {
       expect(environment(fn)).toMatchObject({
@@ -130,10 +164,25 @@ describe('permissions', () => {
   };
   const actions = (fn: string) => statements(fn).flatMap((s) => s.Action);
 
-  it('lets the Api read but not write subscribers', () => {
+  it('lets the Api write subscribers (signup, preferences, erasure) and the rate-limit counters among them', () => {
     const subscribers = statements('Api').filter((s) => JSON.stringify(s.Resource).includes('Subscribers'));
-    expect(subscribers.flatMap((s) => s.Action)).toContain('dynamodb:Query');
-    expect(subscribers.flatMap((s) => s.Action)).not.toContain('dynamodb:PutItem');
+    expect(subscribers.flatMap((s) => s.Action)).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
+    );
+  });
+
+  it('lets the functions that load the services read the token secret, and no other function', () => {
+    const secret = logicalId(herald.stateful.tokenSecret);
+    for (const fn of SERVICE_FUNCTIONS) {
+      const read = statements(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+      expect(read).toHaveLength(1);
+      expect([read[0]?.Action].flat().sort()).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ]);
+      expect(statefulRef(read[0]?.Resource)).toBe(secret);
+    }
+    expect(actions('SesEvents').filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
   });
 
   it('scopes SES sending to the identity and the configuration set', () => {
@@ -347,6 +396,31 @@ describe('HTTP API', () => {
       expect(route.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrations[0] }]] });
     }
     expect(routes().map((route) => route.RouteKey)).not.toContain('$default');
+  });
+
+  it('makes public exactly the archive and the subscriber routes', () => {
+    const publicRoutes = Object.values(ROUTES)
+      .filter((spec) => spec.access === 'public')
+      .map((spec) => `${spec.method} ${spec.path}`);
+    expect(publicRoutes.sort()).toEqual(
+      [
+        'GET /archive/{issueId}/{lang}',
+        'GET /subscribe',
+        'POST /api/subscribe',
+        'GET /api/subscribe/confirm',
+        'GET /unsubscribe/{token}',
+        'POST /unsubscribe/{token}',
+        'GET /api/preferences/{token}',
+        'PUT /api/preferences/{token}',
+        'DELETE /api/preferences/{token}',
+        'GET /api/preferences/{token}/export',
+        'GET /preferences/{token}',
+        'POST /preferences/{token}',
+        'POST /preferences/{token}/erase',
+      ].sort(),
+    );
+    const open = routes().filter((route) => route.AuthorizationType === 'NONE' || !route.AuthorizationType);
+    expect(open.map((route) => route.RouteKey).sort()).toEqual(publicRoutes.sort());
   });
 
   it.each(Object.entries(ROUTES))('puts the JWT authorizer on %s unless it is public', (_name, spec) => {
