@@ -1,11 +1,17 @@
-// `npm run bench -- <name>`: benchmarks print figures; they never assert.
+// `npm run bench -- <name> [--option value]`: benchmarks print figures; they never assert.
 import { benchRender } from './render.ts';
+import { benchSignup, signupOptions } from './signup.ts';
 
+const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   render: () => benchRender(),
+  signup: () => benchSignup(signupOptions(args)),
 };
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Names are the arguments that are neither options (`--seconds`, `--seconds=30`) nor an option's value.
+const names = args.filter(
+  (a, i) => !a.startsWith('-') && !(args[i - 1]?.startsWith('--') && !args[i - 1]!.includes('=')),
+);
 const chosen = names.length > 0 ? names : Object.keys(benches);
 for (const name of chosen) {
   const bench = benches[name];

@@ -10,6 +10,8 @@ import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createScheduledSendHandler } from '../functions/handlers/scheduled-send.ts';
 import { InProcessScheduler } from './scheduler.ts';
 import { keyIn } from './secrets.ts';
+import { snsEnvelope, withSimulatedEvents } from './ses-events.ts';
+import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, portOf, startDynalite, startSesEmulator, tableName } from './emulators.ts';
@@ -122,11 +124,36 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     concurrency: options.sendConcurrency ?? 4,
   });
   const scheduler = new InProcessScheduler();
-  const services = await createServices(config, clients, { queue, scheduler });
-  queue.consume(createSenderHandler(services));
+  const sesEvents = { simulate: undefined as ReturnType<typeof withSimulatedEvents> | undefined };
+  const services = await createServices(config, clients, {
+    queue,
+    scheduler,
+    wrapMailer: (ses) => (sesEvents.simulate = withSimulatedEvents(ses)).mailer,
+  });
+  const ingest = createSesEventsHandler(services);
+  const sender = createSenderHandler(services);
+  queue.consume(async (event) => {
+    const response = await sender(event);
+    await sesEvents.simulate?.flush(ingest);
+    return response;
+  });
   scheduler.invoke(createScheduledSendHandler(services));
   await scheduler.resume(await services.issues.list());
-  api = createApiHandler(services);
+  const apiHandler = createApiHandler(services);
+  // Embedded stack only: one raw SES event record, as SES publishes it, into the same SesEvents handler.
+  api = async (event) => {
+    if (event.rawPath !== '/local/ses-events') return apiHandler(event);
+    if (event.requestContext.http.method !== 'POST') return { statusCode: 405 };
+    try {
+      await ingest(snsEnvelope(JSON.parse(event.body ?? '')));
+      return { statusCode: 202 };
+    } catch {
+      return {
+        statusCode: 400,
+        body: '{"error":{"code":"invalid_input","message":"body: not a JSON SES event","field":"body"}}',
+      };
+    }
+  };
 
   const tokens = {
     editor: await authorizer.issue(DEMO_USERS.editor),

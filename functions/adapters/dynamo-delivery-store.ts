@@ -3,6 +3,7 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -51,6 +52,36 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
     },
     async markFailed(issueId, subscriberId, reason, at) {
       await finish(issueId, subscriberId, { status: 'failed', reason, failedAt: at });
+    },
+    async findByMessageId(messageId) {
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'byMessageId',
+          KeyConditionExpression: 'messageId = :id',
+          ExpressionAttributeValues: { ':id': messageId },
+          Limit: 1,
+        }),
+      );
+      return Items?.[0] as DeliveryRecord | undefined;
+    },
+    async markOnce(issueId, subscriberId, field, at) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { issueId, subscriberId },
+            UpdateExpression: 'SET #field = :at',
+            ConditionExpression: 'attribute_exists(subscriberId) AND attribute_not_exists(#field)',
+            ExpressionAttributeNames: { '#field': field },
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
     async get(issueId, subscriberId) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId, subscriberId } }));

@@ -16,11 +16,9 @@ const edition = (language: string) => `EDITION#${language}`;
 const counter = (dimension: string, key: string) => `COUNTER#${dimension}#${key}`;
 const TOTAL = counter('total', 'all');
 
-const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts => ({
-  recipients: Number(item?.recipients ?? 0),
-  sent: Number(item?.sent ?? 0),
-  failed: Number(item?.failed ?? 0),
-});
+const COUNT_NAMES = ['recipients', 'sent', 'failed', 'delivered', 'bounced', 'complained'] as const;
+const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts =>
+  Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item?.[name] ?? 0)])) as unknown as SegmentCounts;
 
 export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName: string): IssueStore {
   const toIssue = (item: Record<string, unknown>): Issue => {

@@ -23,6 +23,15 @@ export async function listIssues(issues: IssueStore): Promise<IssueSummary[]> {
 }
 
 export type ProgressRow = SegmentCounts & { key: string };
+
+export const EMPTY_COUNTS: SegmentCounts = {
+  recipients: 0,
+  sent: 0,
+  failed: 0,
+  delivered: 0,
+  bounced: 0,
+  complained: 0,
+};
 export interface Progress {
   total: SegmentCounts & { pending: number };
   byCountry: ProgressRow[];
@@ -31,19 +40,14 @@ export interface Progress {
 }
 
 export function summarizeProgress(counters: SegmentCounter[]): Progress {
-  const rows = (dimension: SegmentCounter['dimension']) =>
+  const rows = (dimension: SegmentCounter['dimension']): ProgressRow[] =>
     counters
       .filter((c) => c.dimension === dimension)
-      .map(({ key, recipients, sent, failed }) => ({ key, recipients, sent, failed }))
+      .map(({ dimension: _dimension, ...row }) => row)
       .sort((a, b) => a.key.localeCompare(b.key));
-  const total = rows('total')[0] ?? { recipients: 0, sent: 0, failed: 0 };
+  const { key: _key, ...total } = rows('total')[0] ?? { key: 'all', ...EMPTY_COUNTS };
   return {
-    total: {
-      recipients: total.recipients,
-      sent: total.sent,
-      failed: total.failed,
-      pending: total.recipients - total.sent - total.failed,
-    },
+    total: { ...total, pending: total.recipients - total.sent - total.failed },
     byCountry: rows('country'),
     byLanguage: rows('language'),
     byRegion: rows('region'),

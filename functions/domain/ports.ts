@@ -63,6 +63,10 @@ export interface SegmentCounts {
   recipients: number;
   sent: number;
   failed: number;
+  /** From SES events: delivered to the receiving server, bounced for good, reported as spam. */
+  delivered: number;
+  bounced: number;
+  complained: number;
 }
 export type Dimension = 'country' | 'language' | 'region' | 'total';
 export interface SegmentCounter extends SegmentCounts {
@@ -132,6 +136,9 @@ export interface DeliveryStore {
   claim(issueId: string, batch: SendBatch, recipient: Recipient, at: string): Promise<boolean>;
   markSent(issueId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
   markFailed(issueId: string, subscriberId: string, reason: string, at: string): Promise<void>;
+  findByMessageId(messageId: string): Promise<DeliveryRecord | undefined>;
+  /** Sets `field` to `at` on a delivery record if it is not set yet; false when it was (an event seen before). */
+  markOnce(issueId: string, subscriberId: string, field: string, at: string): Promise<boolean>;
   /** Gives a claim back when SES was not reached, so the retried batch sends to that recipient. */
   release(issueId: string, subscriberId: string): Promise<void>;
   get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;

@@ -233,6 +233,12 @@ export async function confirm(
   const now = deps.clock.now();
   const claims = checked(deps.tokens.verify(token, 'confirm', now));
   const subscriber = await subscriberOf(deps, claims.subscriberId);
+  // Following the link again changes nothing; and a link from before an unsubscribe or a suppression
+  // is used up: only a new signup (with a new link) brings the subscriber back.
+  if (subscriber.status === 'confirmed' && !subscriber.pendingChange) {
+    return { ...subscriber, manageToken: manageToken(deps.tokens, subscriber.id) };
+  }
+  if (subscriber.status !== 'pending' && !subscriber.pendingChange) throw new TokenError('expired');
   const {
     pendingChange,
     suppressedAt: _s,

@@ -1,35 +1,31 @@
-// The SES events Lambda: SNS delivers the configuration set's events. For now each event is parsed and logged
-// with its issue, country and language tags; counting them per segment is the coordinators' issue (#6).
+// The SES events Lambda: SNS delivers the configuration set's events; each is matched to its recipient and
+// counted once. Malformed events and events for unknown messages are logged and acknowledged.
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import { ingestSesEvent } from '../domain/ses-events.ts';
 import { logger } from '../wiring/logger.ts';
+import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
 
-const sesEventSchema = z.object({
-  eventType: z.string(),
-  mail: z.object({ messageId: z.string(), tags: z.record(z.string(), z.array(z.string())).optional() }),
-});
-
-export type SesEventSummary = { eventType: string; messageId: string; issueId?: string } | { ignored: string };
-
-export function summarizeSesEvent(message: string): SesEventSummary {
-  let value: unknown;
-  try {
-    value = JSON.parse(message);
-  } catch {
-    return { ignored: 'not JSON' };
-  }
-  const parsed = sesEventSchema.safeParse(value);
-  if (!parsed.success) return { ignored: 'not an SES event' };
-  const { eventType, mail } = parsed.data;
-  const issueId = mail.tags?.issue?.[0];
-  return { eventType, messageId: mail.messageId, ...(issueId && { issueId }) };
+export function createSesEventsHandler(services: Services) {
+  return async (event: SNSEvent): Promise<void> => {
+    for (const record of event.Records) {
+      let message: unknown;
+      try {
+        message = JSON.parse(record.Sns.Message);
+      } catch {
+        message = undefined;
+      }
+      const outcome = await ingestSesEvent(services, message);
+      if (outcome === 'malformed' || outcome === 'unknown-message') {
+        logger.warn('SES event acknowledged without counting', { outcome, snsMessageId: record.Sns.MessageId });
+      } else {
+        logger.debug('SES event', { outcome, snsMessageId: record.Sns.MessageId });
+      }
+    }
+  };
 }
 
-export const handler = async (event: SNSEvent): Promise<void> => {
-  for (const record of event.Records) {
-    const summary = summarizeSesEvent(record.Sns.Message);
-    if ('ignored' in summary)
-      logger.warn('SES event ignored', { reason: summary.ignored, snsMessageId: record.Sns.MessageId });
-    else logger.info('SES event', summary);
-  }
+let handle: ReturnType<typeof createSesEventsHandler> | undefined;
+export const handler = async (event: SNSEvent) => {
+  handle ??= createSesEventsHandler(await servicesFromEnvironment());
+  return handle(event);
 };

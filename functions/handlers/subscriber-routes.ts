@@ -2,7 +2,7 @@
 // preferences, export and erasure. HTML forms work without JavaScript; JSON clients get JSON.
 import { z } from 'zod';
 import { HeraldError } from '../domain/errors.ts';
-import type { Language } from '../domain/reference.ts';
+import { isLanguage, type Language } from '../domain/reference.ts';
 import {
   confirm,
   erase,
@@ -90,6 +90,9 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
       }
     };
   const token = (r: Request) => r.params.token ?? '';
+  /** A page about a subscriber speaks their language, unless the page's language picker chose another. */
+  const chosenLanguage = (r: Request, theirs: Language): Language =>
+    r.query.lang && isLanguage(r.query.lang) ? r.query.lang : theirs;
 
   return {
     signupPage: async (r) => page(200, 'signup', languageOf(r.event, r.query)),
@@ -120,15 +123,15 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
 
     confirmSubscription: pageRoute(async (r) => {
       const subscriber = await confirm(services, r.query.token ?? '');
-      return page(200, 'confirmed', subscriber.language, {
+      return page(200, 'confirmed', chosenLanguage(r, subscriber.language), {
         ...links(subscriber.manageToken),
         languageLinks: { query: { token: r.query.token ?? '' } },
       });
     }),
 
-    unsubscribePage: pageRoute(async (r, language) => {
+    unsubscribePage: pageRoute(async (r) => {
       const subscriber = await subscriberForToken(services, token(r));
-      return page(200, 'unsubscribe', subscriber.language ?? language, links(token(r)));
+      return page(200, 'unsubscribe', chosenLanguage(r, subscriber.language), links(token(r)));
     }),
 
     unsubscribe: pageRoute(async (r) => {
@@ -156,7 +159,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
 
     preferencesPage: pageRoute(async (r) => {
       const subscriber = await subscriberForToken(services, token(r));
-      return page(200, 'preferences', subscriber.language, {
+      return page(200, 'preferences', chosenLanguage(r, subscriber.language), {
         subscriber: publicPreferences(subscriber),
         ...links(token(r)),
       });
@@ -184,7 +187,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
         });
       }
     }),
-    eraseForm: pageRoute(async (r, language) => {
+    eraseForm: pageRoute(async (r) => {
       const form = parseForm(r.event);
       const subscriber = await subscriberForToken(services, token(r));
       if (oneValue(form.confirm) !== 'yes') {
@@ -196,7 +199,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
         });
       }
       await erase(services, token(r));
-      return page(200, 'unsubscribed', subscriber.language ?? language, { erased: true, languageLinks: false });
+      return page(200, 'unsubscribed', subscriber.language, { erased: true, languageLinks: false });
     }),
   };
 }

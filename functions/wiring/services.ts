@@ -16,7 +16,7 @@ import type { SubscriberDeps } from '../domain/subscribers.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
-import type { BatchQueue, Edition, SendScheduler } from '../domain/ports.ts';
+import type { BatchQueue, Edition, Mailer, SendScheduler } from '../domain/ports.ts';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import type { SendDeps } from '../domain/sending.ts';
@@ -49,7 +49,7 @@ export type Clients = ReturnType<typeof createClients>;
 export async function createServices(
   config: Config,
   clients: Clients = createClients(),
-  overrides: { queue?: BatchQueue; scheduler?: SendScheduler } = {},
+  overrides: { queue?: BatchQueue; scheduler?: SendScheduler; wrapMailer?: (ses: Mailer) => Mailer } = {},
 ): Promise<Services> {
   const issues = createDynamoIssueStore(clients.dynamo, config.tables.issues);
   const tokenKey =
@@ -84,10 +84,12 @@ export async function createServices(
     limits: config.signupLimits,
     audience: createDynamoAudience(clients.dynamo, config.tables.subscribers),
     deliveries: createDynamoDeliveryStore(clients.dynamo, config.tables.deliveries),
-    mailer: createSesMailer(clients.ses, {
-      fromAddress: config.fromAddress,
-      configurationSet: config.configurationSet,
-    }),
+    mailer: (overrides.wrapMailer ?? ((ses) => ses))(
+      createSesMailer(clients.ses, {
+        fromAddress: config.fromAddress,
+        configurationSet: config.configurationSet,
+      }),
+    ),
     renderer: await createMjmlRenderer(config.assetsDir),
     queue,
     clock: { now: () => new Date() },

@@ -4,6 +4,7 @@ import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '..
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import subscribers from '../../local/sample/subscribers.json' with { type: 'json' };
 import sampleIssue from '../../local/sample/issue.json' with { type: 'json' };
+import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
 
 let test: TestStack;
 const api = (path: string, init: RequestInit & { token?: string | null } = {}) => {
@@ -75,15 +76,48 @@ describe('the embedded stack', () => {
     const issue = await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json();
     const confirmed = subscribers.filter((s) => s.status === 'confirmed');
     expect(issue.status).toBe('sent');
+    // The embedded SES publishes what SES would: the simulator's bounce and complaint addresses bounce and complain.
     expect(issue.progress.total).toEqual({
       recipients: confirmed.length,
       sent: confirmed.length,
       failed: 0,
       pending: 0,
+      delivered: confirmed.length - 1,
+      bounced: 1,
+      complained: 1,
     });
     const bg = issue.progress.byLanguage.find((row: { key: string }) => row.key === 'bg');
     expect(bg.sent).toBe(confirmed.filter((s) => s.language === 'bg').length);
     expect(issue.progress.byCountry).toHaveLength(10);
+  });
+
+  it('suppresses the addresses that hard-bounced or complained', async () => {
+    for (const email of ['bounce@simulator.amazonses.com', 'complaint@simulator.amazonses.com']) {
+      const stored = await test.stack.services.subscribers.get(subscriberIdFor(email));
+      expect(stored?.status, email).toBe('suppressed');
+    }
+  });
+
+  it('counts an SES event posted to /local/ses-events once, however often it comes', async () => {
+    const emails = await sentEmails(test.stack);
+    const mail = emails.find((e) => e.destination.to.includes('maria.papadopoulou@example.gr'))!;
+    const complaint = {
+      eventType: 'Complaint',
+      mail: { messageId: mail.messageId },
+      complaint: { complainedRecipients: [] },
+    };
+    const post = () =>
+      fetch(`${test.stack.urls.api}/local/ses-events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(complaint),
+      });
+    expect((await post()).status).toBe(202);
+    expect((await post()).status).toBe(202);
+    const issue = await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json();
+    expect(issue.progress.total.complained).toBe(2);
+    const broken = await fetch(`${test.stack.urls.api}/local/ses-events`, { method: 'POST', body: '{not json' });
+    expect(broken.status).toBe(400);
   });
 
   it('refuses to send the same issue a second time', async () => {

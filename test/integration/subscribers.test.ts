@@ -261,6 +261,18 @@ describe('unsubscribe and preferences', () => {
     });
   });
 
+  it('does not bring an unsubscribed subscriber back through an old confirmation link', async () => {
+    const [mail] = await mailTo('Ivana.Petrova@example.bg');
+    const link = linkIn(mail, '/api/subscribe/confirm')!;
+    expect((await request('GET', link.pathname + link.search)).status).toBe(410);
+    expect((await subscriber(valid.email))?.status).toBe('unsubscribed');
+  });
+
+  it("shows a subscriber's pages in their language, or in the one the page's picker chose", async () => {
+    expect((await request('GET', `/unsubscribe/${token}`)).text).toContain('lang="en"');
+    expect((await request('GET', `/unsubscribe/${token}?lang=pl`)).text).toContain('lang="pl"');
+  });
+
   it('exports everything held about the subscriber, then erases it', async () => {
     const exported = await request('GET', `/api/preferences/${token}/export`);
     expect(exported.json).toMatchObject({

@@ -19,14 +19,14 @@ import type {
   SendBatch,
 } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
+import { EMPTY_COUNTS } from '../../functions/domain/issues.ts';
 
 export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
   const issues = new Map<string, Issue>();
   const editions = new Map<string, Edition>();
   const counters = new Map<string, SegmentCounter>();
   let audienceComplete = false;
-  const total = () =>
-    counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', recipients: 0, sent: 0, failed: 0 };
+  const total = () => counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', ...EMPTY_COUNTS };
   const transition = (id: string, from: Issue['status'], to: Issue['status'], at: Partial<Issue>) => {
     const issue = issues.get(id);
     if (issue?.status !== from) return false;
@@ -65,7 +65,7 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
     },
     async addCounts(_issueId, increments) {
       for (const { dimension, key, counts } of increments) {
-        const current = counters.get(`${dimension}#${key}`) ?? { dimension, key, recipients: 0, sent: 0, failed: 0 };
+        const current = counters.get(`${dimension}#${key}`) ?? { dimension, key, ...EMPTY_COUNTS };
         for (const [name, n] of Object.entries(counts) as [keyof SegmentCounts, number][]) current[name] += n;
         counters.set(`${dimension}#${key}`, current);
       }
@@ -120,6 +120,27 @@ export function fakeDeliveryStore(): DeliveryStore & {
     },
     async delete(_issueId, id) {
       records.delete(id);
+    },
+    async findByMessageId(messageId) {
+      for (const [id, record] of records) {
+        if (record.messageId === messageId)
+          return {
+            issueId: 'issue-1',
+            subscriberId: id,
+            country: 'BG',
+            language: 'bg',
+            region: 'Haskovo',
+            claimedAt: '',
+            ...record,
+          } as DeliveryRecord;
+      }
+      return undefined;
+    },
+    async markOnce(_issueId, id, field, at) {
+      const record = records.get(id) as Record<string, unknown> | undefined;
+      if (!record || record[field] !== undefined) return false;
+      record[field] = at;
+      return true;
     },
   };
 }

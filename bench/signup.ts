@@ -1,0 +1,165 @@
+// `npm run bench -- signup [--seconds 30] [--clients 32]`: drives POST /api/subscribe on 127.0.0.1 with concurrent
+// keep-alive clients against the embedded stack (in this process, in a temporary folder), then checks that every 202
+// has its subscriber record and exactly one confirmation email. Prints requests/s, latency percentiles and the number
+// lost; the issue's target is at least 300 requests/s with p99 under 100 ms and none lost.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedStack } from '../local/stack.ts';
+import { formatTable } from '../local/table.ts';
+import { subscriberIdFor } from '../functions/domain/subscribers.ts';
+import { COUNTRY_CODES, LANGUAGES, regionsOf, TOPICS } from '../functions/domain/reference.ts';
+
+export interface SignupBenchOptions {
+  seconds: number;
+  clients: number;
+}
+
+/** `--name N` or `--name=N`, a positive integer. */
+function numberOption(args: string[], name: string, fallback: number): number {
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return fallback;
+  const raw = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function signupOptions(args: string[]): SignupBenchOptions {
+  return { seconds: numberOption(args, 'seconds', 30), clients: numberOption(args, 'clients', 32) };
+}
+
+/** The n-th signup: every language, country and region (partner region or "other") in turn, a unique address. */
+function signupBody(run: string, n: number) {
+  const language = LANGUAGES[n % LANGUAGES.length]!;
+  const country = COUNTRY_CODES[n % COUNTRY_CODES.length]!;
+  const regions = regionsOf(country);
+  return {
+    email: `bench.${run}.${n}@example.${country.toLowerCase()}`,
+    language,
+    country,
+    region: regions[Math.floor(n / COUNTRY_CODES.length) % regions.length]!,
+    topics: TOPICS.filter((_, i) => (n >> i) & 1),
+    consent: true as const,
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+export async function benchSignup(options: SignupBenchOptions = signupOptions(process.argv.slice(2))) {
+  const previous = {
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    HERALD_SIGNUP_RATE_LIMIT: process.env.HERALD_SIGNUP_RATE_LIMIT,
+    HERALD_SIGNUP_ADDRESS_LIMIT: process.env.HERALD_SIGNUP_ADDRESS_LIMIT,
+  };
+  // Every client is 127.0.0.1: lift the per-IP and per-address limits; keep the logs to warnings and errors.
+  process.env.LOG_LEVEL = 'warn';
+  process.env.HERALD_SIGNUP_RATE_LIMIT = '1000000000';
+  process.env.HERALD_SIGNUP_ADDRESS_LIMIT = '1000000000';
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-signup-'));
+  const stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 });
+  try {
+    const url = new URL('/api/subscribe', stack.urls.api);
+    url.hostname = '127.0.0.1';
+    const run = Date.now().toString(36);
+    const post = (body: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    // Warm-up, not measured: one signup per language renders that language's confirmation email once (then cached).
+    const accepted: string[] = [];
+    let n = 0;
+    for (let i = 0; i < LANGUAGES.length; i += 1) {
+      const body = signupBody(run, n++);
+      const response = await post(body);
+      await response.arrayBuffer();
+      if (response.status === 202) accepted.push(body.email);
+    }
+
+    console.log(
+      `${options.clients} clients posting to ${url} for ${options.seconds} s (after ${LANGUAGES.length} warm-up signups)`,
+    );
+    const latencies: number[] = [];
+    const statuses = new Map<string, number>();
+    const count = (status: string) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const end = started + options.seconds * 1000;
+    await Promise.all(
+      Array.from({ length: options.clients }, async () => {
+        while (performance.now() < end) {
+          const body = signupBody(run, n++);
+          const t0 = performance.now();
+          try {
+            const response = await post(body);
+            await response.arrayBuffer();
+            latencies.push(performance.now() - t0);
+            count(String(response.status));
+            if (response.status === 202) accepted.push(body.email);
+          } catch (error) {
+            latencies.push(performance.now() - t0);
+            count(`error: ${(error as Error).cause ?? (error as Error).message}`);
+          }
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+
+    // Every 202: a subscriber record, and exactly one confirmation email to the address (once queued work is done).
+    const verifyStarted = performance.now();
+    await stack.queue.drained();
+    const withoutRecord: string[] = [];
+    await eachLimited(accepted, 32, async (email) => {
+      if (!(await stack.services.subscribers.get(subscriberIdFor(email)))) withoutRecord.push(email);
+    });
+    const store = (await (await fetch(`${stack.urls.ses}/store`)).json()) as {
+      emails: { destination: { to: string[] } }[];
+    };
+    const mails = new Map<string, number>();
+    for (const mail of store.emails) for (const to of mail.destination.to) mails.set(to, (mails.get(to) ?? 0) + 1);
+    const withoutEmail = accepted.filter((email) => !mails.has(email));
+    const duplicated = accepted.filter((email) => (mails.get(email) ?? 0) > 1);
+    const lost = new Set([...withoutRecord, ...withoutEmail]).size;
+    const verifySeconds = (performance.now() - verifyStarted) / 1000;
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const requests = latencies.length;
+    const rows = [...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([status, c]) => ({ status, requests: c }));
+    console.log(formatTable(rows, ['status', 'requests']));
+    console.log('');
+    console.log(`requests      ${requests} in ${elapsed.toFixed(1)} s: ${(requests / elapsed).toFixed(0)} requests/s`);
+    console.log(
+      `latency       p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`,
+    );
+    console.log(
+      `cpu           ${((cpu.user + cpu.system) / 1000 / Math.max(1, requests)).toFixed(1)} ms per request in this process (stack, emulators and clients share one event loop); ${(((cpu.user + cpu.system) / 1e6 / elapsed) * 100).toFixed(0)}% of one core; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`,
+    );
+    console.log(
+      `checked       ${accepted.length} accepted (202, warm-up included): ${withoutRecord.length} without a subscriber record, ${withoutEmail.length} without a confirmation email, ${duplicated.length} with more than one (${verifySeconds.toFixed(1)} s)`,
+    );
+    console.log(`lost          ${lost}`);
+    console.log(
+      `target        >= 300 requests/s, p99 < 100 ms, none lost: ${
+        requests / elapsed >= 300 && percentile(sorted, 99) < 100 && lost === 0 ? 'met' : 'missed'
+      }`,
+    );
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// The embedded stack's stand-in for SES event publishing: wraps an SES event record in the SNS envelope
+// the SesEvents Lambda receives, and makes the events SES would publish for a bulk send (Send, then
+// Delivery, or Bounce / Complaint for the mailbox simulator's addresses).
+import { randomUUID } from 'node:crypto';
+import type { SNSEvent } from 'aws-lambda';
+import type { BulkEntry, Mailer } from '../functions/domain/ports.ts';
+
+export type SesEventsHandler = (event: SNSEvent) => Promise<void>;
+
+export function snsEnvelope(sesEvent: unknown): SNSEvent {
+  const now = new Date().toISOString();
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:local:000000000000:herald-ses-events:local',
+        Sns: {
+          Type: 'Notification',
+          MessageId: randomUUID(),
+          TopicArn: 'arn:aws:sns:local:000000000000:herald-ses-events',
+          Subject: '',
+          Message: JSON.stringify(sesEvent),
+          Timestamp: now,
+          SignatureVersion: '1',
+          Signature: 'local',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}
+
+/** What SES publishes for one accepted message, as the mailbox simulator defines its addresses. */
+export function simulatedEvents(messageId: string, entry: BulkEntry, at = new Date()) {
+  const to = entry.to.toLowerCase();
+  const mail = {
+    timestamp: at.toISOString(),
+    messageId,
+    destination: [entry.to],
+    tags: Object.fromEntries(Object.entries(entry.tags).map(([k, v]) => [k, [v]])),
+  };
+  const recipient = [{ emailAddress: entry.to }];
+  const timestamp = new Date(at.getTime() + 1000).toISOString();
+  const outcome = to.startsWith('bounce@simulator.amazonses.com')
+    ? {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: recipient, timestamp },
+      }
+    : to.startsWith('suppressionlist@simulator.amazonses.com')
+      ? {
+          eventType: 'Bounce',
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: 'OnAccountSuppressionList',
+            bouncedRecipients: recipient,
+            timestamp,
+          },
+        }
+      : to.startsWith('complaint@simulator.amazonses.com')
+        ? { eventType: 'Complaint', complaint: { complainedRecipients: recipient, timestamp } }
+        : {
+            eventType: 'Delivery',
+            delivery: { recipients: [entry.to], timestamp, smtpResponse: '250 2.6.0 Message received' },
+          };
+  // SES delivers a complaint after the delivery; the simulator sends both.
+  const delivered =
+    outcome.eventType === 'Complaint'
+      ? [{ eventType: 'Delivery', mail, delivery: { recipients: [entry.to], timestamp } }]
+      : [];
+  return [{ eventType: 'Send', mail, send: {} }, ...delivered, { ...outcome, mail }];
+}
+
+/**
+ * A mailer that remembers the events SES would publish for what the emulator accepted; `flush` feeds them
+ * to the SesEvents handler. The stack flushes after each sender run, when the message ids are stored, as
+ * SES's events arrive after the send call returns.
+ */
+export function withSimulatedEvents(mailer: Mailer) {
+  let pending: unknown[] = [];
+  return {
+    mailer: {
+      async sendBulk(edition, entries) {
+        const results = await mailer.sendBulk(edition, entries);
+        results.forEach((result, i) => {
+          if (result.ok) pending.push(...simulatedEvents(result.messageId, entries[i]!));
+        });
+        return results;
+      },
+    } satisfies Mailer,
+    async flush(handler: SesEventsHandler) {
+      const events = pending;
+      pending = [];
+      for (const event of events) await handler(snsEnvelope(event));
+    },
+  };
+}
