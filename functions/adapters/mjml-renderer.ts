@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import i18next, { type TFunction } from 'i18next';
 import mjml2html from 'mjml';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import type { Edition, EditionRenderer } from '../domain/ports.ts';
 import type { EditionView } from '../domain/edition.ts';
 import { LANGUAGES } from '../domain/reference.ts';
@@ -17,6 +17,15 @@ import { LANGUAGES } from '../domain/reference.ts';
 export const ISSUE_TEMPLATE = 'issue';
 
 export class MjmlRenderError extends Error {}
+
+/** html-to-text, with its options compiled once. */
+const editionToText = compile({
+  wordwrap: 78,
+  selectors: [
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+  ],
+});
 
 export interface MjmlRendererOptions {
   /** 'strict' in tests (any MJML error throws); 'skip' in production, where it would cost a third of the time. */
@@ -158,13 +167,7 @@ export async function createMjmlRenderer(
     return views.map((view) => {
       const values = tokenValues(slots, { ...view, dir: i18n.dir(view.language) });
       const localized = html.replace(TOKEN, (_, n: string) => values[Number(n)] ?? '');
-      const text = convert(localized, {
-        wordwrap: 78,
-        selectors: [
-          { selector: 'img', format: 'skip' },
-          { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-        ],
-      });
+      const text = editionToText(localized);
       return { language: view.language, subject: view.subject.text, html: localized, text };
     });
   }

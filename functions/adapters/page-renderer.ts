@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import i18next from 'i18next';
 import mjml2html from 'mjml';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { PROJECT_NAME } from '../domain/edition.ts';
 import {
   COUNTRIES,
@@ -126,6 +126,16 @@ const FIELDS_WITH_ERRORS = new Set(['email', 'language', 'country', 'region', 't
 
 /** Stands for the confirmation URL while MJML runs, so that one language's MJML output serves every address. */
 const CONFIRM_URL_SLOT = 'https://confirm-url.invalid/';
+
+const confirmationToText = compile({
+  wordwrap: 78,
+  selectors: [
+    // The preheader is for the inbox list, not for the message.
+    { selector: 'div[style*="display:none"]', format: 'skip' },
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+  ],
+});
 
 const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -287,6 +297,7 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
 
   /** One MJML run per language and expiry; each address only replaces the URL slot. */
   const confirmationHtml = new Map<string, Promise<string>>();
+  const confirmationText = new Map<string, string>();
   async function renderConfirmationHtml(language: Language, expiryDays: number) {
     const source = confirmationTemplate({
       ns: CONFIRMATION_TEMPLATE,
@@ -319,16 +330,15 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
         confirmationHtml.set(cacheKey, pending);
         pending.catch(() => confirmationHtml.delete(cacheKey));
       }
-      const html = (await pending).replaceAll(CONFIRM_URL_SLOT, escapeAttribute(confirmUrl));
-      const text = convert(html, {
-        wordwrap: 78,
-        selectors: [
-          // The preheader is for the inbox list, not for the message.
-          { selector: 'div[style*="display:none"]', format: 'skip' },
-          { selector: 'img', format: 'skip' },
-          { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-        ],
-      });
+      const slotted = await pending;
+      // The plain text, like the HTML, is made once per language; each address only puts its link in.
+      let slottedText = confirmationText.get(cacheKey);
+      if (slottedText === undefined) {
+        slottedText = confirmationToText(slotted);
+        confirmationText.set(cacheKey, slottedText);
+      }
+      const html = slotted.replaceAll(CONFIRM_URL_SLOT, escapeAttribute(confirmUrl));
+      const text = slottedText.replaceAll(CONFIRM_URL_SLOT, confirmUrl);
       return { subject: translate(language, CONFIRMATION_TEMPLATE, 'subject'), html, text };
     },
 
