@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { deliverBatch } from '../domain/sending.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
-import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
+import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
 export const sendBatchSchema = z.object({
   issueId: z.string().min(1),
@@ -15,7 +15,7 @@ export const sendBatchSchema = z.object({
     .max(50),
 });
 
-export function createSenderHandler(services: Services) {
+export function createSenderHandler(services: DeliveryServices) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
@@ -51,6 +51,6 @@ export function createSenderHandler(services: Services) {
 
 let handle: ReturnType<typeof createSenderHandler> | undefined;
 export const handler = async (event: SQSEvent) => {
-  handle ??= createSenderHandler(await servicesFromEnvironment());
+  handle ??= createSenderHandler(await deliveryServicesFromEnvironment());
   return handle(event);
 };

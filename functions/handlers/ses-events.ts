@@ -3,9 +3,9 @@
 import type { SNSEvent } from 'aws-lambda';
 import { ingestSesEvent } from '../domain/ses-events.ts';
 import { logger } from '../wiring/logger.ts';
-import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
+import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
-export function createSesEventsHandler(services: Services) {
+export function createSesEventsHandler(services: DeliveryServices) {
   return async (event: SNSEvent): Promise<void> => {
     for (const record of event.Records) {
       let message: unknown;
@@ -26,6 +26,6 @@ export function createSesEventsHandler(services: Services) {
 
 let handle: ReturnType<typeof createSesEventsHandler> | undefined;
 export const handler = async (event: SNSEvent) => {
-  handle ??= createSesEventsHandler(await servicesFromEnvironment());
+  handle ??= createSesEventsHandler(await deliveryServicesFromEnvironment());
   return handle(event);
 };
