@@ -53,6 +53,9 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
     async markFailed(issueId, subscriberId, reason, at) {
       await finish(issueId, subscriberId, { status: 'failed', reason, failedAt: at });
     },
+    async markSkipped(issueId, subscriberId, reason, at) {
+      await finish(issueId, subscriberId, { status: 'skipped', reason, skippedAt: at });
+    },
     async findByMessageId(messageId) {
       const { Items } = await client.send(
         new QueryCommand({

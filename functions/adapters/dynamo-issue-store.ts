@@ -16,7 +16,7 @@ const edition = (language: string) => `EDITION#${language}`;
 const counter = (dimension: string, key: string) => `COUNTER#${dimension}#${key}`;
 const TOTAL = counter('total', 'all');
 
-const COUNT_NAMES = ['recipients', 'sent', 'failed', 'delivered', 'bounced', 'complained'] as const;
+const COUNT_NAMES = ['recipients', 'sent', 'failed', 'skipped', 'delivered', 'bounced', 'complained'] as const;
 const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts =>
   Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item?.[name] ?? 0)])) as unknown as SegmentCounts;
 

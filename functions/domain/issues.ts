@@ -28,6 +28,7 @@ export const EMPTY_COUNTS: SegmentCounts = {
   recipients: 0,
   sent: 0,
   failed: 0,
+  skipped: 0,
   delivered: 0,
   bounced: 0,
   complained: 0,
@@ -47,7 +48,7 @@ export function summarizeProgress(counters: SegmentCounter[]): Progress {
       .sort((a, b) => a.key.localeCompare(b.key));
   const { key: _key, ...total } = rows('total')[0] ?? { key: 'all', ...EMPTY_COUNTS };
   return {
-    total: { ...total, pending: total.recipients - total.sent - total.failed },
+    total: { ...total, pending: total.recipients - total.sent - total.failed - total.skipped },
     byCountry: rows('country'),
     byLanguage: rows('language'),
     byRegion: rows('region'),

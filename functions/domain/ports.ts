@@ -63,6 +63,8 @@ export interface SegmentCounts {
   recipients: number;
   sent: number;
   failed: number;
+  /** Left out because they unsubscribed or were suppressed after the send started. */
+  skipped: number;
   /** From SES events: delivered to the receiving server, bounced for good, reported as spam. */
   delivered: number;
   bounced: number;
@@ -130,12 +132,13 @@ export interface BatchQueue {
   enqueue(batches: SendBatch[]): Promise<void>;
 }
 
-export type DeliveryStatus = 'claimed' | 'sent' | 'failed';
+export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 export interface DeliveryStore {
   /** Claims (issue, recipient) with a conditional write; false when it was claimed before. */
   claim(issueId: string, batch: SendBatch, recipient: Recipient, at: string): Promise<boolean>;
   markSent(issueId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
   markFailed(issueId: string, subscriberId: string, reason: string, at: string): Promise<void>;
+  markSkipped(issueId: string, subscriberId: string, reason: string, at: string): Promise<void>;
   findByMessageId(messageId: string): Promise<DeliveryRecord | undefined>;
   /** Sets `field` to `at` on a delivery record if it is not set yet; false when it was (an event seen before). */
   markOnce(issueId: string, subscriberId: string, field: string, at: string): Promise<boolean>;

@@ -2,6 +2,7 @@
 import { buildEditionView, loadIssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
 import type { Tokens } from './tokens.ts';
+import type { SubscriberRepository } from './subscribers.ts';
 import { ConflictError, NotFoundError, TranslationGapsError, ValidationError } from './errors.ts';
 import { blockingGaps, translationStatus } from './issue-editing.ts';
 import type {
@@ -163,7 +164,7 @@ export async function runScheduledSend(deps: SendDeps, issueId: string): Promise
 
 async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueId: string) {
   const total = await deps.issues.readTotal(issueId);
-  if (total.audienceComplete && total.sent + total.failed >= total.recipients) {
+  if (total.audienceComplete && total.sent + total.failed + total.skipped >= total.recipients) {
     await deps.issues.transition(issueId, 'sending', 'sent', { sentAt: deps.clock.now().toISOString() });
   }
 }
@@ -186,16 +187,31 @@ const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]
  */
 export async function deliverBatch(
   deps: Pick<SendDeps, 'issues' | 'deliveries' | 'mailer' | 'clock' | 'tokens' | 'publicUrl'> & {
+    subscribers: Pick<SubscriberRepository, 'statuses'>;
     edition: (issueId: string, language: Language) => Promise<Edition | undefined>;
   },
   batch: SendBatch,
-): Promise<{ sent: number; failed: number; skipped: number }> {
+): Promise<{ sent: number; failed: number; skipped: number; alreadyHandled: number }> {
   const edition = await deps.edition(batch.issueId, batch.language);
   if (!edition) throw new NotFoundError(`edition ${batch.language} of issue ${batch.issueId}`);
   const at = deps.clock.now().toISOString();
   const claims = await Promise.all(batch.recipients.map((r) => deps.deliveries.claim(batch.issueId, batch, r, at)));
-  const claimed = batch.recipients.filter((_, i) => claims[i]);
-  if (claimed.length === 0) return { sent: 0, failed: 0, skipped: batch.recipients.length };
+  const mine = batch.recipients.filter((_, i) => claims[i]);
+  const alreadyHandled = batch.recipients.length - mine.length;
+  if (mine.length === 0) return { sent: 0, failed: 0, skipped: 0, alreadyHandled };
+
+  // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why.
+  const statuses = await deps.subscribers.statuses(mine.map((r) => r.id));
+  const claimed = mine.filter((r) => statuses.get(r.id) === 'confirmed');
+  const skipped = mine.filter((r) => statuses.get(r.id) !== 'confirmed');
+  await Promise.all(
+    skipped.map((r) => deps.deliveries.markSkipped(batch.issueId, r.id, statuses.get(r.id) ?? 'erased', at)),
+  );
+  if (claimed.length === 0) {
+    await deps.issues.addCounts(batch.issueId, segmentIncrements(batch, skipped, 'skipped'));
+    await finishIfComplete(deps, batch.issueId);
+    return { sent: 0, failed: 0, skipped: skipped.length, alreadyHandled };
+  }
 
   const entries = claimed.map((r) => {
     const links = recipientLinks(deps, r.id, batch.issueId);
@@ -240,7 +256,8 @@ export async function deliverBatch(
   await deps.issues.addCounts(batch.issueId, [
     ...segmentIncrements(batch, sent, 'sent'),
     ...segmentIncrements(batch, failed, 'failed'),
+    ...segmentIncrements(batch, skipped, 'skipped'),
   ]);
   await finishIfComplete(deps, batch.issueId);
-  return { sent: sent.length, failed: failed.length, skipped: batch.recipients.length - claimed.length };
+  return { sent: sent.length, failed: failed.length, skipped: skipped.length, alreadyHandled };
 }

@@ -50,6 +50,8 @@ export interface SubscriberRecord extends Preferences {
 
 export interface SubscriberRepository {
   get(id: string): Promise<SubscriberRecord | undefined>;
+  /** Current statuses of up to 100 subscribers; an erased one is absent. */
+  statuses(ids: readonly string[]): Promise<Map<string, SubscriberStatus>>;
   put(subscriber: SubscriberRecord): Promise<void>;
   delete(id: string): Promise<void>;
 }

@@ -81,6 +81,7 @@ describe('the embedded stack', () => {
       recipients: confirmed.length,
       sent: confirmed.length,
       failed: 0,
+      skipped: 0,
       pending: 0,
       delivered: confirmed.length - 1,
       bounced: 1,

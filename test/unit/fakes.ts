@@ -20,6 +20,7 @@ import type {
 } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
 import { EMPTY_COUNTS } from '../../functions/domain/issues.ts';
+import type { SubscriberRecord, SubscriberRepository } from '../../functions/domain/subscribers.ts';
 
 export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
   const issues = new Map<string, Issue>();
@@ -99,6 +100,9 @@ export function fakeDeliveryStore(): DeliveryStore & {
     },
     async markFailed(_issueId, id, reason) {
       records.set(id, { status: 'failed', reason });
+    },
+    async markSkipped(_issueId, id, reason) {
+      records.set(id, { status: 'skipped', reason });
     },
     async release(_issueId, id) {
       if (records.get(id)?.status === 'claimed') records.delete(id);
@@ -233,5 +237,19 @@ export function fakeContentStore(): ContentStore {
       const items = matching.slice(0, limit);
       return { items, ...(matching.length > limit && { after: items.at(-1)!.id }) };
     },
+  };
+}
+
+/** Subscribers in memory; `statuses` answers for every id it holds. */
+export function fakeSubscribers(records = new Map<string, SubscriberRecord>()): SubscriberRepository & {
+  records: Map<string, SubscriberRecord>;
+} {
+  return {
+    records,
+    get: async (id) => records.get(id),
+    put: async (s) => void records.set(s.id, s),
+    delete: async (id) => void records.delete(id),
+    statuses: async (ids) =>
+      new Map(ids.flatMap((id) => (records.has(id) ? [[id, records.get(id)!.status] as const] : []))),
   };
 }

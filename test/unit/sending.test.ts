@@ -54,7 +54,13 @@ function setup(segments: Record<string, Recipient[]>, mailerOptions?: Parameters
   const deliveries = fakeDeliveryStore();
   const { mailer, calls } = fakeMailer(mailerOptions);
   const queue = collectingQueue();
+  /** Everyone is confirmed unless a test unsubscribes them. */
+  const unsubscribed = new Set<string>();
   const deps = {
+    subscribers: {
+      statuses: async (ids: readonly string[]) =>
+        new Map(ids.map((id) => [id, unsubscribed.has(id) ? ('unsubscribed' as const) : ('confirmed' as const)])),
+    },
     issues,
     content: fakeContentStore(),
     renderer: labelRenderer,
@@ -67,7 +73,7 @@ function setup(segments: Record<string, Recipient[]>, mailerOptions?: Parameters
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
     edition: issues.getEdition,
   };
-  return { deps, issues, deliveries, calls, queue };
+  return { deps, issues, deliveries, calls, queue, unsubscribed };
 }
 
 describe('startSend', () => {
@@ -137,7 +143,7 @@ describe('deliverBatch', () => {
     await deliverBatch(deps, batch);
     const again = await deliverBatch(deps, batch);
 
-    expect(again).toEqual({ sent: 0, failed: 0, skipped: 5 });
+    expect(again).toEqual({ sent: 0, failed: 0, skipped: 0, alreadyHandled: 5 });
     expect(calls).toHaveLength(1);
     expect((await issues.readTotal(issue.id)).sent).toBe(5);
   });
@@ -166,6 +172,22 @@ describe('deliverBatch', () => {
     expect(deliveries.records.get('sHaskovo1')).toEqual({ status: 'failed', reason: 'FAILED: address rejected' });
     const total = await issues.readTotal(issue.id);
     expect([total.sent, total.failed]).toEqual([2, 1]);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('leaves out a subscriber who unsubscribed after the send started, and still completes the issue', async () => {
+    const { deps, queue, calls, deliveries, issues, unsubscribed } = await sentIssue({ 'BG#bg': people(3) });
+    unsubscribed.add('sHaskovo1');
+    expect(await deliverBatch(deps, queue.batches[0] as SendBatch)).toEqual({
+      sent: 2,
+      failed: 0,
+      skipped: 1,
+      alreadyHandled: 0,
+    });
+
+    expect(calls[0]?.entries.map((e) => e.to)).not.toContain('p1@example.org');
+    expect(deliveries.records.get('sHaskovo1')).toEqual({ status: 'skipped', reason: 'unsubscribed' });
+    expect((await issues.readTotal(issue.id)).skipped).toBe(1);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 

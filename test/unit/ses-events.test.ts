@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSesEvent } from '../../functions/domain/ses-events.ts';
 import type { SubscriberRecord } from '../../functions/domain/subscribers.ts';
-import { fakeDeliveryStore, fakeIssueStore, fixedClock } from './fakes.ts';
+import { fakeDeliveryStore, fakeIssueStore, fakeSubscribers, fixedClock } from './fakes.ts';
 import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: 'json' };
 
 function setup() {
@@ -15,11 +15,7 @@ function setup() {
     issues,
     deliveries,
     clock: fixedClock,
-    subscribers: {
-      get: async (id: string) => subscribers.get(id),
-      put: async (s: SubscriberRecord) => void subscribers.set(s.id, s),
-      delete: async (id: string) => void subscribers.delete(id),
-    },
+    subscribers: fakeSubscribers(subscribers),
   };
   const total = async () => (await issues.counters('issue-1')).find((c) => c.dimension === 'total');
   return { deps, subscribers, total };

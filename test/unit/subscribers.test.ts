@@ -11,7 +11,7 @@ import {
   type SubscriberDeps,
   type SubscriberRecord,
 } from '../../functions/domain/subscribers.ts';
-import { fakeDeliveryStore, fakeIssueStore, fakeMailer, fixedClock } from './fakes.ts';
+import { fakeDeliveryStore, fakeIssueStore, fakeMailer, fakeSubscribers, fixedClock } from './fakes.ts';
 
 function memoryLimiter(): RateLimiter {
   const hits = new Map<string, number>();
@@ -30,11 +30,7 @@ function setup(limits = { perIpPerMinute: 100, perAddressPerHour: 100 }) {
   const records = new Map<string, SubscriberRecord>();
   const { mailer, calls } = fakeMailer();
   const deps: SubscriberDeps = {
-    subscribers: {
-      get: async (id) => records.get(id),
-      put: async (s) => void records.set(s.id, s),
-      delete: async (id) => void records.delete(id),
-    },
+    subscribers: fakeSubscribers(records),
     issues: fakeIssueStore(),
     deliveries: fakeDeliveryStore(),
     rateLimiter: memoryLimiter(),
