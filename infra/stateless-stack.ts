@@ -89,7 +89,8 @@ export class StatelessStack extends Stack {
       .bindTable(subscribers, 'read')
       .bindTable(deliveries, 'name')
       .bindQueue(sendQueue, 'SEND_QUEUE_URL')
-      .bindSes(sending)
+      // GetAccount: a send is refused when the audience exceeds what is left of the daily quota.
+      .bindSes(sending, ['ses:GetAccount'])
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     const schedules = new HeraldSchedules(this, 'Schedules', {
       groupName: SCHEDULE_GROUP_NAME,
@@ -116,7 +117,7 @@ export class StatelessStack extends Stack {
       .bindTable(subscribers, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       .bindQueue(sendQueue, 'SEND_QUEUE_URL')
-      .bindSes(sending, ['ses:SendEmail', 'ses:SendBulkEmail'])
+      .bindSes(sending, ['ses:SendEmail', 'ses:SendBulkEmail', 'ses:GetAccount'])
       .bindScheduler(schedules)
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
 

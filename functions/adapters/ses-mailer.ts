@@ -1,7 +1,7 @@
 // Sends one edition to up to 50 recipients with a single SES v2 SendBulkEmail call; the edition is the
 // inline template, each entry carries its own placeholder values and message tags.
-import { SendBulkEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { BulkResult, Mailer } from '../domain/ports.ts';
+import { GetAccountCommand, SendBulkEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { BulkResult, Mailer, QuotaSource } from '../domain/ports.ts';
 
 export const MAX_BULK_ENTRIES = 50;
 
@@ -43,6 +43,20 @@ export function createSesMailer(client: SESv2Client, options: SesMailerOptions):
         if (result?.Status === 'SUCCESS' && result.MessageId) return { ok: true, messageId: result.MessageId };
         return { ok: false, error: result ? `${result.Status}: ${result.Error ?? 'no reason given'}` : 'no result' };
       });
+    },
+  };
+}
+
+/** The account's sending quota, as SES's GetAccount reports it. */
+export function createSesQuota(client: SESv2Client): QuotaSource {
+  return {
+    async quota() {
+      const { SendQuota } = await client.send(new GetAccountCommand({}));
+      return {
+        max24HourSend: SendQuota?.Max24HourSend ?? 0,
+        sentLast24Hours: SendQuota?.SentLast24Hours ?? 0,
+        maxSendRate: SendQuota?.MaxSendRate ?? 0,
+      };
     },
   };
 }

@@ -47,6 +47,19 @@ export class TranslationGapsError extends HeraldError {
   }
 }
 
+/** A send that the SES account's remaining 24-hour quota cannot carry. */
+export class QuotaExceededError extends HeraldError {
+  constructor(details: { recipients: number; remaining: number; max24HourSend: number; sentLast24Hours: number }) {
+    super(
+      409,
+      'quota_exceeded',
+      `the audience (${details.recipients}) is larger than what is left of the SES daily quota ` +
+        `(${details.remaining} of ${details.max24HourSend}); send later or ask AWS for a higher quota`,
+      details,
+    );
+  }
+}
+
 export class ForbiddenError extends HeraldError {
   constructor(message: string) {
     super(403, 'forbidden', message);

@@ -190,3 +190,14 @@ export interface SendScheduler {
   /** Removes the schedule; nothing happens when there is none. */
   cancel(issueId: string): Promise<void>;
 }
+
+/** The SES account's sending quota (GetAccount). */
+export interface SendQuota {
+  max24HourSend: number;
+  sentLast24Hours: number;
+  maxSendRate: number;
+}
+
+export interface QuotaSource {
+  quota(): Promise<SendQuota>;
+}

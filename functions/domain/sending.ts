@@ -3,7 +3,7 @@ import { buildEditionView, loadIssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
 import type { Tokens } from './tokens.ts';
 import type { SubscriberRepository } from './subscribers.ts';
-import { ConflictError, NotFoundError, TranslationGapsError, ValidationError } from './errors.ts';
+import { ConflictError, NotFoundError, QuotaExceededError, TranslationGapsError, ValidationError } from './errors.ts';
 import { blockingGaps, translationStatus } from './issue-editing.ts';
 import type {
   AudienceSource,
@@ -20,6 +20,7 @@ import type {
   SegmentCounts,
   SendBatch,
   SendScheduler,
+  QuotaSource,
 } from './ports.ts';
 import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
 
@@ -39,6 +40,7 @@ export interface SendDeps {
   clock: Clock;
   publicUrl: string;
   tokens: Tokens;
+  quota: QuotaSource;
 }
 
 /** Counter increments for a group of recipients of one (country, language): the total, both, and each region. */
@@ -79,6 +81,7 @@ export async function startSend(
     const gaps = await blockingGaps(deps.audience, translationStatus(issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
+  await checkQuota(deps);
   if (!(await deps.issues.transition(issueId, from, 'sending', { sendStartedAt: deps.clock.now().toISOString() }))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
@@ -105,6 +108,23 @@ export async function startSend(
   const total = await deps.issues.completeAudience(issueId);
   await finishIfComplete(deps, issueId);
   return { recipients: total.recipients };
+}
+
+/** The confirmed audience, segment by segment (a COUNT query each, never a scan). */
+export async function audienceSize(audience: AudienceSource): Promise<number> {
+  const counts = await Promise.all(
+    COUNTRY_CODES.flatMap((country) => LANGUAGES.map((language) => audience.count(country, language))),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/** Refuses a send the remaining 24-hour SES quota cannot carry, before anything is frozen or queued. */
+async function checkQuota(deps: Pick<SendDeps, 'audience' | 'quota'>) {
+  const [recipients, quota] = await Promise.all([audienceSize(deps.audience), deps.quota.quota()]);
+  const remaining = Math.max(0, quota.max24HourSend - quota.sentLast24Hours);
+  if (recipients > remaining) {
+    throw new QuotaExceededError({ recipients, remaining, max24HourSend: quota.max24HourSend, sentLast24Hours: quota.sentLast24Hours });
+  }
 }
 
 /** The furthest ahead a send can be scheduled. */

@@ -7,6 +7,7 @@ import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
+import { createSesQuota } from '../adapters/ses-mailer.ts';
 import type { BatchQueue, Mailer, SendScheduler } from '../domain/ports.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
@@ -52,6 +53,7 @@ export async function createServices(
     pages,
     messages: pages,
     limits: config.signupLimits,
+    quota: createSesQuota(clients.ses),
   };
 }
 

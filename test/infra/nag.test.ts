@@ -38,6 +38,8 @@ describe('cdk-nag AWS Solutions checks', () => {
       [
         'HeraldStateful/Users/UserPool AwsSolutions-COG2',
         'HeraldStateful/TokenSecret AwsSolutions-SMG4',
+        'HeraldStateless/ScheduledSendRole AwsSolutions-IAM5[Resource::*]',
+        'HeraldStateless/ApiRole AwsSolutions-IAM5[Resource::*]',
         'HeraldStateless/SenderRole AwsSolutions-IAM5[Resource::*]',
         'HeraldStateless/ApiRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/herald-sends/*]',
         ...publicRoutes,

@@ -195,11 +195,10 @@ describe('permissions', () => {
     }
   });
 
-  it('grants ses:GetAccount to the Sender alone', () => {
-    expect(actions('Sender')).toContain('ses:GetAccount');
-    expect(actions('Api')).not.toContain('ses:GetAccount');
-    for (const fn of ['ScheduledSend', 'SesEvents'])
-      expect(actions(fn).filter((a) => a.startsWith('ses:'))).toEqual([]);
+  it('grants ses:GetAccount (the daily quota) to the functions that start or make sends, and sending to ScheduledSend never', () => {
+    for (const fn of ['Sender', 'Api', 'ScheduledSend']) expect(actions(fn)).toContain('ses:GetAccount');
+    expect(actions('ScheduledSend').filter((a) => a.startsWith('ses:Send'))).toEqual([]);
+    expect(actions('SesEvents').filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
 
   it('lets ScheduledSend write issues, read content and the audience index, and not touch deliveries', () => {

@@ -49,7 +49,11 @@ const labelRenderer: EditionRenderer = {
 const people = (n: number, region = 'Haskovo'): Recipient[] =>
   Array.from({ length: n }, (_, i) => ({ id: `s${region}${i}`, email: `p${i}@example.org`, region }));
 
-function setup(segments: Record<string, Recipient[]>, mailerOptions?: Parameters<typeof fakeMailer>[0]) {
+function setup(
+  segments: Record<string, Recipient[]>,
+  mailerOptions?: Parameters<typeof fakeMailer>[0],
+  quota = { max24HourSend: 50_000, sentLast24Hours: 0, maxSendRate: 14 },
+) {
   const issues = fakeIssueStore();
   const deliveries = fakeDeliveryStore();
   const { mailer, calls } = fakeMailer(mailerOptions);
@@ -71,6 +75,7 @@ function setup(segments: Record<string, Recipient[]>, mailerOptions?: Parameters
     clock: fixedClock,
     publicUrl: 'https://news.example',
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
+    quota: { quota: async () => quota },
     edition: issues.getEdition,
   };
   return { deps, issues, deliveries, calls, queue, unsubscribed };
@@ -106,6 +111,22 @@ describe('startSend', () => {
     expect((await issues.get(issue.id))?.status).toBe('draft');
 
     expect((await startSend(deps, issue.id, { allowFallback: true })).recipients).toBe(3);
+  });
+
+  it('refuses a send larger than what is left of the SES daily quota, with the numbers, and freezes nothing', async () => {
+    const { deps, issues, queue } = setup({ 'BG#bg': people(120) }, undefined, {
+      max24HourSend: 200,
+      sentLast24Hours: 100,
+      maxSendRate: 14,
+    });
+    await issues.put(issue);
+    await expect(startSend(deps, issue.id, { allowFallback: true })).rejects.toMatchObject({
+      status: 409,
+      code: 'quota_exceeded',
+      details: { recipients: 120, remaining: 100, max24HourSend: 200, sentLast24Hours: 100 },
+    });
+    expect((await issues.get(issue.id))?.status).toBe('draft');
+    expect(queue.batches).toHaveLength(0);
   });
 
   it('refuses to send an issue twice', async () => {
