@@ -38,6 +38,8 @@ export interface Progress {
   byCountry: ProgressRow[];
   byLanguage: ProgressRow[];
   byRegion: ProgressRow[];
+  /** Per (country, language): `BG/bg`, the unit the audience is read and sent in. */
+  bySegment: ProgressRow[];
 }
 
 export function summarizeProgress(counters: SegmentCounter[]): Progress {
@@ -52,6 +54,7 @@ export function summarizeProgress(counters: SegmentCounter[]): Progress {
     byCountry: rows('country'),
     byLanguage: rows('language'),
     byRegion: rows('region'),
+    bySegment: rows('segment'),
   };
 }
 

@@ -70,7 +70,7 @@ export interface SegmentCounts {
   bounced: number;
   complained: number;
 }
-export type Dimension = 'country' | 'language' | 'region' | 'total';
+export type Dimension = 'country' | 'language' | 'region' | 'segment' | 'total';
 export interface SegmentCounter extends SegmentCounts {
   dimension: Dimension;
   key: string;

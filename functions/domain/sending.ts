@@ -1,6 +1,7 @@
 // Sending an issue: freeze and render it once per language, fan the audience out in batches, deliver each batch.
 import { buildEditionView, loadIssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
+import { countIncrements } from './segments.ts';
 import type { Tokens } from './tokens.ts';
 import type { SubscriberRepository } from './subscribers.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, TranslationGapsError, ValidationError } from './errors.ts';
@@ -11,7 +12,6 @@ import type {
   Clock,
   ContentStore,
   DeliveryStore,
-  Dimension,
   Edition,
   EditionRenderer,
   IssueStore,
@@ -43,22 +43,18 @@ export interface SendDeps {
   quota: QuotaSource;
 }
 
-/** Counter increments for a group of recipients of one (country, language): the total, both, and each region. */
+/** Counter increments for a group of recipients of one (country, language), in every segment they are in. */
 function segmentIncrements(
   batch: Pick<SendBatch, 'country' | 'language'>,
   recipients: Recipient[],
   name: keyof SegmentCounts,
 ) {
-  const regions = new Map<string, number>();
-  for (const r of recipients)
-    regions.set(`${batch.country}/${r.region}`, (regions.get(`${batch.country}/${r.region}`) ?? 0) + 1);
-  const counts = { [name]: recipients.length };
-  return [
-    { dimension: 'total' as Dimension, key: 'all', counts },
-    { dimension: 'country' as Dimension, key: batch.country, counts },
-    { dimension: 'language' as Dimension, key: batch.language, counts },
-    ...[...regions].map(([key, n]) => ({ dimension: 'region' as Dimension, key, counts: { [name]: n } })),
-  ];
+  return countIncrements(
+    batch.country,
+    batch.language,
+    recipients.map((r) => r.region),
+    name,
+  );
 }
 
 /**
@@ -123,7 +119,12 @@ async function checkQuota(deps: Pick<SendDeps, 'audience' | 'quota'>) {
   const [recipients, quota] = await Promise.all([audienceSize(deps.audience), deps.quota.quota()]);
   const remaining = Math.max(0, quota.max24HourSend - quota.sentLast24Hours);
   if (recipients > remaining) {
-    throw new QuotaExceededError({ recipients, remaining, max24HourSend: quota.max24HourSend, sentLast24Hours: quota.sentLast24Hours });
+    throw new QuotaExceededError({
+      recipients,
+      remaining,
+      max24HourSend: quota.max24HourSend,
+      sentLast24Hours: quota.sentLast24Hours,
+    });
   }
 }
 

@@ -2,7 +2,8 @@
 // recipient's event is counted once, whatever the order or repetition, and a hard bounce or a complaint
 // suppresses the address.
 import { z } from 'zod';
-import type { Clock, DeliveryStore, Dimension, IssueStore, SegmentCounts } from './ports.ts';
+import type { Clock, DeliveryStore, IssueStore, SegmentCounts } from './ports.ts';
+import { countIncrements } from './segments.ts';
 import { suppress, type SubscriberRepository } from './subscribers.ts';
 
 export const SES_EVENT_TYPES = [
@@ -73,16 +74,9 @@ export async function ingestSesEvent(deps: IngestDeps, raw: unknown): Promise<In
   if (!(await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at))) return 'repeat';
 
   if (effect.count) {
-    const counts = { [effect.count]: 1 };
-    const segments: [Dimension, string][] = [
-      ['total', 'all'],
-      ['country', delivery.country],
-      ['language', delivery.language],
-      ['region', `${delivery.country}/${delivery.region}`],
-    ];
     await deps.issues.addCounts(
       delivery.issueId,
-      segments.map(([dimension, key]) => ({ dimension, key, counts })),
+      countIncrements(delivery.country, delivery.language, [delivery.region], effect.count),
     );
   }
   if (permanent || event.eventType === 'Complaint') {

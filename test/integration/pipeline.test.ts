@@ -90,6 +90,8 @@ describe('the embedded stack', () => {
     const bg = issue.progress.byLanguage.find((row: { key: string }) => row.key === 'bg');
     expect(bg.sent).toBe(confirmed.filter((s) => s.language === 'bg').length);
     expect(issue.progress.byCountry).toHaveLength(10);
+    const bgInBulgaria = confirmed.filter((s) => s.country === 'BG' && s.language === 'bg').length;
+    expect(issue.progress.bySegment).toContainEqual(expect.objectContaining({ key: 'BG/bg', sent: bgInBulgaria }));
   });
 
   it('suppresses the addresses that hard-bounced or complained', async () => {

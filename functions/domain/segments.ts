@@ -1,0 +1,37 @@
+// The segments an issue's counters are kept for: the total, each country, language, region, and each
+// (country, language) pair, the unit the audience is read and sent in.
+import type { Dimension, SegmentCounts } from './ports.ts';
+
+export interface Segment {
+  dimension: Dimension;
+  key: string;
+}
+
+export function segmentsOf(country: string, language: string, region: string): Segment[] {
+  return [
+    { dimension: 'total', key: 'all' },
+    { dimension: 'country', key: country },
+    { dimension: 'language', key: language },
+    { dimension: 'region', key: `${country}/${region}` },
+    { dimension: 'segment', key: `${country}/${language}` },
+  ];
+}
+
+/** Counter increments for recipients of one (country, language): `name` once per recipient, per segment. */
+export function countIncrements(
+  country: string,
+  language: string,
+  regions: readonly string[],
+  name: keyof SegmentCounts,
+): { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[] {
+  const totals = new Map<string, Segment & { n: number }>();
+  for (const region of regions) {
+    for (const segment of segmentsOf(country, language, region)) {
+      const id = `${segment.dimension}#${segment.key}`;
+      const found = totals.get(id) ?? { ...segment, n: 0 };
+      found.n += 1;
+      totals.set(id, found);
+    }
+  }
+  return [...totals.values()].map(({ dimension, key, n }) => ({ dimension, key, counts: { [name]: n } }));
+}
