@@ -1,19 +1,52 @@
 // `herald <command>`: the command-line interface of the embedded stack.
+import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
+import { runSendCommand } from './send-command.ts';
 
 const USAGE = `Usage: herald <command>
 
 Commands:
-  demo    send the sample issue end to end on a fresh embedded stack and print what went out
+  demo                 send the sample issue end to end on a fresh embedded stack and print what went out
+  send <issue>         send an issue through a running stack (npm start) and follow it with a progress bar
+      --url URL          the stack's API (default http://localhost:$PORT, PORT defaulting to 3000)
+      --token TOKEN      an editor's or admin's bearer token (default $HERALD_TOKEN, then $HERALD_ADMIN_TOKEN)
+      --allow-fallback   send even where a language lacks its own subject or intro (English is shown)
 `;
 
-const [command] = process.argv.slice(2);
+const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'demo': {
     // The table is the demo's output; per-batch logs would bury it.
     process.env.LOG_LEVEL ??= 'warn';
     const ok = await runDemo();
     process.exit(ok ? 0 : 1);
+    break;
+  }
+  case 'send': {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { url: { type: 'string' }, token: { type: 'string' }, 'allow-fallback': { type: 'boolean' } },
+    });
+    const token = values.token ?? process.env.HERALD_TOKEN ?? process.env.HERALD_ADMIN_TOKEN;
+    if (!positionals[0] || !token) {
+      process.stderr.write(
+        `herald send: ${positionals[0] ? 'a --token is needed' : 'name the issue to send'}\n\n${USAGE}`,
+      );
+      process.exit(2);
+    }
+    try {
+      const ok = await runSendCommand({
+        issueId: positionals[0],
+        url: values.url ?? `http://localhost:${process.env.PORT ?? 3000}`,
+        token,
+        allowFallback: values['allow-fallback'] ?? false,
+      });
+      process.exit(ok ? 0 : 1);
+    } catch (error) {
+      process.stderr.write(`herald send: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
     break;
   }
   case undefined:
