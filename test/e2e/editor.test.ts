@@ -2,24 +2,17 @@
 // sign in, compose an issue from records, preview it in Bulgarian and Greek, and see the API's errors;
 // then sign-in as in AWS, with a /herald-config.json and a stand-in for the Cognito hosted UI.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+import type { EmbeddedStack } from '../../local/stack.ts';
+import { startTestStack, type TestStack } from '../support/embedded-stack.ts';
+import { launchChromium } from '../support/browser.ts';
 import * as domainReference from '../../functions/domain/reference.ts';
 import highlights from '../../local/sample/highlights.json' with { type: 'json' };
 import practices from '../../local/sample/practices.json' with { type: 'json' };
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Where the preview screenshot goes (not asserted); set it to web/editor/screenshot-preview.png to refresh the README's. */
 const SCREENSHOT = process.env.HERALD_E2E_SCREENSHOT ?? join(tmpdir(), 'editor-preview.png');
 
@@ -42,7 +35,7 @@ const report = sample(highlights, 'highlight-transnational-report');
 const budgeting = sample(practices, 'practice-participatory-budgeting-bg');
 
 let stack: EmbeddedStack;
-let dataDir: string;
+let test: TestStack;
 let browser: Browser;
 let page: Page;
 let token: string;
@@ -55,18 +48,12 @@ const api = (path: string, init: RequestInit = {}) =>
   });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
   const [started, launched] = await Promise.all([
-    startEmbeddedStack({
-      dataDir,
-      port: 0,
-      sesPort: 0,
-      dynamoPort: 0,
-      adminToken: 'e2e-admin-token-0123456789',
-    }),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
+    startTestStack('e2e-editor', { adminToken: 'e2e-admin-token-0123456789' }),
+    launchChromium(),
   ]);
-  stack = started;
+  test = started;
+  stack = test.stack;
   browser = launched;
   token = stack.editorToken;
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -74,8 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await test?.dispose();
 });
 
 /** The preview frame of one width once it shows the edition in `lang`. */

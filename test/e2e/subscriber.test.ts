@@ -1,30 +1,14 @@
 // The subscriber's public pages in a real browser (Debian Chromium through playwright-core) against the embedded
 // stack: sign up in Bulgarian, confirm from the email's link, unsubscribe from the page; the form without
 // JavaScript; and a localized error next to the consent field.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../../local/stack.ts';
+import type { EmbeddedStack } from '../../local/stack.ts';
+import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
+import { launchChromium } from '../support/browser.ts';
 import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
 import { PROJECT_NAME } from '../../functions/domain/edition.ts';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-interface StoredEmail {
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  headers?: { name: string; value: string }[];
-}
 
 const locale = <T>(lang: string, ns: string) =>
   JSON.parse(readFileSync(new URL(`../../locales/${lang}/${ns}.json`, import.meta.url), 'utf8')) as T;
@@ -34,13 +18,12 @@ const bgConfirmation = locale<Record<string, string>>('bg', 'confirmation');
 const text = (value: string) => value.replaceAll('{{project}}', PROJECT_NAME);
 
 let stack: EmbeddedStack;
-let dataDir: string;
+let test: TestStack;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-const emails = async () =>
-  ((await (await fetch(`${stack.urls.ses}/store`)).json()) as { emails: StoredEmail[] }).emails;
+const emails = () => sentEmails(stack);
 const mailTo = async (address: string) => (await emails()).filter((e) => e.destination.to.includes(address));
 const subscriber = (email: string) => stack.services.subscribers.get(subscriberIdFor(email));
 const heading = (p: Page) => p.getByRole('heading', { level: 1 });
@@ -57,12 +40,9 @@ async function fillSignup(p: Page, email: string) {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-subscriber-'));
-  const [started, launched] = await Promise.all([
-    startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 }),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-  ]);
-  stack = started;
+  const [started, launched] = await Promise.all([startTestStack('e2e-subscriber'), launchChromium()]);
+  test = started;
+  stack = test.stack;
   browser = launched;
   context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
   page = await context.newPage();
@@ -70,8 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await test?.dispose();
 });
 
 describe('the subscriber pages', () => {
