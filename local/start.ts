@@ -38,6 +38,7 @@ process.stdout.write(`Herald embedded stack is running${stack.seeded ? ' (sample
   Data         ${resolve(HERALD_DATA_DIR)}
 
   Editor app   ${api}/editor/
+  Signup page  ${api}/subscribe?lang=en   (any of the 11 languages)
 
 Bearer tokens (Authorization: Bearer <token>):
   admin        ${stack.adminToken}${process.env.HERALD_ADMIN_TOKEN ? '' : '   (random; set HERALD_ADMIN_TOKEN to fix it)'}
