@@ -125,9 +125,10 @@ export class StatelessStack extends Stack {
       entry: 'functions/handlers/sender.ts',
       description: 'Herald sender: one SQS message, one SendBulkEmail call of up to 50 recipients',
       timeout: SENDER_TIMEOUT,
-      withAssets: true,
       environment: publicUrl,
     })
+      // The configuration names every table; the sender never reads content.
+      .bindTable(content, 'name')
       .bindTable(issues, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       .bindTable(subscribers, 'read')
@@ -141,17 +142,19 @@ export class StatelessStack extends Stack {
       }),
     );
 
-    // No token secret: the handler parses and logs events and does not load the services.
     const sesEvents = new HeraldFunction(this, 'SesEvents', {
       entry: 'functions/handlers/ses-events.ts',
       description: 'Herald SES events: delivery, bounce, complaint, open and click per recipient',
       memorySize: 256,
       environment: publicUrl,
     })
+      .bindTable(content, 'name')
       .bindTable(issues, 'readWrite')
       .bindTable(deliveries, 'readWrite')
+      // A hard bounce or a complaint suppresses the subscriber.
       .bindTable(subscribers, 'readWrite')
-      .bindSes(sending);
+      .bindSes(sending)
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents));
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });

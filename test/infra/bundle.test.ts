@@ -31,15 +31,16 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it.each(['Api', 'ScheduledSend', 'Sender'])('carries templates and locales next to the %s handler', (fn) => {
+  it.each(['Api', 'ScheduledSend'])('carries templates and locales next to the %s handler', (fn) => {
     const dir = bundleDir(fn);
     expect(existsSync(join(dir, 'templates', 'issue.mjml'))).toBe(true);
     expect(existsSync(join(dir, 'templates', 'partials'))).toBe(true);
     expect(existsSync(join(dir, 'locales', 'en', 'issue.json'))).toBe(true);
   });
 
-  it('leaves templates and locales out of the SesEvents bundle', () => {
-    expect(existsSync(join(bundleDir('SesEvents'), 'templates'))).toBe(false);
+  it.each(['Sender', 'SesEvents'])('leaves templates, locales and MJML out of the %s bundle', (fn) => {
+    expect(existsSync(join(bundleDir(fn), 'templates'))).toBe(false);
+    expect(readFileSync(join(bundleDir(fn), 'index.mjs'), 'utf8')).not.toContain('mj-column');
   });
 
   it('loads the Api bundle outside the repository and builds its renderer from HERALD_ASSETS_DIR', () => {

@@ -4,6 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteSpec } from '../../functions/handlers/routes.ts';
+import { loadConfig } from '../../functions/wiring/config.ts';
 import { SCHEDULE_GROUP_NAME } from '../../infra/stateless-stack.ts';
 import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
@@ -41,8 +42,8 @@ const arnOf = (...path: string[]) => {
 };
 
 const FUNCTIONS = ['Api', 'ScheduledSend', 'Sender', 'SesEvents'];
-/** The functions whose handlers call servicesFromEnvironment(), which reads the token secret at start. */
-const SERVICE_FUNCTIONS = ['Api', 'ScheduledSend', 'Sender'];
+/** Every function loads its services (and so the token secret) from its configuration at start. */
+const SERVICE_FUNCTIONS = FUNCTIONS;
 
 describe('functions', () => {
   it('runs four functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
@@ -86,8 +87,18 @@ describe('functions', () => {
         DELIVERIES_TABLE: 'Deliveries',
       },
     ],
-    ['Sender', { ISSUES_TABLE: 'Issues', SUBSCRIBERS_TABLE: 'Subscribers', DELIVERIES_TABLE: 'Deliveries' }],
-    ['SesEvents', { ISSUES_TABLE: 'Issues', SUBSCRIBERS_TABLE: 'Subscribers', DELIVERIES_TABLE: 'Deliveries' }],
+    ...['Sender', 'SesEvents'].map(
+      (fn) =>
+        [
+          fn,
+          {
+            CONTENT_TABLE: 'Content',
+            ISSUES_TABLE: 'Issues',
+            SUBSCRIBERS_TABLE: 'Subscribers',
+            DELIVERIES_TABLE: 'Deliveries',
+          },
+        ] as [string, Record<string, string>],
+    ),
   ])('points the %s table variables at the stateful tables', (fn, expected) => {
     const env = environment(fn);
     const tableVars = Object.keys(env).filter((name) => name.endsWith('_TABLE'));
@@ -108,8 +119,8 @@ describe('functions', () => {
   });
 
   it('points the rendering functions at the templates and locales in their bundle', () => {
-    for (const fn of ['Api', 'ScheduledSend', 'Sender']) expect(environment(fn).HERALD_ASSETS_DIR).toBe('/var/task');
-    expect(environment('SesEvents')).not.toHaveProperty('HERALD_ASSETS_DIR');
+    for (const fn of ['Api', 'ScheduledSend']) expect(environment(fn).HERALD_ASSETS_DIR).toBe('/var/task');
+    for (const fn of ['Sender', 'SesEvents']) expect(environment(fn)).not.toHaveProperty('HERALD_ASSETS_DIR');
   });
 
   it('gives the Api the signup limits, 10 per IP per minute and 5 per address per hour by default', () => {
@@ -140,7 +151,6 @@ describe('functions', () => {
   it('gives the functions that load the services the ARN of the token secret, and never its value', () => {
     const secret = logicalId(herald.stateful.tokenSecret);
     for (const fn of SERVICE_FUNCTIONS) expect(statefulRef(environment(fn).TOKEN_SECRET_ARN)).toBe(secret);
-    expect(environment('SesEvents')).not.toHaveProperty('TOKEN_SECRET_ARN');
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_TOKEN_SECRET');
   });
 
@@ -182,7 +192,19 @@ describe('permissions', () => {
       ]);
       expect(statefulRef(read[0]?.Resource)).toBe(secret);
     }
-    expect(actions('SesEvents').filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it('gives every function each setting its configuration requires, so none fails at start', () => {
+    for (const fn of FUNCTIONS) {
+      // Values are CloudFormation references here; only their presence matters.
+      const env = Object.fromEntries(
+        Object.entries(environment(fn)).map(([name, value]) => [
+          name,
+          typeof value === 'string' ? value : `https://reference.example/${name}`,
+        ]),
+      );
+      expect(() => loadConfig({ ...env, HERALD_PUBLIC_URL: 'https://newsletter.example' }), fn).not.toThrow();
+    }
   });
 
   it('scopes SES sending to the identity and the configuration set', () => {
