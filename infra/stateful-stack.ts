@@ -57,16 +57,28 @@ function projection(index: IndexDefinition): Pick<GlobalSecondaryIndexPropsV2, '
   return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: index.projection };
 }
 
-export class StatefulStack extends Stack {
+/** What the stateful stack keeps and the stateless stack uses. */
+export interface HeraldData {
   readonly tables: HeraldTables;
   readonly configurationSetName: string;
   readonly sesEventsTopic: ITopic;
+  /** Issuer of the JWTs the HTTP API accepts. */
   readonly userPool: IUserPool;
   /** The web app's client: the audience of the HTTP API's JWT authorizer. */
   readonly webClient: IUserPoolClient;
   /** The Cognito-hosted sign-in domain, with `herald:authDomainPrefix`. */
   readonly authDomainUrl?: string;
   /** The key that signs confirmation, unsubscribe and preferences links (TOKEN_SECRET_ARN of the functions). */
+  readonly tokenSecret: ISecret;
+}
+
+export class StatefulStack extends Stack implements HeraldData {
+  readonly tables: HeraldTables;
+  readonly configurationSetName: string;
+  readonly sesEventsTopic: ITopic;
+  readonly userPool: IUserPool;
+  readonly webClient: IUserPoolClient;
+  readonly authDomainUrl?: string;
   readonly tokenSecret: ISecret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {

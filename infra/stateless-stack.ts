@@ -5,11 +5,8 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -18,21 +15,9 @@ import { HeraldFunction, type SesSending } from './constructs/herald-function.ts
 import { HeraldSchedules } from './constructs/herald-schedules.ts';
 import { HeraldSite } from './constructs/herald-site.ts';
 import { readSettings } from './settings.ts';
-import type { HeraldTables } from './stateful-stack.ts';
+import type { HeraldData } from './stateful-stack.ts';
 
-export interface StatelessStackProps extends StackProps {
-  readonly tables: HeraldTables;
-  readonly configurationSetName: string;
-  readonly sesEventsTopic: ITopic;
-  /** Issuer of the JWTs the HTTP API accepts. */
-  readonly userPool: IUserPool;
-  /** The web app's client: the audience of those JWTs. */
-  readonly webClient: IUserPoolClient;
-  /** The Cognito-hosted sign-in domain, if any. */
-  readonly authDomainUrl?: string;
-  /** The key signing the links in emails: every function that loads the services reads it at start. */
-  readonly tokenSecret: ISecret;
-}
+export interface StatelessStackProps extends StackProps, HeraldData {}
 
 const routeId = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Route`;
 
