@@ -102,17 +102,28 @@ export function translationStatus(issue: Issue, content: IssueContent): Record<L
   ) as Record<Language, LanguageStatus>;
 }
 
+/** Confirmed subscribers per language, counted segment by segment (a COUNT query each, never a scan). */
+export type AudienceCounts = Record<Language, number>;
+
+export async function countAudience(audience: AudienceSource): Promise<AudienceCounts> {
+  const perLanguage = await Promise.all(
+    LANGUAGES.map(async (language) => {
+      const counts = await Promise.all(COUNTRY_CODES.map((country) => audience.count(country, language)));
+      return [language, counts.reduce((sum, n) => sum + n, 0)] as const;
+    }),
+  );
+  return Object.fromEntries(perLanguage) as AudienceCounts;
+}
+
 /** Languages that have confirmed subscribers but no subject or intro of their own. */
-export async function blockingGaps(
-  audience: AudienceSource,
+export function blockingGaps(
+  audience: AudienceCounts,
   status: Record<Language, LanguageStatus>,
-): Promise<Partial<Record<Language, string[]>>> {
+): Partial<Record<Language, string[]>> {
   const blocking: Partial<Record<Language, string[]>> = {};
   for (const language of LANGUAGES) {
     const gaps = status[language].gaps.filter((g) => g === 'subject' || g === 'intro');
-    if (gaps.length === 0) continue;
-    const counts = await Promise.all(COUNTRY_CODES.map((country) => audience.count(country, language)));
-    if (counts.some((n) => n > 0)) blocking[language] = gaps;
+    if (gaps.length > 0 && audience[language] > 0) blocking[language] = gaps;
   }
   return blocking;
 }

@@ -5,7 +5,7 @@ import { countIncrements } from './segments.ts';
 import type { Tokens } from './tokens.ts';
 import type { SubscriberRepository } from './subscribers.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, TranslationGapsError, ValidationError } from './errors.ts';
-import { blockingGaps, translationStatus } from './issue-editing.ts';
+import { blockingGaps, countAudience, translationStatus } from './issue-editing.ts';
 import type {
   AudienceSource,
   BatchQueue,
@@ -72,12 +72,16 @@ export async function startSend(
   if (issue.status !== from) {
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a ${from} issue can be sent now`);
   }
-  const content = await loadIssueContent(deps.content, issue);
+  // The audience is counted once, for the translation check and the quota check alike.
+  const [content, audience] = await Promise.all([loadIssueContent(deps.content, issue), countAudience(deps.audience)]);
   if (!options.allowFallback) {
-    const gaps = await blockingGaps(deps.audience, translationStatus(issue, content));
+    const gaps = blockingGaps(audience, translationStatus(issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
-  await checkQuota(deps);
+  await checkQuota(
+    deps,
+    Object.values(audience).reduce((sum, n) => sum + n, 0),
+  );
   if (!(await deps.issues.transition(issueId, from, 'sending', { sendStartedAt: deps.clock.now().toISOString() }))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
@@ -106,17 +110,9 @@ export async function startSend(
   return { recipients: total.recipients };
 }
 
-/** The confirmed audience, segment by segment (a COUNT query each, never a scan). */
-export async function audienceSize(audience: AudienceSource): Promise<number> {
-  const counts = await Promise.all(
-    COUNTRY_CODES.flatMap((country) => LANGUAGES.map((language) => audience.count(country, language))),
-  );
-  return counts.reduce((sum, n) => sum + n, 0);
-}
-
 /** Refuses a send the remaining 24-hour SES quota cannot carry, before anything is frozen or queued. */
-async function checkQuota(deps: Pick<SendDeps, 'audience' | 'quota'>) {
-  const [recipients, quota] = await Promise.all([audienceSize(deps.audience), deps.quota.quota()]);
+async function checkQuota(deps: Pick<SendDeps, 'quota'>, recipients: number) {
+  const quota = await deps.quota.quota();
   const remaining = Math.max(0, quota.max24HourSend - quota.sentLast24Hours);
   if (recipients > remaining) {
     throw new QuotaExceededError({
@@ -147,8 +143,11 @@ export async function scheduleSend(
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
   }
   if (!options.allowFallback) {
-    const content = await loadIssueContent(deps.content, issue);
-    const gaps = await blockingGaps(deps.audience, translationStatus(issue, content));
+    const [content, audience] = await Promise.all([
+      loadIssueContent(deps.content, issue),
+      countAudience(deps.audience),
+    ]);
+    const gaps = blockingGaps(audience, translationStatus(issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
   const scheduledAt = at.toISOString();
