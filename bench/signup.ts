@@ -118,7 +118,7 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
 
     // Every 202: a subscriber record, and exactly one confirmation email to the address (once queued work is done).
     const verifyStarted = performance.now();
-    await stack.queue.drained();
+    await stack.drained();
     const withoutRecord: string[] = [];
     await eachLimited(accepted, 32, async (email) => {
       if (!(await stack.services.subscribers.get(subscriberIdFor(email)))) withoutRecord.push(email);

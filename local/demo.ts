@@ -24,7 +24,7 @@ export async function runDemo(out: NodeJS.WriteStream = process.stdout): Promise
     const progress = setInterval(() => {
       if (out.isTTY) out.write(`\r  batches left: ${stack.queue.depth}   `);
     }, 200);
-    await stack.queue.drained();
+    await stack.drained();
     clearInterval(progress);
     if (out.isTTY) out.write('\r\x1b[K');
 

@@ -1,8 +1,9 @@
 // An in-process stand-in for SQS: at-least-once delivery to the same handler the Lambda runs, a visibility
 // timeout before a failed message is seen again, a bounded number of receives, then the dead-letter list.
+// Messages live in memory: after a stop, the stack's resume rebuilds an interrupted send from its records.
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { BatchQueue, SendBatch } from '../functions/domain/ports.ts';
+import type { SendBatch, WorkQueue } from '../functions/domain/ports.ts';
 
 export interface InProcessQueueOptions {
   /** How long a received message stays invisible; a failed one comes back after it. */
@@ -23,7 +24,7 @@ interface Message {
 
 export type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
-export class InProcessQueue implements BatchQueue {
+export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
   readonly deadLetters: { body: string; receiveCount: number }[] = [];
   private readonly waiting: Message[] = [];
   private inFlight = 0;
@@ -40,9 +41,9 @@ export class InProcessQueue implements BatchQueue {
     this.pump();
   }
 
-  async enqueue(batches: SendBatch[]): Promise<void> {
-    for (const batch of batches) {
-      this.waiting.push({ id: randomUUID(), body: JSON.stringify(batch), receiveCount: 0, visibleAt: 0 });
+  async enqueue(items: T[]): Promise<void> {
+    for (const item of items) {
+      this.waiting.push({ id: randomUUID(), body: JSON.stringify(item), receiveCount: 0, visibleAt: 0 });
     }
     this.pump();
   }

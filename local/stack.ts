@@ -7,6 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../infra/tables.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
+import { createFanOutHandler } from '../functions/handlers/fan-out.ts';
+import { resumeSend } from '../functions/domain/resume.ts';
+import { logger } from '../functions/wiring/logger.ts';
+import type { SegmentJob } from '../functions/domain/ports.ts';
 import { createScheduledSendHandler } from '../functions/handlers/scheduled-send.ts';
 import { InProcessScheduler } from './scheduler.ts';
 import { keyIn } from './secrets.ts';
@@ -29,11 +33,21 @@ export interface StackOptions {
   adminToken?: string;
   /** Sender invocations at once. */
   sendConcurrency?: number;
+  /** Seconds before a failed batch is delivered again (the send queue's visibility timeout). */
+  retryAfterSeconds?: number;
+  /** Deliveries of a batch before it goes to the dead letters (maxReceiveCount). */
+  maxReceives?: number;
 }
 
 export interface EmbeddedStack {
   services: Services;
+  /** The send queue (batches of recipients) and the fan-out queue (one job per segment of a send). */
   queue: InProcessQueue;
+  fanOutQueue: InProcessQueue<SegmentJob>;
+  /** Resolves once both queues are empty and idle. */
+  drained(): Promise<void>;
+  /** Sends this start found interrupted and resumed. */
+  resumed: string[];
   scheduler: InProcessScheduler;
   urls: { api: string; dynamodb: string; ses: string };
   adminToken: string;
@@ -89,6 +103,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     env.AWS_ENDPOINT_URL_SES = `http://127.0.0.1:${portOf(ses)}`;
   }
 
+  const retryAfterSeconds = options.retryAfterSeconds ?? 2;
+  const maxReceives = options.maxReceives ?? 5;
   const adminToken = options.adminToken ?? env.HERALD_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   const clients = createClients();
   await ensureTables(clients.dynamoDb, TABLES, TABLE_PREFIX);
@@ -117,16 +133,25 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET ?? 'herald-local',
     HERALD_PUBLIC_URL: apiUrl,
     HERALD_TOKEN_SECRET: env.HERALD_TOKEN_SECRET ?? keyIn(options.dataDir, 'token-secret'),
+    // A claim is abandoned once its batch could be delivered again: the queue's visibility timeout.
+    SEND_CLAIM_TIMEOUT_SECONDS: String(retryAfterSeconds),
+    SEND_MAX_RECEIVES: String(maxReceives),
   });
   const queue = new InProcessQueue({
-    visibilityTimeoutMs: 2_000,
-    maxReceiveCount: 5,
+    visibilityTimeoutMs: retryAfterSeconds * 1000,
+    maxReceiveCount: maxReceives,
     concurrency: options.sendConcurrency ?? 4,
+  });
+  const fanOutQueue = new InProcessQueue<SegmentJob>({
+    visibilityTimeoutMs: retryAfterSeconds * 1000,
+    maxReceiveCount: maxReceives,
+    concurrency: 2,
   });
   const scheduler = new InProcessScheduler();
   const sesEvents = { simulate: undefined as ReturnType<typeof withSimulatedEvents> | undefined };
   const services = await createServices(config, clients, {
     queue,
+    fanOut: fanOutQueue,
     scheduler,
     wrapMailer: (ses) => (sesEvents.simulate = withSimulatedEvents(ses)).mailer,
   });
@@ -137,6 +162,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     await sesEvents.simulate?.flush(ingest);
     return response;
   });
+  fanOutQueue.consume(createFanOutHandler(services));
   scheduler.invoke(createScheduledSendHandler(services));
   await scheduler.resume(await services.issues.list());
   const apiHandler = createApiHandler(services);
@@ -162,9 +188,29 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   const seeded = !(await services.issues.get(SAMPLE_ISSUE_ID));
   if (seeded) await seedSampleData(services, services.clock.now());
 
+  // A send the last run was stopped in the middle of is finished now, without sending anyone twice.
+  const resumed: string[] = [];
+  for (const issue of await services.issues.list()) {
+    if (issue.status !== 'sending') continue;
+    const outcome = await resumeSend(services, issue.id);
+    if (!outcome) continue;
+    resumed.push(issue.id);
+    logger.info('resuming an interrupted send', { issueId: issue.id, ...outcome });
+  }
+  const drained = async () => {
+    // A fan-out fills the send queue: wait for both until neither has work.
+    while (fanOutQueue.depth > 0 || queue.depth > 0) {
+      await fanOutQueue.drained();
+      await queue.drained();
+    }
+  };
+
   return {
     services,
     queue,
+    fanOutQueue,
+    drained,
+    resumed,
     scheduler,
     urls: { api: apiUrl, dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, ses: env.AWS_ENDPOINT_URL_SES },
     adminToken,
@@ -173,6 +219,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     seeded,
     async stop() {
       await scheduler.stop();
+      fanOutQueue.stop();
       queue.stop();
       await Promise.all(servers.map(close));
       process.env = previousEnv;

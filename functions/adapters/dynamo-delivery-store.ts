@@ -1,10 +1,13 @@
 // Per-recipient delivery records: the conditional claim makes a redelivered batch skip who was already handled.
 import {
+  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  paginateQuery,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -92,6 +95,57 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
     },
     async delete(issueId, subscriberId) {
       await client.send(new DeleteCommand({ TableName: tableName, Key: { issueId, subscriberId } }));
+    },
+    async failClaim(issueId, subscriberId, claimedAt, reason, at) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { issueId, subscriberId },
+            UpdateExpression: 'SET #status = :failed, reason = :reason, failedAt = :at',
+            ConditionExpression: '#status = :claimed AND claimedAt = :claimedAt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':claimed': 'claimed',
+              ':claimedAt': claimedAt,
+              ':reason': reason,
+              ':at': at,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async getMany(issueId, subscriberIds) {
+      const found: DeliveryRecord[] = [];
+      let keys: Record<string, unknown>[] | undefined = [...new Set(subscriberIds)].map((subscriberId) => ({
+        issueId,
+        subscriberId,
+      }));
+      while (keys && keys.length > 0) {
+        const result: BatchGetCommandOutput = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        found.push(...((result.Responses?.[tableName] ?? []) as DeliveryRecord[]));
+        keys = result.UnprocessedKeys?.[tableName]?.Keys;
+      }
+      return found;
+    },
+    async *records(issueId) {
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'issueId = :issueId',
+          ExpressionAttributeValues: { ':issueId': issueId },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) yield (page.Items ?? []) as DeliveryRecord[];
     },
     async release(issueId, subscriberId) {
       await client.send(

@@ -17,6 +17,8 @@ const counter = (dimension: string, key: string) => `COUNTER#${dimension}#${key}
 const TOTAL = counter('total', 'all');
 
 const COUNT_NAMES = ['recipients', 'sent', 'failed', 'skipped', 'delivered', 'bounced', 'complained'] as const;
+/** The counts the sender keeps (the others come from SES events and tracking). */
+const SENDING_COUNTS = ['recipients', 'sent', 'failed', 'skipped'] as const;
 const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts =>
   Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item?.[name] ?? 0)])) as unknown as SegmentCounts;
 
@@ -73,7 +75,25 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: { issueId, sk: TOTAL }, ConsistentRead: true }),
     );
-    return { ...countsOf(Item), audienceComplete: Item?.audienceComplete === true };
+    const planned = Item?.plannedSegments as number | undefined;
+    const enqueued = (Item?.enqueuedSegments as Set<string> | undefined)?.size ?? 0;
+    return { ...countsOf(Item), audienceComplete: planned !== undefined && enqueued >= planned };
+  };
+  const counters = async (issueId: string) => {
+    const found: SegmentCounter[] = [];
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'issueId = :id AND begins_with(sk, :counter)',
+        ExpressionAttributeValues: { ':id': issueId, ':counter': 'COUNTER#' },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) found.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
+    }
+    return found;
   };
 
   return {
@@ -146,36 +166,61 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
         }),
       );
     },
-    async completeAudience(issueId) {
-      const { Attributes } = await client.send(
+    async planSegments(issueId, segments) {
+      await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { issueId, sk: TOTAL },
-          UpdateExpression: 'SET audienceComplete = :true, dimension = :total, #key = :all',
+          UpdateExpression: 'SET plannedSegments = :n, dimension = :total, #key = :all',
           ExpressionAttributeNames: { '#key': 'key' },
-          ExpressionAttributeValues: { ':true': true, ':total': 'total', ':all': 'all' },
-          ReturnValues: 'ALL_NEW',
+          ExpressionAttributeValues: { ':n': segments.length, ':total': 'total', ':all': 'all' },
         }),
       );
-      return { ...countsOf(Attributes), audienceComplete: true };
+    },
+    async markSegmentEnqueued(issueId, segment, recipients) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { issueId, sk: TOTAL },
+            UpdateExpression: 'ADD enqueuedSegments :segments, recipients :n',
+            ConditionExpression: 'attribute_not_exists(enqueuedSegments) OR NOT contains(enqueuedSegments, :segment)',
+            ExpressionAttributeValues: { ':segments': new Set([segment]), ':segment': segment, ':n': recipients },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async resetSendingCounts(issueId, given) {
+      const existing = await counters(issueId);
+      const values = new Map(given.map((c) => [counter(c.dimension, c.key), c]));
+      for (const c of existing)
+        if (!values.has(counter(c.dimension, c.key))) values.set(counter(c.dimension, c.key), c);
+      await Promise.all(
+        [...values].map(([sk, c]) => {
+          const set = given.find((g) => counter(g.dimension, g.key) === sk);
+          return client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { issueId, sk },
+              UpdateExpression: `SET dimension = :dimension, #key = :key, ${SENDING_COUNTS.map((n) => `${n} = :${n}`).join(', ')}${
+                sk === TOTAL ? ' REMOVE enqueuedSegments' : ''
+              }`,
+              ExpressionAttributeNames: { '#key': 'key' },
+              ExpressionAttributeValues: {
+                ':dimension': c.dimension,
+                ':key': c.key,
+                ...Object.fromEntries(SENDING_COUNTS.map((n) => [`:${n}`, set?.[n] ?? 0])),
+              },
+            }),
+          );
+        }),
+      );
     },
     readTotal,
-    async counters(issueId) {
-      const counters: SegmentCounter[] = [];
-      const pages = paginateQuery(
-        { client },
-        {
-          TableName: tableName,
-          KeyConditionExpression: 'issueId = :id AND begins_with(sk, :counter)',
-          ExpressionAttributeValues: { ':id': issueId, ':counter': 'COUNTER#' },
-          ConsistentRead: true,
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? [])
-          counters.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
-      }
-      return counters;
-    },
+    counters,
   };
 }

@@ -1,22 +1,24 @@
-// The send queue in AWS: batches go to SQS ten messages per call, each message one batch of recipients.
+// The queues in AWS (send batches, fan-out jobs): items go to SQS ten messages per call, one item per message.
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { BatchQueue } from '../domain/ports.ts';
+import type { SendBatch, WorkQueue } from '../domain/ports.ts';
 
 const SQS_BATCH_LIMIT = 10;
 
-export function createSqsQueue(client: SQSClient, queueUrl: string): BatchQueue {
+export function createSqsQueue<T = SendBatch>(client: SQSClient, queueUrl: string): WorkQueue<T> {
   return {
-    async enqueue(batches) {
-      for (let i = 0; i < batches.length; i += SQS_BATCH_LIMIT) {
-        const chunk = batches.slice(i, i + SQS_BATCH_LIMIT);
+    async enqueue(items) {
+      for (let i = 0; i < items.length; i += SQS_BATCH_LIMIT) {
+        const chunk = items.slice(i, i + SQS_BATCH_LIMIT);
         const { Failed = [] } = await client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: chunk.map((batch, n) => ({ Id: String(n), MessageBody: JSON.stringify(batch) })),
+            Entries: chunk.map((item, n) => ({ Id: String(n), MessageBody: JSON.stringify(item) })),
           }),
         );
         if (Failed.length > 0) {
-          throw new Error(`SQS refused ${Failed.length} send batches: ${Failed.map((f) => f.Message).join('; ')}`);
+          throw new Error(
+            `SQS refused ${Failed.length} of ${chunk.length} messages: ${Failed.map((f) => f.Message).join('; ')}`,
+          );
         }
       }
     },

@@ -100,10 +100,21 @@ export interface IssueStore {
     issueId: string,
     increments: { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[],
   ): Promise<void>;
-  /** Marks that every recipient has been enqueued; from then on the totals tell when the send is complete. */
-  completeAudience(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
+  /** Records the (country, language) segments the send's audience is read in, `COUNTRY/lang` each. */
+  planSegments(issueId: string, segments: string[]): Promise<void>;
+  /**
+   * Marks a segment's audience as fully enqueued and adds its recipients to the total, in one atomic write;
+   * false when it was marked before (a fan-out run twice). Once every planned segment is marked, the totals
+   * tell when the send is complete.
+   */
+  markSegmentEnqueued(issueId: string, segment: string, recipients: number): Promise<boolean>;
   readTotal(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
   counters(issueId: string): Promise<SegmentCounter[]>;
+  /**
+   * Sets the sending counts (recipients, sent, failed, skipped) of every counter to the values given (absent
+   * ones to 0) and forgets which segments were enqueued: the recount after the stack was stopped mid-send.
+   */
+  resetSendingCounts(issueId: string, counters: SegmentCounter[]): Promise<void>;
 }
 
 export interface Recipient {
@@ -128,8 +139,26 @@ export interface SendBatch {
   recipients: Recipient[];
 }
 
-export interface BatchQueue {
-  enqueue(batches: SendBatch[]): Promise<void>;
+/** One (country, language) of a send, whose audience the fan-out reads and enqueues in batches. */
+export interface SegmentJob {
+  issueId: string;
+  country: Country;
+  language: Language;
+  /** After a restart: leave out recipients that already have a delivery record. */
+  resume?: boolean;
+}
+
+/** A queue of work (SQS in AWS, in-process locally): at-least-once, retried, then dead-lettered. */
+export interface WorkQueue<T> {
+  enqueue(items: T[]): Promise<void>;
+}
+export type BatchQueue = WorkQueue<SendBatch>;
+export type FanOutQueue = WorkQueue<SegmentJob>;
+
+/** Spaces out SES calls of every sender together so their sum stays under the account's MaxSendRate. */
+export interface SendPacer {
+  /** Resolves when `recipients` more emails may go out. */
+  acquire(recipients: number): Promise<void>;
 }
 
 export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
@@ -142,8 +171,17 @@ export interface DeliveryStore {
   findByMessageId(messageId: string): Promise<DeliveryRecord | undefined>;
   /** Sets `field` to `at` on a delivery record if it is not set yet; false when it was (an event seen before). */
   markOnce(issueId: string, subscriberId: string, field: string, at: string): Promise<boolean>;
-  /** Gives a claim back when SES was not reached, so the retried batch sends to that recipient. */
+  /** Gives a claim back when SES refused it, so the retried batch sends to that recipient. */
   release(issueId: string, subscriberId: string): Promise<void>;
+  /**
+   * Ends a claim whose sender stopped before recording the outcome: failed with `reason`, only if the record is
+   * still that claim (`claimedAt`); false when something else ended it first.
+   */
+  failClaim(issueId: string, subscriberId: string, claimedAt: string, reason: string, at: string): Promise<boolean>;
+  /** The records of some recipients of an issue (those that have one). */
+  getMany(issueId: string, subscriberIds: string[]): Promise<DeliveryRecord[]>;
+  /** Every record of an issue, a page at a time (the recount after a restart). */
+  records(issueId: string): AsyncIterable<DeliveryRecord[]>;
   get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
   delete(issueId: string, subscriberId: string): Promise<void>;
 }
@@ -170,7 +208,22 @@ export interface BulkEntry {
   /** Per-recipient headers, e.g. List-Unsubscribe. */
   headers?: Record<string, string>;
 }
-export type BulkResult = { ok: true; messageId: string } | { ok: false; error: string };
+/** An entry SES did not send: `retry` when it may succeed later (throttled, transient), the reason as SES gave it. */
+export type BulkResult = { ok: true; messageId: string } | { ok: false; error: string; retry: boolean };
+
+/**
+ * SES answered the whole call with an error: nothing was sent. `retry` when a later attempt may succeed
+ * (throttling). Any other error from a mailer leaves the outcome unknown.
+ */
+export class MailerRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly retry: boolean,
+  ) {
+    super(message);
+    this.name = 'MailerRefusedError';
+  }
+}
 
 export interface Mailer {
   sendBulk(edition: Edition, entries: BulkEntry[]): Promise<BulkResult[]>;

@@ -17,19 +17,33 @@ export function segmentsOf(country: string, language: string, region: string): S
   ];
 }
 
+export type Increment = { dimension: Dimension; key: string; counts: Partial<SegmentCounts> };
+
 /** Counter increments for recipients of one (country, language): `name` once per recipient, per segment. */
 export function countIncrements(
   country: string,
   language: string,
   regions: readonly string[],
   name: keyof SegmentCounts,
-): { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[] {
+): Increment[] {
+  const perRegion = new Map<string, number>();
+  for (const region of regions) perRegion.set(region, (perRegion.get(region) ?? 0) + 1);
+  return regionIncrements(country, language, perRegion, name);
+}
+
+/** The same from a count per region. */
+export function regionIncrements(
+  country: string,
+  language: string,
+  perRegion: ReadonlyMap<string, number>,
+  name: keyof SegmentCounts,
+): Increment[] {
   const totals = new Map<string, Segment & { n: number }>();
-  for (const region of regions) {
+  for (const [region, n] of perRegion) {
     for (const segment of segmentsOf(country, language, region)) {
       const id = `${segment.dimension}#${segment.key}`;
       const found = totals.get(id) ?? { ...segment, n: 0 };
-      found.n += 1;
+      found.n += n;
       totals.set(id, found);
     }
   }

@@ -1,52 +1,59 @@
-// Sending an issue: freeze and render it once per language, fan the audience out in batches, deliver each batch.
+// Sending an issue: freeze it and render it once per language, then fan the audience out, one (country,
+// language) segment at a time, into batches of at most 50 on the send queue. Batches are delivered in delivery.ts.
 import { buildEditionView, loadIssueContent } from './edition.ts';
-import { tagValue } from './message-tags.ts';
-import { countIncrements } from './segments.ts';
+import { countIncrements, regionIncrements } from './segments.ts';
 import type { Tokens } from './tokens.ts';
-import type { SubscriberRepository } from './subscribers.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, TranslationGapsError, ValidationError } from './errors.ts';
-import { blockingGaps, countAudience, translationStatus } from './issue-editing.ts';
+import { blockingGaps, translationStatus, type AudienceCounts } from './issue-editing.ts';
 import type {
   AudienceSource,
   BatchQueue,
   Clock,
   ContentStore,
   DeliveryStore,
-  Edition,
   EditionRenderer,
+  FanOutQueue,
   IssueStore,
-  Mailer,
   Recipient,
   SegmentCounts,
+  SegmentJob,
   SendBatch,
   SendScheduler,
   QuotaSource,
 } from './ports.ts';
-import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
+import { COUNTRY_CODES, LANGUAGES, type Country, type Language } from './reference.ts';
 
 /** SendBulkEmail takes at most 50 destinations; one batch is one call. */
 export const BATCH_SIZE = 50;
-/** Batches handed to the queue at once (SQS takes 10 messages per call). */
-const ENQUEUE_CHUNK = 10;
+/** Subscribers read from the audience index per query while fanning out (10 batches). */
+const AUDIENCE_PAGE = 500;
 
 export interface SendDeps {
   issues: IssueStore;
   content: ContentStore;
   renderer: EditionRenderer;
   audience: AudienceSource;
-  queue: BatchQueue;
-  deliveries: DeliveryStore;
-  mailer: Mailer;
+  fanOut: FanOutQueue;
   clock: Clock;
   publicUrl: string;
-  tokens: Tokens;
   quota: QuotaSource;
 }
 
+export interface FanOutDeps {
+  issues: IssueStore;
+  audience: AudienceSource;
+  queue: BatchQueue;
+  deliveries: Pick<DeliveryStore, 'getMany'>;
+  clock: Clock;
+}
+
+/** A (country, language) segment's key in counters and plans: `BG/bg`. */
+export const segmentKey = (country: string, language: string) => `${country}/${language}`;
+
 /** Counter increments for a group of recipients of one (country, language), in every segment they are in. */
-function segmentIncrements(
+export function segmentIncrements(
   batch: Pick<SendBatch, 'country' | 'language'>,
-  recipients: Recipient[],
+  recipients: Pick<Recipient, 'region'>[],
   name: keyof SegmentCounts,
 ) {
   return countIncrements(
@@ -57,9 +64,33 @@ function segmentIncrements(
   );
 }
 
+export interface SegmentCount {
+  country: Country;
+  language: Language;
+  n: number;
+}
+
+/** Confirmed subscribers per (country, language), the segments a send reads; empty ones left out. */
+export async function countSegments(audience: AudienceSource): Promise<Map<string, SegmentCount>> {
+  const counted = await Promise.all(
+    COUNTRY_CODES.flatMap((country) =>
+      LANGUAGES.map(async (language) => ({ country, language, n: await audience.count(country, language) })),
+    ),
+  );
+  return new Map(counted.filter((c) => c.n > 0).map((c) => [segmentKey(c.country, c.language), c]));
+}
+
+/** Confirmed subscribers per language, from the per-segment counts. */
+function perLanguage(segments: Map<string, SegmentCount>): AudienceCounts {
+  const counts = Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as AudienceCounts;
+  for (const s of segments.values()) counts[s.language] += s.n;
+  return counts;
+}
+
 /**
  * Starts sending a draft: freezes it (draft -> sending, once), stores one rendered edition per language,
- * and enqueues every confirmed subscriber, segment by segment, in batches of at most 50.
+ * and puts one fan-out job per (country, language) with subscribers on the fan-out queue. The audience is
+ * read by the fan-out, never in this call, so a send of a million takes as long to start as a send of ten.
  */
 export async function startSend(
   deps: SendDeps,
@@ -72,42 +103,85 @@ export async function startSend(
   if (issue.status !== from) {
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a ${from} issue can be sent now`);
   }
-  // The audience is counted once, for the translation check and the quota check alike.
-  const [content, audience] = await Promise.all([loadIssueContent(deps.content, issue), countAudience(deps.audience)]);
+  // The audience is counted once, for the translation check, the quota check and the fan-out plan alike.
+  const [content, segments] = await Promise.all([loadIssueContent(deps.content, issue), countSegments(deps.audience)]);
+  const audience = perLanguage(segments);
   if (!options.allowFallback) {
     const gaps = blockingGaps(audience, translationStatus(issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
-  await checkQuota(
-    deps,
-    Object.values(audience).reduce((sum, n) => sum + n, 0),
-  );
+  const recipients = Object.values(audience).reduce((sum, n) => sum + n, 0);
+  await checkQuota(deps, recipients);
   if (!(await deps.issues.transition(issueId, from, 'sending', { sendStartedAt: deps.clock.now().toISOString() }))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
   const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, deps.publicUrl));
   for (const edition of await deps.renderer.renderAll(views)) await deps.issues.putEdition(issueId, edition);
+  await planFanOut(deps, issueId, [...segments.values()]);
+  return { recipients };
+}
 
-  let pending: SendBatch[] = [];
-  const flush = async () => {
-    await deps.queue.enqueue(pending);
-    pending = [];
-  };
-  for (const country of COUNTRY_CODES) {
-    for (const language of LANGUAGES) {
-      for await (const recipients of deps.audience.pages(country, language, BATCH_SIZE)) {
-        const batch: SendBatch = { issueId, country, language, recipients };
-        // Counted before enqueued, so a progress report never shows more sent than recipients.
-        await deps.issues.addCounts(issueId, segmentIncrements(batch, recipients, 'recipients'));
-        pending.push(batch);
-        if (pending.length === ENQUEUE_CHUNK) await flush();
-      }
-    }
-  }
-  await flush();
-  const total = await deps.issues.completeAudience(issueId);
+/** Records which segments the send reads and queues their fan-out jobs; with none, the send is complete at once. */
+export async function planFanOut(
+  deps: Pick<SendDeps, 'issues' | 'fanOut' | 'clock'>,
+  issueId: string,
+  segments: Pick<SegmentJob, 'country' | 'language'>[],
+  options: { resume?: boolean } = {},
+) {
+  await deps.issues.planSegments(
+    issueId,
+    segments.map((s) => segmentKey(s.country, s.language)),
+  );
+  const jobs = segments.map(({ country, language }): SegmentJob => ({
+    issueId,
+    country,
+    language,
+    ...(options.resume && { resume: true }),
+  }));
+  for (let i = 0; i < jobs.length; i += 10) await deps.fanOut.enqueue(jobs.slice(i, i + 10));
   await finishIfComplete(deps, issueId);
-  return { recipients: total.recipients };
+}
+
+/**
+ * Reads one segment's confirmed subscribers from the audience index page by page (never a scan, never the
+ * whole list in memory) and enqueues them in batches of at most 50. Run twice (the queue delivers at least
+ * once), it enqueues the batches again, which the sender's claims make harmless, and counts them once.
+ */
+export async function fanOutSegment(deps: FanOutDeps, job: SegmentJob): Promise<{ recipients: number }> {
+  const { issueId, country, language } = job;
+  const perRegion = new Map<string, number>();
+  let recipients = 0;
+  for await (const page of deps.audience.pages(country as Country, language as Language, AUDIENCE_PAGE)) {
+    let fresh = page;
+    if (job.resume) {
+      // After a restart: who has a delivery record was counted by the recount and is handled already.
+      const known = new Set(
+        (
+          await deps.deliveries.getMany(
+            issueId,
+            page.map((r) => r.id),
+          )
+        ).map((d) => d.subscriberId),
+      );
+      fresh = page.filter((r) => !known.has(r.id));
+    }
+    const batches: SendBatch[] = [];
+    for (let i = 0; i < fresh.length; i += BATCH_SIZE) {
+      batches.push({ issueId, country, language, recipients: fresh.slice(i, i + BATCH_SIZE) });
+    }
+    for (let i = 0; i < batches.length; i += 10) await deps.queue.enqueue(batches.slice(i, i + 10));
+    recipients += fresh.length;
+    for (const r of fresh) perRegion.set(r.region, (perRegion.get(r.region) ?? 0) + 1);
+  }
+  // The total and the mark change in one atomic write: the send cannot look complete before it is counted.
+  if (await deps.issues.markSegmentEnqueued(issueId, segmentKey(country, language), recipients)) {
+    const increments = regionIncrements(country, language, perRegion, 'recipients').filter(
+      (i) => i.dimension !== 'total',
+    );
+    await deps.issues.addCounts(issueId, increments);
+  }
+  await finishIfComplete(deps, issueId);
+  return { recipients };
 }
 
 /** Refuses a send the remaining 24-hour SES quota cannot carry, before anything is frozen or queued. */
@@ -143,10 +217,11 @@ export async function scheduleSend(
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
   }
   if (!options.allowFallback) {
-    const [content, audience] = await Promise.all([
+    const [content, segments] = await Promise.all([
       loadIssueContent(deps.content, issue),
-      countAudience(deps.audience),
+      countSegments(deps.audience),
     ]);
+    const audience = perLanguage(segments);
     const gaps = blockingGaps(audience, translationStatus(issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
@@ -182,7 +257,8 @@ export async function runScheduledSend(deps: SendDeps, issueId: string): Promise
   return startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
 }
 
-async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueId: string) {
+/** Marks a send complete once every segment is enqueued and every recipient has a final outcome. */
+export async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueId: string) {
   const total = await deps.issues.readTotal(issueId);
   if (total.audienceComplete && total.sent + total.failed + total.skipped >= total.recipients) {
     await deps.issues.transition(issueId, 'sending', 'sent', { sentAt: deps.clock.now().toISOString() });
@@ -196,88 +272,4 @@ export function recipientLinks(deps: { tokens: Tokens; publicUrl: string }, subs
     unsubscribeUrl: `${deps.publicUrl}/unsubscribe/${token}`,
     preferencesUrl: `${deps.publicUrl}/preferences/${token}`,
   };
-}
-
-/** Names go into the HTML as they are (SES does not escape), so only plain characters are kept. */
-const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]/g, '').trim();
-
-/**
- * Delivers one batch: claims each recipient (a redelivered batch skips those already claimed),
- * sends the claimed ones in one bulk call, records each outcome and counts it.
- */
-export async function deliverBatch(
-  deps: Pick<SendDeps, 'issues' | 'deliveries' | 'mailer' | 'clock' | 'tokens' | 'publicUrl'> & {
-    subscribers: Pick<SubscriberRepository, 'statuses'>;
-    edition: (issueId: string, language: Language) => Promise<Edition | undefined>;
-  },
-  batch: SendBatch,
-): Promise<{ sent: number; failed: number; skipped: number; alreadyHandled: number }> {
-  const edition = await deps.edition(batch.issueId, batch.language);
-  if (!edition) throw new NotFoundError(`edition ${batch.language} of issue ${batch.issueId}`);
-  const at = deps.clock.now().toISOString();
-  const claims = await Promise.all(batch.recipients.map((r) => deps.deliveries.claim(batch.issueId, batch, r, at)));
-  const mine = batch.recipients.filter((_, i) => claims[i]);
-  const alreadyHandled = batch.recipients.length - mine.length;
-  if (mine.length === 0) return { sent: 0, failed: 0, skipped: 0, alreadyHandled };
-
-  // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why.
-  const statuses = await deps.subscribers.statuses(mine.map((r) => r.id));
-  const claimed = mine.filter((r) => statuses.get(r.id) === 'confirmed');
-  const skipped = mine.filter((r) => statuses.get(r.id) !== 'confirmed');
-  await Promise.all(
-    skipped.map((r) => deps.deliveries.markSkipped(batch.issueId, r.id, statuses.get(r.id) ?? 'erased', at)),
-  );
-  if (claimed.length === 0) {
-    await deps.issues.addCounts(batch.issueId, segmentIncrements(batch, skipped, 'skipped'));
-    await finishIfComplete(deps, batch.issueId);
-    return { sent: 0, failed: 0, skipped: skipped.length, alreadyHandled };
-  }
-
-  const entries = claimed.map((r) => {
-    const links = recipientLinks(deps, r.id, batch.issueId);
-    return {
-      to: r.email,
-      data: { name: safeName(r.name), ...links },
-      tags: {
-        issue: tagValue(batch.issueId),
-        country: batch.country,
-        language: batch.language,
-        region: tagValue(r.region),
-      },
-      // RFC 8058 one-click unsubscribe, as Gmail and Yahoo require of bulk senders.
-      headers: {
-        'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      },
-    };
-  });
-  let results;
-  try {
-    results = await deps.mailer.sendBulk(edition, entries);
-  } catch (error) {
-    // SES took nothing: give the claims back so the queue's retry sends to these recipients.
-    await Promise.all(claimed.map((r) => deps.deliveries.release(batch.issueId, r.id)));
-    throw error;
-  }
-  const done = deps.clock.now().toISOString();
-  const sent: Recipient[] = [];
-  const failed: Recipient[] = [];
-  await Promise.all(
-    claimed.map((r, i) => {
-      const result = results[i];
-      if (result?.ok) {
-        sent.push(r);
-        return deps.deliveries.markSent(batch.issueId, r.id, result.messageId, done);
-      }
-      failed.push(r);
-      return deps.deliveries.markFailed(batch.issueId, r.id, result?.error ?? 'no result', done);
-    }),
-  );
-  await deps.issues.addCounts(batch.issueId, [
-    ...segmentIncrements(batch, sent, 'sent'),
-    ...segmentIncrements(batch, failed, 'failed'),
-    ...segmentIncrements(batch, skipped, 'skipped'),
-  ]);
-  await finishIfComplete(deps, batch.issueId);
-  return { sent: sent.length, failed: failed.length, skipped: skipped.length, alreadyHandled };
 }

@@ -1,7 +1,7 @@
 // The sender Lambda: each SQS message is one batch of up to 50 recipients of one edition.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { deliverBatch } from '../domain/sending.ts';
+import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
@@ -27,8 +27,10 @@ export function createSenderHandler(services: DeliveryServices) {
         continue;
       }
       const batch = parsed.data;
+      const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
+      const attempt = { number: receives, last: receives >= services.config.sending.maxReceives };
       try {
-        const outcome = await deliverBatch(services, batch);
+        const outcome = await deliverBatch(services, batch, attempt);
         logger.info('batch delivered', {
           issueId: batch.issueId,
           country: batch.country,
@@ -36,12 +38,12 @@ export function createSenderHandler(services: DeliveryServices) {
           ...outcome,
         });
       } catch (error) {
-        logger.warn('batch failed; the queue will retry it', {
-          issueId: batch.issueId,
-          country: batch.country,
-          lang: batch.language,
-          error,
-        });
+        const where = { issueId: batch.issueId, country: batch.country, lang: batch.language, attempt: receives };
+        if (attempt.last)
+          logger.error('batch failed on its last attempt; it goes to the dead-letter queue', { ...where, error });
+        else if (error instanceof RetryLaterError)
+          logger.info('batch partly throttled; the queue will retry the rest', { ...where, reasons: error.reasons });
+        else logger.warn('batch failed; the queue will retry it', { ...where, error });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

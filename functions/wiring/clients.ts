@@ -7,13 +7,18 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, type Config } from './config.ts';
 
+// The SESv2 client reads AWS_ENDPOINT_URL_SESV2; the contract names AWS_ENDPOINT_URL_SES, so both work.
+const sesEndpoint = () => process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES;
+
 export function createClients() {
   const dynamoDb = new DynamoDBClient({});
   return {
     dynamoDb,
     dynamo: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
-    // The SESv2 client reads AWS_ENDPOINT_URL_SESV2; the contract names AWS_ENDPOINT_URL_SES, so both work.
-    ses: new SESv2Client({ endpoint: process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES }),
+    ses: new SESv2Client({ endpoint: sesEndpoint() }),
+    // Bulk sends are retried by the sender, which knows whether SES took them; the SDK's own retry after a
+    // lost answer would send a batch twice.
+    sesBulk: new SESv2Client({ endpoint: sesEndpoint(), maxAttempts: 1 }),
     sqs: new SQSClient({}),
     scheduler: new SchedulerClient({}),
     secrets: new SecretsManagerClient({}),

@@ -30,8 +30,13 @@ const configSchema = z
     SCHEDULE_GROUP: z.string().min(1).optional(),
     SCHEDULED_SEND_FUNCTION_ARN: z.string().min(1).optional(),
     SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
-    /** The SQS queue of send batches; absent in the embedded stack, which injects its in-process queue. */
+    /** The SQS queues of send batches and of fan-out jobs; absent in the embedded stack, which has its own. */
     SEND_QUEUE_URL: z.url().optional(),
+    FAN_OUT_QUEUE_URL: z.url().optional(),
+    /** The send queue's maxReceiveCount: the last delivery of a batch records what is left as failed. */
+    SEND_MAX_RECEIVES: z.coerce.number().int().min(1).default(5),
+    /** An unfinished claim older than this belongs to a sender that stopped (the Sender's timeout in AWS). */
+    SEND_CLAIM_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(60),
   })
   .refine((c) => c.HERALD_TOKEN_SECRET || c.TOKEN_SECRET_ARN, {
     message: 'set HERALD_TOKEN_SECRET or TOKEN_SECRET_ARN',
@@ -44,6 +49,8 @@ export interface Config {
   configurationSet: string;
   publicUrl: string;
   sendQueueUrl: string | undefined;
+  fanOutQueueUrl: string | undefined;
+  sending: { maxReceives: number; claimTimeoutMs: number };
   scheduler: { groupName: string; targetArn: string; roleArn: string } | undefined;
   tokenSecret: { value: string } | { arn: string };
   signupLimits: { perIpPerMinute: number; perAddressPerHour: number };
@@ -70,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     configurationSet: c.SES_CONFIGURATION_SET,
     publicUrl: c.HERALD_PUBLIC_URL.replace(/\/$/, ''),
     sendQueueUrl: c.SEND_QUEUE_URL,
+    fanOutQueueUrl: c.FAN_OUT_QUEUE_URL,
+    sending: { maxReceives: c.SEND_MAX_RECEIVES, claimTimeoutMs: c.SEND_CLAIM_TIMEOUT_SECONDS * 1000 },
     tokenSecret: c.HERALD_TOKEN_SECRET ? { value: c.HERALD_TOKEN_SECRET } : { arn: c.TOKEN_SECRET_ARN! },
     signupLimits: { perIpPerMinute: c.HERALD_SIGNUP_RATE_LIMIT, perAddressPerHour: c.HERALD_SIGNUP_ADDRESS_LIMIT },
     scheduler:

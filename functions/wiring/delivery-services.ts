@@ -1,22 +1,42 @@
-// What the Sender and SesEvents functions need: stores, the mailer and the link signer, but no renderer,
-// so their bundles carry no MJML.
+// What the Sender, FanOut and SesEvents functions need: stores, the mailer, the pacer and the link signer, but
+// no renderer, so their bundles carry no MJML.
 import { createDynamoDeliveryStore } from '../adapters/dynamo-delivery-store.ts';
 import { createDynamoIssueStore } from '../adapters/dynamo-issue-store.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
-import { createSesMailer } from '../adapters/ses-mailer.ts';
-import type { Clock, DeliveryStore, Edition, IssueStore, Mailer } from '../domain/ports.ts';
+import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
+import { createDynamoSendPacer } from '../adapters/dynamo-send-pacer.ts';
+import { createSesMailer, createSesQuota } from '../adapters/ses-mailer.ts';
+import { createSqsQueue } from '../adapters/sqs-queue.ts';
+import { DEFAULT_POLICY, type DeliveryDeps } from '../domain/delivery.ts';
+import type { FanOutDeps } from '../domain/sending.ts';
+import type {
+  AudienceSource,
+  BatchQueue,
+  Clock,
+  DeliveryStore,
+  Edition,
+  IssueStore,
+  Mailer,
+  QuotaSource,
+  SendPacer,
+} from '../domain/ports.ts';
 import type { Language } from '../domain/reference.ts';
 import type { SubscriberRepository } from '../domain/subscribers.ts';
 import { createTokens, type Tokens } from '../domain/tokens.ts';
-import { createClients, tokenKey, type Clients } from './clients.ts';
+import { createClients, tokenKey, unavailable, type Clients } from './clients.ts';
 import { loadConfig, type Config } from './config.ts';
 
-export interface DeliveryServices {
+export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   config: Config;
   issues: IssueStore;
   deliveries: DeliveryStore;
   subscribers: SubscriberRepository;
   mailer: Mailer;
+  pacer: SendPacer;
+  quota: QuotaSource;
+  audience: AudienceSource;
+  /** The send queue, which the fan-out fills. */
+  queue: BatchQueue;
   tokens: Tokens;
   clock: Clock;
   publicUrl: string;
@@ -27,11 +47,12 @@ export interface DeliveryServices {
 export async function createDeliveryServices(
   config: Config,
   clients: Clients = createClients(),
-  overrides: { wrapMailer?: (ses: Mailer) => Mailer } = {},
+  overrides: { wrapMailer?: (ses: Mailer) => Mailer; queue?: BatchQueue; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<DeliveryServices> {
   const issues = createDynamoIssueStore(clients.dynamo, config.tables.issues);
   const editions = new Map<string, Promise<Edition | undefined>>();
-  const ses = createSesMailer(clients.ses, {
+  const quota = createSesQuota(clients.ses);
+  const ses = createSesMailer(clients.sesBulk, {
     fromAddress: config.fromAddress,
     configurationSet: config.configurationSet,
   });
@@ -41,6 +62,16 @@ export async function createDeliveryServices(
     deliveries: createDynamoDeliveryStore(clients.dynamo, config.tables.deliveries),
     subscribers: createDynamoSubscriberStore(clients.dynamo, config.tables.subscribers),
     mailer: overrides.wrapMailer ? overrides.wrapMailer(ses) : ses,
+    quota,
+    pacer: createDynamoSendPacer(clients.dynamo, config.tables.issues, quota),
+    policy: { ...DEFAULT_POLICY, claimTimeoutMs: config.sending.claimTimeoutMs },
+    audience: createDynamoAudience(clients.dynamo, config.tables.subscribers),
+    queue:
+      overrides.queue ??
+      (config.sendQueueUrl
+        ? createSqsQueue(clients.sqs, config.sendQueueUrl)
+        : unavailable<BatchQueue>('the fan-out needs SEND_QUEUE_URL')),
+    ...(overrides.sleep && { sleep: overrides.sleep }),
     tokens: createTokens(await tokenKey(config, clients)),
     clock: { now: () => new Date() },
     publicUrl: config.publicUrl,

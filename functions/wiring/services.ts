@@ -1,14 +1,12 @@
 // The composition root of the functions that render (Api, ScheduledSend): the delivery services plus
 // content, audience, queue, scheduler, the edition and page renderers, and the signup's limits.
-import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
-import { createSesQuota } from '../adapters/ses-mailer.ts';
-import type { BatchQueue, Mailer, SendScheduler } from '../domain/ports.ts';
+import type { BatchQueue, FanOutQueue, Mailer, SegmentJob, SendScheduler } from '../domain/ports.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
 import { createClients, unavailable, type Clients } from './clients.ts';
@@ -26,15 +24,20 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps {
 export async function createServices(
   config: Config,
   clients: Clients = createClients(),
-  overrides: { queue?: BatchQueue; scheduler?: SendScheduler; wrapMailer?: (ses: Mailer) => Mailer } = {},
+  overrides: {
+    queue?: BatchQueue;
+    fanOut?: FanOutQueue;
+    scheduler?: SendScheduler;
+    wrapMailer?: (ses: Mailer) => Mailer;
+  } = {},
 ): Promise<Services> {
   const delivery = await createDeliveryServices(config, clients, overrides);
   const pages = await createPageRenderer(config.assetsDir);
-  const queue =
-    overrides.queue ??
-    (config.sendQueueUrl
-      ? createSqsQueue(clients.sqs, config.sendQueueUrl)
-      : unavailable<BatchQueue>('sending needs SEND_QUEUE_URL'));
+  const fanOut =
+    overrides.fanOut ??
+    (config.fanOutQueueUrl
+      ? createSqsQueue<SegmentJob>(clients.sqs, config.fanOutQueueUrl)
+      : unavailable<FanOutQueue>('sending needs FAN_OUT_QUEUE_URL'));
   const scheduler =
     overrides.scheduler ??
     (config.scheduler
@@ -45,15 +48,13 @@ export async function createServices(
   return {
     ...delivery,
     scheduler,
-    queue,
+    fanOut,
     content: createDynamoContentStore(clients.dynamo, config.tables.content),
-    audience: createDynamoAudience(clients.dynamo, config.tables.subscribers),
     rateLimiter: createDynamoRateLimiter(clients.dynamo, config.tables.subscribers),
     renderer: await createMjmlRenderer(config.assetsDir),
     pages,
     messages: pages,
     limits: config.signupLimits,
-    quota: createSesQuota(clients.ses),
   };
 }
 

@@ -168,7 +168,7 @@ describe('issues', () => {
 
     const sent = await call('POST', `/api/issues/${id}/send`, { allowFallback: true });
     expect(sent.status).toBe(202);
-    await stack.queue.drained();
+    await stack.drained();
     expect((await call('GET', `/api/issues/${id}`)).body.status).toBe('sent');
   });
 

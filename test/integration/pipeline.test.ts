@@ -50,7 +50,7 @@ describe('the embedded stack', () => {
   it('sends every confirmed subscriber exactly one email, in their own language', async () => {
     const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' });
     expect(response.status).toBe(202);
-    await test.stack.queue.drained();
+    await test.stack.drained();
 
     const emails = await sentEmails(test.stack);
     const confirmed = subscribers.filter((s) => s.status === 'confirmed');

@@ -288,7 +288,7 @@ describe('issue emails', () => {
   it('carry one-click unsubscribe headers and a footer link that unsubscribes their recipient', async () => {
     const editor = { authorization: `Bearer ${stack.tokens.editor}` };
     expect((await request('POST', '/api/issues/secon-newsletter-5/send', { headers: editor })).status).toBe(202);
-    await stack.queue.drained();
+    await stack.drained();
     const [mail] = await mailTo('maria.papadopoulou@example.gr');
     const header = mail?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
     expect(mail?.headers).toContainEqual({ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });

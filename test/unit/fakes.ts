@@ -19,6 +19,7 @@ import type {
   SendBatch,
 } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
+import { MailerRefusedError } from '../../functions/domain/ports.ts';
 import { EMPTY_COUNTS } from '../../functions/domain/issues.ts';
 import type { SubscriberRecord, SubscriberRepository } from '../../functions/domain/subscribers.ts';
 
@@ -26,7 +27,10 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
   const issues = new Map<string, Issue>();
   const editions = new Map<string, Edition>();
   const counters = new Map<string, SegmentCounter>();
-  let audienceComplete = false;
+  const planned = new Map<string, number>();
+  const enqueued = new Map<string, Set<string>>();
+  const audienceComplete = (issueId: string) =>
+    planned.has(issueId) && (enqueued.get(issueId)?.size ?? 0) >= (planned.get(issueId) ?? 0);
   const total = () => counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', ...EMPTY_COUNTS };
   const transition = (id: string, from: Issue['status'], to: Issue['status'], at: Partial<Issue>) => {
     const issue = issues.get(id);
@@ -71,12 +75,25 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
         counters.set(`${dimension}#${key}`, current);
       }
     },
-    async completeAudience() {
-      audienceComplete = true;
-      return { ...total(), audienceComplete };
+    async planSegments(issueId, segments) {
+      planned.set(issueId, segments.length);
     },
-    async readTotal() {
-      return { ...total(), audienceComplete };
+    async markSegmentEnqueued(issueId, segment, recipients) {
+      const done = enqueued.get(issueId) ?? enqueued.set(issueId, new Set()).get(issueId)!;
+      if (done.has(segment)) return false;
+      done.add(segment);
+      const t = total();
+      t.recipients += recipients;
+      counters.set('total#all', t);
+      return true;
+    },
+    async resetSendingCounts(issueId, given) {
+      for (const c of counters.values()) Object.assign(c, { recipients: 0, sent: 0, failed: 0, skipped: 0 });
+      for (const c of given) counters.set(`${c.dimension}#${c.key}`, { ...c });
+      enqueued.delete(issueId);
+    },
+    async readTotal(issueId) {
+      return { ...total(), audienceComplete: audienceComplete(issueId) };
     },
     async counters() {
       return [...counters.values()];
@@ -84,16 +101,40 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
   };
 }
 
-export function fakeDeliveryStore(): DeliveryStore & {
-  records: Map<string, { status: string; messageId?: string; reason?: string }>;
-} {
-  const records = new Map<string, { status: string; messageId?: string; reason?: string }>();
+type FakeRecord = { status: string; messageId?: string; reason?: string; claimedAt?: string };
+export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRecord> } {
+  const records = new Map<string, FakeRecord>();
+  const full = (issueId: string, id: string, record: FakeRecord) =>
+    ({
+      issueId,
+      subscriberId: id,
+      country: 'BG',
+      language: 'bg',
+      region: 'Haskovo',
+      claimedAt: '',
+      ...record,
+    }) as DeliveryRecord;
   return {
-    records,
-    async claim(_issueId, _batch, recipient) {
+    byId: records,
+    async claim(_issueId, _batch, recipient, at) {
       if (records.has(recipient.id)) return false;
-      records.set(recipient.id, { status: 'claimed' });
+      records.set(recipient.id, { status: 'claimed', claimedAt: at });
       return true;
+    },
+    async failClaim(_issueId, id, claimedAt, reason) {
+      const record = records.get(id);
+      if (record?.status !== 'claimed' || record.claimedAt !== claimedAt) return false;
+      records.set(id, { status: 'failed', reason });
+      return true;
+    },
+    async getMany(issueId, ids) {
+      return ids.flatMap((id) => {
+        const record = records.get(id);
+        return record ? [full(issueId, id, record)] : [];
+      });
+    },
+    async *records(issueId) {
+      yield [...records].map(([id, record]) => full(issueId, id, record));
     },
     async markSent(_issueId, id, messageId) {
       records.set(id, { status: 'sent', messageId });
@@ -151,18 +192,24 @@ export function fakeDeliveryStore(): DeliveryStore & {
 
 /** Records every bulk call; `fail` decides per entry, `throwOnCall` makes whole calls fail. */
 export function fakeMailer(
-  options: { fail?: (entry: BulkEntry) => string | undefined; throwOnCall?: (n: number) => boolean } = {},
+  options: {
+    fail?: (entry: BulkEntry) => { error: string; retry: boolean } | undefined;
+    /** true: SES refuses the call (throttling); 'unknown': the answer is lost after SES took it. */
+    throwOnCall?: (n: number) => boolean | 'unknown';
+  } = {},
 ) {
   const calls: { edition: Edition; entries: BulkEntry[] }[] = [];
   let n = 0;
   const mailer: Mailer = {
     async sendBulk(edition, entries) {
       n += 1;
-      if (options.throwOnCall?.(n)) throw new Error('TooManyRequestsException');
+      const thrown = options.throwOnCall?.(n);
+      if (thrown === 'unknown') throw new Error('socket hang up');
+      if (thrown) throw new MailerRefusedError('TooManyRequestsException: slow down', true);
       calls.push({ edition, entries });
       return entries.map((entry, i): BulkResult => {
-        const error = options.fail?.(entry);
-        return error ? { ok: false, error } : { ok: true, messageId: `msg-${n}-${i}` };
+        const failure = options.fail?.(entry);
+        return failure ? { ok: false, ...failure } : { ok: true, messageId: `msg-${n}-${i}` };
       });
     },
   };

@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   BATCH_SIZE,
   cancelScheduledSend,
-  deliverBatch,
+  fanOutSegment,
   runScheduledSend,
   scheduleSend,
   startSend,
 } from '../../functions/domain/sending.ts';
+import { deliverBatch, OUTCOME_UNKNOWN, RetryLaterError } from '../../functions/domain/delivery.ts';
+import { resumeSend } from '../../functions/domain/resume.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
 import { createTokens } from '../../functions/domain/tokens.ts';
 import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
 import type { EditionView } from '../../functions/domain/edition.ts';
-import type { EditionRenderer, Recipient, SendBatch } from '../../functions/domain/ports.ts';
+import type { EditionRenderer, Recipient, SegmentJob, SendBatch } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
 import {
   collectingQueue,
@@ -60,6 +62,9 @@ function setup(
   const queue = collectingQueue();
   /** Everyone is confirmed unless a test unsubscribes them. */
   const unsubscribed = new Set<string>();
+  const jobs: SegmentJob[] = [];
+  const clock = { at: fixedClock.now(), now: () => clock.at };
+  const pauses: number[] = [];
   const deps = {
     subscribers: {
       statuses: async (ids: readonly string[]) =>
@@ -70,25 +75,37 @@ function setup(
     renderer: labelRenderer,
     audience: fakeAudience(segments),
     queue,
+    // The fan-out queue runs each job at once, as if a FanOut function took it straight away.
+    fanOut: {
+      enqueue: async (more: SegmentJob[]) => {
+        jobs.push(...more);
+        for (const job of more) await fanOutSegment(deps, job);
+      },
+    },
     deliveries,
     mailer,
-    clock: fixedClock,
+    pacer: { acquire: async () => {} },
+    policy: { claimTimeoutMs: 60_000, throttleAttempts: 3, backoffMs: 100 },
+    sleep: async (ms: number) => void pauses.push(ms),
+    clock,
     publicUrl: 'https://news.example',
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
     quota: { quota: async () => quota },
     edition: issues.getEdition,
   };
-  return { deps, issues, deliveries, calls, queue, unsubscribed };
+  return { deps, issues, deliveries, calls, queue, unsubscribed, jobs, clock, pauses };
 }
 
 describe('startSend', () => {
   it('renders one edition per language and enqueues each segment in batches of at most 50', async () => {
-    const { deps, issues, queue } = setup({ 'BG#bg': people(120), 'GR#en': people(3, 'Peloponnese') });
+    const { deps, issues, queue, jobs } = setup({ 'BG#bg': people(120), 'GR#en': people(3, 'Peloponnese') });
     await issues.put(issue);
 
     const { recipients } = await startSend(deps, issue.id, { allowFallback: true });
 
     expect(recipients).toBe(123);
+    expect(jobs.map((j) => `${j.country}/${j.language}`)).toEqual(['GR/en', 'BG/bg']);
+    expect((await issues.readTotal(issue.id)).recipients).toBe(123);
     expect(issues.editions.size).toBe(11);
     expect((await issues.getEdition(issue.id, 'bg'))?.subject).toBe('Новини');
     expect(queue.batches.map((b) => [b.country, b.language, b.recipients.length])).toEqual([
@@ -153,7 +170,7 @@ describe('deliverBatch', () => {
       ['bg', 50],
       ['bg', 10],
     ]);
-    expect([...deliveries.records.values()].every((r) => r.status === 'sent' && r.messageId)).toBe(true);
+    expect([...deliveries.byId.values()].every((r) => r.status === 'sent' && r.messageId)).toBe(true);
     expect((await issues.get(issue.id))?.status).toBe('sent');
     expect((await issues.readTotal(issue.id)).sent).toBe(60);
   });
@@ -169,11 +186,17 @@ describe('deliverBatch', () => {
     expect((await issues.readTotal(issue.id)).sent).toBe(5);
   });
 
-  it('gives the claims back when SES refuses the call, so the retry reaches everyone once', async () => {
-    const { deps, queue, calls, deliveries } = await sentIssue({ 'BG#bg': people(4) }, { throwOnCall: (n) => n === 1 });
+  it('gives the claims back when SES keeps throttling the call, so the retry reaches everyone once', async () => {
+    const { deps, queue, calls, deliveries, pauses } = await sentIssue(
+      { 'BG#bg': people(4) },
+      { throwOnCall: (n) => n <= 3 },
+    );
     const batch = queue.batches[0] as SendBatch;
     await expect(deliverBatch(deps, batch)).rejects.toThrow('TooManyRequestsException');
-    expect(deliveries.records.size).toBe(0);
+    // Three calls in the attempt, with two growing pauses (full jitter: at most 100, then 200 ms).
+    expect(pauses).toHaveLength(2);
+    expect(pauses[1]).toBeLessThanOrEqual(200);
+    expect(deliveries.byId.size).toBe(0);
 
     await deliverBatch(deps, batch);
     expect(calls.flatMap((c) => c.entries.map((e) => e.to)).sort()).toEqual(
@@ -186,13 +209,83 @@ describe('deliverBatch', () => {
   it('records a failed entry with its reason and counts it as failed', async () => {
     const { deps, queue, deliveries, issues } = await sentIssue(
       { 'BG#bg': people(3) },
-      { fail: (entry) => (entry.to === 'p1@example.org' ? 'FAILED: address rejected' : undefined) },
+      {
+        fail: (entry) =>
+          entry.to === 'p1@example.org' ? { error: 'MESSAGE_REJECTED: address rejected', retry: false } : undefined,
+      },
     );
     await deliverBatch(deps, queue.batches[0] as SendBatch);
 
-    expect(deliveries.records.get('sHaskovo1')).toEqual({ status: 'failed', reason: 'FAILED: address rejected' });
+    expect(deliveries.byId.get('sHaskovo1')).toEqual({
+      status: 'failed',
+      reason: 'MESSAGE_REJECTED: address rejected',
+    });
     const total = await issues.readTotal(issue.id);
     expect([total.sent, total.failed]).toEqual([2, 1]);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('retries a throttled entry with the next delivery of the batch, and sends the others once', async () => {
+    let throttled = true;
+    const { deps, queue, calls, issues } = await sentIssue(
+      { 'BG#bg': people(3) },
+      {
+        fail: (entry) =>
+          entry.to === 'p2@example.org' && throttled
+            ? { error: 'ACCOUNT_THROTTLED: slow down', retry: true }
+            : undefined,
+      },
+    );
+    const batch = queue.batches[0] as SendBatch;
+    await expect(deliverBatch(deps, batch)).rejects.toBeInstanceOf(RetryLaterError);
+    throttled = false;
+    expect(await deliverBatch(deps, batch, { number: 2, last: false })).toMatchObject({ sent: 1, alreadyHandled: 2 });
+
+    expect(calls.flatMap((c) => c.entries.map((e) => e.to))).toEqual([
+      'p0@example.org',
+      'p1@example.org',
+      'p2@example.org',
+      'p2@example.org',
+    ]);
+    expect((await issues.readTotal(issue.id)).sent).toBe(3);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('on the last attempt, records a still throttled entry as failed with the reason and sends the batch to the dead letters', async () => {
+    const { deps, queue, deliveries, issues } = await sentIssue(
+      { 'BG#bg': people(2) },
+      {
+        fail: (entry) =>
+          entry.to === 'p1@example.org' ? { error: 'ACCOUNT_THROTTLED: slow down', retry: true } : undefined,
+      },
+    );
+    await expect(deliverBatch(deps, queue.batches[0] as SendBatch, { number: 5, last: true })).rejects.toBeInstanceOf(
+      RetryLaterError,
+    );
+    expect(deliveries.byId.get('sHaskovo1')).toEqual({ status: 'failed', reason: 'ACCOUNT_THROTTLED: slow down' });
+    const total = await issues.readTotal(issue.id);
+    expect([total.sent, total.failed]).toEqual([1, 1]);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('never sends twice when the answer of a call SES took is lost: the claims end as outcome unknown', async () => {
+    const { deps, queue, calls, deliveries, issues, clock } = await sentIssue(
+      { 'BG#bg': people(3) },
+      { throwOnCall: (n) => (n === 1 ? 'unknown' : false) },
+    );
+    const batch = queue.batches[0] as SendBatch;
+    await expect(deliverBatch(deps, batch)).rejects.toThrow('socket hang up');
+    expect(deliveries.byId.get('sHaskovo0')?.status).toBe('claimed');
+
+    // A duplicate delivering while the claim is young leaves it to its owner.
+    expect(await deliverBatch(deps, batch, { number: 2, last: false })).toMatchObject({ failed: 0, alreadyHandled: 3 });
+    // Once the claim is older than any attempt can run, its sender has stopped.
+    clock.at = new Date(clock.at.getTime() + 60_000);
+    expect(await deliverBatch(deps, batch, { number: 3, last: false })).toMatchObject({ sent: 0, failed: 3 });
+
+    expect(calls).toHaveLength(0);
+    expect(deliveries.byId.get('sHaskovo0')).toEqual({ status: 'failed', reason: OUTCOME_UNKNOWN });
+    expect((await issues.readTotal(issue.id)).failed).toBe(3);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
@@ -207,7 +300,7 @@ describe('deliverBatch', () => {
     });
 
     expect(calls[0]?.entries.map((e) => e.to)).not.toContain('p1@example.org');
-    expect(deliveries.records.get('sHaskovo1')).toEqual({ status: 'skipped', reason: 'unsubscribed' });
+    expect(deliveries.byId.get('sHaskovo1')).toEqual({ status: 'skipped', reason: 'unsubscribed' });
     expect((await issues.readTotal(issue.id)).skipped).toBe(1);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
@@ -222,6 +315,58 @@ describe('deliverBatch', () => {
       region: 'Oliveira-de-Azemeis',
     });
     expect(tagValue('Riga Planning Region')).toBe('Riga-Planning-Region');
+  });
+});
+
+describe('fanOutSegment', () => {
+  it('counts a segment once when its fan-out job is delivered twice; the duplicate batches send no one twice', async () => {
+    const { deps, issues, queue, calls } = setup({ 'BG#bg': people(70) });
+    await issues.put(issue);
+    await startSend(deps, issue.id, { allowFallback: true });
+    await fanOutSegment(deps, { issueId: issue.id, country: 'BG', language: 'bg' });
+
+    expect(queue.batches).toHaveLength(4);
+    for (const batch of queue.batches) await deliverBatch(deps, batch);
+    expect(calls.flatMap((c) => c.entries)).toHaveLength(70);
+    const total = await issues.readTotal(issue.id);
+    expect([total.recipients, total.sent]).toEqual([70, 70]);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('does not call the send complete before every segment is enqueued', async () => {
+    const { deps, issues, queue } = setup({ 'BG#bg': people(2), 'GR#en': people(1, 'Peloponnese') });
+    await issues.put(issue);
+    deps.fanOut.enqueue = async () => {};
+    await startSend(deps, issue.id, { allowFallback: true });
+    await fanOutSegment(deps, { issueId: issue.id, country: 'GR', language: 'en' });
+    for (const batch of queue.batches) await deliverBatch(deps, batch);
+    expect((await issues.get(issue.id))?.status).toBe('sending');
+
+    await fanOutSegment(deps, { issueId: issue.id, country: 'BG', language: 'bg' });
+    await deliverBatch(deps, queue.batches.at(-1) as SendBatch);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+});
+
+describe('resumeSend', () => {
+  it('recounts an interrupted send from its records, ends open claims as outcome unknown and sends only the rest', async () => {
+    const { deps, issues, queue, calls, deliveries } = setup({ 'BG#bg': people(120) });
+    await issues.put(issue);
+    await startSend(deps, issue.id, { allowFallback: true });
+    await deliverBatch(deps, queue.batches[0] as SendBatch);
+    // The stack stopped while the second batch was with SES.
+    const second = queue.batches[1] as SendBatch;
+    for (const r of second.recipients) await deliveries.claim(issue.id, second, r, fixedClock.now().toISOString());
+    await issues.addCounts(issue.id, [{ dimension: 'total', key: 'all', counts: { sent: 7 } }]);
+    queue.batches.length = 0;
+
+    expect(await resumeSend(deps, issue.id)).toEqual({ handled: 100, unknownOutcome: 50 });
+    for (const batch of queue.batches) await deliverBatch(deps, batch);
+
+    expect(calls.flatMap((c) => c.entries)).toHaveLength(70);
+    const total = await issues.readTotal(issue.id);
+    expect([total.recipients, total.sent, total.failed]).toEqual([120, 70, 50]);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 });
 

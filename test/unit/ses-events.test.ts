@@ -7,7 +7,7 @@ import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: '
 function setup() {
   const issues = fakeIssueStore();
   const deliveries = fakeDeliveryStore();
-  deliveries.records.set('sub-a', { status: 'sent', messageId: 'msg-a' });
+  deliveries.byId.set('sub-a', { status: 'sent', messageId: 'msg-a' });
   const subscribers = new Map<string, SubscriberRecord>([
     ['sub-a', { id: 'sub-a', status: 'confirmed', email: 'a@example.org' } as SubscriberRecord],
   ]);

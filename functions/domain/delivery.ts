@@ -1,0 +1,265 @@
+// Delivering one batch of a send: claim each recipient, wait for the pacer, one SendBulkEmail call, record and
+// count each outcome. The rules that keep a recipient from getting an issue twice live here.
+import { tagValue } from './message-tags.ts';
+import { finishIfComplete, recipientLinks, segmentIncrements } from './sending.ts';
+import type { SubscriberRepository } from './subscribers.ts';
+import type { Tokens } from './tokens.ts';
+import { NotFoundError } from './errors.ts';
+import {
+  MailerRefusedError,
+  type BulkResult,
+  type Clock,
+  type DeliveryStore,
+  type Edition,
+  type IssueStore,
+  type Mailer,
+  type Recipient,
+  type SendBatch,
+  type SendPacer,
+} from './ports.ts';
+import type { Language } from './reference.ts';
+
+/**
+ * The reason kept for a recipient whose sender stopped between calling SES and recording the answer. SES may
+ * or may not have taken the email; Herald never sends it again, so no one gets an issue twice.
+ */
+export const OUTCOME_UNKNOWN =
+  'outcome unknown: the sender stopped after calling SES and before recording its answer; not sent again';
+
+export interface DeliveryPolicy {
+  /**
+   * How long a claim may stay unfinished before it counts as abandoned: longer than one delivery attempt can
+   * run (the Sender's timeout in AWS), shorter than the time before the queue redelivers a failed batch.
+   */
+  claimTimeoutMs: number;
+  /** SES calls per batch attempt when SES throttles, each after a longer pause (exponential backoff). */
+  throttleAttempts: number;
+  backoffMs: number;
+}
+
+export const DEFAULT_POLICY: DeliveryPolicy = { claimTimeoutMs: 60_000, throttleAttempts: 3, backoffMs: 200 };
+
+export interface DeliveryDeps {
+  issues: IssueStore;
+  deliveries: DeliveryStore;
+  mailer: Mailer;
+  pacer: SendPacer;
+  clock: Clock;
+  tokens: Tokens;
+  publicUrl: string;
+  subscribers: Pick<SubscriberRepository, 'statuses'>;
+  edition: (issueId: string, language: Language) => Promise<Edition | undefined>;
+  policy: DeliveryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Which delivery of a queue message this is; on the last one, nothing is left for a retry. */
+export interface Attempt {
+  number: number;
+  last: boolean;
+}
+
+/** Thrown when some recipients of a batch should be tried again later; the queue redelivers the batch. */
+export class RetryLaterError extends Error {
+  constructor(readonly reasons: string[]) {
+    super(`retry later: ${[...new Set(reasons)].join('; ')}`);
+    this.name = 'RetryLaterError';
+  }
+}
+
+export interface BatchOutcome {
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Recipients another delivery of this batch handled, or is handling. */
+  alreadyHandled: number;
+}
+
+/** Names go into the HTML as they are (SES does not escape), so only plain characters are kept. */
+const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]/g, '').trim();
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Delivers one batch. Each recipient is claimed with a conditional write first, so a redelivered batch skips
+ * whoever is handled; SES refusing a call gives the claims back for the retry; a claim left by a sender that
+ * stopped mid-call ends as failed with OUTCOME_UNKNOWN, never sent twice.
+ */
+export async function deliverBatch(
+  deps: DeliveryDeps,
+  batch: SendBatch,
+  attempt: Attempt = { number: 1, last: false },
+): Promise<BatchOutcome> {
+  const edition = await deps.edition(batch.issueId, batch.language);
+  if (!edition) throw new NotFoundError(`edition ${batch.language} of issue ${batch.issueId}`);
+  const at = deps.clock.now().toISOString();
+  const claims = await Promise.all(batch.recipients.map((r) => deps.deliveries.claim(batch.issueId, batch, r, at)));
+  const mine = batch.recipients.filter((_, i) => claims[i]);
+  const abandoned = await endAbandonedClaims(
+    deps,
+    batch,
+    batch.recipients.filter((_, i) => !claims[i]),
+  );
+  const outcome = {
+    sent: [] as Recipient[],
+    failed: [...abandoned] as Recipient[],
+    skipped: [] as Recipient[],
+    retry: [] as string[],
+  };
+  const alreadyHandled = batch.recipients.length - mine.length - abandoned.length;
+
+  // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why.
+  const statuses = mine.length > 0 ? await deps.subscribers.statuses(mine.map((r) => r.id)) : new Map();
+  const confirmed = mine.filter((r) => statuses.get(r.id) === 'confirmed');
+  outcome.skipped = mine.filter((r) => statuses.get(r.id) !== 'confirmed');
+  await Promise.all(
+    outcome.skipped.map((r) => deps.deliveries.markSkipped(batch.issueId, r.id, statuses.get(r.id) ?? 'erased', at)),
+  );
+
+  let failure: unknown;
+  if (confirmed.length > 0) {
+    try {
+      const results = await sendPaced(deps, edition, batch, confirmed);
+      await recordResults(deps, batch, confirmed, results, attempt, outcome);
+    } catch (error) {
+      await settleFailedCall(deps, batch, confirmed, error, attempt, outcome);
+      // A refusal that no retry can change (a rejected message, a suspended account) is final as recorded.
+      if (!(error instanceof MailerRefusedError && !error.retry)) failure = error;
+    }
+  }
+
+  await deps.issues.addCounts(batch.issueId, [
+    ...segmentIncrements(batch, outcome.sent, 'sent'),
+    ...segmentIncrements(batch, outcome.failed, 'failed'),
+    ...segmentIncrements(batch, outcome.skipped, 'skipped'),
+  ]);
+  await finishIfComplete(deps, batch.issueId);
+  if (failure) throw failure;
+  if (outcome.retry.length > 0) throw new RetryLaterError(outcome.retry);
+  return {
+    sent: outcome.sent.length,
+    failed: outcome.failed.length,
+    skipped: outcome.skipped.length,
+    alreadyHandled,
+  };
+}
+
+/**
+ * Recipients claimed by an earlier delivery that never recorded an outcome: a claim older than any attempt can
+ * run belongs to a sender that stopped. Each ends as failed with OUTCOME_UNKNOWN (counted once: the update is
+ * conditional on the claim). Younger claims belong to a delivery still running and are left to it.
+ */
+async function endAbandonedClaims(deps: DeliveryDeps, batch: SendBatch, others: Recipient[]): Promise<Recipient[]> {
+  if (others.length === 0) return [];
+  const now = deps.clock.now();
+  const records = await deps.deliveries.getMany(
+    batch.issueId,
+    others.map((r) => r.id),
+  );
+  const stale = records.filter(
+    (d) => d.status === 'claimed' && now.getTime() - Date.parse(d.claimedAt) >= deps.policy.claimTimeoutMs,
+  );
+  const ended = await Promise.all(
+    stale.map((d) =>
+      deps.deliveries.failClaim(batch.issueId, d.subscriberId, d.claimedAt, OUTCOME_UNKNOWN, now.toISOString()),
+    ),
+  );
+  const endedIds = new Set(stale.filter((_, i) => ended[i]).map((d) => d.subscriberId));
+  return others.filter((r) => endedIds.has(r.id));
+}
+
+/** One SendBulkEmail call for the batch, at the pace of the account; throttled calls are tried again with backoff. */
+async function sendPaced(
+  deps: DeliveryDeps,
+  edition: Edition,
+  batch: SendBatch,
+  recipients: Recipient[],
+): Promise<BulkResult[]> {
+  const entries = recipients.map((r) => {
+    const links = recipientLinks(deps, r.id, batch.issueId);
+    return {
+      to: r.email,
+      data: { name: safeName(r.name), ...links },
+      tags: {
+        issue: tagValue(batch.issueId),
+        country: batch.country,
+        language: batch.language,
+        region: tagValue(r.region),
+      },
+      // RFC 8058 one-click unsubscribe, as Gmail and Yahoo require of bulk senders.
+      headers: {
+        'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    };
+  });
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let call = 1; ; call += 1) {
+    await deps.pacer.acquire(entries.length);
+    try {
+      return await deps.mailer.sendBulk(edition, entries);
+    } catch (error) {
+      const throttled = error instanceof MailerRefusedError && error.retry;
+      if (!throttled || call >= deps.policy.throttleAttempts) throw error;
+      // Full jitter, so senders throttled together do not come back together.
+      await sleep(Math.random() * deps.policy.backoffMs * 2 ** (call - 1));
+    }
+  }
+}
+
+/** Records each entry's result: sent with its message id, failed with SES's reason, or given back for a retry. */
+async function recordResults(
+  deps: DeliveryDeps,
+  batch: SendBatch,
+  recipients: Recipient[],
+  results: BulkResult[],
+  attempt: Attempt,
+  outcome: { sent: Recipient[]; failed: Recipient[]; retry: string[] },
+) {
+  const done = deps.clock.now().toISOString();
+  await Promise.all(
+    recipients.map((r, i) => {
+      const result: BulkResult = results[i] ?? { ok: false, error: 'no result', retry: false };
+      if (result.ok) {
+        outcome.sent.push(r);
+        return deps.deliveries.markSent(batch.issueId, r.id, result.messageId, done);
+      }
+      if (result.retry) {
+        // Given back for the queue's retry; on the last attempt it fails, and the batch goes to the dead letters.
+        outcome.retry.push(result.error);
+        if (!attempt.last) return deps.deliveries.release(batch.issueId, r.id);
+      }
+      outcome.failed.push(r);
+      return deps.deliveries.markFailed(batch.issueId, r.id, result.error, done);
+    }),
+  );
+}
+
+/**
+ * The bulk call failed as a whole. When SES refused it, nothing was sent: the claims are given back for the
+ * queue's retry, or on the last attempt end as failed with SES's reason. Any other failure (a broken
+ * connection, a 5xx) leaves it unknown whether SES took the batch: the claims stay, and end as OUTCOME_UNKNOWN
+ * when a later delivery finds them abandoned, or now if no delivery is left.
+ */
+async function settleFailedCall(
+  deps: DeliveryDeps,
+  batch: SendBatch,
+  recipients: Recipient[],
+  error: unknown,
+  attempt: Attempt,
+  outcome: { failed: Recipient[] },
+) {
+  const done = deps.clock.now().toISOString();
+  if (error instanceof MailerRefusedError) {
+    if (error.retry && !attempt.last) {
+      await Promise.all(recipients.map((r) => deps.deliveries.release(batch.issueId, r.id)));
+      return;
+    }
+    outcome.failed.push(...recipients);
+    await Promise.all(recipients.map((r) => deps.deliveries.markFailed(batch.issueId, r.id, error.message, done)));
+    return;
+  }
+  if (!attempt.last) return;
+  outcome.failed.push(...recipients);
+  await Promise.all(recipients.map((r) => deps.deliveries.markFailed(batch.issueId, r.id, OUTCOME_UNKNOWN, done)));
+}
