@@ -30,6 +30,7 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private paused = false;
   private idleWaiters: (() => void)[] = [];
   private handler: QueueHandler | undefined;
 
@@ -63,12 +64,22 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     clearTimeout(this.timer);
   }
 
+  /** Stops handing out messages, as disabling a Lambda's event source mapping does; they wait meanwhile. */
+  pause() {
+    this.paused = true;
+  }
+
+  resume() {
+    this.paused = false;
+    this.pump();
+  }
+
   private isIdle() {
     return this.waiting.length === 0 && this.inFlight === 0;
   }
 
   private pump() {
-    if (this.stopped || !this.handler) return;
+    if (this.stopped || this.paused || !this.handler) return;
     clearTimeout(this.timer);
     const now = Date.now();
     while (this.inFlight < this.options.concurrency) {

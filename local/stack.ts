@@ -1,6 +1,7 @@
 // The embedded stack: emulators, tables, the in-process queue and one HTTP server, all driving the
 // same handlers as the Lambdas. Endpoints reach the SDK through the environment, as in AWS.
 import type { Server } from 'node:http';
+import type { SNSEvent } from 'aws-lambda';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +18,7 @@ import { keyIn } from './secrets.ts';
 import { snsEnvelope, withSimulatedEvents } from './ses-events.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
-import { createClients, createServices, type Services } from '../functions/wiring/services.ts';
+import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, portOf, startDynalite, startSesEmulator, tableName } from './emulators.ts';
 import { startHttpServer, type ApiHandler } from './http-server.ts';
 import { createLocalAuthorizer, DEMO_USERS } from './authorizer.ts';
@@ -41,6 +42,7 @@ export interface StackOptions {
 
 export interface EmbeddedStack {
   services: Services;
+  clients: Clients;
   /** The send queue (batches of recipients) and the fan-out queue (one job per segment of a send). */
   queue: InProcessQueue;
   fanOutQueue: InProcessQueue<SegmentJob>;
@@ -157,9 +159,19 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   });
   const ingest = createSesEventsHandler(services);
   const sender = createSenderHandler(services);
+  // SES publishes events through SNS after the send call returns; here they go on their own queue, so
+  // ingesting them never holds up sending.
+  const eventsQueue = new InProcessQueue<SNSEvent>({
+    visibilityTimeoutMs: retryAfterSeconds * 1000,
+    maxReceiveCount: maxReceives,
+    concurrency: 2,
+  });
+  eventsQueue.consume(async (event) => {
+    for (const record of event.Records) await ingest(JSON.parse(record.body) as SNSEvent);
+  });
   queue.consume(async (event) => {
     const response = await sender(event);
-    await sesEvents.simulate?.flush(ingest);
+    await sesEvents.simulate?.flush(async (sns) => eventsQueue.enqueue([sns]));
     return response;
   });
   fanOutQueue.consume(createFanOutHandler(services));
@@ -198,15 +210,17 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     logger.info('resuming an interrupted send', { issueId: issue.id, ...outcome });
   }
   const drained = async () => {
-    // A fan-out fills the send queue: wait for both until neither has work.
-    while (fanOutQueue.depth > 0 || queue.depth > 0) {
+    // A fan-out fills the send queue, which fills the events queue: wait until none has work.
+    while (fanOutQueue.depth > 0 || queue.depth > 0 || eventsQueue.depth > 0) {
       await fanOutQueue.drained();
       await queue.drained();
+      await eventsQueue.drained();
     }
   };
 
   return {
     services,
+    clients,
     queue,
     fanOutQueue,
     drained,
@@ -221,6 +235,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
       await scheduler.stop();
       fanOutQueue.stop();
       queue.stop();
+      eventsQueue.stop();
       await Promise.all(servers.map(close));
       process.env = previousEnv;
     },

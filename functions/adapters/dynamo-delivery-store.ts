@@ -1,6 +1,7 @@
 // Per-recipient delivery records: the conditional claim makes a redelivered batch skip who was already handled.
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -14,18 +15,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DeliveryRecord, DeliveryStore } from '../domain/ports.ts';
 
 export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: string): DeliveryStore {
-  const finish = (issueId: string, subscriberId: string, fields: Record<string, string>) =>
-    client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { issueId, subscriberId },
-        UpdateExpression: `SET ${Object.keys(fields)
-          .map((f) => `#${f} = :${f}`)
-          .join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
-        ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
-      }),
-    );
   return {
     async claim(issueId, batch, recipient, at) {
       try {
@@ -50,14 +39,32 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
         throw error;
       }
     },
-    async markSent(issueId, subscriberId, messageId, at) {
-      await finish(issueId, subscriberId, { status: 'sent', messageId, sentAt: at });
-    },
-    async markFailed(issueId, subscriberId, reason, at) {
-      await finish(issueId, subscriberId, { status: 'failed', reason, failedAt: at });
-    },
-    async markSkipped(issueId, subscriberId, reason, at) {
-      await finish(issueId, subscriberId, { status: 'skipped', reason, skippedAt: at });
+    async recordOutcomes(batch, claimedAt, outcomes) {
+      const requests = outcomes.map((o) => ({
+        PutRequest: {
+          Item: {
+            issueId: batch.issueId,
+            subscriberId: o.recipient.id,
+            country: batch.country,
+            language: batch.language,
+            region: o.recipient.region,
+            claimedAt,
+            status: o.status,
+            [`${o.status}At`]: o.at,
+            ...(o.status === 'sent' ? { messageId: o.messageId } : { reason: o.reason }),
+          },
+        },
+      }));
+      // 25 puts per BatchWriteItem, the unprocessed ones again until none is left.
+      for (let i = 0; i < requests.length; i += 25) {
+        let chunk = requests.slice(i, i + 25);
+        while (chunk.length > 0) {
+          const { UnprocessedItems } = await client.send(
+            new BatchWriteCommand({ RequestItems: { [tableName]: chunk } }),
+          );
+          chunk = (UnprocessedItems?.[tableName] ?? []) as typeof chunk;
+        }
+      }
     },
     async findByMessageId(messageId) {
       const { Items } = await client.send(

@@ -13,6 +13,7 @@ import {
   type Edition,
   type IssueStore,
   type Mailer,
+  type Outcome,
   type Recipient,
   type SendBatch,
   type SendPacer,
@@ -67,6 +68,18 @@ export class RetryLaterError extends Error {
   }
 }
 
+/** What a delivery found out, recorded and counted at its end. */
+interface Tally {
+  sent: Recipient[];
+  failed: Recipient[];
+  skipped: Recipient[];
+  /** Claims given back because SES refused the whole call for now. */
+  released: Recipient[];
+  /** Why the batch must come again (entries SES throttled or failed for a while). */
+  retry: string[];
+  records: Outcome[];
+}
+
 export interface BatchOutcome {
   sent: number;
   failed: number;
@@ -100,21 +113,16 @@ export async function deliverBatch(
     batch,
     batch.recipients.filter((_, i) => !claims[i]),
   );
-  const outcome = {
-    sent: [] as Recipient[],
-    failed: [...abandoned] as Recipient[],
-    skipped: [] as Recipient[],
-    retry: [] as string[],
-  };
+  const outcome: Tally = { sent: [], failed: [...abandoned], skipped: [], released: [], retry: [], records: [] };
   const alreadyHandled = batch.recipients.length - mine.length - abandoned.length;
 
   // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why.
   const statuses = mine.length > 0 ? await deps.subscribers.statuses(mine.map((r) => r.id)) : new Map();
   const confirmed = mine.filter((r) => statuses.get(r.id) === 'confirmed');
   outcome.skipped = mine.filter((r) => statuses.get(r.id) !== 'confirmed');
-  await Promise.all(
-    outcome.skipped.map((r) => deps.deliveries.markSkipped(batch.issueId, r.id, statuses.get(r.id) ?? 'erased', at)),
-  );
+  for (const r of outcome.skipped) {
+    outcome.records.push({ recipient: r, at, status: 'skipped', reason: statuses.get(r.id) ?? 'erased' });
+  }
 
   let failure: unknown;
   if (confirmed.length > 0) {
@@ -122,12 +130,16 @@ export async function deliverBatch(
       const results = await sendPaced(deps, edition, batch, confirmed);
       await recordResults(deps, batch, confirmed, results, attempt, outcome);
     } catch (error) {
-      await settleFailedCall(deps, batch, confirmed, error, attempt, outcome);
+      settleFailedCall(deps, error, confirmed, attempt, outcome);
+      if (outcome.released.length > 0) {
+        await Promise.all(outcome.released.map((r) => deps.deliveries.release(batch.issueId, r.id)));
+      }
       // A refusal that no retry can change (a rejected message, a suspended account) is final as recorded.
       if (!(error instanceof MailerRefusedError && !error.retry)) failure = error;
     }
   }
 
+  if (outcome.records.length > 0) await deps.deliveries.recordOutcomes(batch, at, outcome.records);
   await deps.issues.addCounts(batch.issueId, [
     ...segmentIncrements(batch, outcome.sent, 'sent'),
     ...segmentIncrements(batch, outcome.failed, 'failed'),
@@ -207,32 +219,33 @@ async function sendPaced(
   }
 }
 
-/** Records each entry's result: sent with its message id, failed with SES's reason, or given back for a retry. */
+/** Each entry's result: sent with its message id, failed with SES's reason, or given back for a retry. */
 async function recordResults(
   deps: DeliveryDeps,
   batch: SendBatch,
   recipients: Recipient[],
   results: BulkResult[],
   attempt: Attempt,
-  outcome: { sent: Recipient[]; failed: Recipient[]; retry: string[] },
+  outcome: Tally,
 ) {
-  const done = deps.clock.now().toISOString();
-  await Promise.all(
-    recipients.map((r, i) => {
-      const result: BulkResult = results[i] ?? { ok: false, error: 'no result', retry: false };
-      if (result.ok) {
-        outcome.sent.push(r);
-        return deps.deliveries.markSent(batch.issueId, r.id, result.messageId, done);
-      }
-      if (result.retry) {
-        // Given back for the queue's retry; on the last attempt it fails, and the batch goes to the dead letters.
-        outcome.retry.push(result.error);
-        if (!attempt.last) return deps.deliveries.release(batch.issueId, r.id);
-      }
-      outcome.failed.push(r);
-      return deps.deliveries.markFailed(batch.issueId, r.id, result.error, done);
-    }),
-  );
+  const at = deps.clock.now().toISOString();
+  const released: Recipient[] = [];
+  recipients.forEach((r, i) => {
+    const result: BulkResult = results[i] ?? { ok: false, error: 'no result', retry: false };
+    if (result.ok) {
+      outcome.sent.push(r);
+      outcome.records.push({ recipient: r, at, status: 'sent', messageId: result.messageId });
+      return;
+    }
+    if (result.retry) {
+      // Given back for the queue's retry; on the last attempt it fails, and the batch goes to the dead letters.
+      outcome.retry.push(result.error);
+      if (!attempt.last) return void released.push(r);
+    }
+    outcome.failed.push(r);
+    outcome.records.push({ recipient: r, at, status: 'failed', reason: result.error });
+  });
+  await Promise.all(released.map((r) => deps.deliveries.release(batch.issueId, r.id)));
 }
 
 /**
@@ -241,25 +254,18 @@ async function recordResults(
  * connection, a 5xx) leaves it unknown whether SES took the batch: the claims stay, and end as OUTCOME_UNKNOWN
  * when a later delivery finds them abandoned, or now if no delivery is left.
  */
-async function settleFailedCall(
+function settleFailedCall(
   deps: DeliveryDeps,
-  batch: SendBatch,
-  recipients: Recipient[],
   error: unknown,
+  recipients: Recipient[],
   attempt: Attempt,
-  outcome: { failed: Recipient[] },
+  outcome: Tally,
 ) {
-  const done = deps.clock.now().toISOString();
-  if (error instanceof MailerRefusedError) {
-    if (error.retry && !attempt.last) {
-      await Promise.all(recipients.map((r) => deps.deliveries.release(batch.issueId, r.id)));
-      return;
-    }
-    outcome.failed.push(...recipients);
-    await Promise.all(recipients.map((r) => deps.deliveries.markFailed(batch.issueId, r.id, error.message, done)));
-    return;
-  }
-  if (!attempt.last) return;
+  const at = deps.clock.now().toISOString();
+  const refused = error instanceof MailerRefusedError;
+  if (refused && error.retry && !attempt.last) return void outcome.released.push(...recipients);
+  if (!refused && !attempt.last) return;
+  const reason = refused ? error.message : OUTCOME_UNKNOWN;
   outcome.failed.push(...recipients);
-  await Promise.all(recipients.map((r) => deps.deliveries.markFailed(batch.issueId, r.id, OUTCOME_UNKNOWN, done)));
+  for (const r of recipients) outcome.records.push({ recipient: r, at, status: 'failed', reason });
 }

@@ -165,9 +165,11 @@ export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
 export interface DeliveryStore {
   /** Claims (issue, recipient) with a conditional write; false when it was claimed before. */
   claim(issueId: string, batch: SendBatch, recipient: Recipient, at: string): Promise<boolean>;
-  markSent(issueId: string, subscriberId: string, messageId: string, at: string): Promise<void>;
-  markFailed(issueId: string, subscriberId: string, reason: string, at: string): Promise<void>;
-  markSkipped(issueId: string, subscriberId: string, reason: string, at: string): Promise<void>;
+  /**
+   * Records the outcomes of a batch's claimed recipients, in as few writes as the store allows (the claims are
+   * this sender's, so nothing else writes these records meanwhile).
+   */
+  recordOutcomes(batch: SendBatch, claimedAt: string, outcomes: Outcome[]): Promise<void>;
   findByMessageId(messageId: string): Promise<DeliveryRecord | undefined>;
   /** Sets `field` to `at` on a delivery record if it is not set yet; false when it was (an event seen before). */
   markOnce(issueId: string, subscriberId: string, field: string, at: string): Promise<boolean>;
@@ -186,6 +188,10 @@ export interface DeliveryStore {
   delete(issueId: string, subscriberId: string): Promise<void>;
 }
 
+export type Outcome = { recipient: Recipient; at: string } & (
+  { status: 'sent'; messageId: string } | { status: 'failed' | 'skipped'; reason: string }
+);
+
 export interface DeliveryRecord {
   issueId: string;
   subscriberId: string;
@@ -198,6 +204,7 @@ export interface DeliveryRecord {
   claimedAt: string;
   sentAt?: string;
   failedAt?: string;
+  skippedAt?: string;
 }
 
 export interface BulkEntry {

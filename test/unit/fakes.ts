@@ -136,14 +136,13 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
     async *records(issueId) {
       yield [...records].map(([id, record]) => full(issueId, id, record));
     },
-    async markSent(_issueId, id, messageId) {
-      records.set(id, { status: 'sent', messageId });
-    },
-    async markFailed(_issueId, id, reason) {
-      records.set(id, { status: 'failed', reason });
-    },
-    async markSkipped(_issueId, id, reason) {
-      records.set(id, { status: 'skipped', reason });
+    async recordOutcomes(_batch, _claimedAt, outcomes) {
+      for (const o of outcomes) {
+        records.set(
+          o.recipient.id,
+          o.status === 'sent' ? { status: 'sent', messageId: o.messageId } : { status: o.status, reason: o.reason },
+        );
+      }
     },
     async release(_issueId, id) {
       if (records.get(id)?.status === 'claimed') records.delete(id);
