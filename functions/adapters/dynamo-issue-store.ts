@@ -9,6 +9,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Edition, IssueStore, SegmentCounter, SegmentCounts } from '../domain/ports.ts';
 import type { Issue } from '../domain/records.ts';
+import { EMPTY_COUNTS } from '../domain/issues.ts';
 
 const ISSUE = 'ISSUE';
 const LIST_KEY = 'issue';
@@ -16,7 +17,7 @@ const edition = (language: string) => `EDITION#${language}`;
 const counter = (dimension: string, key: string) => `COUNTER#${dimension}#${key}`;
 const TOTAL = counter('total', 'all');
 
-const COUNT_NAMES = ['recipients', 'sent', 'failed', 'skipped', 'delivered', 'bounced', 'complained'] as const;
+const COUNT_NAMES = Object.keys(EMPTY_COUNTS) as (keyof SegmentCounts)[];
 const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts =>
   Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item?.[name] ?? 0)])) as unknown as SegmentCounts;
 
@@ -74,6 +75,24 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       new GetCommand({ TableName: tableName, Key: { issueId, sk: TOTAL }, ConsistentRead: true }),
     );
     return { ...countsOf(Item), audienceComplete: Item?.audienceComplete === true };
+  };
+
+  const countersWithPrefix = async (issueId: string, prefix: string) => {
+    const counters: SegmentCounter[] = [];
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'issueId = :id AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':id': issueId, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? [])
+        counters.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
+    }
+    return counters;
   };
 
   return {
@@ -160,22 +179,7 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       return { ...countsOf(Attributes), audienceComplete: true };
     },
     readTotal,
-    async counters(issueId) {
-      const counters: SegmentCounter[] = [];
-      const pages = paginateQuery(
-        { client },
-        {
-          TableName: tableName,
-          KeyConditionExpression: 'issueId = :id AND begins_with(sk, :counter)',
-          ExpressionAttributeValues: { ':id': issueId, ':counter': 'COUNTER#' },
-          ConsistentRead: true,
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? [])
-          counters.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
-      }
-      return counters;
-    },
+    counters: (issueId) => countersWithPrefix(issueId, 'COUNTER#'),
+    countersOf: (issueId, dimension, keyPrefix = '') => countersWithPrefix(issueId, counter(dimension, keyPrefix)),
   };
 }

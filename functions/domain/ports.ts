@@ -69,8 +69,26 @@ export interface SegmentCounts {
   delivered: number;
   bounced: number;
   complained: number;
+  /** From tracking: recipients who opened (a person, not a machine), counted once each. */
+  uniqueOpens: number;
+  /** Recipients whose email was fetched by a machine (Apple Mail Privacy Protection, a proxy or scanner at delivery). */
+  machineOpens: number;
+  /** Opens by a person after their first: hits, not people. */
+  repeatOpens: number;
+  /** Recipients who clicked a link (a person), counted once each. */
+  uniqueClicks: number;
+  /** Recipients whose links were followed by a link scanner or bot (honeypot, at delivery, every link). */
+  botClicks: number;
+  /** Clicks by a person after their first: hits, not people. */
+  repeatClicks: number;
+  /** Recipients who unsubscribed through this issue's link, counted once each. */
+  unsubscribed: number;
 }
-export type Dimension = 'country' | 'language' | 'region' | 'segment' | 'total';
+/**
+ * `regionLanguage` (`BG/Haskovo/bg`) lets a coordinator see their region per language; `hour` counts first
+ * opens and clicks per hour after sending (`all/07`, `BG/Haskovo/07`).
+ */
+export type Dimension = 'country' | 'language' | 'region' | 'segment' | 'regionLanguage' | 'hour' | 'total';
 export interface SegmentCounter extends SegmentCounts {
   dimension: Dimension;
   key: string;
@@ -104,6 +122,8 @@ export interface IssueStore {
   completeAudience(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
   readTotal(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
   counters(issueId: string): Promise<SegmentCounter[]>;
+  /** The counters of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
+  countersOf(issueId: string, dimension: Dimension, keyPrefix?: string): Promise<SegmentCounter[]>;
 }
 
 export interface Recipient {

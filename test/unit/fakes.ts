@@ -81,6 +81,9 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
     async counters() {
       return [...counters.values()];
     },
+    async countersOf(_issueId, dimension, keyPrefix = '') {
+      return [...counters.values()].filter((c) => c.dimension === dimension && c.key.startsWith(keyPrefix));
+    },
   };
 }
 
