@@ -38,6 +38,9 @@ export const ROUTES = {
   sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),
   cancelScheduledSend: route('DELETE', '/api/issues/{id}/schedule', 'editor'),
 
+  issueStats: route('GET', '/api/issues/{id}/stats', 'coordinator'),
+  compareIssues: route('GET', '/api/stats/issues', 'coordinator'),
+
   archive: route('GET', '/archive/{issueId}/{lang}', 'public'),
 
   signupPage: route('GET', '/subscribe', 'public'),
