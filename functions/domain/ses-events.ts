@@ -18,19 +18,54 @@ export const SES_EVENT_TYPES = [
   'DeliveryDelay',
   'Subscription',
 ] as const;
+export type SesEventType = (typeof SES_EVENT_TYPES)[number];
+
+const detail = z.object({ timestamp: z.string().optional() });
 
 /** The parts of an SES event record Herald reads; SES sends more, which is kept out. */
-export const sesEventSchema = z.object({
-  eventType: z.enum(SES_EVENT_TYPES),
-  mail: z.object({ messageId: z.string().min(1), timestamp: z.string().optional() }),
-  bounce: z.object({ bounceType: z.string(), timestamp: z.string().optional() }).optional(),
-  complaint: z.object({ timestamp: z.string().optional() }).optional(),
-  delivery: z.object({ timestamp: z.string().optional() }).optional(),
-});
+export const sesEventSchema = z.preprocess(
+  // Identity feedback notifications name the type `notificationType`; event publishing names it `eventType`.
+  (raw) =>
+    raw && typeof raw === 'object' && !('eventType' in raw) && 'notificationType' in raw
+      ? { ...raw, eventType: (raw as { notificationType: unknown }).notificationType }
+      : raw,
+  z.object({
+    eventType: z.enum(SES_EVENT_TYPES),
+    mail: z.object({ messageId: z.string().min(1), timestamp: z.string().optional() }),
+    bounce: detail.extend({ bounceType: z.string() }).optional(),
+    complaint: detail.optional(),
+    delivery: detail.optional(),
+    send: z.object({}).optional(),
+    reject: z.object({ reason: z.string().optional() }).optional(),
+    open: detail.optional(),
+    click: detail.extend({ link: z.string().optional() }).optional(),
+    failure: z.object({ errorMessage: z.string().optional() }).optional(),
+    deliveryDelay: detail.optional(),
+    subscription: detail.optional(),
+  }),
+);
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
-/** For each event type: the delivery record's field that marks it seen, and the counter it adds to. */
-const EFFECTS: Partial<Record<SesEvent['eventType'], { field: string; count?: keyof SegmentCounts }>> = {
+/** The object SES puts next to `mail` for each event type; an event without it is malformed. */
+const DETAIL: Record<SesEventType, keyof SesEvent> = {
+  Send: 'send',
+  Delivery: 'delivery',
+  Bounce: 'bounce',
+  Complaint: 'complaint',
+  Reject: 'reject',
+  Open: 'open',
+  Click: 'click',
+  'Rendering Failure': 'failure',
+  DeliveryDelay: 'deliveryDelay',
+  Subscription: 'subscription',
+};
+
+/**
+ * For each event type: the delivery record's field that marks it seen, and the counter it adds to. SES's own
+ * Open and Click events are recorded, not counted: Herald's pixel and links count opens and clicks (and tell
+ * machines apart), so counting both would count a reader twice.
+ */
+const EFFECTS: Record<Exclude<SesEventType, 'Bounce'>, { field: string; count?: keyof SegmentCounts }> = {
   Send: { field: 'acceptedAt' },
   Delivery: { field: 'deliveredAt', count: 'delivered' },
   Complaint: { field: 'complainedAt', count: 'complained' },
@@ -55,6 +90,8 @@ export async function ingestSesEvent(deps: IngestDeps, raw: unknown): Promise<In
   const parsed = sesEventSchema.safeParse(raw);
   if (!parsed.success) return 'malformed';
   const event = parsed.data;
+  const detailOf = event[DETAIL[event.eventType]] as { timestamp?: string } | undefined;
+  if (!detailOf) return 'malformed';
   const delivery = await deps.deliveries.findByMessageId(event.mail.messageId);
   if (!delivery) return 'unknown-message';
 
@@ -63,14 +100,9 @@ export async function ingestSesEvent(deps: IngestDeps, raw: unknown): Promise<In
     event.eventType === 'Bounce'
       ? permanent
         ? { field: 'bouncedAt', count: 'bounced' as const }
-        : { field: 'softBouncedAt' }
+        : { field: 'softBouncedAt', count: 'transientBounces' as const }
       : EFFECTS[event.eventType];
-  if (!effect) return 'malformed';
-  const at =
-    event.bounce?.timestamp ??
-    event.complaint?.timestamp ??
-    event.delivery?.timestamp ??
-    deps.clock.now().toISOString();
+  const at = detailOf.timestamp ?? event.mail.timestamp ?? deps.clock.now().toISOString();
   if (!(await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at))) return 'repeat';
 
   if (effect.count) {
