@@ -29,6 +29,8 @@ export interface StackOptions {
   adminToken?: string;
   /** Sender invocations at once. */
   sendConcurrency?: number;
+  /** Seconds after delivery in which opens and clicks count as a machine's (HERALD_MACHINE_WINDOW_SECONDS). */
+  machineWindowSeconds?: number;
 }
 
 export interface EmbeddedStack {
@@ -117,6 +119,9 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET ?? 'herald-local',
     HERALD_PUBLIC_URL: apiUrl,
     HERALD_TOKEN_SECRET: env.HERALD_TOKEN_SECRET ?? keyIn(options.dataDir, 'token-secret'),
+    ...(options.machineWindowSeconds !== undefined && {
+      HERALD_MACHINE_WINDOW_SECONDS: String(options.machineWindowSeconds),
+    }),
   });
   const queue = new InProcessQueue({
     visibilityTimeoutMs: 2_000,

@@ -141,7 +141,13 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
         new GetCommand({ TableName: tableName, Key: { issueId, sk: edition(language) } }),
       );
       return Item
-        ? ({ language: Item.language, subject: Item.subject, html: Item.html, text: Item.text } as Edition)
+        ? ({
+            language: Item.language,
+            subject: Item.subject,
+            html: Item.html,
+            text: Item.text,
+            ...(Array.isArray(Item.links) && { links: Item.links }),
+          } as Edition)
         : undefined;
     },
     async addCounts(issueId, increments) {

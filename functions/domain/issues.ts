@@ -32,6 +32,7 @@ export const EMPTY_COUNTS: SegmentCounts = {
   delivered: 0,
   bounced: 0,
   complained: 0,
+  transientBounces: 0,
   uniqueOpens: 0,
   machineOpens: 0,
   repeatOpens: 0,

@@ -56,6 +56,8 @@ export interface Edition {
   subject: string;
   html: string;
   text: string;
+  /** The targets of the edition's tracked links, by position: where a click redirects (never the request). */
+  links?: string[];
 }
 
 /** Counts for one segment of an issue: a country, a language, a region, or the total. */
@@ -69,6 +71,8 @@ export interface SegmentCounts {
   delivered: number;
   bounced: number;
   complained: number;
+  /** Recipients whose mail bounced for now (SES stopped retrying, or the bounce type is undetermined). */
+  transientBounces: number;
   /** From tracking: recipients who opened (a person, not a machine), counted once each. */
   uniqueOpens: number;
   /** Recipients whose email was fetched by a machine (Apple Mail Privacy Protection, a proxy or scanner at delivery). */
@@ -165,6 +169,8 @@ export interface DeliveryStore {
   /** Gives a claim back when SES was not reached, so the retried batch sends to that recipient. */
   release(issueId: string, subscriberId: string): Promise<void>;
   get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+  /** Adds `value` to the number set `field` of a delivery record; the set's size after. */
+  addToSet(issueId: string, subscriberId: string, field: string, value: number): Promise<number>;
   delete(issueId: string, subscriberId: string): Promise<void>;
 }
 
@@ -180,6 +186,11 @@ export interface DeliveryRecord {
   claimedAt: string;
   sentAt?: string;
   failedAt?: string;
+  /** Set by the Delivery event from SES. */
+  deliveredAt?: string;
+  /** Set by tracking: the first open and click by a person. */
+  openedAt?: string;
+  clickedAt?: string;
 }
 
 export interface BulkEntry {

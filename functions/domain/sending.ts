@@ -3,6 +3,7 @@ import { buildEditionView, loadIssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
 import { countIncrements } from './segments.ts';
 import type { Tokens } from './tokens.ts';
+import { trackingData } from './tracking.ts';
 import type { SubscriberRepository } from './subscribers.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, TranslationGapsError, ValidationError } from './errors.ts';
 import { blockingGaps, countAudience, translationStatus } from './issue-editing.ts';
@@ -237,7 +238,7 @@ export async function deliverBatch(
     const links = recipientLinks(deps, r.id, batch.issueId);
     return {
       to: r.email,
-      data: { name: safeName(r.name), ...links },
+      data: { name: safeName(r.name), ...links, ...trackingData(deps, batch.issueId, r.id) },
       tags: {
         issue: tagValue(batch.issueId),
         country: batch.country,

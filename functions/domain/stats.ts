@@ -22,6 +22,7 @@ export interface StatsRow {
   delivered: number;
   bounced: number;
   complained: number;
+  transientBounces: number;
   uniqueOpens: number;
   machineOpens: number;
   uniqueClicks: number;
@@ -63,6 +64,7 @@ export const STATS_COLUMNS = [
   'delivered',
   'bounced',
   'complained',
+  'transientBounces',
   'uniqueOpens',
   'machineOpens',
   'uniqueClicks',
@@ -91,6 +93,7 @@ export function statsRow(key: string, counts: SegmentCounts): StatsRow {
     delivered: c.delivered,
     bounced: c.bounced,
     complained: c.complained,
+    transientBounces: c.transientBounces,
     uniqueOpens: c.uniqueOpens,
     machineOpens: c.machineOpens,
     uniqueClicks: c.uniqueClicks,

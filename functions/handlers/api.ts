@@ -29,6 +29,7 @@ import {
 } from './http.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
+import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 
 const sendRequestSchema = z.strictObject({
   allowFallback: z.boolean().optional(),
@@ -66,7 +67,10 @@ export function createApiHandler(services: Services) {
   const highlights = records('highlight');
   const practices = records('practice');
 
-  const handlers: Record<Exclude<RouteName, SubscriberRouteName>, (request: Request) => Promise<Response>> = {
+  const handlers: Record<
+    Exclude<RouteName, SubscriberRouteName | TrackingRouteName>,
+    (request: Request) => Promise<Response>
+  > = {
     me: async ({ principal }) => json(200, principal),
     listHighlights: highlights.list,
     createHighlight: highlights.create,
@@ -127,6 +131,7 @@ export function createApiHandler(services: Services) {
   const all: Record<RouteName, (request: Request) => Promise<Response>> = {
     ...handlers,
     ...subscriberRoutes(services),
+    ...trackingRoutes(services),
   };
   return createRouter((Object.keys(ROUTES) as RouteName[]).map((name) => ({ spec: ROUTES[name], run: all[name] })));
 }

@@ -55,6 +55,9 @@ export const ROUTES = {
   preferencesPage: route('GET', '/preferences/{token}', 'public'),
   preferencesForm: route('POST', '/preferences/{token}', 'public'),
   eraseForm: route('POST', '/preferences/{token}/erase', 'public'),
+
+  trackOpen: route('GET', '/t/open/{token}', 'public'),
+  trackClick: route('GET', '/t/click/{token}', 'public'),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

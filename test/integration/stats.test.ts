@@ -21,7 +21,8 @@ const emailTo = (address: string) => emails.find((e) => e.destination.to.include
 const header = (email: StoredEmail, name: string) => email.headers?.find((h) => h.name === name)?.value ?? '';
 
 beforeAll(async () => {
-  test = await startTestStack('stats', { adminToken: 'stats-token-0123456789abcdef' });
+  // Opens right after the send are a person's here; the unit tests cover the window after delivery.
+  test = await startTestStack('stats', { adminToken: 'stats-token-0123456789abcdef', machineWindowSeconds: 0 });
   expect((await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' })).status).toBe(202);
   await test.stack.queue.drained();
   emails = await sentEmails(test.stack);
@@ -65,7 +66,7 @@ describe('stats API', () => {
     expect(response.headers.get('content-type')).toContain('text/csv');
     const lines = (await response.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'key,recipients,sent,failed,delivered,bounced,complained,uniqueOpens,machineOpens,uniqueClicks,botClicks,unsubscribed,deliveryRate,openRate,clickRate',
+      'key,recipients,sent,failed,delivered,bounced,complained,transientBounces,uniqueOpens,machineOpens,uniqueClicks,botClicks,unsubscribed,deliveryRate,openRate,clickRate',
     );
     expect(lines).toHaveLength(1 + 10 + 1);
     expect(lines.at(-1)).toMatch(new RegExp(`^total,${confirmed.length},${confirmed.length},0,`));
@@ -121,5 +122,78 @@ describe('unsubscribes', () => {
     const body = await stats('by=region');
     expect(body.rows.find((r: { key: string }) => r.key === 'BG/Haskovo').unsubscribed).toBe(1);
     expect(body.total.unsubscribed).toBe(1);
+  });
+});
+
+describe('tracking', () => {
+  const browser = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+  const haskovo = () => confirmed.filter((s) => s.country === 'BG' && s.region === 'Haskovo');
+  const pixelOf = (email: StoredEmail) => /src="([^"]*\/t\/open\/[^"]+)"/.exec(email.body.html ?? '')![1]!;
+  const clicksOf = (email: StoredEmail) =>
+    [...(email.body.html ?? '').matchAll(/href="([^"]*\/t\/click\/[^"]+\.\d+)"/g)].map((m) => m[1]!);
+  const get = (url: string, userAgent = browser) =>
+    fetch(url, { headers: { 'user-agent': userAgent }, redirect: 'manual' });
+
+  it('counts opens by people once each and Apple Mail Privacy Protection apart', async () => {
+    const [first, second, third] = haskovo().map((s) => emailTo(s.email));
+    for (const url of [pixelOf(first!), pixelOf(first!), pixelOf(second!)]) {
+      const response = await get(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/gif');
+    }
+    await get(pixelOf(third!), 'Mozilla/5.0');
+    const region = (await stats('by=region')).rows.find((r: { key: string }) => r.key === 'BG/Haskovo');
+    expect(region).toMatchObject({ uniqueOpens: 2, machineOpens: 1 });
+    expect(region.openRate).toBe(Math.round((2 / region.delivered) * 10_000) / 10_000);
+    const hours = (await stats('by=region')).hours;
+    expect(hours[0]).toMatchObject({ hour: 0, uniqueOpens: 2 });
+  });
+
+  it('redirects a click to the edition link at that position and counts the clicker once', async () => {
+    const subscriber = haskovo()[0]!;
+    const email = emailTo(subscriber.email);
+    const clicks = clicksOf(email);
+    expect(clicks.length).toBeGreaterThan(2);
+    const archive = await (
+      await fetch(`${test.stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/${subscriber.language}`)
+    ).text();
+    const links = [...archive.matchAll(/<a\b[^>]*?href="(https?:[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    expect(archive).not.toContain('/t/');
+    const response = await get(clicks[1]!);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(links[1]);
+    expect((await get(clicks[1]!)).status).toBe(302);
+    const region = (await stats('by=region')).rows.find((r: { key: string }) => r.key === 'BG/Haskovo');
+    expect(region).toMatchObject({ uniqueClicks: 1, botClicks: 0 });
+  });
+
+  it('counts the honeypot link and link scanners as bots', async () => {
+    const [, second, third] = haskovo().map((s) => emailTo(s.email));
+    const honeypot = /href="([^"]*\/t\/click\/[^"]+\.h)"/.exec(third!.body.html ?? '')![1]!;
+    expect((await get(honeypot)).status).toBe(302);
+    await get(clicksOf(second!)[0]!, 'Mozilla/5.0 (compatible; Proofpoint URL Defense)');
+    const region = (await stats('by=region')).rows.find((r: { key: string }) => r.key === 'BG/Haskovo');
+    expect(region).toMatchObject({ uniqueClicks: 1, botClicks: 2 });
+  });
+
+  it('answers 404 to a tampered or truncated click token and the pixel to a bad open token, counting nothing', async () => {
+    const before = (await stats('by=region')).total;
+    const email = emailTo(haskovo()[3]!.email);
+    const click = clicksOf(email)[0]!;
+    const tampered = click.replace(/\/t\/click\/(.)/, (_, c: string) => `/t/click/${c === 'A' ? 'B' : 'A'}`);
+    for (const url of [
+      tampered,
+      click.slice(0, -10),
+      click.replace(/\.0$/, '.999'),
+      `${test.stack.urls.api}/t/click/x`,
+    ]) {
+      const response = await get(url);
+      expect(response.status, url).toBe(404);
+      expect(response.headers.get('location')).toBeNull();
+    }
+    const pixel = await get(pixelOf(email).slice(0, -5));
+    expect(pixel.status).toBe(200);
+    expect(pixel.headers.get('content-type')).toBe('image/gif');
+    expect((await stats('by=region')).total).toEqual(before);
   });
 });

@@ -87,10 +87,9 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
   };
 }
 
-export function fakeDeliveryStore(): DeliveryStore & {
-  records: Map<string, { status: string; messageId?: string; reason?: string }>;
-} {
-  const records = new Map<string, { status: string; messageId?: string; reason?: string }>();
+type FakeDelivery = { status: string; messageId?: string; reason?: string; [field: string]: unknown };
+export function fakeDeliveryStore(): DeliveryStore & { records: Map<string, FakeDelivery> } {
+  const records = new Map<string, FakeDelivery>();
   return {
     records,
     async claim(_issueId, _batch, recipient) {
@@ -142,6 +141,14 @@ export function fakeDeliveryStore(): DeliveryStore & {
           } as DeliveryRecord;
       }
       return undefined;
+    },
+    async addToSet(_issueId, id, field, value) {
+      const record = records.get(id);
+      if (!record) throw new Error(`no delivery record ${id}`);
+      const set = (record[field] as Set<number> | undefined) ?? new Set<number>();
+      set.add(value);
+      record[field] = set;
+      return set.size;
     },
     async markOnce(_issueId, id, field, at) {
       const record = records.get(id) as Record<string, unknown> | undefined;
