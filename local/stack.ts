@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../infra/tables.ts';
+import { WEB_VENDOR_FILES } from '../infra/web-vendor.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createScheduledSendHandler } from '../functions/handlers/scheduled-send.ts';
@@ -105,6 +106,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     port: options.port,
     authorize: authorizer.claims,
     staticDir: fileURLToPath(new URL('../web/', import.meta.url)).replace(/\/$/, ''),
+    extraFiles: WEB_VENDOR_FILES,
   });
   servers.push(http);
   const apiUrl = `http://localhost:${portOf(http)}`;
