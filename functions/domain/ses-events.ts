@@ -2,9 +2,12 @@
 // recipient's event is counted once, whatever the order or repetition, and a hard bounce or a complaint
 // suppresses the address.
 import { z } from 'zod';
-import type { Clock, DeliveryStore, IssueStore, SegmentCounts } from './ports.ts';
+import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, SegmentCounts } from './ports.ts';
 import { countIncrements } from './segments.ts';
-import { suppress, type SubscriberRepository } from './subscribers.ts';
+import { subscriberIdFor, suppress, type SubscriberRepository } from './subscribers.ts';
+
+/** The message tag that names the issue (see deliverBatch). */
+const ISSUE_TAG = 'issue';
 
 export const SES_EVENT_TYPES = [
   'Send',
@@ -31,7 +34,12 @@ export const sesEventSchema = z.preprocess(
       : raw,
   z.object({
     eventType: z.enum(SES_EVENT_TYPES),
-    mail: z.object({ messageId: z.string().min(1), timestamp: z.string().optional() }),
+    mail: z.object({
+      messageId: z.string().min(1),
+      timestamp: z.string().optional(),
+      destination: z.array(z.string()).optional(),
+      tags: z.record(z.string(), z.array(z.string())).optional(),
+    }),
     bounce: detail.extend({ bounceType: z.string() }).optional(),
     complaint: detail.optional(),
     delivery: detail.optional(),
@@ -86,13 +94,28 @@ export interface IngestDeps {
   clock: Clock;
 }
 
+/**
+ * The delivery record of the event's message. The message's `issue` tag and its address name the record
+ * directly (one read); only when that record is not the message's (an old message, a test send, a subscriber
+ * whose id is not derived from the address) is the message id looked up in the index.
+ */
+async function deliveryOf(deps: IngestDeps, event: SesEvent): Promise<DeliveryRecord | undefined> {
+  const issueId = event.mail.tags?.[ISSUE_TAG]?.[0];
+  const address = event.mail.destination?.length === 1 ? event.mail.destination[0] : undefined;
+  if (issueId && address) {
+    const direct = await deps.deliveries.get(issueId, subscriberIdFor(address));
+    if (direct?.messageId === event.mail.messageId) return direct;
+  }
+  return deps.deliveries.findByMessageId(event.mail.messageId);
+}
+
 export async function ingestSesEvent(deps: IngestDeps, raw: unknown): Promise<IngestOutcome> {
   const parsed = sesEventSchema.safeParse(raw);
   if (!parsed.success) return 'malformed';
   const event = parsed.data;
   const detailOf = event[DETAIL[event.eventType]] as { timestamp?: string } | undefined;
   if (!detailOf) return 'malformed';
-  const delivery = await deps.deliveries.findByMessageId(event.mail.messageId);
+  const delivery = await deliveryOf(deps, event);
   if (!delivery) return 'unknown-message';
 
   const permanent = event.eventType === 'Bounce' && event.bounce?.bounceType === 'Permanent';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSesEvent, SES_EVENT_TYPES } from '../../functions/domain/ses-events.ts';
-import type { SubscriberRecord } from '../../functions/domain/subscribers.ts';
+import { subscriberIdFor, type SubscriberRecord } from '../../functions/domain/subscribers.ts';
 import { fakeDeliveryStore, fakeIssueStore, fakeSubscribers, fixedClock } from './fakes.ts';
 import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: 'json' };
 import { readdirSync, readFileSync } from 'node:fs';
@@ -75,6 +75,30 @@ describe('SES events', () => {
     expect(await ingestSesEvent(deps, { hello: 'world' })).toBe('malformed');
     expect(await ingestSesEvent(deps, event('Teleport'))).toBe('malformed');
     expect(await total()).toBeUndefined();
+  });
+});
+
+describe('matching an event to its recipient', () => {
+  it("reads the recipient's record by the issue tag and the address, without the message-id index", async () => {
+    const { deps, total } = setup();
+    const id = subscriberIdFor('reader@example.org');
+    deps.deliveries.records.set(id, {
+      status: 'sent',
+      messageId: 'msg-r',
+      country: 'BG',
+      language: 'bg',
+      region: 'Haskovo',
+    });
+    deps.deliveries.findByMessageId = async () => {
+      throw new Error('the index is not needed');
+    };
+    const delivery = {
+      eventType: 'Delivery',
+      mail: { messageId: 'msg-r', destination: ['reader@example.org'], tags: { issue: ['issue-1'] } },
+      delivery: {},
+    };
+    expect(await ingestSesEvent(deps, delivery)).toBe('counted');
+    expect(await total()).toMatchObject({ delivered: 1 });
   });
 });
 
