@@ -10,6 +10,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { snsEnvelope } from '../local/ses-events.ts';
 import { formatTable } from '../local/table.ts';
+import { eachLimited, numberOption } from './common.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { createClients } from '../functions/wiring/clients.ts';
 import { countIncrements } from '../functions/domain/segments.ts';
@@ -25,15 +26,6 @@ export interface StatsBenchOptions {
   /** SES events sent through the ingest handler to measure its rate (the rest are counted directly). */
   events: number;
   requests: number;
-}
-
-function numberOption(args: string[], name: string, fallback: number): number {
-  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (at < 0) return fallback;
-  const raw = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer, got "${raw}"`);
-  return value;
 }
 
 export const statsOptions = (args: string[]): StatsBenchOptions => ({
@@ -54,15 +46,6 @@ function recipient(n: number) {
     region: regions[Math.floor(n / 7) % regions.length]!,
     messageId: `bench-message-${n}`,
   };
-}
-
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
 }
 
 /** Delivery records of recipients [from, to) (25 per BatchWriteItem) and their counters, summed per segment. */

@@ -14,27 +14,29 @@ export type Grouping = (typeof GROUPINGS)[number];
 /** Whose figures a caller may read: everything, or one region (`BG/Haskovo`). */
 export type StatsScope = { all: true } | { region: string };
 
-export interface StatsRow {
-  key: string;
-  recipients: number;
-  sent: number;
-  failed: number;
-  delivered: number;
-  bounced: number;
-  complained: number;
-  transientBounces: number;
-  uniqueOpens: number;
-  machineOpens: number;
-  uniqueClicks: number;
-  botClicks: number;
-  unsubscribed: number;
-  /** delivered / sent; the rates are null when their denominator is 0. */
-  deliveryRate: number | null;
-  /** Human unique opens / delivered. */
-  openRate: number | null;
-  /** Human unique clicks / delivered. */
-  clickRate: number | null;
-}
+/** The counts a coordinator reads (repeats stay internal), with the rates. */
+export type StatsRow = { key: string } & Pick<
+  SegmentCounts,
+  | 'recipients'
+  | 'sent'
+  | 'failed'
+  | 'delivered'
+  | 'bounced'
+  | 'complained'
+  | 'transientBounces'
+  | 'uniqueOpens'
+  | 'machineOpens'
+  | 'uniqueClicks'
+  | 'botClicks'
+  | 'unsubscribed'
+> & {
+    /** delivered / sent; the rates are null when their denominator is 0. */
+    deliveryRate: number | null;
+    /** Human unique opens / delivered. */
+    openRate: number | null;
+    /** Human unique clicks / delivered. */
+    clickRate: number | null;
+  };
 
 export interface HourRow {
   hour: number;
