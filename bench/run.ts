@@ -1,11 +1,13 @@
 // `npm run bench -- <name> [--option value]`: benchmarks print figures; they never assert.
 import { benchRender } from './render.ts';
 import { benchSignup, signupOptions } from './signup.ts';
+import { benchStats, statsOptions } from './stats.ts';
 
 const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   render: () => benchRender(),
   signup: () => benchSignup(signupOptions(args)),
+  stats: () => benchStats(statsOptions(args)),
 };
 
 // Names are the arguments that are neither options (`--seconds`, `--seconds=30`) nor an option's value.

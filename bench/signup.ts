@@ -7,22 +7,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedStack } from '../local/stack.ts';
 import { formatTable } from '../local/table.ts';
+import { eachLimited, numberOption } from './common.ts';
 import { subscriberIdFor } from '../functions/domain/subscribers.ts';
 import { COUNTRY_CODES, LANGUAGES, regionsOf, TOPICS } from '../functions/domain/reference.ts';
 
 export interface SignupBenchOptions {
   seconds: number;
   clients: number;
-}
-
-/** `--name N` or `--name=N`, a positive integer. */
-function numberOption(args: string[], name: string, fallback: number): number {
-  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (at < 0) return fallback;
-  const raw = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer, got "${raw}"`);
-  return value;
 }
 
 export function signupOptions(args: string[]): SignupBenchOptions {
@@ -46,16 +37,6 @@ function signupBody(run: string, n: number) {
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-/** Runs `work` over `items` with at most `limit` at once. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 export async function benchSignup(options: SignupBenchOptions = signupOptions(process.argv.slice(2))) {
   const previous = {

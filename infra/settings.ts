@@ -29,6 +29,8 @@ export interface HeraldSettings {
   customDomain?: { domainName: string; certificateArn: string };
   /** Prefix of a Cognito-hosted domain for the OAuth sign-in (`herald:authDomainPrefix`); none by default. */
   authDomainPrefix?: string;
+  /** An address that gets the SES reputation alarms by email (`herald:alarmEmail`); none by default. */
+  alarmEmail?: string;
 }
 
 export function readSettings(node: Node): HeraldSettings {
@@ -77,5 +79,6 @@ export function readSettings(node: Node): HeraldSettings {
     webDir: isAbsolute(webDir) ? webDir : join(PROJECT_ROOT, webDir),
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     authDomainPrefix: optional('herald:authDomainPrefix'),
+    alarmEmail: optional('herald:alarmEmail'),
   };
 }

@@ -18,6 +18,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { HeraldTable } from './constructs/herald-function.ts';
 import { HeraldUsers } from './constructs/herald-users.ts';
+import { ReputationAlarms } from './constructs/reputation-alarms.ts';
 import { readSettings } from './settings.ts';
 import {
   contentTable,
@@ -145,6 +146,14 @@ export class StatefulStack extends Stack implements HeraldData {
     this.sesEventsTopic = topic;
 
     const settings = readSettings(this.node);
+    const reputation = new ReputationAlarms(this, 'ReputationAlarms', {
+      ...(settings.alarmEmail && { email: settings.alarmEmail }),
+    });
+    new CfnOutput(this, 'ReputationAlarmTopicArn', {
+      value: reputation.topic.topicArn,
+      description: 'SNS topic of the SES bounce and complaint rate alarms',
+    });
+
     const users = new HeraldUsers(this, 'Users', {
       publicUrl: settings.publicUrl,
       authDomainPrefix: settings.authDomainPrefix,

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
 import { runSendCommand } from './send-command.ts';
+import { runStatsCommand } from './stats-command.ts';
 
 const USAGE = `Usage: herald <command>
 
@@ -11,6 +12,11 @@ Commands:
       --url URL          the stack's API (default http://localhost:$PORT, PORT defaulting to 3000)
       --token TOKEN      an editor's or admin's bearer token (default $HERALD_TOKEN, then $HERALD_ADMIN_TOKEN)
       --allow-fallback   send even where a language lacks its own subject or intro (English is shown)
+  stats <issue>        an issue's delivery, open, click, bounce, complaint and unsubscribe figures
+      --by GROUPING      region (default), country or language
+      --region REGION    only this region (a coordinator always sees only their own)
+      --csv              print CSV instead of a table
+      --url URL, --token TOKEN   as for send (a coordinator's token works too)
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -45,6 +51,38 @@ switch (command) {
       process.exit(ok ? 0 : 1);
     } catch (error) {
       process.stderr.write(`herald send: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    break;
+  }
+  case 'stats': {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        by: { type: 'string', default: 'region' },
+        region: { type: 'string' },
+        csv: { type: 'boolean' },
+      },
+    });
+    const token = values.token ?? process.env.HERALD_TOKEN ?? process.env.HERALD_ADMIN_TOKEN;
+    if (!positionals[0] || !token) {
+      process.stderr.write(`herald stats: ${positionals[0] ? 'a --token is needed' : 'name the issue'}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    try {
+      await runStatsCommand({
+        issueId: positionals[0],
+        by: values.by,
+        url: values.url ?? `http://localhost:${process.env.PORT ?? 3000}`,
+        token,
+        ...(values.region && { region: values.region }),
+        csv: values.csv ?? false,
+      });
+    } catch (error) {
+      process.stderr.write(`herald stats: ${(error as Error).message}\n`);
       process.exit(1);
     }
     break;

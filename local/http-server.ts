@@ -78,13 +78,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<boolean> {
+async function serveStatic(
+  root: string,
+  pathname: string,
+  res: ServerResponse,
+  extraFiles: Readonly<Record<string, string>> = {},
+): Promise<boolean> {
   if (pathname === '/') {
     res.writeHead(302, { location: '/editor/' }).end();
     return true;
   }
-  let file = resolve(root, `.${decodeURIComponent(pathname)}`);
-  if (file !== root && !file.startsWith(root + sep)) return false;
+  let file = extraFiles[pathname.slice(1)] ?? resolve(root, `.${decodeURIComponent(pathname)}`);
+  if (!extraFiles[pathname.slice(1)] && file !== root && !file.startsWith(root + sep)) return false;
   try {
     if ((await stat(file)).isDirectory()) {
       if (!pathname.endsWith('/')) {
@@ -112,13 +117,15 @@ export interface HttpServerOptions {
   authorize?: (token: string) => Promise<Record<string, unknown> | undefined>;
   /** The static web app's folder. */
   staticDir?: string;
+  /** Files served at their path besides the folder's (`vendor/chart.umd.min.js` -> a file in node_modules). */
+  extraFiles?: Readonly<Record<string, string>>;
 }
 
 export async function startHttpServer(handler: ApiHandler, options: HttpServerOptions): Promise<Server> {
   const server = createServer(async (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD') && !API_PATHS.test(pathname)) {
-      if (await serveStatic(options.staticDir, pathname, res)) return;
+      if (await serveStatic(options.staticDir, pathname, res, options.extraFiles)) return;
     }
     const body = await readBody(req);
     if (body === 'too large') {

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../infra/tables.ts';
+import { WEB_VENDOR_FILES } from '../infra/web-vendor.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createFanOutHandler } from '../functions/handlers/fan-out.ts';
@@ -38,6 +39,8 @@ export interface StackOptions {
   retryAfterSeconds?: number;
   /** Deliveries of a batch before it goes to the dead letters (maxReceiveCount). */
   maxReceives?: number;
+  /** Seconds after delivery in which opens and clicks count as a machine's (HERALD_MACHINE_WINDOW_SECONDS). */
+  machineWindowSeconds?: number;
 }
 
 export interface EmbeddedStack {
@@ -121,6 +124,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     port: options.port,
     authorize: authorizer.claims,
     staticDir: fileURLToPath(new URL('../web/', import.meta.url)).replace(/\/$/, ''),
+    extraFiles: WEB_VENDOR_FILES,
   });
   servers.push(http);
   const apiUrl = `http://localhost:${portOf(http)}`;
@@ -138,6 +142,9 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     // A claim is abandoned once its batch could be delivered again: the queue's visibility timeout.
     SEND_CLAIM_TIMEOUT_SECONDS: String(retryAfterSeconds),
     SEND_MAX_RECEIVES: String(maxReceives),
+    ...(options.machineWindowSeconds !== undefined && {
+      HERALD_MACHINE_WINDOW_SECONDS: String(options.machineWindowSeconds),
+    }),
   });
   const queue = new InProcessQueue({
     visibilityTimeoutMs: retryAfterSeconds * 1000,

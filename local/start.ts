@@ -39,6 +39,7 @@ process.stdout.write(`Herald embedded stack is running${stack.seeded ? ' (sample
 
   Editor app   ${api}/editor/
   Signup page  ${api}/subscribe?lang=en   (any of the 11 languages)
+  Dashboard    ${api}/dashboard/   (coordinators: opens, clicks, bounces per region, country, language)
 
 Bearer tokens (Authorization: Bearer <token>):
   admin        ${stack.adminToken}${process.env.HERALD_ADMIN_TOKEN ? '' : '   (random; set HERALD_ADMIN_TOKEN to fix it)'}

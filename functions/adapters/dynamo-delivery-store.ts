@@ -96,6 +96,20 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
         throw error;
       }
     },
+    async addToSet(issueId, subscriberId, field, value) {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { issueId, subscriberId },
+          UpdateExpression: 'ADD #field :value',
+          ConditionExpression: 'attribute_exists(subscriberId)',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':value': new Set([value]) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return (Attributes?.[field] as Set<number> | undefined)?.size ?? 0;
+    },
     async get(issueId, subscriberId) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId, subscriberId } }));
       return Item as DeliveryRecord | undefined;

@@ -9,6 +9,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Edition, IssueStore, SegmentCounter, SegmentCounts } from '../domain/ports.ts';
 import type { Issue } from '../domain/records.ts';
+import { EMPTY_COUNTS } from '../domain/issues.ts';
 
 const ISSUE = 'ISSUE';
 const LIST_KEY = 'issue';
@@ -16,7 +17,7 @@ const edition = (language: string) => `EDITION#${language}`;
 const counter = (dimension: string, key: string) => `COUNTER#${dimension}#${key}`;
 const TOTAL = counter('total', 'all');
 
-const COUNT_NAMES = ['recipients', 'sent', 'failed', 'skipped', 'delivered', 'bounced', 'complained'] as const;
+const COUNT_NAMES = Object.keys(EMPTY_COUNTS) as (keyof SegmentCounts)[];
 /** The counts the sender keeps (the others come from SES events and tracking). */
 const SENDING_COUNTS = ['recipients', 'sent', 'failed', 'skipped'] as const;
 const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts =>
@@ -96,6 +97,24 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
     return found;
   };
 
+  const countersWithPrefix = async (issueId: string, prefix: string) => {
+    const counters: SegmentCounter[] = [];
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'issueId = :id AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':id': issueId, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? [])
+        counters.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
+    }
+    return counters;
+  };
+
   return {
     async put(issue) {
       const { id, ...rest } = issue;
@@ -142,7 +161,13 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
         new GetCommand({ TableName: tableName, Key: { issueId, sk: edition(language) } }),
       );
       return Item
-        ? ({ language: Item.language, subject: Item.subject, html: Item.html, text: Item.text } as Edition)
+        ? ({
+            language: Item.language,
+            subject: Item.subject,
+            html: Item.html,
+            text: Item.text,
+            ...(Array.isArray(Item.links) && { links: Item.links }),
+          } as Edition)
         : undefined;
     },
     async addCounts(issueId, increments) {
@@ -221,6 +246,7 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       );
     },
     readTotal,
-    counters,
+    counters: (issueId) => countersWithPrefix(issueId, 'COUNTER#'),
+    countersOf: (issueId, dimension, keyPrefix = '') => countersWithPrefix(issueId, counter(dimension, keyPrefix)),
   };
 }

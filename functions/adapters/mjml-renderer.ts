@@ -13,6 +13,7 @@ import { compile } from 'html-to-text';
 import type { Edition, EditionRenderer } from '../domain/ports.ts';
 import type { EditionView } from '../domain/edition.ts';
 import { LANGUAGES } from '../domain/reference.ts';
+import { withTracking } from '../domain/tracking.ts';
 
 export const ISSUE_TEMPLATE = 'issue';
 
@@ -167,8 +168,10 @@ export async function createMjmlRenderer(
     return views.map((view) => {
       const values = tokenValues(slots, { ...view, dir: i18n.dir(view.language) });
       const localized = html.replace(TOKEN, (_, n: string) => values[Number(n)] ?? '');
+      // The plain-text part keeps the plain links; the HTML's are tracked when SES fills a recipient's token.
       const text = editionToText(localized);
-      return { language: view.language, subject: view.subject.text, html: localized, text };
+      const tracked = withTracking(localized, view.publicUrl);
+      return { language: view.language, subject: view.subject.text, html: tracked.html, text, links: tracked.links };
     });
   }
 

@@ -1,6 +1,7 @@
 // Delivering one batch of a send: claim each recipient, wait for the pacer, one SendBulkEmail call, record and
 // count each outcome. The rules that keep a recipient from getting an issue twice live here.
 import { tagValue } from './message-tags.ts';
+import { trackingData } from './tracking.ts';
 import { finishIfComplete, recipientLinks, segmentIncrements } from './sending.ts';
 import type { SubscriberRepository } from './subscribers.ts';
 import type { Tokens } from './tokens.ts';
@@ -191,7 +192,7 @@ async function sendPaced(
     const links = recipientLinks(deps, r.id, batch.issueId);
     return {
       to: r.email,
-      data: { name: safeName(r.name), ...links },
+      data: { name: safeName(r.name), ...links, ...trackingData(deps, batch.issueId, r.id) },
       tags: {
         issue: tagValue(batch.issueId),
         country: batch.country,

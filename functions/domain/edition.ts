@@ -52,6 +52,8 @@ export interface EditionView {
   languageName: string;
   partners: string;
   archiveUrl: string;
+  /** The base of the tracking routes (`/t/open`, `/t/click`) the edition's links are rewritten to. */
+  publicUrl: string;
   sections: SectionView[];
 }
 
@@ -167,6 +169,7 @@ export function buildEditionView(
     languageName: new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language,
     partners: inert(content.partners.map((p) => p.name).join(' · ')),
     archiveUrl: `${publicUrl}/archive/${encodeURIComponent(issue.id)}/${language}`,
+    publicUrl,
     sections: sections.filter((s) => s.items.length > 0),
   };
 }

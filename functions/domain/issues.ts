@@ -32,6 +32,14 @@ export const EMPTY_COUNTS: SegmentCounts = {
   delivered: 0,
   bounced: 0,
   complained: 0,
+  transientBounces: 0,
+  uniqueOpens: 0,
+  machineOpens: 0,
+  repeatOpens: 0,
+  uniqueClicks: 0,
+  botClicks: 0,
+  repeatClicks: 0,
+  unsubscribed: 0,
 };
 export interface Progress {
   total: SegmentCounts & { pending: number };

@@ -56,6 +56,8 @@ export interface Edition {
   subject: string;
   html: string;
   text: string;
+  /** The targets of the edition's tracked links, by position: where a click redirects (never the request). */
+  links?: string[];
 }
 
 /** Counts for one segment of an issue: a country, a language, a region, or the total. */
@@ -69,8 +71,28 @@ export interface SegmentCounts {
   delivered: number;
   bounced: number;
   complained: number;
+  /** Recipients whose mail bounced for now (SES stopped retrying, or the bounce type is undetermined). */
+  transientBounces: number;
+  /** From tracking: recipients who opened (a person, not a machine), counted once each. */
+  uniqueOpens: number;
+  /** Recipients whose email was fetched by a machine (Apple Mail Privacy Protection, a proxy or scanner at delivery). */
+  machineOpens: number;
+  /** Opens by a person after their first: hits, not people. */
+  repeatOpens: number;
+  /** Recipients who clicked a link (a person), counted once each. */
+  uniqueClicks: number;
+  /** Recipients whose links were followed by a link scanner or bot (honeypot, at delivery, every link). */
+  botClicks: number;
+  /** Clicks by a person after their first: hits, not people. */
+  repeatClicks: number;
+  /** Recipients who unsubscribed through this issue's link, counted once each. */
+  unsubscribed: number;
 }
-export type Dimension = 'country' | 'language' | 'region' | 'segment' | 'total';
+/**
+ * `regionLanguage` (`BG/Haskovo/bg`) lets a coordinator see their region per language; `hour` counts first
+ * opens and clicks per hour after sending (`all/07`, `BG/Haskovo/07`).
+ */
+export type Dimension = 'country' | 'language' | 'region' | 'segment' | 'regionLanguage' | 'hour' | 'total';
 export interface SegmentCounter extends SegmentCounts {
   dimension: Dimension;
   key: string;
@@ -115,6 +137,8 @@ export interface IssueStore {
    * ones to 0) and forgets which segments were enqueued: the recount after the stack was stopped mid-send.
    */
   resetSendingCounts(issueId: string, counters: SegmentCounter[]): Promise<void>;
+  /** The counters of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
+  countersOf(issueId: string, dimension: Dimension, keyPrefix?: string): Promise<SegmentCounter[]>;
 }
 
 export interface Recipient {
@@ -185,6 +209,8 @@ export interface DeliveryStore {
   /** Every record of an issue, a page at a time (the recount after a restart). */
   records(issueId: string): AsyncIterable<DeliveryRecord[]>;
   get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+  /** Adds `value` to the number set `field` of a delivery record; the set's size after. */
+  addToSet(issueId: string, subscriberId: string, field: string, value: number): Promise<number>;
   delete(issueId: string, subscriberId: string): Promise<void>;
 }
 
@@ -205,6 +231,11 @@ export interface DeliveryRecord {
   sentAt?: string;
   failedAt?: string;
   skippedAt?: string;
+  /** Set by the Delivery event from SES. */
+  deliveredAt?: string;
+  /** Set by tracking: the first open and click by a person. */
+  openedAt?: string;
+  clickedAt?: string;
 }
 
 export interface BulkEntry {

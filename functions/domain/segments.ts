@@ -12,12 +12,35 @@ export function segmentsOf(country: string, language: string, region: string): S
     { dimension: 'total', key: 'all' },
     { dimension: 'country', key: country },
     { dimension: 'language', key: language },
-    { dimension: 'region', key: `${country}/${region}` },
+    { dimension: 'region', key: regionKey(country, region) },
     { dimension: 'segment', key: `${country}/${language}` },
+    { dimension: 'regionLanguage', key: `${country}/${region}/${language}` },
   ];
 }
 
 export type Increment = { dimension: Dimension; key: string; counts: Partial<SegmentCounts> };
+
+/** The region's key in counters: regions are named per country (`BG/Haskovo`, `BG/other`). */
+export const regionKey = (country: string, region: string) => `${country}/${region}`;
+
+/** Hours after sending that the timeline counts first opens and clicks in. */
+export const TIMELINE_HOURS = 72;
+const hourKey = (hour: number) => String(hour).padStart(2, '0');
+
+/** Counter increments of one recipient's first open or click in the issue's timeline: the total's and the region's. */
+export function hourIncrements(
+  country: string,
+  region: string,
+  hour: number,
+  name: 'uniqueOpens' | 'uniqueClicks',
+): { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[] {
+  if (hour < 0 || hour >= TIMELINE_HOURS) return [];
+  return ['all', regionKey(country, region)].map((scope) => ({
+    dimension: 'hour' as const,
+    key: `${scope}/${hourKey(hour)}`,
+    counts: { [name]: 1 },
+  }));
+}
 
 /** Counter increments for recipients of one (country, language): `name` once per recipient, per segment. */
 export function countIncrements(

@@ -8,6 +8,7 @@ import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language
 import type { Clock, DeliveryStore, IssueStore, Mailer } from './ports.ts';
 import type { TokenCheck, Tokens } from './tokens.ts';
 import { validate } from './validation.ts';
+import { countIncrements } from './segments.ts';
 
 export const CONFIRMATION_DAYS = 7;
 
@@ -280,7 +281,23 @@ export async function unsubscribe(
   };
   delete updated.pendingChange;
   await deps.subscribers.put(updated);
+  if (claims.issueId) await countUnsubscribe(deps, claims.issueId, subscriber.id, updated.unsubscribedAt!);
   return updated;
+}
+
+/** Counts an unsubscribe against the issue whose email carried the link: once per recipient, in their segments. */
+async function countUnsubscribe(
+  deps: Pick<SubscriberDeps, 'deliveries' | 'issues'>,
+  issueId: string,
+  subscriberId: string,
+  at: string,
+) {
+  const delivery = await deps.deliveries.get(issueId, subscriberId);
+  if (!delivery || !(await deps.deliveries.markOnce(issueId, subscriberId, 'unsubscribedAt', at))) return;
+  await deps.issues.addCounts(
+    issueId,
+    countIncrements(delivery.country, delivery.language, [delivery.region], 'unsubscribed'),
+  );
 }
 
 /** Checks a manage link and names the subscriber it belongs to (for the unsubscribe and preferences pages). */

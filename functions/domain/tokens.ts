@@ -1,8 +1,9 @@
-// Signed tokens in links: a confirmation (expires) or a subscriber's manage token (unsubscribe, preferences).
+// Signed tokens in links: a confirmation (expires), a subscriber's manage token (unsubscribe, preferences), or
+// a recipient's tracking token (the open pixel and click links of one issue's email).
 // The HMAC key is injected; nothing in a token is secret, only unforgeable.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'confirm' | 'manage';
+export type TokenPurpose = 'confirm' | 'manage' | 'track';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -15,7 +16,7 @@ export interface TokenClaims {
 
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: 'invalid' | 'expired' };
 
-const PURPOSE_CODES: Record<TokenPurpose, string> = { confirm: 'c', manage: 'm' };
+const PURPOSE_CODES: Record<TokenPurpose, string> = { confirm: 'c', manage: 'm', track: 't' };
 
 export function createTokens(key: Uint8Array) {
   const mac = (body: string) => createHmac('sha256', key).update(body).digest('base64url');

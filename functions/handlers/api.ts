@@ -12,6 +12,8 @@ import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
 import { archivePage, getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
+import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
+import { ForbiddenError } from '../domain/errors.ts';
 import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
 import {
   createRouter,
@@ -21,17 +23,30 @@ import {
   parseBody,
   text,
   type HttpEvent,
+  type Principal,
   type Request,
   type Response,
 } from './http.ts';
 import { ROUTES, type RouteName } from './routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
+import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 
 const sendRequestSchema = z.strictObject({
   allowFallback: z.boolean().optional(),
   /** When to send (ISO 8601 with a zone, e.g. 2026-12-01T09:00:00+01:00); now when absent. */
   at: z.iso.datetime({ offset: true }).optional(),
 });
+
+/** Admins and editors read every region; a coordinator only their own (the `custom:region` claim). */
+function statsScope(principal: Principal | undefined): StatsScope {
+  if (principal?.groups.some((g) => g === 'admin' || g === 'editor')) return { all: true };
+  const scope = coordinatorScope(principal?.region);
+  if (!scope) throw new ForbiddenError('this coordinator account names no known region (custom:region)');
+  return scope;
+}
+
+const wantsCsv = (r: Request) => r.query.format === 'csv' || /\btext\/csv\b/i.test(r.event.headers.accept ?? '');
+const fileName = (value: string) => value.replace(/[^A-Za-z0-9_-]+/g, '-');
 
 export function createApiHandler(services: Services) {
   const id = (request: Request) => request.params.id ?? '';
@@ -52,7 +67,10 @@ export function createApiHandler(services: Services) {
   const highlights = records('highlight');
   const practices = records('practice');
 
-  const handlers: Record<Exclude<RouteName, SubscriberRouteName>, (request: Request) => Promise<Response>> = {
+  const handlers: Record<
+    Exclude<RouteName, SubscriberRouteName | TrackingRouteName>,
+    (request: Request) => Promise<Response>
+  > = {
     me: async ({ principal }) => json(200, principal),
     listHighlights: highlights.list,
     createHighlight: highlights.create,
@@ -93,12 +111,27 @@ export function createApiHandler(services: Services) {
       return json(200, { id: id(r), status: 'draft' });
     },
 
+    issueStats: async (r) => {
+      const stats = await issueStats(services, id(r), r.query, statsScope(r.principal));
+      if (!wantsCsv(r)) return json(200, stats);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${fileName(stats.issueId)}-by-${stats.by}.csv"`,
+        },
+        body: statsCsv(stats),
+      };
+    },
+    compareIssues: async (r) => json(200, await compareIssues(services, r.query, statsScope(r.principal))),
+
     archive: async ({ params }) => html(200, await archivePage(services, params.issueId ?? '', params.lang ?? '')),
   };
 
   const all: Record<RouteName, (request: Request) => Promise<Response>> = {
     ...handlers,
     ...subscriberRoutes(services),
+    ...trackingRoutes(services),
   };
   return createRouter((Object.keys(ROUTES) as RouteName[]).map((name) => ({ spec: ROUTES[name], run: all[name] })));
 }

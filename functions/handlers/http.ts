@@ -148,7 +148,8 @@ export function principalOf(event: HttpEvent): Principal | undefined {
 
 const ALLOWED: Record<Exclude<Access, 'public'>, Group[]> = {
   editor: ['editor', 'admin'],
-  coordinator: ['coordinator', 'admin'],
+  // Editors follow the issues they send; a coordinator's figures are limited to their region by the route.
+  coordinator: ['coordinator', 'editor', 'admin'],
 };
 
 function authorize(access: Access, principal: Principal | undefined) {

@@ -38,6 +38,9 @@ export const ROUTES = {
   sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),
   cancelScheduledSend: route('DELETE', '/api/issues/{id}/schedule', 'editor'),
 
+  issueStats: route('GET', '/api/issues/{id}/stats', 'coordinator'),
+  compareIssues: route('GET', '/api/stats/issues', 'coordinator'),
+
   archive: route('GET', '/archive/{issueId}/{lang}', 'public'),
 
   signupPage: route('GET', '/subscribe', 'public'),
@@ -52,6 +55,9 @@ export const ROUTES = {
   preferencesPage: route('GET', '/preferences/{token}', 'public'),
   preferencesForm: route('POST', '/preferences/{token}', 'public'),
   eraseForm: route('POST', '/preferences/{token}/erase', 'public'),
+
+  trackOpen: route('GET', '/t/open/{token}', 'public'),
+  trackClick: route('GET', '/t/click/{token}', 'public'),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -30,6 +30,8 @@ const configSchema = z
     SCHEDULE_GROUP: z.string().min(1).optional(),
     SCHEDULED_SEND_FUNCTION_ARN: z.string().min(1).optional(),
     SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+    /** Opens and clicks this many seconds after delivery count as a machine's (prefetch, security scanners). */
+    HERALD_MACHINE_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(10),
     /** The SQS queues of send batches and of fan-out jobs; absent in the embedded stack, which has its own. */
     SEND_QUEUE_URL: z.url().optional(),
     FAN_OUT_QUEUE_URL: z.url().optional(),
@@ -54,6 +56,7 @@ export interface Config {
   scheduler: { groupName: string; targetArn: string; roleArn: string } | undefined;
   tokenSecret: { value: string } | { arn: string };
   signupLimits: { perIpPerMinute: number; perAddressPerHour: number };
+  machineWindowSeconds: number;
   assetsDir: string;
 }
 
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sending: { maxReceives: c.SEND_MAX_RECEIVES, claimTimeoutMs: c.SEND_CLAIM_TIMEOUT_SECONDS * 1000 },
     tokenSecret: c.HERALD_TOKEN_SECRET ? { value: c.HERALD_TOKEN_SECRET } : { arn: c.TOKEN_SECRET_ARN! },
     signupLimits: { perIpPerMinute: c.HERALD_SIGNUP_RATE_LIMIT, perAddressPerHour: c.HERALD_SIGNUP_ADDRESS_LIMIT },
+    machineWindowSeconds: c.HERALD_MACHINE_WINDOW_SECONDS,
     scheduler:
       c.SCHEDULE_GROUP && c.SCHEDULED_SEND_FUNCTION_ARN && c.SCHEDULER_ROLE_ARN
         ? { groupName: c.SCHEDULE_GROUP, targetArn: c.SCHEDULED_SEND_FUNCTION_ARN, roleArn: c.SCHEDULER_ROLE_ARN }

@@ -9,13 +9,14 @@ import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import type { BatchQueue, FanOutQueue, Mailer, SegmentJob, SendScheduler } from '../domain/ports.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
+import type { TrackingDeps } from '../domain/tracking.ts';
 import { createClients, unavailable, type Clients } from './clients.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createDeliveryServices, type DeliveryServices } from './delivery-services.ts';
 
 export { createClients, type Clients };
 
-export interface Services extends DeliveryServices, SendDeps, SubscriberDeps {
+export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, TrackingDeps {
   scheduler: SendScheduler;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences). */
   pages: PageRenderer;
@@ -55,6 +56,7 @@ export async function createServices(
     pages,
     messages: pages,
     limits: config.signupLimits,
+    machineWindowSeconds: config.machineWindowSeconds,
   };
 }
 

@@ -1,6 +1,6 @@
 // The web front door: a private bucket with the static web app behind CloudFront, which also passes the HTTP
 // API's paths (editor API, archive, subscription and tracking links) through to API Gateway uncached.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import {
   Annotations,
   AspectPriority,
@@ -38,6 +38,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBuc
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { rules } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
+import { WEB_VENDOR_FILES } from '../web-vendor.ts';
 
 /** The paths CloudFront sends to the HTTP API; everything else is the static web app. */
 export const API_PATH_PATTERNS = [
@@ -213,7 +214,11 @@ export class HeraldSite extends Construct {
     const logGroup = new LogGroup(this, 'DeploymentLogs', { retention: RetentionDays.THREE_MONTHS });
     logGroup.grantWrite(role);
     const deployment = new BucketDeployment(this, 'Deployment', {
-      sources: [Source.asset(props.webDir), Source.jsonData(WEB_CONFIG_KEY, props.webConfig)],
+      sources: [
+        Source.asset(props.webDir),
+        Source.jsonData(WEB_CONFIG_KEY, props.webConfig),
+        ...Object.entries(WEB_VENDOR_FILES).map(([key, file]) => Source.data(key, readFileSync(file, 'utf8'))),
+      ],
       destinationBucket: siteBucket,
       distribution,
       distributionPaths: ['/*'],

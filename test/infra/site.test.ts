@@ -5,6 +5,7 @@ import { AllowedMethods, CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATH_PATTERNS, DIRECTORY_INDEX_CODE, WEB_CONFIG_KEY } from '../../infra/constructs/herald-site.ts';
+import { WEB_VENDOR_FILES } from '../../infra/web-vendor.ts';
 import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;
@@ -145,7 +146,7 @@ describe('CloudFront distribution', () => {
 });
 
 describe('web app deployment', () => {
-  it('syncs the web folder and the sign-in settings into the bucket and invalidates the distribution', () => {
+  it('syncs the web folder, the sign-in settings and the vendored chart library into the bucket and invalidates the distribution', () => {
     const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
     expect(deployments).toHaveLength(1);
     const properties = deployments[0]?.Properties;
@@ -156,7 +157,9 @@ describe('web app deployment', () => {
       Prune: true,
       OutputObjectKeys: false,
     });
-    expect(properties.SourceObjectKeys).toHaveLength(2);
+    // The web folder, /herald-config.json, and one source per file of WEB_VENDOR_FILES (chart.js for the dashboard).
+    expect(Object.keys(WEB_VENDOR_FILES)).toEqual(['vendor/chart.umd.min.js']);
+    expect(properties.SourceObjectKeys).toHaveLength(2 + Object.keys(WEB_VENDOR_FILES).length);
     expect(properties.SourceMarkersConfig).toEqual([{}, { jsonEscape: true }]);
     expect(WEB_CONFIG_KEY).toBe('herald-config.json');
     // The JSON object's deploy-time values: the region, the user pool and the client, from the stateful stack.

@@ -154,6 +154,54 @@ describe('SES', () => {
   });
 });
 
+describe('SES reputation alarms', () => {
+  const alarms = () => template.findResources('AWS::CloudWatch::Alarm');
+
+  it.each([
+    ['Reputation.BounceRate', 0.05],
+    ['Reputation.ComplaintRate', 0.001],
+  ])('raises an alarm when %s is over %s, to the alarms topic', (metricName, threshold) => {
+    const found = Object.values(alarms()).filter((a) => a.Properties.MetricName === metricName);
+    expect(found).toHaveLength(1);
+    const alarm = found[0]!.Properties;
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SES',
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Dimensions).toBeUndefined();
+    const topicId = logicalId(herald.stateful.node.findChild('ReputationAlarms').node.findChild('Topic'));
+    expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it('sends the alarms to a TLS-only topic encrypted with a key CloudWatch may use', () => {
+    const topicId = logicalId(herald.stateful.node.findChild('ReputationAlarms').node.findChild('Topic'));
+    const keyId = logicalId(herald.stateful.node.findChild('ReputationAlarms').node.findChild('Key'));
+    expect(template.toJSON().Resources[topicId].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
 describe('users', () => {
   const pool = () => template.toJSON().Resources[logicalId(herald.stateful.userPool)];
   const client = () => template.toJSON().Resources[logicalId(herald.stateful.webClient)].Properties;

@@ -419,7 +419,7 @@ describe('HTTP API', () => {
     expect(routes().map((route) => route.RouteKey)).not.toContain('$default');
   });
 
-  it('makes public exactly the archive and the subscriber routes', () => {
+  it('makes public exactly the archive, the subscriber and the tracking routes', () => {
     const publicRoutes = Object.values(ROUTES)
       .filter((spec) => spec.access === 'public')
       .map((spec) => `${spec.method} ${spec.path}`);
@@ -438,6 +438,8 @@ describe('HTTP API', () => {
         'GET /preferences/{token}',
         'POST /preferences/{token}',
         'POST /preferences/{token}/erase',
+        'GET /t/open/{token}',
+        'GET /t/click/{token}',
       ].sort(),
     );
     const open = routes().filter((route) => route.AuthorizationType === 'NONE' || !route.AuthorizationType);

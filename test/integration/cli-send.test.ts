@@ -1,6 +1,7 @@
 // `herald send` against a running embedded stack: it starts the send and follows it to the end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressBar, runSendCommand } from '../../local/send-command.ts';
+import { runStatsCommand } from '../../local/stats-command.ts';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';
 
@@ -42,5 +43,41 @@ describe('herald send', () => {
         out: { write: () => true },
       }),
     ).rejects.toThrow(/409: .*is sent/);
+  });
+});
+
+describe('herald stats', () => {
+  const run = async (options: { by: string; token?: string; issueId?: string; csv?: boolean }) => {
+    let output = '';
+    await runStatsCommand({
+      issueId: options.issueId ?? SAMPLE_ISSUE_ID,
+      by: options.by,
+      url: test.stack.urls.api,
+      token: options.token ?? test.stack.adminToken,
+      csv: options.csv ?? false,
+      out: { write: (text: string) => (output += text) },
+    });
+    return output;
+  };
+
+  it('prints the sent issue per region with the totals', async () => {
+    // SES's events (deliveries) arrive after the send, on their own queue.
+    await test.stack.drained();
+    const output = await run({ by: 'region' });
+    expect(output).toMatch(/^region +recipients +sent +delivered/m);
+    expect(output).toMatch(/^BG\/Haskovo +4 +4 +4 /m);
+    expect(output).toMatch(/^total +\d+/m);
+  });
+
+  it('shows a coordinator their region per language, and CSV on request', async () => {
+    const output = await run({ by: 'language', token: test.stack.tokens.coordinator });
+    expect(output).toContain('in BG/Haskovo');
+    expect(output).toMatch(/^language +recipients/m);
+    expect(await run({ by: 'country', csv: true })).toMatch(/^key,recipients,sent,/);
+  });
+
+  it('fails naming the unknown grouping or issue', async () => {
+    await expect(run({ by: 'city' })).rejects.toThrow(/400: by: /);
+    await expect(run({ by: 'region', issueId: 'no-such-issue' })).rejects.toThrow(/404: .*no-such-issue/);
   });
 });

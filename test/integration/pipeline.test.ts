@@ -77,7 +77,7 @@ describe('the embedded stack', () => {
     const confirmed = subscribers.filter((s) => s.status === 'confirmed');
     expect(issue.status).toBe('sent');
     // The embedded SES publishes what SES would: the simulator's bounce and complaint addresses bounce and complain.
-    expect(issue.progress.total).toEqual({
+    expect(issue.progress.total).toMatchObject({
       recipients: confirmed.length,
       sent: confirmed.length,
       failed: 0,

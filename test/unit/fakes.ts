@@ -98,10 +98,13 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
     async counters() {
       return [...counters.values()];
     },
+    async countersOf(_issueId, dimension, keyPrefix = '') {
+      return [...counters.values()].filter((c) => c.dimension === dimension && c.key.startsWith(keyPrefix));
+    },
   };
 }
 
-type FakeRecord = { status: string; messageId?: string; reason?: string; claimedAt?: string };
+type FakeRecord = { status: string; messageId?: string; reason?: string; claimedAt?: string; [field: string]: unknown };
 export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRecord> } {
   const records = new Map<string, FakeRecord>();
   const full = (issueId: string, id: string, record: FakeRecord) =>
@@ -179,6 +182,14 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
           } as DeliveryRecord;
       }
       return undefined;
+    },
+    async addToSet(_issueId, id, field, value) {
+      const record = records.get(id);
+      if (!record) throw new Error(`no delivery record ${id}`);
+      const set = (record[field] as Set<number> | undefined) ?? new Set<number>();
+      set.add(value);
+      record[field] = set;
+      return set.size;
     },
     async markOnce(_issueId, id, field, at) {
       const record = records.get(id) as Record<string, unknown> | undefined;

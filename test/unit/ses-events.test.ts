@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ingestSesEvent } from '../../functions/domain/ses-events.ts';
-import type { SubscriberRecord } from '../../functions/domain/subscribers.ts';
+import { ingestSesEvent, SES_EVENT_TYPES } from '../../functions/domain/ses-events.ts';
+import { subscriberIdFor, type SubscriberRecord } from '../../functions/domain/subscribers.ts';
 import { fakeDeliveryStore, fakeIssueStore, fakeSubscribers, fixedClock } from './fakes.ts';
 import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: 'json' };
+import { readdirSync, readFileSync } from 'node:fs';
+import { createSesEventsHandler } from '../../functions/handlers/ses-events.ts';
+import type { DeliveryServices } from '../../functions/wiring/delivery-services.ts';
+import { snsEnvelope } from '../../local/ses-events.ts';
+
+const FIXTURES = new URL('../fixtures/ses-events/', import.meta.url);
+/** SES's documented example of every event type, by file name. */
+const documented = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .map((file) => ({ file, event: JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) }));
 
 function setup() {
   const issues = fakeIssueStore();
@@ -40,7 +50,7 @@ describe('SES events', () => {
   it('suppresses the address on a permanent bounce and counts it, in whatever order the events come', async () => {
     const { deps, subscribers, total } = setup();
     expect(await ingestSesEvent(deps, event('Bounce', { bounce: { bounceType: 'Permanent' } }))).toBe('counted');
-    expect(await ingestSesEvent(deps, event('Delivery'))).toBe('counted');
+    expect(await ingestSesEvent(deps, event('Delivery', { delivery: {} }))).toBe('counted');
     expect(subscribers.get('sub-a')).toMatchObject({ status: 'suppressed', suppressionReason: 'bounce' });
     expect(await total()).toMatchObject({ bounced: 1, delivered: 1 });
   });
@@ -49,7 +59,7 @@ describe('SES events', () => {
     const { deps, subscribers, total } = setup();
     expect(await ingestSesEvent(deps, event('Bounce', { bounce: { bounceType: 'Transient' } }))).toBe('counted');
     expect(subscribers.get('sub-a')?.status).toBe('confirmed');
-    expect((await total())?.bounced ?? 0).toBe(0);
+    expect(await total()).toMatchObject({ bounced: 0, transientBounces: 1 });
   });
 
   it('suppresses the address on a complaint', async () => {
@@ -61,9 +71,107 @@ describe('SES events', () => {
 
   it('acknowledges without counting an event for an unknown message, or one that is not an SES event', async () => {
     const { deps, total } = setup();
-    expect(await ingestSesEvent(deps, event('Delivery', {}, 'msg-unknown'))).toBe('unknown-message');
+    expect(await ingestSesEvent(deps, event('Delivery', { delivery: {} }, 'msg-unknown'))).toBe('unknown-message');
     expect(await ingestSesEvent(deps, { hello: 'world' })).toBe('malformed');
     expect(await ingestSesEvent(deps, event('Teleport'))).toBe('malformed');
+    expect(await total()).toBeUndefined();
+  });
+});
+
+describe('matching an event to its recipient', () => {
+  it("reads the recipient's record by the issue tag and the address, without the message-id index", async () => {
+    const { deps, total } = setup();
+    const id = subscriberIdFor('reader@example.org');
+    deps.deliveries.byId.set(id, {
+      status: 'sent',
+      messageId: 'msg-r',
+      country: 'BG',
+      language: 'bg',
+      region: 'Haskovo',
+    });
+    deps.deliveries.findByMessageId = async () => {
+      throw new Error('the index is not needed');
+    };
+    const delivery = {
+      eventType: 'Delivery',
+      mail: { messageId: 'msg-r', destination: ['reader@example.org'], tags: { issue: ['issue-1'] } },
+      delivery: {},
+    };
+    expect(await ingestSesEvent(deps, delivery)).toBe('counted');
+    expect(await total()).toMatchObject({ delivered: 1 });
+  });
+});
+
+describe("SES's documented event examples", () => {
+  function ingestSetup() {
+    const issues = fakeIssueStore();
+    const deliveries = fakeDeliveryStore();
+    const subscribers = new Map<string, SubscriberRecord>();
+    for (const { file, event } of documented) {
+      const id = `sub-${file.replace('.json', '')}`;
+      deliveries.byId.set(id, { status: 'sent', messageId: event.mail.messageId });
+      subscribers.set(id, { id, status: 'confirmed', email: `${id}@example.org` } as SubscriberRecord);
+    }
+    const deps = { issues, deliveries, clock: fixedClock, subscribers: fakeSubscribers(subscribers) };
+    const handle = createSesEventsHandler(deps as unknown as DeliveryServices);
+    const total = async () => (await issues.counters('issue-1')).find((c) => c.dimension === 'total');
+    return { handle, deps, deliveries, subscribers, total };
+  }
+
+  it('has an example of every event type SES publishes', () => {
+    expect(new Set(documented.map((d) => d.event.eventType))).toEqual(new Set(SES_EVENT_TYPES));
+  });
+
+  it('records every type on its recipient and counts deliveries, bounces and complaints, each once', async () => {
+    const { handle, deliveries, subscribers, total } = ingestSetup();
+    for (const { event } of documented) await handle(snsEnvelope(event));
+    // Again, in the opposite order: nothing changes.
+    for (const { event } of [...documented].reverse()) await handle(snsEnvelope(event));
+    expect(await total()).toMatchObject({
+      delivered: 1,
+      bounced: 1,
+      complained: 1,
+      transientBounces: 0,
+      uniqueOpens: 0,
+      uniqueClicks: 0,
+    });
+    const fields = {
+      'send.json': 'acceptedAt',
+      'delivery.json': 'deliveredAt',
+      'bounce.json': 'bouncedAt',
+      'complaint.json': 'complainedAt',
+      'reject.json': 'rejectedAt',
+      'open.json': 'sesOpenedAt',
+      'click.json': 'sesClickedAt',
+      'rendering-failure.json': 'renderingFailedAt',
+      'delivery-delay.json': 'delayedAt',
+      'subscription.json': 'subscriptionChangedAt',
+    };
+    for (const [file, field] of Object.entries(fields)) {
+      expect(deliveries.byId.get(`sub-${file.replace('.json', '')}`)?.[field], file).toEqual(expect.any(String));
+    }
+    expect(deliveries.byId.get('sub-delivery')?.deliveredAt).toBe('2016-10-19T23:21:04.133Z');
+    expect(subscribers.get('sub-bounce')?.status).toBe('suppressed');
+    expect(subscribers.get('sub-complaint')?.status).toBe('suppressed');
+    expect(subscribers.get('sub-delivery-delay')?.status).toBe('confirmed');
+  });
+
+  it('acknowledges malformed and unknown events without counting anything', async () => {
+    const { handle, deps, total } = ingestSetup();
+    for (const { event } of documented) {
+      const { mail: _mail, ...withoutMail } = event;
+      expect(await ingestSesEvent(deps, withoutMail)).toBe('malformed');
+      const detail = Object.keys(event).find((k) => k !== 'eventType' && k !== 'mail')!;
+      const { [detail]: _detail, ...withoutDetail } = event;
+      expect(await ingestSesEvent(deps, withoutDetail), event.eventType).toBe('malformed');
+      expect(await ingestSesEvent(deps, { ...event, eventType: 'Teleport' })).toBe('malformed');
+      expect(await ingestSesEvent(deps, { ...event, mail: { ...event.mail, messageId: 'nobody' } })).toBe(
+        'unknown-message',
+      );
+    }
+    const broken = snsEnvelope({});
+    broken.Records[0]!.Sns.Message = '{not json';
+    await expect(handle(broken)).resolves.toBeUndefined();
     expect(await total()).toBeUndefined();
   });
 });

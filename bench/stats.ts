@@ -1,0 +1,193 @@
+// `npm run bench -- stats [--recipients 100000] [--events 5000]`: fills a sent issue on the embedded stack (in this
+// process, in a temporary folder) with recipients and their SES events, then prints the median time of a stats
+// request by region, country and language at 1,000 recipients and at the full count, and how many SES events the
+// ingest handler takes per second. The issue's targets: under 20 ms per stats request, whatever the number of
+// recipients, and at least 2,000 events/s.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
+import { snsEnvelope } from '../local/ses-events.ts';
+import { formatTable } from '../local/table.ts';
+import { eachLimited, numberOption } from './common.ts';
+import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
+import { createClients } from '../functions/wiring/clients.ts';
+import { countIncrements } from '../functions/domain/segments.ts';
+import { COUNTRY_CODES, LANGUAGES, regionsOf } from '../functions/domain/reference.ts';
+import type { SegmentCounts } from '../functions/domain/ports.ts';
+import { subscriberIdFor } from '../functions/domain/subscribers.ts';
+
+const ISSUE_ID = 'bench-stats';
+const GROUPINGS = ['region', 'country', 'language'] as const;
+
+export interface StatsBenchOptions {
+  recipients: number;
+  /** SES events sent through the ingest handler to measure its rate (the rest are counted directly). */
+  events: number;
+  requests: number;
+}
+
+export const statsOptions = (args: string[]): StatsBenchOptions => ({
+  recipients: numberOption(args, 'recipients', 100_000),
+  events: numberOption(args, 'events', 5_000),
+  requests: numberOption(args, 'requests', 100),
+});
+
+/** The n-th recipient: every country, language and region in turn. */
+function recipient(n: number) {
+  const country = COUNTRY_CODES[n % COUNTRY_CODES.length]!;
+  const regions = regionsOf(country);
+  return {
+    email: `bench.${n}@example.org`,
+    id: subscriberIdFor(`bench.${n}@example.org`),
+    country,
+    language: LANGUAGES[Math.floor(n / COUNTRY_CODES.length) % LANGUAGES.length]!,
+    region: regions[Math.floor(n / 7) % regions.length]!,
+    messageId: `bench-message-${n}`,
+  };
+}
+
+/** Delivery records of recipients [from, to) (25 per BatchWriteItem) and their counters, summed per segment. */
+async function addRecipients(stack: EmbeddedStack, from: number, to: number, counted: (keyof SegmentCounts)[]) {
+  const dynamo = createClients().dynamo;
+  const table = stack.services.config.tables.deliveries;
+  const at = new Date(Date.now() - 3 * 3600_000).toISOString();
+  const chunks: number[][] = [];
+  for (let n = from; n < to; n += 25) chunks.push(Array.from({ length: Math.min(25, to - n) }, (_, i) => n + i));
+  await eachLimited(chunks, 8, async (chunk) => {
+    let requests = chunk.map((n) => {
+      const r = recipient(n);
+      return {
+        PutRequest: {
+          Item: {
+            issueId: ISSUE_ID,
+            subscriberId: r.id,
+            country: r.country,
+            language: r.language,
+            region: r.region,
+            status: 'sent',
+            messageId: r.messageId,
+            claimedAt: at,
+            sentAt: at,
+          },
+        },
+      };
+    });
+    while (requests.length > 0) {
+      const { UnprocessedItems } = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+    }
+  });
+  await countRange(stack, from, to, counted);
+}
+
+/** Counters as a send and SES events add them: per (country, language) group, one ADD per segment. */
+async function countRange(stack: EmbeddedStack, from: number, to: number, counted: (keyof SegmentCounts)[]) {
+  const groups = new Map<string, { country: string; language: string; regions: string[] }>();
+  for (let n = from; n < to; n++) {
+    const r = recipient(n);
+    const key = `${r.country}/${r.language}`;
+    const group = groups.get(key) ?? { country: r.country, language: r.language, regions: [] };
+    group.regions.push(r.region);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    for (const name of counted) {
+      await stack.services.issues.addCounts(
+        ISSUE_ID,
+        countIncrements(group.country, group.language, group.regions, name),
+      );
+    }
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function statsTimes(stack: EmbeddedStack, requests: number) {
+  const url = (by: string) => `${stack.urls.api}/api/issues/${ISSUE_ID}/stats?by=${by}`;
+  const headers = { authorization: `Bearer ${stack.adminToken}` };
+  const result: Record<string, number> = {};
+  for (const by of GROUPINGS) {
+    for (let i = 0; i < 5; i++) await (await fetch(url(by), { headers })).arrayBuffer(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      const started = performance.now();
+      const response = await fetch(url(by), { headers });
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`stats answered ${response.status}`);
+    }
+    result[by] = median(times);
+  }
+  return result;
+}
+
+export async function benchStats(options: StatsBenchOptions = statsOptions(process.argv.slice(2))) {
+  process.env.LOG_LEVEL ??= 'silent';
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-stats-'));
+  const stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 });
+  try {
+    const now = new Date().toISOString();
+    await stack.services.issues.put({
+      id: ISSUE_ID,
+      title: 'Stats benchmark',
+      subject: { en: 'Stats benchmark' },
+      intro: { en: 'Benchmark' },
+      sections: [],
+      status: 'sent',
+      createdAt: now,
+      sentAt: now,
+    });
+    const rows: Record<string, string | number>[] = [];
+    const small = Math.min(1_000, options.recipients);
+    const ingested = Math.min(options.events, options.recipients);
+    let filled = 0;
+    for (const size of [...new Set([small, options.recipients])]) {
+      const started = performance.now();
+      await addRecipients(stack, filled, size, ['recipients', 'sent']);
+      filled = size;
+      console.log(`filled ${size} recipients in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const times = await statsTimes(stack, options.requests);
+      rows.push({
+        recipients: size,
+        ...Object.fromEntries(GROUPINGS.map((by) => [`by ${by} (ms)`, Number(times[by]!.toFixed(1))])),
+      });
+    }
+
+    // Delivery events through the SesEvents handler, as SNS invokes it, 32 at once.
+    const ingest = createSesEventsHandler(stack.services);
+    const events = Array.from({ length: ingested }, (_, n) => {
+      const r = recipient(n);
+      return snsEnvelope({
+        eventType: 'Delivery',
+        mail: { messageId: r.messageId, timestamp: now, destination: [r.email], tags: { issue: [ISSUE_ID] } },
+        delivery: { timestamp: now, recipients: [r.email], smtpResponse: '250 2.6.0 Message received' },
+      });
+    });
+    const started = performance.now();
+    await eachLimited(events, 32, (event) => ingest(event));
+    const seconds = (performance.now() - started) / 1000;
+    const total = await stack.services.issues.readTotal(ISSUE_ID);
+    // The remaining recipients' deliveries are counted directly, so the counters hold a full issue's figures.
+    if (options.recipients > ingested) await countRange(stack, ingested, options.recipients, ['delivered']);
+    const after = await statsTimes(stack, options.requests);
+    rows.push({
+      recipients: `${options.recipients} (+events)`,
+      ...Object.fromEntries(GROUPINGS.map((by) => [`by ${by} (ms)`, Number(after[by]!.toFixed(1))])),
+    });
+
+    console.log(
+      `\nMedian time of GET /api/issues/{id}/stats (${options.requests} requests each, one client, ${cpus().length} cores):\n`,
+    );
+    console.log(formatTable(rows, ['recipients', ...GROUPINGS.map((by) => `by ${by} (ms)`)]));
+    console.log(
+      `\nSES events ingested: ${ingested} Delivery events in ${seconds.toFixed(1)} s = ${Math.round(ingested / seconds)} events/s ` +
+        `(32 at once; counted ${total.delivered}, ${total.delivered === ingested ? 'none lost' : 'MISMATCH'}).`,
+    );
+    console.log('Targets: under 20 ms per stats request at any size; at least 2,000 events/s.');
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

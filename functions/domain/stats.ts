@@ -1,0 +1,243 @@
+// Engagement of an issue per region, country or language, read from its counters only (the cost grows with
+// segments, never with recipients), scoped to a coordinator's region; CSV for spreadsheets.
+import { z } from 'zod';
+import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
+import { EMPTY_COUNTS } from './issues.ts';
+import type { IssueStore, SegmentCounter, SegmentCounts } from './ports.ts';
+import { COUNTRY_CODES, OTHER_REGION, regionsOf } from './reference.ts';
+import { regionKey, TIMELINE_HOURS } from './segments.ts';
+import { validate } from './validation.ts';
+
+export const GROUPINGS = ['region', 'country', 'language'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+/** Whose figures a caller may read: everything, or one region (`BG/Haskovo`). */
+export type StatsScope = { all: true } | { region: string };
+
+/** The counts a coordinator reads (repeats stay internal), with the rates. */
+export type StatsRow = { key: string } & Pick<
+  SegmentCounts,
+  | 'recipients'
+  | 'sent'
+  | 'failed'
+  | 'delivered'
+  | 'bounced'
+  | 'complained'
+  | 'transientBounces'
+  | 'uniqueOpens'
+  | 'machineOpens'
+  | 'uniqueClicks'
+  | 'botClicks'
+  | 'unsubscribed'
+> & {
+    /** delivered / sent; the rates are null when their denominator is 0. */
+    deliveryRate: number | null;
+    /** Human unique opens / delivered. */
+    openRate: number | null;
+    /** Human unique clicks / delivered. */
+    clickRate: number | null;
+  };
+
+export interface HourRow {
+  hour: number;
+  uniqueOpens: number;
+  uniqueClicks: number;
+}
+
+export interface IssueStats {
+  issueId: string;
+  title: string;
+  status: string;
+  sentAt?: string;
+  by: Grouping;
+  /** The region the figures are limited to, when they are. */
+  region?: string;
+  rows: StatsRow[];
+  total: StatsRow;
+  /** First human opens and clicks per hour after sending, hours 0 to 71. */
+  hours: HourRow[];
+}
+
+export const STATS_COLUMNS = [
+  'key',
+  'recipients',
+  'sent',
+  'failed',
+  'delivered',
+  'bounced',
+  'complained',
+  'transientBounces',
+  'uniqueOpens',
+  'machineOpens',
+  'uniqueClicks',
+  'botClicks',
+  'unsubscribed',
+  'deliveryRate',
+  'openRate',
+  'clickRate',
+] as const satisfies readonly (keyof StatsRow)[];
+
+const statsQuerySchema = z.object({
+  by: z.enum(GROUPINGS, { error: 'must be one of region, country, language' }).default('region'),
+  /** A region key (`BG/Haskovo`) or a partner region's name (`Haskovo`). */
+  region: z.string().min(1).max(100).optional(),
+});
+
+const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+
+export function statsRow(key: string, counts: SegmentCounts): StatsRow {
+  const c = { ...EMPTY_COUNTS, ...counts };
+  return {
+    key,
+    recipients: c.recipients,
+    sent: c.sent,
+    failed: c.failed,
+    delivered: c.delivered,
+    bounced: c.bounced,
+    complained: c.complained,
+    transientBounces: c.transientBounces,
+    uniqueOpens: c.uniqueOpens,
+    machineOpens: c.machineOpens,
+    uniqueClicks: c.uniqueClicks,
+    botClicks: c.botClicks,
+    unsubscribed: c.unsubscribed,
+    deliveryRate: rate(c.delivered, c.sent),
+    openRate: rate(c.uniqueOpens, c.delivered),
+    clickRate: rate(c.uniqueClicks, c.delivered),
+  };
+}
+
+/** A region's counter key from a key (`BG/Haskovo`) or a partner region's name (`Haskovo`); undefined if none. */
+export function resolveRegion(name: string): string | undefined {
+  const [country, region] = name.includes('/') ? name.split('/', 2) : [undefined, name];
+  for (const code of COUNTRY_CODES) {
+    if (country !== undefined && code !== country) continue;
+    const found = regionsOf(code).find((r) => r === region);
+    // "other" is a region of every country: it needs its country.
+    if (found && (found !== OTHER_REGION || country !== undefined)) return regionKey(code, found);
+  }
+  return undefined;
+}
+
+/** The region a request's figures are limited to: a coordinator's own, or the one asked for. */
+function regionOf(scope: StatsScope, asked: string | undefined): string | undefined {
+  const wanted = asked === undefined ? undefined : resolveRegion(asked);
+  if (asked !== undefined && !wanted) throw new ValidationError('region', `unknown region "${asked}"`);
+  if ('all' in scope) return wanted;
+  if (wanted && wanted !== scope.region) {
+    throw new ForbiddenError(`region: a coordinator sees only their own region (${scope.region})`);
+  }
+  return scope.region;
+}
+
+const sortedRows = (counters: SegmentCounter[], keyOf: (c: SegmentCounter) => string) =>
+  counters.map((c) => statsRow(keyOf(c), c)).sort((a, b) => a.key.localeCompare(b.key));
+
+function hoursOf(counters: SegmentCounter[]): HourRow[] {
+  const hours: HourRow[] = Array.from({ length: TIMELINE_HOURS }, (_, hour) => ({
+    hour,
+    uniqueOpens: 0,
+    uniqueClicks: 0,
+  }));
+  for (const c of counters) {
+    const row = hours[Number(c.key.slice(c.key.lastIndexOf('/') + 1))];
+    if (row) {
+      row.uniqueOpens += c.uniqueOpens;
+      row.uniqueClicks += c.uniqueClicks;
+    }
+  }
+  return hours;
+}
+
+/** One issue's figures grouped by region, country or language; a handful of counter reads whatever the audience. */
+export async function issueStats(
+  deps: { issues: IssueStore },
+  issueId: string,
+  query: unknown,
+  scope: StatsScope,
+): Promise<IssueStats> {
+  const { by, region: asked } = validate(statsQuerySchema, query);
+  const region = regionOf(scope, asked);
+  const issue = await deps.issues.get(issueId);
+  if (!issue) throw new NotFoundError(`issue ${issueId}`);
+  const { issues } = deps;
+  const [rows, total, hours] = await Promise.all([
+    region
+      ? by === 'language'
+        ? issues
+            .countersOf(issueId, 'regionLanguage', `${region}/`)
+            .then((cs) => sortedRows(cs, (c) => c.key.slice(region.length + 1)))
+        : issues.countersOf(issueId, 'region', region).then((cs) =>
+            sortedRows(
+              cs.filter((c) => c.key === region),
+              (c) => (by === 'country' ? c.key.split('/')[0]! : c.key),
+            ),
+          )
+      : issues.countersOf(issueId, by).then((cs) => sortedRows(cs, (c) => c.key)),
+    region
+      ? issues.countersOf(issueId, 'region', region).then((cs) => cs.find((c) => c.key === region))
+      : issues.countersOf(issueId, 'total').then((cs) => cs[0]),
+    issues.countersOf(issueId, 'hour', `${region ?? 'all'}/`).then(hoursOf),
+  ]);
+  return {
+    issueId,
+    title: issue.title,
+    status: issue.status,
+    ...(issue.sentAt && { sentAt: issue.sentAt }),
+    by,
+    ...(region && { region }),
+    rows,
+    total: statsRow('total', total ?? { ...EMPTY_COUNTS }),
+    hours,
+  };
+}
+
+export interface IssueComparisonRow extends StatsRow {
+  title: string;
+  status: string;
+  sentAt?: string;
+}
+
+/** Every issue that went out, with its totals (or the scope's region's), newest first. */
+export async function compareIssues(
+  deps: { issues: IssueStore },
+  query: unknown,
+  scope: StatsScope,
+): Promise<{ region?: string; issues: IssueComparisonRow[] }> {
+  const { region: asked } = validate(statsQuerySchema.pick({ region: true }), query);
+  const region = regionOf(scope, asked);
+  const sent = (await deps.issues.list()).filter((i) => i.status === 'sending' || i.status === 'sent');
+  const rows = await Promise.all(
+    sent.map(async (issue) => {
+      const counters = region
+        ? (await deps.issues.countersOf(issue.id, 'region', region)).filter((c) => c.key === region)
+        : await deps.issues.countersOf(issue.id, 'total');
+      return {
+        ...statsRow(issue.id, counters[0] ?? { ...EMPTY_COUNTS }),
+        title: issue.title,
+        status: issue.status,
+        ...(issue.sentAt && { sentAt: issue.sentAt }),
+      };
+    }),
+  );
+  return { ...(region && { region }), issues: rows };
+}
+
+/** A coordinator's scope from their region claim; undefined when the claim names no known region. */
+export function coordinatorScope(regionClaim: string | undefined): StatsScope | undefined {
+  const region = regionClaim === undefined ? undefined : resolveRegion(regionClaim);
+  return region ? { region } : undefined;
+}
+
+const csvCell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** RFC 4180 CSV: a header, one line per row, then the total. */
+export function toCsv(rows: readonly object[], columns: readonly string[]): string {
+  const line = (row: object) => columns.map((c) => csvCell((row as Record<string, unknown>)[c])).join(',');
+  return [columns.join(','), ...rows.map(line)].join('\r\n') + '\r\n';
+}
+
+export const statsCsv = (stats: IssueStats) => toCsv([...stats.rows, stats.total], STATS_COLUMNS);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors.ts';
+import { countIncrements } from '../../functions/domain/segments.ts';
+import { issueStats, resolveRegion, statsRow, toCsv } from '../../functions/domain/stats.ts';
+import { fakeIssueStore } from './fakes.ts';
+
+async function setup() {
+  const issues = fakeIssueStore();
+  await issues.put({ id: 'issue-1', title: 'One', status: 'sent', createdAt: '' } as never);
+  await issues.addCounts('issue-1', countIncrements('BG', 'bg', ['Haskovo', 'Haskovo', 'other'], 'delivered'));
+  await issues.addCounts('issue-1', countIncrements('BG', 'en', ['Haskovo'], 'delivered'));
+  await issues.addCounts('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'uniqueOpens'));
+  return { issues };
+}
+
+describe('stats', () => {
+  it('gives a coordinator their region per language, and refuses another region', async () => {
+    const deps = await setup();
+    const scope = { region: 'BG/Haskovo' };
+    const byLanguage = await issueStats(deps, 'issue-1', { by: 'language' }, scope);
+    expect(byLanguage.rows.map((r) => [r.key, r.delivered, r.openRate])).toEqual([
+      ['bg', 2, 0.5],
+      ['en', 1, 0],
+    ]);
+    expect(byLanguage.total).toMatchObject({ delivered: 3, uniqueOpens: 1, openRate: 0.3333 });
+    await expect(issueStats(deps, 'issue-1', { by: 'region', region: 'BG/other' }, scope)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+  });
+
+  it('names what is wrong: the grouping, the region, the issue', async () => {
+    const deps = await setup();
+    const all = { all: true } as const;
+    await expect(issueStats(deps, 'issue-1', { by: 'city' }, all)).rejects.toMatchObject({ field: 'by' });
+    await expect(issueStats(deps, 'issue-1', { region: 'Atlantis' }, all)).rejects.toBeInstanceOf(ValidationError);
+    await expect(issueStats(deps, 'issue-2', {}, all)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('resolves a partner region by name, but "other" only with its country', () => {
+    expect(resolveRegion('Haskovo')).toBe('BG/Haskovo');
+    expect(resolveRegion('PT/Oliveira de Azeméis')).toBe('PT/Oliveira de Azeméis');
+    expect(resolveRegion('other')).toBeUndefined();
+    expect(resolveRegion('GR/other')).toBe('GR/other');
+  });
+
+  it('has no rate where nothing was delivered, and quotes CSV cells that need it', () => {
+    expect(statsRow('x', { sent: 2 } as never)).toMatchObject({ deliveryRate: 0, openRate: null, clickRate: null });
+    expect(toCsv([{ key: 'a, "b"', n: 1, rate: null }], ['key', 'n', 'rate'])).toBe('key,n,rate\r\n"a, ""b""",1,\r\n');
+  });
+});
