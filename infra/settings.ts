@@ -13,8 +13,11 @@ export interface HeraldSettings {
    * reaches the HTTP API, whose Api function would read the distribution's URL).
    */
   publicUrl: string;
-  /** Sender invocations at once: SES quota and DynamoDB load grow with it. */
-  maxSendConcurrency: number;
+  /**
+   * The SES account's MaxSendRate in emails per second (`herald:maxSendRate`): the Sender's concurrency follows
+   * from it. The senders pace themselves to the rate GetAccount reports at run time.
+   */
+  maxSendRate: number;
   /**
    * Signups the Api accepts per IP address per minute (`herald:signupRateLimit`) and per email address per hour
    * (`herald:signupAddressLimit`); more are refused with 429.
@@ -48,8 +51,8 @@ export function readSettings(node: Node): HeraldSettings {
     }
     return parsed;
   };
-  // The SQS event source accepts 2 to 1000.
-  const maxSendConcurrency = integer('herald:maxSendConcurrency', 5, 2, 1000);
+  // 14 a second is the rate SES grants an account leaving the sandbox.
+  const maxSendRate = integer('herald:maxSendRate', 14, 1, 50_000);
   const signupLimits = {
     perIpPerMinute: integer('herald:signupRateLimit', 10, 1, 1_000_000),
     perAddressPerHour: integer('herald:signupAddressLimit', 5, 1, 1_000_000),
@@ -74,7 +77,7 @@ export function readSettings(node: Node): HeraldSettings {
     sesIdentity: text('herald:sesIdentity', 'secon.example'),
     fromAddress: text('herald:fromAddress', 'SECON Newsletter <newsletter@secon.example>'),
     publicUrl,
-    maxSendConcurrency,
+    maxSendRate,
     signupLimits,
     webDir: isAbsolute(webDir) ? webDir : join(PROJECT_ROOT, webDir),
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,

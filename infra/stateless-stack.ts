@@ -22,6 +22,10 @@ export interface StatelessStackProps extends StackProps, HeraldData {}
 const routeId = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Route`;
 
 const SENDER_TIMEOUT = Duration.seconds(60);
+/** Deliveries of a batch before it goes to the dead letters; the last one records what is left as failed. */
+const SEND_MAX_RECEIVES = 5;
+/** One segment's audience read into batches: 15 minutes covers millions of subscribers (about 20,000 a second). */
+const FAN_OUT_TIMEOUT = Duration.minutes(15);
 
 /** The EventBridge Scheduler group of the one-time `send-<issueId>` schedules. */
 export const SCHEDULE_GROUP_NAME = 'herald-sends';
@@ -56,7 +60,18 @@ export class StatelessStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       // AWS advises six times the function timeout, so throttled retries do not count as failed receives.
       visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: SEND_MAX_RECEIVES },
+    });
+    const fanOutDeadLetters = new Queue(this, 'FanOutDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+    });
+    const fanOutQueue = new Queue(this, 'FanOutQueue', {
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      visibilityTimeout: Duration.seconds(FAN_OUT_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: fanOutDeadLetters, maxReceiveCount: 3 },
     });
 
     // The Api's send route, run by EventBridge Scheduler at the scheduled time.
@@ -73,7 +88,7 @@ export class StatelessStack extends Stack {
       .bindTable(issues, 'readWrite')
       .bindTable(subscribers, 'read')
       .bindTable(deliveries, 'name')
-      .bindQueue(sendQueue, 'SEND_QUEUE_URL')
+      .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
       // GetAccount: a send is refused when the audience exceeds what is left of the daily quota.
       .bindSes(sending, ['ses:GetAccount'])
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
@@ -101,29 +116,54 @@ export class StatelessStack extends Stack {
       // Signup, confirmation, preferences and erasure write subscribers; the rate limiter its counters.
       .bindTable(subscribers, 'readWrite')
       .bindTable(deliveries, 'readWrite')
-      .bindQueue(sendQueue, 'SEND_QUEUE_URL')
+      .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
       .bindSes(sending, ['ses:SendEmail', 'ses:SendBulkEmail', 'ses:GetAccount'])
       .bindScheduler(schedules)
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
 
+    const fanOut = new HeraldFunction(this, 'FanOut', {
+      entry: 'functions/handlers/fan-out.ts',
+      description: 'Herald fan-out: reads one (country, language) audience page by page into send batches',
+      timeout: FAN_OUT_TIMEOUT,
+      environment: publicUrl,
+    })
+      .bindTable(content, 'name')
+      .bindTable(issues, 'readWrite')
+      .bindTable(subscribers, 'read')
+      .bindTable(deliveries, 'read')
+      .bindQueue(sendQueue, 'SEND_QUEUE_URL')
+      // Its configuration names the sender; it calls no SES action.
+      .bindSes(sending)
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
+    fanOut.addEventSource(new SqsEventSource(fanOutQueue, { batchSize: 1, reportBatchItemFailures: true }));
+
+    // The senders' pace is the account's MaxSendRate (a shared pacer in DynamoDB); their number follows from the
+    // same rate: one 50-recipient call each per second or so, and one more so a slow call never stalls the pace.
+    const senders = Math.min(1000, Math.max(2, Math.ceil(settings.maxSendRate / 50) + 1));
     const sender = new HeraldFunction(this, 'Sender', {
       entry: 'functions/handlers/sender.ts',
       description: 'Herald sender: one SQS message, one SendBulkEmail call of up to 50 recipients',
       timeout: SENDER_TIMEOUT,
-      environment: publicUrl,
+      reservedConcurrentExecutions: senders,
+      environment: {
+        ...publicUrl,
+        SEND_MAX_RECEIVES: String(SEND_MAX_RECEIVES),
+        // A claim older than one run of the Sender belongs to a run that stopped.
+        SEND_CLAIM_TIMEOUT_SECONDS: String(SENDER_TIMEOUT.toSeconds()),
+      },
     })
       // The configuration names every table; the sender never reads content.
       .bindTable(content, 'name')
       .bindTable(issues, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       .bindTable(subscribers, 'read')
-      .bindSes(sending, ['ses:SendBulkEmail', 'ses:SendEmail', 'ses:GetAccount'])
+      .bindSes(sending, ['ses:SendBulkEmail', 'ses:GetAccount'])
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     sender.addEventSource(
       new SqsEventSource(sendQueue, {
         batchSize: 1, // a message already holds up to 50 recipients: one SES call
         reportBatchItemFailures: true,
-        maxConcurrency: settings.maxSendConcurrency,
+        maxConcurrency: senders,
       }),
     );
 

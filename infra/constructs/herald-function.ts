@@ -78,6 +78,8 @@ export interface HeraldFunctionProps {
   /** Carry templates/ and locales/ in the bundle and point HERALD_ASSETS_DIR at them (for functions that render). */
   readonly withAssets?: boolean;
   readonly environment?: Record<string, string>;
+  /** Invocations kept for this function, and its ceiling; none by default. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export class HeraldFunction extends NodejsFunction {
@@ -97,6 +99,7 @@ export class HeraldFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
+      ...(props.reservedConcurrentExecutions && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role,
       logGroup,
       projectRoot: PROJECT_ROOT,

@@ -21,7 +21,7 @@ function bundleDir(fn: string): string {
 }
 
 describe('Lambda bundles', () => {
-  it.each(['Api', 'ScheduledSend', 'Sender', 'SesEvents'])(
+  it.each(['Api', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'])(
     'bundles %s as an ES module that can require CommonJS, with a source map',
     (fn) => {
       const dir = bundleDir(fn);
@@ -38,7 +38,7 @@ describe('Lambda bundles', () => {
     expect(existsSync(join(dir, 'locales', 'en', 'issue.json'))).toBe(true);
   });
 
-  it.each(['Sender', 'SesEvents'])('leaves templates, locales and MJML out of the %s bundle', (fn) => {
+  it.each(['FanOut', 'Sender', 'SesEvents'])('leaves templates, locales and MJML out of the %s bundle', (fn) => {
     expect(existsSync(join(bundleDir(fn), 'templates'))).toBe(false);
     expect(readFileSync(join(bundleDir(fn), 'index.mjs'), 'utf8')).not.toContain('mj-column');
   });

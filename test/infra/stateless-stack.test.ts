@@ -41,14 +41,14 @@ const arnOf = (...path: string[]) => {
   return { 'Fn::GetAtt': [logicalId(construct), 'Arn'] };
 };
 
-const FUNCTIONS = ['Api', 'ScheduledSend', 'Sender', 'SesEvents'];
+const FUNCTIONS = ['Api', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'];
 /** Every function loads its services (and so the token secret) from its configuration at start. */
 const SERVICE_FUNCTIONS = FUNCTIONS;
 
 describe('functions', () => {
-  it('runs four functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
-    // The fifth function is BucketDeployment's own handler (Python).
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 4);
+  it('runs five functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
+    // The sixth function is BucketDeployment's own handler (Python).
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 5);
     for (const fn of FUNCTIONS) {
       expect(resource(fn).Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -154,12 +154,15 @@ describe('functions', () => {
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_TOKEN_SECRET');
   });
 
-  it('gives the functions that start sends the send queue URL and none a shared admin token (Cognito JWTs replace it)', () => {
+  it('gives the functions that start sends the fan-out queue, the fan-out the send queue, and none a shared admin token', () => {
     for (const fn of ['Api', 'ScheduledSend']) {
       expect(environment(fn)).toMatchObject({
-        SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
+        FAN_OUT_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('FanOutQueue')) },
       });
     }
+    expect(environment('FanOut')).toMatchObject({
+      SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
+    });
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_ADMIN_TOKEN');
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual(['BootstrapVersion']);
   });
@@ -268,25 +271,45 @@ describe('permissions', () => {
 });
 
 describe('send queue', () => {
-  it('feeds the Sender one message at a time, reporting failures per message, at the default concurrency', () => {
+  it('feeds the Sender one message at a time, reporting failures per message, as many at once as 14 emails/s need', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(herald.stateless.node.findChild('Sender')) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SendQueue')), 'Arn'] },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 5 },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Herald sender'),
+      ReservedConcurrentExecutions: 2,
     });
   });
 
-  it('takes the Sender concurrency from herald:maxSendConcurrency', () => {
-    const custom = synthHerald({ context: { 'herald:maxSendConcurrency': '12' } });
+  it('sets the event source and the reserved concurrency of the Sender from the same herald:maxSendRate', () => {
+    const custom = synthHerald({ context: { 'herald:maxSendRate': '1000' } });
     custom.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ScalingConfig: { MaximumConcurrency: 12 },
+      ScalingConfig: { MaximumConcurrency: 21 },
+    });
+    custom.statelessTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Herald sender'),
+      ReservedConcurrentExecutions: 21,
     });
   });
 
-  it('refuses a concurrency SQS does not accept', () => {
-    expect(() => buildHerald({ context: { 'herald:maxSendConcurrency': '1' } })).toThrow(/from 2 to 1000/);
+  it('refuses a send rate that is not a positive whole number', () => {
+    expect(() => buildHerald({ context: { 'herald:maxSendRate': '0' } })).toThrow(/herald:maxSendRate/);
+  });
+
+  it('feeds the FanOut one segment job at a time from its own queue, and lets it fill the send queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(herald.stateless.node.findChild('FanOut')) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('FanOutQueue')), 'Arn'] },
+      BatchSize: 1,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Herald fan-out'),
+      Environment: { Variables: Match.objectLike({ SEND_QUEUE_URL: Match.anyValue() }) },
+    });
   });
 
   it('moves a batch to the dead-letter queue after five receives and keeps it 14 days', () => {
@@ -301,7 +324,7 @@ describe('send queue', () => {
     });
   });
 
-  it('refuses requests without TLS on both queues', () => {
+  it('refuses requests without TLS on all four queues', () => {
     template.resourcePropertiesCountIs(
       'AWS::SQS::QueuePolicy',
       {
@@ -311,7 +334,7 @@ describe('send queue', () => {
           ]),
         },
       },
-      2,
+      4,
     );
   });
 });
