@@ -67,7 +67,7 @@ export interface EmbeddedStack {
 const TABLE_PREFIX = 'herald';
 
 /** An SES account with production access, as GetAccount answers it; aws-ses-v2-local reads it from the environment. */
-const LOCAL_SES_ACCOUNT = {
+export const LOCAL_SES_ACCOUNT = {
   DedicatedIpAutoWarmupEnabled: false,
   Details: {
     AdditionalContactEmailAddresses: [],
