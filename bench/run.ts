@@ -2,12 +2,14 @@
 import { benchRender } from './render.ts';
 import { benchSignup, signupOptions } from './signup.ts';
 import { benchStats, statsOptions } from './stats.ts';
+import { benchSend, sendOptions } from './send.ts';
 
 const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   render: () => benchRender(),
   signup: () => benchSignup(signupOptions(args)),
   stats: () => benchStats(statsOptions(args)),
+  send: () => benchSend(sendOptions(args)),
 };
 
 // Names are the arguments that are neither options (`--seconds`, `--seconds=30`) nor an option's value.

@@ -1,0 +1,128 @@
+// `npm run bench -- send [--subscribers 20000] [--quota 200]`: sends the sample issue to N generated confirmed
+// subscribers (10 countries, 11 languages) through the embedded pipeline (fan-out, queue, senders, pacer, SES
+// emulator) and prints recipients/s end to end, SES calls, peak RSS of the Herald process, and this machine's
+// ceiling: the same number of ready-made SendBulkEmail calls straight to the emulator. With --quota the emulated
+// SES accepts that many emails a second (and GetAccount says so): it prints the sustained rate as a share of it.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { startEmbeddedStack } from '../local/stack.ts';
+import { startSesFaultProxy } from '../local/ses-fault-proxy.ts';
+import { generateSubscribers } from '../local/generate-subscribers.ts';
+import { SAMPLE_ISSUE_ID } from '../local/seed.ts';
+import { formatTable } from '../local/table.ts';
+import { numberOption } from './common.ts';
+
+export interface SendBenchOptions {
+  subscribers: number;
+  quota: number | undefined;
+  concurrency: number;
+}
+
+export function sendOptions(args: string[]): SendBenchOptions {
+  const quota = numberOption(args, 'quota', 0);
+  return {
+    subscribers: numberOption(args, 'subscribers', 20_000),
+    quota: quota > 0 ? quota : undefined,
+    concurrency: numberOption(args, 'concurrency', 8),
+  };
+}
+
+async function startSesChild() {
+  const child = fork(new URL('./ses-child.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+  const url = await new Promise<string>((resolve) => child.once('message', (m) => resolve(String(m))));
+  return { url, stop: () => child.kill() };
+}
+
+/** N/50 ready-made SendBulkEmail calls of the stored edition, `concurrency` at a time, straight to the emulator. */
+async function ceiling(sesUrl: string, html: string, text: string, recipients: number, concurrency: number) {
+  const client = new SESv2Client({ endpoint: sesUrl, maxAttempts: 1 });
+  const calls = Math.ceil(recipients / 50);
+  const command = (k: number) =>
+    new SendBulkEmailCommand({
+      FromEmailAddress: 'SECON Newsletter <newsletter@secon.example>',
+      DefaultContent: {
+        Template: { TemplateContent: { Subject: 'Bench', Html: html, Text: text }, TemplateData: '{}' },
+      },
+      BulkEmailEntries: Array.from({ length: 50 }, (_, i) => ({
+        Destination: { ToAddresses: [`ceiling${k}-${i}@readers.example`] },
+        ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: '{"name":"Reader"}' } },
+      })),
+    });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < calls) await client.send(command(next++));
+    }),
+  );
+  return (calls * 50) / ((performance.now() - started) / 1000);
+}
+
+export async function benchSend(options: SendBenchOptions) {
+  const ses = await startSesChild();
+  const proxy = await startSesFaultProxy({ target: ses.url, quotaPerSecond: options.quota });
+  process.env.AWS_ENDPOINT_URL_SES = proxy.url;
+  process.env.LOG_LEVEL ??= 'silent';
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-send-'));
+  const stack = await startEmbeddedStack({
+    dataDir,
+    port: 0,
+    sesPort: 0,
+    dynamoPort: 0,
+    adminToken: 'bench-token-0123456789abcdef',
+    sendConcurrency: options.concurrency,
+  });
+  try {
+    process.stdout.write(`generating ${options.subscribers} confirmed subscribers...\n`);
+    await generateSubscribers(stack.clients.dynamo, stack.services.config.tables.subscribers, options.subscribers);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const started = performance.now();
+    const response = await fetch(`${stack.urls.api}/api/issues/${SAMPLE_ISSUE_ID}/send`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    const { recipients } = (await response.json()) as { recipients: number };
+    const { issues } = stack.services;
+    while ((await issues.get(SAMPLE_ISSUE_ID))?.status !== 'sent') await new Promise((r) => setTimeout(r, 100));
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const total = await issues.readTotal(SAMPLE_ISSUE_ID);
+    const rate = recipients / seconds;
+    const rows: string[][] = [
+      ['recipients', String(recipients)],
+      ['sent / failed / skipped', `${total.sent} / ${total.failed} / ${total.skipped}`],
+      ['time', `${seconds.toFixed(1)} s`],
+      ['recipients/s end to end', rate.toFixed(0)],
+      ['SES calls (throttled)', `${proxy.stats.calls} (${proxy.stats.throttled})`],
+      ['peak RSS (Herald process)', `${(peakRss / 1024 / 1024).toFixed(0)} MB`],
+    ];
+    if (options.quota) {
+      rows.push(
+        ['emulated quota', `${options.quota}/s`],
+        ['share of the quota', `${((rate / options.quota) * 100).toFixed(0)}%`],
+      );
+    } else {
+      const edition = (await issues.getEdition(SAMPLE_ISSUE_ID, 'en'))!;
+      const top = await ceiling(ses.url, edition.html, edition.text, recipients, options.concurrency);
+      rows.push(
+        ['ceiling (ready-made calls)', `${top.toFixed(0)} recipients/s`],
+        ['end to end / ceiling', (rate / top).toFixed(2)],
+      );
+    }
+    process.stdout.write(
+      `${formatTable(
+        rows.map(([figure, value]) => ({ figure: figure!, value: value! })),
+        ['figure', 'value'],
+      )}\n`,
+    );
+  } finally {
+    await stack.stop();
+    await proxy.close();
+    ses.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
