@@ -170,16 +170,7 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
     },
     async findByMessageId(messageId) {
       for (const [id, record] of records) {
-        if (record.messageId === messageId)
-          return {
-            issueId: 'issue-1',
-            subscriberId: id,
-            country: 'BG',
-            language: 'bg',
-            region: 'Haskovo',
-            claimedAt: '',
-            ...record,
-          } as DeliveryRecord;
+        if (record.messageId === messageId) return full('issue-1', id, record);
       }
       return undefined;
     },
