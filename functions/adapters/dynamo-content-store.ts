@@ -9,7 +9,7 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { whenConditionHolds } from './conditional-write.ts';
 import type { ContentStore, RecordFilter, RecordKind, RecordTypes } from '../domain/ports.ts';
 
 const BATCH_GET_LIMIT = 100;
@@ -55,13 +55,9 @@ export function createDynamoContentStore(client: DynamoDBDocumentClient, tableNa
     return record as T;
   };
   const conditionalPut = async (item: Record<string, unknown>, condition: string) => {
-    try {
-      await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: condition }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return whenConditionHolds(
+      client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: condition })),
+    );
   };
   return {
     async put(kind, record) {

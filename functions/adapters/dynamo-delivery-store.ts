@@ -11,14 +11,14 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { whenConditionHolds } from './conditional-write.ts';
 import type { DeliveryRecord, DeliveryStore } from '../domain/ports.ts';
 
 export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: string): DeliveryStore {
   return {
     async claim(issueId, batch, recipient, at) {
-      try {
-        await client.send(
+      return whenConditionHolds(
+        client.send(
           new PutCommand({
             TableName: tableName,
             Item: {
@@ -32,12 +32,8 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
             },
             ConditionExpression: 'attribute_not_exists(subscriberId)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async recordOutcomes(batch, claimedAt, outcomes) {
       const requests = outcomes.map((o) => ({
@@ -79,8 +75,8 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
       return Items?.[0] as DeliveryRecord | undefined;
     },
     async markOnce(issueId, subscriberId, field, at) {
-      try {
-        await client.send(
+      return whenConditionHolds(
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { issueId, subscriberId },
@@ -89,12 +85,8 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
             ExpressionAttributeNames: { '#field': field },
             ExpressionAttributeValues: { ':at': at },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async addToSet(issueId, subscriberId, field, value) {
       const { Attributes } = await client.send(
@@ -118,8 +110,8 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
       await client.send(new DeleteCommand({ TableName: tableName, Key: { issueId, subscriberId } }));
     },
     async failClaim(issueId, subscriberId, claimedAt, reason, at) {
-      try {
-        await client.send(
+      return whenConditionHolds(
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { issueId, subscriberId },
@@ -134,12 +126,8 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
               ':at': at,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async getMany(issueId, subscriberIds) {
       const found: DeliveryRecord[] = [];

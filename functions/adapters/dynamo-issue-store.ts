@@ -6,7 +6,7 @@ import {
   paginateQuery,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { whenConditionHolds } from './conditional-write.ts';
 import type { Edition, IssueStore, SegmentCounter, SegmentCounts } from '../domain/ports.ts';
 import type { Issue } from '../domain/records.ts';
 import { EMPTY_COUNTS } from '../domain/issues.ts';
@@ -30,8 +30,8 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
   };
   const transition = async (id: string, from: string, to: string, set: Record<string, string | boolean> = {}) => {
     const names = Object.keys(set);
-    try {
-      await client.send(
+    return whenConditionHolds(
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { issueId: id, sk: ISSUE },
@@ -44,20 +44,16 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
             ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   };
   const conditionalPut = async (
     item: Record<string, unknown>,
     condition: string,
     attributes: { names?: Record<string, string>; values?: Record<string, unknown> } = {},
   ) => {
-    try {
-      await client.send(
+    return whenConditionHolds(
+      client.send(
         new PutCommand({
           TableName: tableName,
           Item: item,
@@ -65,12 +61,8 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
           ...(attributes.names && { ExpressionAttributeNames: attributes.names }),
           ...(attributes.values && { ExpressionAttributeValues: attributes.values }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   };
   const readTotal = async (issueId: string) => {
     const { Item } = await client.send(
@@ -79,22 +71,6 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
     const planned = Item?.plannedSegments as number | undefined;
     const enqueued = (Item?.enqueuedSegments as Set<string> | undefined)?.size ?? 0;
     return { ...countsOf(Item), audienceComplete: planned !== undefined && enqueued >= planned };
-  };
-  const counters = async (issueId: string) => {
-    const found: SegmentCounter[] = [];
-    const pages = paginateQuery(
-      { client },
-      {
-        TableName: tableName,
-        KeyConditionExpression: 'issueId = :id AND begins_with(sk, :counter)',
-        ExpressionAttributeValues: { ':id': issueId, ':counter': 'COUNTER#' },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) found.push({ dimension: item.dimension, key: item.key, ...countsOf(item) });
-    }
-    return found;
   };
 
   const countersWithPrefix = async (issueId: string, prefix: string) => {
@@ -203,8 +179,8 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       );
     },
     async markSegmentEnqueued(issueId, segment, recipients) {
-      try {
-        await client.send(
+      return whenConditionHolds(
+        client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { issueId, sk: TOTAL },
@@ -212,22 +188,19 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
             ConditionExpression: 'attribute_not_exists(enqueuedSegments) OR NOT contains(enqueuedSegments, :segment)',
             ExpressionAttributeValues: { ':segments': new Set([segment]), ':segment': segment, ':n': recipients },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async resetSendingCounts(issueId, given) {
-      const existing = await counters(issueId);
-      const values = new Map(given.map((c) => [counter(c.dimension, c.key), c]));
-      for (const c of existing)
-        if (!values.has(counter(c.dimension, c.key))) values.set(counter(c.dimension, c.key), c);
+      // Every counter there is gets its sending counts set: those given, the others 0.
+      const zeroed = (await countersWithPrefix(issueId, 'COUNTER#')).map((c) => ({
+        ...c,
+        ...Object.fromEntries(SENDING_COUNTS.map((n) => [n, 0])),
+      }));
+      const values = new Map([...zeroed, ...given].map((c) => [counter(c.dimension, c.key), c]));
       await Promise.all(
-        [...values].map(([sk, c]) => {
-          const set = given.find((g) => counter(g.dimension, g.key) === sk);
-          return client.send(
+        [...values].map(([sk, c]) =>
+          client.send(
             new UpdateCommand({
               TableName: tableName,
               Key: { issueId, sk },
@@ -238,11 +211,11 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
               ExpressionAttributeValues: {
                 ':dimension': c.dimension,
                 ':key': c.key,
-                ...Object.fromEntries(SENDING_COUNTS.map((n) => [`:${n}`, set?.[n] ?? 0])),
+                ...Object.fromEntries(SENDING_COUNTS.map((n) => [`:${n}`, c[n]])),
               },
             }),
-          );
-        }),
+          ),
+        ),
       );
     },
     readTotal,

@@ -2,7 +2,7 @@
 // batch's duration (recipients / MaxSendRate) with one atomic ADD and waits until its slot starts, so all
 // senders together stay at the account's rate, however many run.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { whenConditionHolds } from './conditional-write.ts';
 import type { QuotaSource, SendPacer } from '../domain/ports.ts';
 
 /** How long the account's MaxSendRate is trusted before GetAccount is asked again. */
@@ -39,8 +39,8 @@ export function createDynamoSendPacer(
   };
   /** After an idle spell the slots lie in the past: move the end to now, unless another sender just did. */
   const restartAt = async (seen: number, end: number) => {
-    try {
-      await client.send(
+    await whenConditionHolds(
+      client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: KEY,
@@ -48,10 +48,8 @@ export function createDynamoSendPacer(
           ConditionExpression: 'slotEnd = :seen',
           ExpressionAttributeValues: { ':end': end, ':seen': seen },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   };
   return {
     async acquire(recipients) {

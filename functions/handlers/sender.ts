@@ -1,9 +1,10 @@
 // The sender Lambda: each SQS message is one batch of up to 50 recipients of one edition.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
+import { handleMessages } from './sqs-messages.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
 export const sendBatchSchema = z.object({
@@ -16,39 +17,21 @@ export const sendBatchSchema = z.object({
 });
 
 export function createSenderHandler(services: DeliveryServices) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      const parsed = sendBatchSchema.safeParse(JSON.parse(record.body));
-      if (!parsed.success) {
-        // A malformed batch never becomes valid: retrying it only delays its arrival in the dead-letter queue.
-        logger.error('malformed send batch', { messageId: record.messageId, issues: parsed.error.issues });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-        continue;
-      }
-      const batch = parsed.data;
-      const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
-      const attempt = { number: receives, last: receives >= services.config.sending.maxReceives };
-      try {
-        const outcome = await deliverBatch(services, batch, attempt);
-        logger.info('batch delivered', {
-          issueId: batch.issueId,
-          country: batch.country,
-          lang: batch.language,
-          ...outcome,
-        });
-      } catch (error) {
-        const where = { issueId: batch.issueId, country: batch.country, lang: batch.language, attempt: receives };
-        if (attempt.last)
-          logger.error('batch failed on its last attempt; it goes to the dead-letter queue', { ...where, error });
-        else if (error instanceof RetryLaterError)
-          logger.info('batch partly throttled; the queue will retry the rest', { ...where, reasons: error.reasons });
-        else logger.warn('batch failed; the queue will retry it', { ...where, error });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
+  return handleMessages('send batch', sendBatchSchema, async (batch, record) => {
+    const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const attempt = { number: receives, last: receives >= services.config.sending.maxReceives };
+    const where = { issueId: batch.issueId, country: batch.country, lang: batch.language, attempt: receives };
+    try {
+      logger.info('batch delivered', { ...where, ...(await deliverBatch(services, batch, attempt)) });
+    } catch (error) {
+      if (attempt.last)
+        logger.error('batch failed on its last attempt; it goes to the dead-letter queue', { ...where, error });
+      else if (error instanceof RetryLaterError)
+        logger.info('batch partly throttled; the queue will retry the rest', { ...where, reasons: error.reasons });
+      else logger.warn('batch failed; the queue will retry it', { ...where, error });
+      throw error;
     }
-    return { batchItemFailures };
-  };
+  });
 }
 
 let handle: ReturnType<typeof createSenderHandler> | undefined;
