@@ -1,11 +1,10 @@
 // The SES emulator in a process of its own for the send benchmark: the emulator keeps every email in memory, so it
 // must not count in Herald's peak RSS, and it empties its store every second (the benchmark counts calls itself).
 import { LOCAL_SES_ACCOUNT } from '../local/stack.ts';
-import { portOf, startSesEmulator } from '../local/emulators.ts';
+import { startSesEmulator } from '../local/emulators.ts';
 
 process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
-const server = await startSesEmulator(0);
-const url = `http://127.0.0.1:${portOf(server)}`;
+const { url } = await startSesEmulator(0);
 setInterval(() => void fetch(`${url}/clear-store`, { method: 'POST' }).catch(() => {}), 1000).unref();
 process.send?.(url);
 process.on('disconnect', () => process.exit(0));

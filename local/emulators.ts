@@ -1,36 +1,48 @@
-// Starts the AWS emulators in this process: dynalite (DynamoDB on LevelDB, persisted) and aws-ses-v2-local.
-import type { Server } from 'node:http';
+// Starts the AWS emulators on worker threads of this process: dynalite (DynamoDB on LevelDB, persisted) and
+// aws-ses-v2-local. Each gets its own event loop, so the emulators and the handlers run on different cores.
 import { join } from 'node:path';
-import dynalite from 'dynalite';
-import { createRequire } from 'node:module';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { CreateTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from '../infra/tables.ts';
-import { portOf } from './http-server.ts';
 
-export async function startDynalite(dataDir: string, port: number): Promise<Server> {
+export interface Emulator {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startDynalite(dataDir: string, port: number): Promise<Emulator> {
   // Tables become ACTIVE at once; the store lives under the data directory so a restart loses nothing.
-  const server: Server = dynalite({
-    path: join(dataDir, 'dynamodb'),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return server;
+  const options = { path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  return startOnWorker('dynamodb', port, options);
 }
 
-export async function startSesEmulator(port: number): Promise<Server> {
-  // A CommonJS module whose `exports.default` is the server factory; loaders disagree on its ESM default.
-  const { default: startServer } = createRequire(import.meta.url)(
-    'aws-ses-v2-local',
-  ) as typeof import('aws-ses-v2-local');
-  return startServer({ host: '127.0.0.1', port });
+/** GetAccount answers from the `AWS_SES_ACCOUNT` variable; the worker shares this process's environment. */
+export function startSesEmulator(port: number): Promise<Emulator> {
+  return startOnWorker('ses', port);
 }
 
-export { portOf };
+async function startOnWorker(kind: 'dynamodb' | 'ses', port: number, options?: object): Promise<Emulator> {
+  const worker = new Worker(new URL('./emulator-worker.mjs', import.meta.url), {
+    workerData: { kind, host: '127.0.0.1', port, options },
+    env: SHARE_ENV,
+    execArgv: [],
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const listening = await new Promise<{ port: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    void exited.then(() => reject(new Error(`the ${kind} emulator stopped while starting`)));
+  });
+  return {
+    port: listening.port,
+    url: `http://127.0.0.1:${listening.port}`,
+    async close() {
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
 
 /** Creates the tables that do not exist yet, from the same definitions the CDK stack uses. */
 export async function ensureTables(client: DynamoDBClient, definitions: readonly TableDefinition[], prefix: string) {

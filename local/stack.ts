@@ -20,8 +20,8 @@ import { snsEnvelope, withSimulatedEvents } from './ses-events.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
-import { ensureTables, portOf, startDynalite, startSesEmulator, tableName } from './emulators.ts';
-import { startHttpServer, type ApiHandler } from './http-server.ts';
+import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
+import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
 import { createLocalAuthorizer, DEMO_USERS } from './authorizer.ts';
 import { InProcessQueue } from './queue.ts';
 import { SAMPLE_ISSUE_ID, seedSampleData } from './seed.ts';
@@ -89,6 +89,7 @@ const close = (server: Server) => new Promise<void>((resolve) => server.close(()
 export async function startEmbeddedStack(options: StackOptions): Promise<EmbeddedStack> {
   mkdirSync(options.dataDir, { recursive: true });
   const servers: Server[] = [];
+  const emulators: Emulator[] = [];
   const previousEnv = { ...process.env };
   const env = process.env;
   // The SDK wants a region and credentials even for emulators; real ones are never needed here.
@@ -99,13 +100,13 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
 
   if (!env.AWS_ENDPOINT_URL_DYNAMODB) {
     const dynamo = await startDynalite(options.dataDir, options.dynamoPort);
-    servers.push(dynamo);
-    env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${portOf(dynamo)}`;
+    emulators.push(dynamo);
+    env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.url;
   }
   if (!env.AWS_ENDPOINT_URL_SES) {
     const ses = await startSesEmulator(options.sesPort);
-    servers.push(ses);
-    env.AWS_ENDPOINT_URL_SES = `http://127.0.0.1:${portOf(ses)}`;
+    emulators.push(ses);
+    env.AWS_ENDPOINT_URL_SES = ses.url;
   }
 
   const retryAfterSeconds = options.retryAfterSeconds ?? 2;
@@ -244,6 +245,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
       queue.stop();
       eventsQueue.stop();
       await Promise.all(servers.map(close));
+      await Promise.all(emulators.map((emulator) => emulator.close()));
       process.env = previousEnv;
     },
   };

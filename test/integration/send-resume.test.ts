@@ -4,13 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { portOf, startSesEmulator } from '../../local/emulators.ts';
+import { startSesEmulator, type Emulator } from '../../local/emulators.ts';
 import { startSesFaultProxy, type FaultProxy } from '../../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../../local/generate-subscribers.ts';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
@@ -18,7 +17,7 @@ import { LOCAL_SES_ACCOUNT } from '../../local/stack.ts';
 import { OUTCOME_UNKNOWN } from '../../functions/domain/delivery.ts';
 
 const TOKEN = 'resume-test-token-0123456789';
-let ses: Server | undefined;
+let ses: Emulator | undefined;
 let proxy: FaultProxy;
 let dataDir: string;
 let dynamoPort: number;
@@ -75,11 +74,10 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, se
 }
 
 beforeAll(async () => {
-  // The emulator answers GetAccount from the environment of the process it runs in: this one.
+  // The emulator answers GetAccount from this process's environment.
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   ses = await startSesEmulator(0);
-  await fetch(`http://127.0.0.1:${portOf(ses)}/clear-store`, { method: 'POST' });
-  proxy = await startSesFaultProxy({ target: `http://127.0.0.1:${portOf(ses)}`, quotaPerSecond: 100 });
+  proxy = await startSesFaultProxy({ target: ses.url, quotaPerSecond: 100 });
   dataDir = mkdtempSync(join(tmpdir(), 'herald-resume-'));
   dynamoPort = await freePort();
 });
@@ -87,7 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   child?.kill('SIGKILL');
   await proxy?.close();
-  await new Promise<void>((resolve) => (ses ? ses.close(() => resolve()) : resolve()));
+  await ses?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

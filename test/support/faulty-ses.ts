@@ -1,8 +1,7 @@
 // An embedded stack whose SES calls pass through the fault-injecting proxy, and the checks every fault test
 // makes: nobody got the issue twice, and every recipient ended in a final state the progress report shows.
 import { expect } from 'vitest';
-import type { Server } from 'node:http';
-import { startSesEmulator, portOf } from '../../local/emulators.ts';
+import { startSesEmulator } from '../../local/emulators.ts';
 import { startSesFaultProxy, type FaultProxy, type FaultProxyOptions } from '../../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../../local/generate-subscribers.ts';
 import { countSegments } from '../../functions/domain/sending.ts';
@@ -25,10 +24,8 @@ export async function startFaultyStack(
   name: string,
   options: Omit<FaultProxyOptions, 'target'> & { subscribers?: number; sendConcurrency?: number } = {},
 ): Promise<FaultyStack> {
-  const ses: Server = await startSesEmulator(0);
-  const proxy = await startSesFaultProxy({ ...options, target: `http://127.0.0.1:${portOf(ses)}` });
-  // The emulator keeps one store per process, whichever server instance took the mail: start from empty.
-  await fetch(`http://127.0.0.1:${portOf(ses)}/clear-store`, { method: 'POST' });
+  const ses = await startSesEmulator(0);
+  const proxy = await startSesFaultProxy({ ...options, target: ses.url });
   const previous = process.env.AWS_ENDPOINT_URL_SES;
   process.env.AWS_ENDPOINT_URL_SES = proxy.url;
   const test = await startTestStack(name, {
@@ -59,7 +56,7 @@ export async function startFaultyStack(
     async dispose() {
       await test.dispose();
       await proxy.close();
-      await new Promise<void>((resolve) => ses.close(() => resolve()));
+      await ses.close();
       if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_SES;
       else process.env.AWS_ENDPOINT_URL_SES = previous;
     },
