@@ -3,7 +3,13 @@
 import { LOCAL_SES_ACCOUNT } from '../local/stack.ts';
 import { startSesEmulator } from '../local/emulators.ts';
 
-process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
+const UNPACED_SEND_RATE = 1_000_000;
+
+// Without --quota the account's rate must not be what is measured: GetAccount answers a rate no machine reaches.
+process.env.AWS_SES_ACCOUNT ??= JSON.stringify({
+  ...LOCAL_SES_ACCOUNT,
+  SendQuota: { ...LOCAL_SES_ACCOUNT.SendQuota, MaxSendRate: UNPACED_SEND_RATE },
+});
 const { url } = await startSesEmulator(0);
 setInterval(() => void fetch(`${url}/clear-store`, { method: 'POST' }).catch(() => {}), 1000).unref();
 process.send?.(url);

@@ -7,10 +7,11 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../functions/handlers/routes.ts';
+import { SES_EVENTS_BATCH_SIZE } from '../functions/handlers/ses-events.ts';
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
 import { HeraldSchedules } from './constructs/herald-schedules.ts';
 import { HeraldSite } from './constructs/herald-site.ts';
@@ -26,6 +27,8 @@ const SENDER_TIMEOUT = Duration.seconds(60);
 const SEND_MAX_RECEIVES = 5;
 /** One segment's audience read into batches: 15 minutes covers millions of subscribers (about 20,000 a second). */
 const FAN_OUT_TIMEOUT = Duration.minutes(15);
+/** A batch of SES events: a read, a conditional write per event and the summed counters. */
+const SES_EVENTS_TIMEOUT = Duration.seconds(60);
 
 /** The EventBridge Scheduler group of the one-time `send-<issueId>` schedules. */
 export const SCHEDULE_GROUP_NAME = 'herald-sends';
@@ -171,6 +174,7 @@ export class StatelessStack extends Stack {
       entry: 'functions/handlers/ses-events.ts',
       description: 'Herald SES events: delivery, bounce, complaint, open and click per recipient',
       memorySize: 256,
+      timeout: SES_EVENTS_TIMEOUT,
       environment: publicUrl,
     })
       .bindTable(content, 'name')
@@ -180,7 +184,26 @@ export class StatelessStack extends Stack {
       .bindTable(subscribers, 'readWrite')
       .bindSes(sending)
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
-    props.sesEventsTopic.addSubscription(new LambdaSubscription(sesEvents));
+    // SNS -> SQS -> Lambda rather than SNS -> Lambda: the queue hands the function 100 events at a time, whose
+    // counts are summed into one write per counter, and keeps what could not be ingested.
+    const sesEventsDeadLetters = new Queue(this, 'SesEventsDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+    });
+    const sesEventsQueue = new Queue(this, 'SesEventsQueue', {
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      visibilityTimeout: Duration.seconds(SES_EVENTS_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: sesEventsDeadLetters, maxReceiveCount: 5 },
+    });
+    props.sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue, { rawMessageDelivery: true }));
+    sesEvents.addEventSource(
+      new SqsEventSource(sesEventsQueue, {
+        batchSize: SES_EVENTS_BATCH_SIZE,
+        maxBatchingWindow: Duration.seconds(5),
+      }),
+    );
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const httpApi = new HttpApi(this, 'HttpApi', {

@@ -2,6 +2,7 @@
 // emulator gets a core of its own instead of sharing the event loop with the handlers. Plain JavaScript: a worker
 // must load without the TypeScript loader (vitest runs the stack without one).
 import { createRequire } from 'node:module';
+import process from 'node:process';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);

@@ -12,6 +12,8 @@ export interface InProcessQueueOptions {
   maxReceiveCount: number;
   /** Handler invocations running at once (the sender's reserved concurrency in AWS). */
   concurrency: number;
+  /** Messages per invocation at most (the event source's batch size); 1 unless given. */
+  batchSize?: number;
 }
 
 interface Message {
@@ -83,10 +85,13 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     clearTimeout(this.timer);
     const now = Date.now();
     while (this.inFlight < this.options.concurrency) {
-      const index = this.waiting.findIndex((m) => m.visibleAt <= now);
-      if (index < 0) break;
-      const [message] = this.waiting.splice(index, 1);
-      if (message) void this.receive(message, this.handler);
+      const batch: Message[] = [];
+      for (let i = 0; i < this.waiting.length && batch.length < (this.options.batchSize ?? 1);) {
+        if (this.waiting[i]!.visibleAt <= now) batch.push(...this.waiting.splice(i, 1));
+        else i += 1;
+      }
+      if (batch.length === 0) break;
+      void this.receive(batch, this.handler);
     }
     const next = Math.min(...this.waiting.map((m) => m.visibleAt));
     if (Number.isFinite(next) && this.inFlight < this.options.concurrency) {
@@ -95,19 +100,21 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private async receive(message: Message, handler: QueueHandler) {
+  private async receive(batch: Message[], handler: QueueHandler) {
     this.inFlight += 1;
-    message.receiveCount += 1;
-    message.firstReceivedAt ??= Date.now();
-    let failed: boolean;
+    for (const message of batch) {
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= Date.now();
+    }
+    let failed: Set<string>;
     try {
-      const response = await handler({ Records: [toSqsRecord(message)] });
-      failed = (response?.batchItemFailures ?? []).some((f) => f.itemIdentifier === message.id);
+      const response = await handler({ Records: batch.map(toSqsRecord) });
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch {
-      failed = true;
+      failed = new Set(batch.map((m) => m.id));
     }
     this.inFlight -= 1;
-    if (failed) {
+    for (const message of batch.filter((m) => failed.has(m.id))) {
       if (message.receiveCount >= this.options.maxReceiveCount) {
         this.deadLetters.push({ body: message.body, receiveCount: message.receiveCount });
       } else {
@@ -117,6 +124,11 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     }
     this.pump();
   }
+}
+
+/** Messages as the SQS event source hands them to a Lambda. */
+export function sqsEvent(bodies: string[]): SQSEvent {
+  return { Records: bodies.map((body) => toSqsRecord({ id: randomUUID(), body, receiveCount: 1, visibleAt: 0 })) };
 }
 
 function toSqsRecord(message: Message): SQSRecord {

@@ -1,37 +1,6 @@
-// The embedded stack's stand-in for SES event publishing: wraps an SES event record in the SNS envelope
-// the SesEvents Lambda receives, and makes the events SES would publish for a bulk send (Send, then
-// Delivery, or Bounce / Complaint for the mailbox simulator's addresses).
-import { randomUUID } from 'node:crypto';
-import type { SNSEvent } from 'aws-lambda';
+// The embedded stack's stand-in for SES event publishing: the events SES would publish for a bulk send (Send,
+// then Delivery, or Bounce / Complaint for the mailbox simulator's addresses).
 import type { BulkEntry, Mailer } from '../functions/domain/ports.ts';
-
-export type SesEventsHandler = (event: SNSEvent) => Promise<void>;
-
-export function snsEnvelope(sesEvent: unknown): SNSEvent {
-  const now = new Date().toISOString();
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:local:000000000000:herald-ses-events:local',
-        Sns: {
-          Type: 'Notification',
-          MessageId: randomUUID(),
-          TopicArn: 'arn:aws:sns:local:000000000000:herald-ses-events',
-          Subject: '',
-          Message: JSON.stringify(sesEvent),
-          Timestamp: now,
-          SignatureVersion: '1',
-          Signature: 'local',
-          SigningCertUrl: '',
-          UnsubscribeUrl: '',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
-}
 
 /** What SES publishes for one accepted message, as the mailbox simulator defines its addresses. */
 export function simulatedEvents(messageId: string, entry: BulkEntry, at = new Date()) {
@@ -74,8 +43,8 @@ export function simulatedEvents(messageId: string, entry: BulkEntry, at = new Da
 }
 
 /**
- * A mailer that remembers the events SES would publish for what the emulator accepted; `flush` feeds them
- * to the SesEvents handler. The stack flushes after each sender run, when the message ids are stored, as
+ * A mailer that remembers the events SES would publish for what the emulator accepted; `flush` hands them
+ * on (to the SES events queue). The stack flushes after each sender run, when the message ids are stored, as
  * SES's events arrive after the send call returns.
  */
 export function withSimulatedEvents(mailer: Mailer) {
@@ -90,10 +59,10 @@ export function withSimulatedEvents(mailer: Mailer) {
         return results;
       },
     } satisfies Mailer,
-    async flush(handler: SesEventsHandler) {
+    async flush(publish: (events: unknown[]) => Promise<void>) {
       const events = pending;
       pending = [];
-      for (const event of events) await handler(snsEnvelope(event));
+      if (events.length > 0) await publish(events);
     },
   };
 }

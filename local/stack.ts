@@ -1,7 +1,6 @@
 // The embedded stack: emulators, tables, the in-process queue and one HTTP server, all driving the
 // same handlers as the Lambdas. Endpoints reach the SDK through the environment, as in AWS.
 import type { Server } from 'node:http';
-import type { SNSEvent } from 'aws-lambda';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -16,14 +15,14 @@ import type { SegmentJob } from '../functions/domain/ports.ts';
 import { createScheduledSendHandler } from '../functions/handlers/scheduled-send.ts';
 import { InProcessScheduler } from './scheduler.ts';
 import { keyIn } from './secrets.ts';
-import { snsEnvelope, withSimulatedEvents } from './ses-events.ts';
-import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
+import { withSimulatedEvents } from './ses-events.ts';
+import { createSesEventsHandler, SES_EVENTS_BATCH_SIZE } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
 import { createLocalAuthorizer, DEMO_USERS } from './authorizer.ts';
-import { InProcessQueue } from './queue.ts';
+import { InProcessQueue, sqsEvent } from './queue.ts';
 import { SAMPLE_ISSUE_ID, seedSampleData } from './seed.ts';
 
 export interface StackOptions {
@@ -167,19 +166,18 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   });
   const ingest = createSesEventsHandler(services);
   const sender = createSenderHandler(services);
-  // SES publishes events through SNS after the send call returns; here they go on their own queue, so
-  // ingesting them never holds up sending.
-  const eventsQueue = new InProcessQueue<SNSEvent>({
+  // SES publishes events through SNS to an SQS queue after the send call returns; here they go on their own
+  // in-process queue, handed over 100 at a time as the event source does, so ingesting never holds up sending.
+  const eventsQueue = new InProcessQueue<unknown>({
     visibilityTimeoutMs: retryAfterSeconds * 1000,
     maxReceiveCount: maxReceives,
     concurrency: 2,
+    batchSize: SES_EVENTS_BATCH_SIZE,
   });
-  eventsQueue.consume(async (event) => {
-    for (const record of event.Records) await ingest(JSON.parse(record.body) as SNSEvent);
-  });
+  eventsQueue.consume(ingest);
   queue.consume(async (event) => {
     const response = await sender(event);
-    await sesEvents.simulate?.flush(async (sns) => eventsQueue.enqueue([sns]));
+    await sesEvents.simulate?.flush((events) => eventsQueue.enqueue(events));
     return response;
   });
   fanOutQueue.consume(createFanOutHandler(services));
@@ -191,7 +189,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     if (event.rawPath !== '/local/ses-events') return apiHandler(event);
     if (event.requestContext.http.method !== 'POST') return { statusCode: 405 };
     try {
-      await ingest(snsEnvelope(JSON.parse(event.body ?? '')));
+      await ingest(sqsEvent([JSON.stringify(JSON.parse(event.body ?? ''))]));
       return { statusCode: 202 };
     } catch {
       return {

@@ -20,6 +20,20 @@ export function segmentsOf(country: string, language: string, region: string): S
 
 export type Increment = { dimension: Dimension; key: string; counts: Partial<SegmentCounts> };
 
+/** Increments to the same counter summed into one, so a batch costs one write per counter it touches. */
+export function mergeIncrements(increments: readonly Increment[]): Increment[] {
+  const merged = new Map<string, Increment>();
+  for (const { dimension, key, counts } of increments) {
+    const id = `${dimension}#${key}`;
+    const into = merged.get(id) ?? { dimension, key, counts: {} };
+    for (const [name, n] of Object.entries(counts) as [keyof SegmentCounts, number][]) {
+      into.counts[name] = (into.counts[name] ?? 0) + n;
+    }
+    merged.set(id, into);
+  }
+  return [...merged.values()];
+}
+
 /** The region's key in counters: regions are named per country (`BG/Haskovo`, `BG/other`). */
 export const regionKey = (country: string, region: string) => `${country}/${region}`;
 

@@ -3,7 +3,7 @@
 // suppresses the address.
 import { z } from 'zod';
 import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, SegmentCounts } from './ports.ts';
-import { countIncrements } from './segments.ts';
+import { countIncrements, mergeIncrements, type Increment } from './segments.ts';
 import { subscriberIdFor, suppress, type SubscriberRepository } from './subscribers.ts';
 
 /** The message tag that names the issue (see deliverBatch). */
@@ -73,10 +73,13 @@ const DETAIL: Record<SesEventType, keyof SesEvent> = {
  * Open and Click events are recorded, not counted: Herald's pixel and links count opens and clicks (and tell
  * machines apart), so counting both would count a reader twice.
  */
-const EFFECTS: Record<Exclude<SesEventType, 'Bounce'>, { field: string; count?: keyof SegmentCounts }> = {
+const EFFECTS: Record<
+  Exclude<SesEventType, 'Bounce'>,
+  { field: string; count?: keyof SegmentCounts; suppress?: 'complaint' }
+> = {
   Send: { field: 'acceptedAt' },
   Delivery: { field: 'deliveredAt', count: 'delivered' },
-  Complaint: { field: 'complainedAt', count: 'complained' },
+  Complaint: { field: 'complainedAt', count: 'complained', suppress: 'complaint' },
   Reject: { field: 'rejectedAt' },
   'Rendering Failure': { field: 'renderingFailedAt' },
   DeliveryDelay: { field: 'delayedAt' },
@@ -94,50 +97,102 @@ export interface IngestDeps {
   clock: Clock;
 }
 
+const recordKey = (issueId: string, subscriberId: string) => `${issueId}#${subscriberId}`;
+
 /**
- * The delivery record of the event's message. The message's `issue` tag and its address name the record
- * directly (one read); only when that record is not the message's (an old message, a test send, a subscriber
- * whose id is not derived from the address) is the message id looked up in the index.
+ * The delivery records of the events' messages. A message's `issue` tag and its address name the record
+ * directly (one batched read for the lot); only when that record is not the message's (an old message, a test
+ * send, a subscriber whose id is not derived from the address) is the message id looked up in the index.
  */
-async function deliveryOf(deps: IngestDeps, event: SesEvent): Promise<DeliveryRecord | undefined> {
-  const issueId = event.mail.tags?.[ISSUE_TAG]?.[0];
-  const address = event.mail.destination?.length === 1 ? event.mail.destination[0] : undefined;
-  if (issueId && address) {
-    const direct = await deps.deliveries.get(issueId, subscriberIdFor(address));
-    if (direct?.messageId === event.mail.messageId) return direct;
+async function deliveriesOf(deps: IngestDeps, events: SesEvent[]): Promise<(DeliveryRecord | undefined)[]> {
+  const direct = events.map((event) => {
+    const issueId = event.mail.tags?.[ISSUE_TAG]?.[0];
+    const address = event.mail.destination?.length === 1 ? event.mail.destination[0] : undefined;
+    return issueId && address ? { issueId, subscriberId: subscriberIdFor(address) } : undefined;
+  });
+  const found = new Map<string, DeliveryRecord>();
+  const byIssue = new Map<string, string[]>();
+  for (const key of direct) {
+    if (!key) continue;
+    const ids = byIssue.get(key.issueId) ?? [];
+    ids.push(key.subscriberId);
+    byIssue.set(key.issueId, ids);
   }
-  return deps.deliveries.findByMessageId(event.mail.messageId);
+  for (const [issueId, subscriberIds] of byIssue) {
+    const records = await deps.deliveries.getMany(issueId, subscriberIds);
+    for (const record of records) found.set(recordKey(record.issueId, record.subscriberId), record);
+  }
+  return Promise.all(
+    events.map((event, i) => {
+      const key = direct[i];
+      const record = key && found.get(recordKey(key.issueId, key.subscriberId));
+      return record?.messageId === event.mail.messageId
+        ? record
+        : deps.deliveries.findByMessageId(event.mail.messageId);
+    }),
+  );
 }
 
+function effectOf(event: SesEvent) {
+  if (event.eventType !== 'Bounce') return EFFECTS[event.eventType];
+  return event.bounce?.bounceType === 'Permanent'
+    ? { field: 'bouncedAt', count: 'bounced' as const, suppress: 'bounce' as const }
+    : { field: 'softBouncedAt', count: 'transientBounces' as const };
+}
+
+/** One SES event; see `ingestSesEvents`. */
 export async function ingestSesEvent(deps: IngestDeps, raw: unknown): Promise<IngestOutcome> {
-  const parsed = sesEventSchema.safeParse(raw);
-  if (!parsed.success) return 'malformed';
-  const event = parsed.data;
-  const detailOf = event[DETAIL[event.eventType]] as { timestamp?: string } | undefined;
-  if (!detailOf) return 'malformed';
-  const delivery = await deliveryOf(deps, event);
-  if (!delivery) return 'unknown-message';
+  const [outcome] = await ingestSesEvents(deps, [raw]);
+  return outcome!;
+}
 
-  const permanent = event.eventType === 'Bounce' && event.bounce?.bounceType === 'Permanent';
-  const effect =
-    event.eventType === 'Bounce'
-      ? permanent
-        ? { field: 'bouncedAt', count: 'bounced' as const }
-        : { field: 'softBouncedAt', count: 'transientBounces' as const }
-      : EFFECTS[event.eventType];
-  const at = detailOf.timestamp ?? event.mail.timestamp ?? deps.clock.now().toISOString();
-  if (!(await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at))) return 'repeat';
+/**
+ * A batch of SES events, as the queue hands them over: each is marked on its recipient's record once (a
+ * conditional write, so a repeated or late event changes nothing), and the batch's counts are summed into one
+ * write per counter. Answers each event's outcome, in order.
+ */
+export async function ingestSesEvents(deps: IngestDeps, raws: readonly unknown[]): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = raws.map(() => 'malformed');
+  const events: { index: number; event: SesEvent; at: string }[] = [];
+  raws.forEach((raw, index) => {
+    const parsed = sesEventSchema.safeParse(raw);
+    const detailOf = parsed.success
+      ? (parsed.data[DETAIL[parsed.data.eventType]] as { timestamp?: string } | undefined)
+      : undefined;
+    if (!parsed.success || !detailOf) return;
+    const at = detailOf.timestamp ?? parsed.data.mail.timestamp ?? deps.clock.now().toISOString();
+    events.push({ index, event: parsed.data, at });
+  });
 
-  if (effect.count) {
-    await deps.issues.addCounts(
-      delivery.issueId,
-      countIncrements(delivery.country, delivery.language, [delivery.region], effect.count),
-    );
-  }
-  if (permanent || event.eventType === 'Complaint') {
-    const subscriber = await deps.subscribers.get(delivery.subscriberId);
+  const deliveries = await deliveriesOf(
+    deps,
+    events.map(({ event }) => event),
+  );
+  const increments = new Map<string, Increment[]>();
+  const suppressions: { subscriberId: string; reason: 'bounce' | 'complaint' }[] = [];
+  await Promise.all(
+    events.map(async ({ index, event, at }, i) => {
+      const delivery = deliveries[i];
+      if (!delivery) return void (outcomes[index] = 'unknown-message');
+      const effect = effectOf(event);
+      if (!(await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at))) {
+        return void (outcomes[index] = 'repeat');
+      }
+      outcomes[index] = 'counted';
+      if (effect.count) {
+        const issue = increments.get(delivery.issueId) ?? [];
+        issue.push(...countIncrements(delivery.country, delivery.language, [delivery.region], effect.count));
+        increments.set(delivery.issueId, issue);
+      }
+      const reason = 'suppress' in effect ? effect.suppress : undefined;
+      if (reason) suppressions.push({ subscriberId: delivery.subscriberId, reason });
+    }),
+  );
+
+  for (const [issueId, issue] of increments) await deps.issues.addCounts(issueId, mergeIncrements(issue));
+  for (const { subscriberId, reason } of suppressions) {
     // An erased subscriber is gone already; nothing to suppress.
-    if (subscriber) await suppress(deps, delivery.subscriberId, permanent ? 'bounce' : 'complaint');
+    if (await deps.subscribers.get(subscriberId)) await suppress(deps, subscriberId, reason);
   }
-  return 'counted';
+  return outcomes;
 }

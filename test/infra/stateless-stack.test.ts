@@ -4,6 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteSpec } from '../../functions/handlers/routes.ts';
+import { SES_EVENTS_BATCH_SIZE } from '../../functions/handlers/ses-events.ts';
 import { loadConfig } from '../../functions/wiring/config.ts';
 import { SCHEDULE_GROUP_NAME } from '../../infra/stateless-stack.ts';
 import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
@@ -324,7 +325,7 @@ describe('send queue', () => {
     });
   });
 
-  it('refuses requests without TLS on all four queues', () => {
+  it('refuses requests without TLS on all six queues (send, fan-out, SES events and their dead letters)', () => {
     template.resourcePropertiesCountIs(
       'AWS::SQS::QueuePolicy',
       {
@@ -334,7 +335,7 @@ describe('send queue', () => {
           ]),
         },
       },
-      4,
+      6,
     );
   });
 });
@@ -387,22 +388,38 @@ describe('scheduled sends', () => {
 });
 
 describe('SES events', () => {
-  it('subscribes SesEvents to the SES events topic of the stateful stack', () => {
+  it("queues the events of the stateful stack's SES events topic, raw, for SesEvents 100 at a time", () => {
+    const queue = logicalId(herald.stateless.node.findChild('SesEventsQueue'));
     const subscription = Object.values(
       template.findResources('AWS::SNS::Subscription', {
-        Properties: {
-          Protocol: 'lambda',
-          Endpoint: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SesEvents')), 'Arn'] },
-        },
+        Properties: { Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': [queue, 'Arn'] }, RawMessageDelivery: true },
       }),
     );
     expect(subscription).toHaveLength(1);
     expect(statefulRef(subscription[0]?.Properties.TopicArn)).toBe(
       logicalId(herald.stateful.node.findChild('SesEvents')),
     );
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Principal: 'sns.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SesEvents')), 'Arn'] },
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queue }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage' }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: { Ref: logicalId(herald.stateless.node.findChild('SesEvents')) },
+      BatchSize: SES_EVENTS_BATCH_SIZE,
+      MaximumBatchingWindowInSeconds: 5,
+    });
+  });
+
+  it('keeps the SES events it could not ingest in a dead-letter queue', () => {
+    expect(resource('SesEventsQueue').Properties.RedrivePolicy).toMatchObject({
+      deadLetterTargetArn: {
+        'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SesEventsDeadLetters')), 'Arn'],
+      },
     });
   });
 });

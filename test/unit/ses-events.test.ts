@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ingestSesEvent, SES_EVENT_TYPES } from '../../functions/domain/ses-events.ts';
+import { ingestSesEvent, ingestSesEvents, SES_EVENT_TYPES } from '../../functions/domain/ses-events.ts';
 import { subscriberIdFor, type SubscriberRecord } from '../../functions/domain/subscribers.ts';
 import { fakeDeliveryStore, fakeIssueStore, fakeSubscribers, fixedClock } from './fakes.ts';
 import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: 'json' };
 import { readdirSync, readFileSync } from 'node:fs';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events.ts';
 import type { DeliveryServices } from '../../functions/wiring/delivery-services.ts';
-import { snsEnvelope } from '../../local/ses-events.ts';
+import { sqsEvent } from '../../local/queue.ts';
 
 const FIXTURES = new URL('../fixtures/ses-events/', import.meta.url);
 /** SES's documented example of every event type, by file name. */
@@ -78,6 +78,58 @@ describe('SES events', () => {
   });
 });
 
+describe('a batch of SES events', () => {
+  function twoReaders() {
+    const { deps, total } = setup();
+    const readers = [
+      { email: 'ana@example.bg', messageId: 'msg-ana', region: 'Haskovo' },
+      { email: 'ivan@example.bg', messageId: 'msg-ivan', region: 'other' },
+    ];
+    for (const r of readers) {
+      deps.deliveries.byId.set(subscriberIdFor(r.email), {
+        status: 'sent',
+        messageId: r.messageId,
+        country: 'BG',
+        language: 'bg',
+        region: r.region,
+      });
+    }
+    const delivered = (r: (typeof readers)[number]) => ({
+      eventType: 'Delivery',
+      mail: { messageId: r.messageId, destination: [r.email], tags: { issue: ['issue-1'] } },
+      delivery: {},
+    });
+    return { deps, total, readers, delivered };
+  }
+
+  it('answers each event in order and counts each recipient once, the same event twice included', async () => {
+    const { deps, total, readers, delivered } = twoReaders();
+    const outcomes = await ingestSesEvents(deps, [
+      delivered(readers[0]!),
+      { hello: 'world' },
+      delivered(readers[0]!),
+      event('Delivery', { delivery: {} }, 'msg-nobody'),
+      delivered(readers[1]!),
+    ]);
+    expect(outcomes.filter((o) => o === 'counted')).toHaveLength(2);
+    expect(outcomes).toEqual([expect.any(String), 'malformed', expect.any(String), 'unknown-message', 'counted']);
+    expect(new Set([outcomes[0], outcomes[2]])).toEqual(new Set(['counted', 'repeat']));
+    expect((await total())?.delivered).toBe(2);
+  });
+
+  it("adds the batch's counts to each region, country and language it touches", async () => {
+    const { deps, readers, delivered } = twoReaders();
+    await ingestSesEvents(deps, readers.map(delivered));
+    const counters = await deps.issues.counters('issue-1');
+    const deliveredIn = (dimension: string, key: string) =>
+      counters.find((c) => c.dimension === dimension && c.key === key)?.delivered;
+    expect(deliveredIn('country', 'BG')).toBe(2);
+    expect(deliveredIn('language', 'bg')).toBe(2);
+    expect(deliveredIn('region', 'BG/Haskovo')).toBe(1);
+    expect(deliveredIn('region', 'BG/other')).toBe(1);
+  });
+});
+
 describe('matching an event to its recipient', () => {
   it("reads the recipient's record by the issue tag and the address, without the message-id index", async () => {
     const { deps, total } = setup();
@@ -124,9 +176,9 @@ describe("SES's documented event examples", () => {
 
   it('records every type on its recipient and counts deliveries, bounces and complaints, each once', async () => {
     const { handle, deliveries, subscribers, total } = ingestSetup();
-    for (const { event } of documented) await handle(snsEnvelope(event));
-    // Again, in the opposite order: nothing changes.
-    for (const { event } of [...documented].reverse()) await handle(snsEnvelope(event));
+    for (const { event } of documented) await handle(sqsEvent([JSON.stringify(event)]));
+    // Again, all in one batch, in the opposite order.
+    await handle(sqsEvent([...documented].reverse().map(({ event }) => JSON.stringify(event))));
     expect(await total()).toMatchObject({
       delivered: 1,
       bounced: 1,
@@ -169,9 +221,7 @@ describe("SES's documented event examples", () => {
         'unknown-message',
       );
     }
-    const broken = snsEnvelope({});
-    broken.Records[0]!.Sns.Message = '{not json';
-    await expect(handle(broken)).resolves.toBeUndefined();
+    await expect(handle(sqsEvent(['{not json', '{}']))).resolves.toBeUndefined();
     expect(await total()).toBeUndefined();
   });
 });
