@@ -1,9 +1,10 @@
 // Infra tests of the Lambda bundles: real esbuild bundling, offline, with templates and locales next to the handlers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUDGETS_KB } from '../../infra/bundle-budgets.ts';
 import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;
@@ -89,5 +90,9 @@ describe('Lambda bundles', () => {
     expect(invokeBundle(bundleDir('Sender'), { Records: [] }, 'JSON.stringify(response)')).toBe(
       '{"batchItemFailures":[]}',
     );
+  });
+
+  it.each(Object.entries(BUNDLE_BUDGETS_KB))('keeps the %s bundle within its budget of %i KB', (fn, budget) => {
+    expect(statSync(join(bundleDir(fn), 'index.mjs')).size / 1024).toBeLessThanOrEqual(budget!);
   });
 });
