@@ -1,6 +1,6 @@
 // Loads the SECON sample content, the demo subscribers and the sample issue (as a draft) into the stores.
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   highlightSchema,
   indicatorSchema,

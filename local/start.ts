@@ -1,6 +1,6 @@
 // `npm start`: the persistent embedded stack. Settings come from the environment (see README).
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startEmbeddedStack } from './stack.ts';
 import { SAMPLE_ISSUE_ID } from './seed.ts';
 

@@ -1,5 +1,5 @@
 // Editing content records (highlights and best practices): validated, with ids from their English titles.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { ContentStore, IssueStore, RecordKind, RecordTypes } from './ports.ts';
 import { countrySchema, highlightSchema, languageSchema, practiceSchema, type Section } from './records.ts';

@@ -1,6 +1,6 @@
 // Composing an issue: create and update drafts whose items exist, report each language's translation
 // gaps, preview exactly what a language's subscribers get, and send a test.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECTION_KINDS, slugify } from './content.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { AudienceSource, Clock, ContentStore, Edition, EditionRenderer, IssueStore, Mailer } from './ports.ts';

@@ -1,5 +1,5 @@
 // Schemas of the content records, issues and subscribers: one zod schema gives both validation and type.
-import { z } from 'zod';
+import * as z from 'zod';
 import { COUNTRY_CODES, LANGUAGES, regionsOf, type Country } from './reference.ts';
 
 export const languageSchema = z.enum(LANGUAGES);

@@ -1,7 +1,7 @@
 // SES events (as the configuration set publishes them) matched to the recipient by SES message id: each
 // recipient's event is counted once, whatever the order or repetition, and a hard bounce or a complaint
 // suppresses the address.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, SegmentCounts } from './ports.ts';
 import { countIncrements, mergeIncrements, type Increment } from './segments.ts';
 import { subscriberIdFor, suppress, type SubscriberRepository } from './subscribers.ts';

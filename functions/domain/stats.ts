@@ -1,6 +1,6 @@
 // Engagement of an issue per region, country or language, read from its counters only (the cost grows with
 // segments, never with recipients), scoped to a coordinator's region; CSV for spreadsheets.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 import { EMPTY_COUNTS } from './issues.ts';
 import type { IssueStore, SegmentCounter, SegmentCounts } from './ports.ts';

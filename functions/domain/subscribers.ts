@@ -1,7 +1,7 @@
 // Subscribers: signup with double opt-in and a consent record, one-click unsubscribe, preferences, data
 // export and erasure, and the suppression rule for hard bounces and complaints.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HeraldError, NotFoundError, ValidationError } from './errors.ts';
 import { countrySchema, languageSchema } from './records.ts';
 import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language } from './reference.ts';

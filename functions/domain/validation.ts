@@ -1,5 +1,5 @@
 // Schema validation that fails with a ValidationError naming the field at fault, e.g. `title.bg` or `endDate`.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from './errors.ts';
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {

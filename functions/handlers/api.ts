@@ -1,5 +1,5 @@
 // The HTTP API's Lambda: maps each route of the contract (routes.ts) to one use case.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   createRecord,
   deleteRecord,

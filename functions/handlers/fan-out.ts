@@ -1,7 +1,7 @@
 // The FanOut Lambda: each SQS message names one (country, language) segment of a send, whose audience it
 // reads page by page and puts on the send queue in batches of at most 50.
 import type { SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fanOutSegment, type FanOutDeps } from '../domain/sending.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';

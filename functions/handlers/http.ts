@@ -4,7 +4,7 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ForbiddenError, HeraldError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { validate } from '../domain/validation.ts';
 import { logger } from '../wiring/logger.ts';

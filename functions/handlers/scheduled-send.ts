@@ -1,5 +1,5 @@
 // The ScheduledSend Lambda: EventBridge Scheduler invokes it with `{issueId}` when a scheduled send is due.
-import { z } from 'zod';
+import * as z from 'zod';
 import { runScheduledSend } from '../domain/sending.ts';
 import { logger } from '../wiring/logger.ts';
 import { servicesFromEnvironment, type Services } from '../wiring/services.ts';

@@ -1,6 +1,6 @@
 // The sender Lambda: each SQS message is one batch of up to 50 recipients of one edition.
 import type { SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';

@@ -1,7 +1,7 @@
 // What the queue-fed Lambdas share: each SQS message parsed with a schema and handled on its own; a message that
 // fails (or never parses) is reported back alone, so SQS retries it and, in the end, dead-letters it.
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { logger } from '../wiring/logger.ts';
 
 export function handleMessages<S extends z.ZodType>(

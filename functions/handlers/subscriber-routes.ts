@@ -1,6 +1,6 @@
 // The public routes of subscribers: the signup page and API, the confirmation link, one-click unsubscribe,
 // preferences, export and erasure. HTML forms work without JavaScript; JSON clients get JSON.
-import { z } from 'zod';
+import * as z from 'zod';
 import { HeraldError } from '../domain/errors.ts';
 import { isLanguage, type Language } from '../domain/reference.ts';
 import {

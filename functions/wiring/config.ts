@@ -1,6 +1,6 @@
 // Settings of the functions, read once from the environment, typed, failing fast with the missing names.
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../infra/tables.ts';
 
 const required = z.string().min(1);

@@ -118,10 +118,14 @@ export class HeraldFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
         // Stack traces need the mappings only; leaving the sources out halves the map.
         sourcesContent: false,
-        // The SDK is bundled (the version in package-lock.json, not whatever the runtime ships). `typescript`
-        // is only reached through cosmiconfig (via mjml) when it loads a `.ts` config file, which we never
-        // have; bundling it would add several megabytes.
-        externalModules: ['typescript'],
+        // The AWS SDK v3 comes from the runtime, which ships every client and lib-dynamodb and resolves ES module
+        // imports of them. It used to be bundled to pin package-lock.json's version; but the newest features we
+        // use, SendBulkEmail's inline template and its ReplacementHeaders (the per-recipient List-Unsubscribe),
+        // both from 2024, predate the Node.js 24 runtime (November 2025), and bundled it weighed about 700 KB in
+        // every function, twice the Sender's budget. Going back to an older runtime means checking its SDK has
+        // them. `typescript` is only reached through cosmiconfig (via mjml) when it loads a `.ts` config file,
+        // which we never have; bundling it would add several megabytes.
+        externalModules: ['@aws-sdk/*', 'typescript'],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -1,17 +1,51 @@
 // Infra tests of the Lambda bundles: real esbuild bundling, offline, with templates and locales next to the handlers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_BUDGETS_KB } from '../../infra/bundle-budgets.ts';
 import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;
 
 beforeAll(() => {
   herald = synthHerald({ bundle: true });
+  // The Lambda runtime provides @aws-sdk/* and nothing else: so does the assembly folder, above every bundle.
+  mkdirSync(join(herald.assembly.directory, 'node_modules'));
+  symlinkSync(
+    fileURLToPath(new URL('../../node_modules/@aws-sdk', import.meta.url)),
+    join(herald.assembly.directory, 'node_modules', '@aws-sdk'),
+  );
 });
 afterAll(removeAssemblies);
+
+/** A function's settings, as the stack sets them, for a run without AWS. */
+const OFFLINE_ENV = {
+  PATH: process.env.PATH,
+  AWS_REGION: 'eu-central-1',
+  CONTENT_TABLE: 'content',
+  ISSUES_TABLE: 'issues',
+  SUBSCRIBERS_TABLE: 'subscribers',
+  DELIVERIES_TABLE: 'deliveries',
+  HERALD_FROM_ADDRESS: 'SECON Newsletter <newsletter@secon.example>',
+  SES_CONFIGURATION_SET: 'herald',
+  HERALD_PUBLIC_URL: 'https://newsletter.secon.example',
+  // The config asks for the token secret: offline, its value rather than a Secrets Manager ARN.
+  HERALD_TOKEN_SECRET: 'bundle-test-secret-of-at-least-32-chars',
+};
+
+/** Imports a bundle in a fresh Node.js process, calls its handler with `event` and returns what it printed. */
+function invokeBundle(dir: string, event: unknown, print: string, env: Record<string, string> = {}): string {
+  const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
+    const response = await handler(${JSON.stringify(event)});
+    console.log(${print});`;
+  return execFileSync(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
+    cwd: herald.assembly.directory,
+    encoding: 'utf8',
+    env: { ...OFFLINE_ENV, ...env },
+  }).trim();
+}
 
 /** The staged bundle folder of a function: cdk.out's `asset.<hash>` named by the function's S3 key. */
 function bundleDir(fn: string): string {
@@ -46,27 +80,19 @@ describe('Lambda bundles', () => {
   it('loads the Api bundle outside the repository and builds its renderer from HERALD_ASSETS_DIR', () => {
     const dir = bundleDir('Api');
     // A path no route matches: the handler builds its services (MJML renderer included) and answers without AWS.
-    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
-      const response = await handler({ rawPath: '/no-such-route', headers: {}, requestContext: { http: { method: 'GET' } } });
-      console.log(response.statusCode);`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
-      cwd: herald.assembly.directory,
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: 'eu-central-1',
-        CONTENT_TABLE: 'content',
-        ISSUES_TABLE: 'issues',
-        SUBSCRIBERS_TABLE: 'subscribers',
-        DELIVERIES_TABLE: 'deliveries',
-        HERALD_FROM_ADDRESS: 'SECON Newsletter <newsletter@secon.example>',
-        SES_CONFIGURATION_SET: 'herald',
-        HERALD_PUBLIC_URL: 'https://newsletter.secon.example',
-        // The config asks for the token secret: offline, its value rather than a Secrets Manager ARN.
-        HERALD_TOKEN_SECRET: 'bundle-test-secret-of-at-least-32-chars',
-        HERALD_ASSETS_DIR: dir,
-      },
-    });
-    expect(Number(output.trim())).toBeLessThan(500);
+    const event = { rawPath: '/no-such-route', headers: {}, requestContext: { http: { method: 'GET' } } };
+    const status = invokeBundle(dir, event, 'response.statusCode', { HERALD_ASSETS_DIR: dir });
+    expect(Number(status)).toBeLessThan(500);
+  });
+
+  it('loads the Sender bundle with only the AWS SDK beside it, as in the Lambda runtime', () => {
+    // No message: the handler builds its services (SDK clients included) and reports no failure.
+    expect(invokeBundle(bundleDir('Sender'), { Records: [] }, 'JSON.stringify(response)')).toBe(
+      '{"batchItemFailures":[]}',
+    );
+  });
+
+  it.each(Object.entries(BUNDLE_BUDGETS_KB))('keeps the %s bundle within its budget of %i KB', (fn, budget) => {
+    expect(statSync(join(bundleDir(fn), 'index.mjs')).size / 1024).toBeLessThanOrEqual(budget!);
   });
 });

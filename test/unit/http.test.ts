@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createRouter, json, parseBody, type HttpEvent, type Route } from '../../functions/handlers/http.ts';
 import { NotFoundError } from '../../functions/domain/errors.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };

@@ -1,6 +1,6 @@
 // The sample content in local/sample: every file matches its schema and the files fit together.
 import { describe, it, expect } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import practicesJson from '../../local/sample/practices.json' with { type: 'json' };
 import highlightsJson from '../../local/sample/highlights.json' with { type: 'json' };
 import partnersJson from '../../local/sample/partners.json' with { type: 'json' };
