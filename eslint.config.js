@@ -39,7 +39,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.mjs'],
+    // Node scripts in plain JavaScript: the CLI's entry and the embedded stack's emulator worker.
+    files: ['bin/**/*.mjs', 'local/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },
 );
