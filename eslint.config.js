@@ -48,6 +48,7 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts in plain JavaScript: the CLI's entry and the embedded stack's emulator worker.
     files: ['bin/**/*.mjs', 'local/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },

@@ -28,8 +28,14 @@ export type UserGroup = keyof typeof USER_GROUPS;
 /** The custom attribute holding a coordinator's region; in tokens as `custom:region`. */
 export const REGION_ATTRIBUTE = 'region';
 
+/**
+ * The web apps' pages that the hosted UI sends users back to after sign-in and sign-out: the editor app and the
+ * coordinators' dashboard (SIGN_IN_PATHS in web/editor/auth.js; a test keeps the two equal).
+ */
+export const WEB_SIGN_IN_PATHS = { editor: '/editor/', dashboard: '/dashboard/' } as const;
+
 export interface HeraldUsersProps {
-  /** Base URL of the web app: the OAuth callback and sign-out URLs are `<publicUrl>/editor/`. */
+  /** Base URL of the web app: the OAuth callback and sign-out URLs are `<publicUrl>/editor/` and `<publicUrl>/dashboard/`. */
   readonly publicUrl: string;
   /** Prefix of a Cognito-hosted domain (`<prefix>.auth.<region>.amazoncognito.com`) for the OAuth sign-in. */
   readonly authDomainPrefix?: string;
@@ -43,7 +49,8 @@ export class HeraldUsers extends Construct {
 
   constructor(scope: Construct, id: string, props: HeraldUsersProps) {
     super(scope, id);
-    const editorUrl = `${props.publicUrl}/editor/`;
+    const editorUrl = `${props.publicUrl}${WEB_SIGN_IN_PATHS.editor}`;
+    const dashboardUrl = `${props.publicUrl}${WEB_SIGN_IN_PATHS.dashboard}`;
 
     const pool = new UserPool(this, 'UserPool', {
       // Users are invited by an admin (AdminCreateUser); nobody signs up on their own.
@@ -73,7 +80,8 @@ export class HeraldUsers extends Construct {
         emailSubject: 'Your Herald account',
         emailBody:
           `You have been invited to Herald, the SECON newsletter editor. Sign in at ${editorUrl} ` +
-          'with the user name {username} and the temporary password {####}; you will choose your own password.',
+          `(coordinators: the dashboard, ${dashboardUrl}) with the user name {username} and the temporary ` +
+          'password {####}; you will choose your own password.',
       },
       userVerification: { emailStyle: VerificationEmailStyle.CODE },
       deletionProtection: true,
@@ -102,8 +110,8 @@ export class HeraldUsers extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [editorUrl],
-        logoutUrls: [editorUrl],
+        callbackUrls: [editorUrl, dashboardUrl],
+        logoutUrls: [editorUrl, dashboardUrl],
       },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

@@ -1,5 +1,7 @@
 // The coordinators' dashboard in a real browser against the embedded stack: after a send with tracked opens and
-// clicks, the figures it shows are the stats API's, per region and per language, for an admin and a coordinator.
+// clicks, the figures it shows are the stats API's, per region and per language, for an admin and a coordinator;
+// then sign-in as in AWS, with a /herald-config.json and a stand-in for the Cognito hosted UI.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,5 +142,75 @@ describe('the dashboard', () => {
     expect(keys).toEqual(['BG/Haskovo', 'total']);
     await expectTableMatches(page, (await stats('region', test.stack.tokens.coordinator)).rows);
     await page.close();
+  });
+});
+
+describe('the dashboard with a /herald-config.json, as in AWS', () => {
+  // A reserved .test domain: if a route did not match, nothing real is reached.
+  const AUTH = 'https://herald.auth.example.test';
+  const COGNITO = { region: 'eu-central-1', userPoolId: 'eu-central-1_E2eTest', userPoolClientId: 'e2e-web-client' };
+
+  /** A tab of its own (own sessionStorage) whose /herald-config.json is `config`; the embedded stack has none. */
+  async function tabWith(config: object) {
+    const tab = await (await browser.newContext()).newPage();
+    await tab.route('**/herald-config.json', (route) => route.fulfill({ json: config }));
+    return tab;
+  }
+
+  it('says which user pool’s token to paste when there is no hosted sign-in domain', async () => {
+    const tab = await tabWith(COGNITO);
+    await tab.goto(`${test.stack.urls.api}/dashboard/`);
+    expect(await tab.locator('#token-hint').innerText()).toContain(`Amazon Cognito ${COGNITO.userPoolId}`);
+    await tab.context().close();
+  });
+
+  it('signs a coordinator in through the hosted UI, back on the same issue and grouping, and out there too', async () => {
+    const tab = await tabWith({ ...COGNITO, authDomainUrl: AUTH });
+    const dashboardUrl = `${test.stack.urls.api}/dashboard/`;
+    const sent = { authorize: new URLSearchParams(), token: new URLSearchParams(), logout: new URLSearchParams() };
+    // The hosted UI stand-in: the user is signed in at once and sent back with a code.
+    await tab.route(`${AUTH}/oauth2/authorize?*`, (route) => {
+      sent.authorize = new URL(route.request().url()).searchParams;
+      const back = `${sent.authorize.get('redirect_uri')}?code=e2e-code&state=${sent.authorize.get('state')}`;
+      return route.fulfill({ status: 302, headers: { location: back } });
+    });
+    await tab.route(`${AUTH}/oauth2/token`, (route) => {
+      sent.token = new URLSearchParams(route.request().postData() ?? '');
+      // The local authorizer plays the JWT authorizer, so the demo coordinator's token stands in for an ID token.
+      const json = { id_token: test.stack.tokens.coordinator, access_token: 'unused', token_type: 'Bearer' };
+      return route.fulfill({ json, headers: { 'access-control-allow-origin': test.stack.urls.api } });
+    });
+    await tab.route(`${AUTH}/logout?*`, (route) => {
+      sent.logout = new URL(route.request().url()).searchParams;
+      return route.fulfill({ status: 302, headers: { location: sent.logout.get('logout_uri')! } });
+    });
+
+    const query = `issue=${SAMPLE_ISSUE_ID}&by=language`;
+    await tab.goto(`${dashboardUrl}?${query}`);
+    expect(await tab.locator('#token').isVisible()).toBe(false);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/language"]`);
+    expect(tab.url()).toBe(`${dashboardUrl}?${query}`);
+    expect(await tab.locator('#scope').textContent()).toBe('Region BG/Haskovo');
+    expect(Object.fromEntries(sent.authorize)).toMatchObject({
+      response_type: 'code',
+      client_id: COGNITO.userPoolClientId,
+      redirect_uri: dashboardUrl,
+      code_challenge_method: 'S256',
+    });
+    expect(Object.fromEntries(sent.token)).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'e2e-code',
+      redirect_uri: dashboardUrl,
+    });
+    const verifier = sent.token.get('code_verifier')!;
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(sent.authorize.get('code_challenge'));
+
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await tab.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(tab.url()).toBe(dashboardUrl);
+    expect(Object.fromEntries(sent.logout)).toEqual({ client_id: COGNITO.userPoolClientId, logout_uri: dashboardUrl });
+    expect(await tab.evaluate(() => sessionStorage.getItem('herald.dashboard.token'))).toBeNull();
+    await tab.context().close();
   });
 });

@@ -193,6 +193,25 @@ describe('the editor web app', () => {
     expect(recipients).toBeGreaterThan(0);
     expect((await figure('sent')) + (await figure('failed'))).toBe(recipients);
     expect(await figure('pending')).toBe(0);
+
+    // One row per (country, language), named in words, with the API's figures.
+    const languageName = new Intl.DisplayNames(['en'], { type: 'language' });
+    const { progress: sent } = (await (await api(`/api/issues/${encodeURIComponent(issueId)}`)).json()) as {
+      progress: { bySegment: ({ key: string } & Record<string, number>)[] };
+    };
+    expect(sent.bySegment.length).toBeGreaterThan(1);
+    const segments = progress.getByRole('table', { name: 'Per country and language' });
+    expect(await segments.locator('tbody tr').count()).toBe(sent.bySegment.length);
+    for (const row of sent.bySegment) {
+      const [country, lang] = row.key.split('/') as [keyof typeof domainReference.COUNTRIES, string];
+      const shown = segments.locator(`tr[data-segment="${row.key}"]`);
+      expect(await shown.getByRole('rowheader').innerText()).toBe(domainReference.COUNTRIES[country].name);
+      expect(await shown.locator('td').first().innerText()).toBe(languageName.of(lang));
+      for (const field of ['recipients', 'sent', 'failed', 'skipped']) {
+        const text = await shown.locator(`td[data-field=${field}]`).innerText();
+        expect(Number(text.replace(/\D/g, '')), `${row.key} ${field}`).toBe(row[field]);
+      }
+    }
   });
 
   it('shows the API’s error and highlights the field it names when an issue has no title', async () => {

@@ -218,8 +218,8 @@ describe('custom domain and hosted sign-in', () => {
 
     // The web client's callback follows herald:publicUrl; the hosted domain is added and output.
     custom.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      CallbackURLs: ['https://news.secon.example/editor/'],
-      LogoutURLs: ['https://news.secon.example/editor/'],
+      CallbackURLs: ['https://news.secon.example/editor/', 'https://news.secon.example/dashboard/'],
+      LogoutURLs: ['https://news.secon.example/editor/', 'https://news.secon.example/dashboard/'],
     });
     custom.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'herald-test' });
     custom.statefulTemplate.hasOutput('AuthDomainUrl', Match.anyValue());

@@ -2,7 +2,7 @@
 // user pool and the token secret.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USER_GROUPS } from '../../infra/constructs/herald-users.ts';
+import { USER_GROUPS, WEB_SIGN_IN_PATHS } from '../../infra/constructs/herald-users.ts';
 import { subscribersTable, TABLES, type IndexDefinition, type TableDefinition } from '../../infra/tables.ts';
 import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
@@ -254,9 +254,23 @@ describe('users', () => {
       ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       AllowedOAuthFlows: ['code'],
       AllowedOAuthScopes: ['openid', 'email', 'profile'],
-      CallbackURLs: ['https://newsletter.secon.example/editor/'],
       PreventUserExistenceErrors: 'ENABLED',
     });
+    expect(client().CallbackURLs).toContain('https://newsletter.secon.example/editor/');
+  });
+
+  it('sends coordinators back to the dashboard after signing in and out on the hosted UI', async () => {
+    const dashboard = 'https://newsletter.secon.example/dashboard/';
+    expect(client().CallbackURLs).toContain(dashboard);
+    expect(client().LogoutURLs).toContain(dashboard);
+    // Every page the web apps send as redirect_uri or logout_uri is registered, and nothing else.
+    const web = (await import(new URL('../../web/editor/auth.js', import.meta.url).href)) as {
+      SIGN_IN_PATHS: Record<string, string>;
+    };
+    expect(web.SIGN_IN_PATHS).toEqual(WEB_SIGN_IN_PATHS);
+    const registered = Object.values(WEB_SIGN_IN_PATHS).map((path) => `https://newsletter.secon.example${path}`);
+    expect(client().CallbackURLs).toEqual(registered);
+    expect(client().LogoutURLs).toEqual(registered);
   });
 
   it('lets users read but never write their region (it scopes what a coordinator may do)', () => {

@@ -1,6 +1,8 @@
 // The coordinators' dashboard: one issue's figures per region, country or language (table and bar charts), its
 // first 72 hours, a comparison across issues and a CSV download, all from the stats API. Chart.js draws the charts.
+// Sign-in as in the editor app: the Cognito hosted UI in AWS, a pasted token on the embedded stack.
 /* global Chart, URL, Blob -- chart.js's UMD build (loaded by index.html) and browser globals the shared lint config does not list */
+import { finishSignIn, loadConfig, logoutUrl, redirectUri, startSignIn } from '../editor/auth.js';
 
 const TOKEN_KEY = 'herald.dashboard.token';
 /** A token the editor app holds in this tab works too. */
@@ -158,6 +160,28 @@ async function downloadCsv() {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+/** `/herald-config.json` in AWS (Cognito), null on the embedded stack. */
+const config = await loadConfig();
+/** With a Cognito hosted domain, coordinators sign in there; otherwise they paste a token. */
+const hosted = Boolean(config?.authDomainUrl);
+
+function showSignInChoice() {
+  $('sign-in-hosted').hidden = !hosted;
+  $('sign-in-token').hidden = hosted;
+  if (config && !hosted) {
+    // A deployment without a hosted domain: say which user pool's ID token to paste.
+    $('token-hint').replaceChildren(
+      'Paste an ID token of the Herald user pool (Amazon Cognito ',
+      cell('code', config.userPoolId),
+      ', app client ',
+      cell('code', config.userPoolClientId),
+      '). Set ',
+      cell('code', 'herald:authDomainPrefix'),
+      ' and deploy again to sign in with email and password here.',
+    );
+  }
+}
+
 function signedOut(message = '') {
   $('dashboard').hidden = true;
   $('sign-out').hidden = true;
@@ -202,16 +226,28 @@ async function refresh() {
 $('issue').addEventListener('change', refresh);
 $('by').addEventListener('change', refresh);
 $('csv').addEventListener('click', () => downloadCsv().catch((error) => ($('error').textContent = error.message)));
-$('sign-in').addEventListener('submit', (event) => {
+$('sign-in-token').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
   start();
 });
+$('hosted-sign-in').addEventListener('click', () =>
+  startSignIn(config, 'dashboard').catch((error) => ($('sign-in-error').textContent = error.message)),
+);
 $('sign-out').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(EDITOR_TOKEN_KEY);
-  signedOut();
+  // The hosted UI keeps its own session cookie: without its logout, "Sign in" would come straight back as the same user.
+  if (hosted) location.assign(logoutUrl(config, { redirectUri: redirectUri('dashboard') }));
+  else signedOut();
 });
 
-if (token()) start();
-else signedOut();
+async function boot() {
+  showSignInChoice();
+  // Back from the hosted UI (?code=&state=): the code is traded for the ID token before anything else.
+  const fromHostedUi = hosted ? await finishSignIn(config, 'dashboard') : null;
+  if (fromHostedUi) sessionStorage.setItem(TOKEN_KEY, fromHostedUi);
+  if (token()) await start();
+  else signedOut();
+}
+boot().catch((error) => signedOut(error.message));

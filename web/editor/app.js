@@ -128,7 +128,7 @@ function leave() {
   }
   // The hosted UI keeps its own session cookie: without its logout, "Sign in" would come straight back as the same user.
   sessionStorage.removeItem(TOKEN_KEY);
-  location.assign(logoutUrl(config, { redirectUri: redirectUri() }));
+  location.assign(logoutUrl(config, { redirectUri: redirectUri('editor') }));
 }
 
 function signOut(message) {
@@ -150,7 +150,7 @@ window.addEventListener('hashchange', () => route());
 
 async function start() {
   // Back from the hosted UI (?code=&state=): the code is traded for the ID token before anything else.
-  const token = (config?.authDomainUrl ? await finishSignIn(config) : null) ?? session.token();
+  const token = (config?.authDomainUrl ? await finishSignIn(config, 'editor') : null) ?? session.token();
   if (token) await signIn(token);
   else signOut(null);
 }

@@ -1,4 +1,5 @@
-// Sign-in through the Cognito hosted UI: OAuth 2.0 authorization code with PKCE (RFC 7636), no library.
+// Sign-in through the Cognito hosted UI: OAuth 2.0 authorization code with PKCE (RFC 7636), no library; shared
+// by the editor app and the coordinators' dashboard, each coming back to its own page.
 // Nothing runs at import, so the unit test can load the helpers in Node (which has the same Web Crypto API).
 /* global crypto, TextEncoder, btoa -- browser globals the shared lint config does not list */
 
@@ -7,14 +8,22 @@ export async function loadConfig() {
   try {
     // Revalidated on every start: a redeploy may have replaced the user pool client.
     const response = await fetch('/herald-config.json', { cache: 'no-cache' });
-    // The embedded stack has no such file (404): the app then keeps its paste-a-token sign-in.
+    // The embedded stack has no such file (404): the apps then keep their paste-a-token sign-in.
     return response.ok ? await response.json() : null;
   } catch {
     return null;
   }
 }
 
-const PENDING_KEY = 'herald.editor.signin';
+/**
+ * The web apps that sign in here, by the path the hosted UI sends each back to. Each must be a callback and
+ * logout URL of the app client, which the CDK app registers as `${publicUrl}${path}` (WEB_SIGN_IN_PATHS in
+ * infra/constructs/herald-users.ts; a test keeps the two equal).
+ */
+export const SIGN_IN_PATHS = { editor: '/editor/', dashboard: '/dashboard/' };
+
+/** Per app: the editor and the dashboard may both be signing in from the same tab. */
+const pendingKey = (app) => `herald.${app}.signin`;
 
 const base64url = (bytes) =>
   btoa(String.fromCharCode(...bytes))
@@ -48,27 +57,30 @@ export function logoutUrl(config, { redirectUri }) {
   return `${config.authDomainUrl}/logout?${params}`;
 }
 
-/** Must equal the app client's callback and logout URL, which the CDK app sets to `${publicUrl}/editor/`. */
-export const redirectUri = () => `${location.origin}/editor/`;
+/** `app` is a key of SIGN_IN_PATHS. */
+export const redirectUri = (app) => `${location.origin}${SIGN_IN_PATHS[app]}`;
 
-/** Sends the browser to the hosted UI; verifier, state and the screen to come back to wait in sessionStorage. */
-export async function startSignIn(config) {
-  const pending = { state: randomString(), verifier: randomString(), hash: location.hash };
-  sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
+/**
+ * Sends the browser to the hosted UI; verifier, state and the screen to come back to (the editor's hash route, the
+ * dashboard's query) wait in sessionStorage: the redirect URI must be the registered one, with nothing added.
+ */
+export async function startSignIn(config, app) {
+  const pending = { state: randomString(), verifier: randomString(), back: `${location.search}${location.hash}` };
+  sessionStorage.setItem(pendingKey(app), JSON.stringify(pending));
   const challenge = await pkceChallenge(pending.verifier);
-  location.assign(authorizeUrl(config, { state: pending.state, challenge, redirectUri: redirectUri() }));
+  location.assign(authorizeUrl(config, { state: pending.state, challenge, redirectUri: redirectUri(app) }));
 }
 
 /**
  * On a return from the hosted UI (`?code=&state=` or `?error=`), the ID token; null when this load is not one.
  * The query string goes first, so a reload never replays a used code.
  */
-export async function finishSignIn(config) {
+export async function finishSignIn(config, app) {
   const params = new URLSearchParams(location.search);
   if (!params.has('code') && !params.has('error')) return null;
-  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
-  sessionStorage.removeItem(PENDING_KEY);
-  history.replaceState(null, '', `${location.pathname}${pending?.hash ?? ''}`);
+  const pending = JSON.parse(sessionStorage.getItem(pendingKey(app)) ?? 'null');
+  sessionStorage.removeItem(pendingKey(app));
+  history.replaceState(null, '', `${location.pathname}${pending?.back ?? ''}`);
   if (params.has('error')) {
     throw new Error(`You were not signed in: ${params.get('error_description') || params.get('error')}`);
   }
@@ -76,7 +88,7 @@ export async function finishSignIn(config) {
   if (!pending || params.get('state') !== pending.state) {
     throw new Error('That sign-in was not started in this tab. Sign in again.');
   }
-  return exchangeCode(config, { code: params.get('code'), verifier: pending.verifier, redirectUri: redirectUri() });
+  return exchangeCode(config, { code: params.get('code'), verifier: pending.verifier, redirectUri: redirectUri(app) });
 }
 
 /** The token endpoint trade; form-encoded, as OAuth requires, which also spares the cross-origin POST a preflight. */

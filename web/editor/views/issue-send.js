@@ -1,11 +1,28 @@
 // Test and send: a test email in any language, send now (confirmed; English fallback when translations have
-// gaps) or schedule, and the sending progress, refreshed every 2 s while the issue is sending.
+// gaps) or schedule, and the sending progress in total and per (country, language), refreshed every 2 s while
+// the issue is sending.
 import { clearFieldErrors, confirmDialog, feedback, field, formatDate, h, select, setFieldError } from '../dom.js';
-import { LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
+import { COUNTRIES, LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
 import { statusBadge } from './issue-list.js';
 import { groupGaps } from './issue-translations.js';
 
 const REFRESH_MS = 2000;
+
+/** The sending counts of a `progress.bySegment` row, as `GET /api/issues/{id}` names them. */
+const SEGMENT_COLUMNS = [
+  ['recipients', 'Recipients'],
+  ['sent', 'Sent'],
+  ['failed', 'Failed'],
+  ['skipped', 'Skipped'],
+];
+
+const formatCount = (n) => String(n ?? 0).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+
+/** A segment's key is `COUNTRY/lang` (`BG/bg`): its country's and language's names, the codes when unknown. */
+function segmentNames(key) {
+  const [country = '', language = ''] = key.split('/');
+  return { country: COUNTRIES[country]?.name ?? country, language: LANGUAGE_NAMES[language] ?? language };
+}
 
 export function renderSend(panel, ctx, { issue: initial, onIssue }) {
   let issue = initial;
@@ -17,6 +34,33 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
   const bar = h('progress', { max: '1', value: '0', 'aria-labelledby': 'progress-label' });
   const statusLine = h('p', { class: 'status-line' });
   const refreshing = h('p', { class: 'muted small-text' });
+  const segmentRows = h('tbody');
+  const segments = h(
+    'div',
+    { class: 'segment-progress' },
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data-table segment-table' },
+        h('caption', {}, 'Per country and language'),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Country'),
+            h('th', { scope: 'col' }, 'Language'),
+            SEGMENT_COLUMNS.map(([, label]) => h('th', { scope: 'col', class: 'numeric' }, label)),
+          ),
+        ),
+        segmentRows,
+      ),
+    ),
+    h('p', { class: 'muted small-text' }, 'Skipped: unsubscribed, suppressed or erased after the send started.'),
+  );
   const progressCard = h(
     'section',
     { class: 'card', 'aria-labelledby': 'progress-title' },
@@ -38,13 +82,14 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
       h('span', { id: 'progress-label', class: 'visually-hidden' }, 'Sent so far'),
       bar,
     ),
+    segments,
     refreshing,
   );
 
   function showProgress() {
     const total = issue.progress?.total ?? { recipients: 0, sent: 0, failed: 0, pending: 0 };
-    for (const key of Object.keys(figures))
-      figures[key].textContent = String(total[key] ?? 0).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+    for (const key of Object.keys(figures)) figures[key].textContent = formatCount(total[key]);
+    showSegments(issue.progress?.bySegment ?? []);
     bar.max = Math.max(total.recipients, 1);
     bar.value = total.sent + total.failed;
     statusLine.replaceChildren(
@@ -63,6 +108,23 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
     sendCard.hidden = issue.status !== 'draft';
     scheduledCard.hidden = issue.status !== 'scheduled';
     notDraft.hidden = issue.status === 'draft' || issue.status === 'scheduled';
+  }
+
+  function showSegments(rows) {
+    const named = rows.map((row) => ({ row, ...segmentNames(row.key) }));
+    named.sort((a, b) => a.country.localeCompare(b.country) || a.language.localeCompare(b.language));
+    segmentRows.replaceChildren(
+      ...named.map(({ row, country, language }) =>
+        h(
+          'tr',
+          { dataset: { segment: row.key } },
+          h('th', { scope: 'row' }, country),
+          h('td', {}, language),
+          SEGMENT_COLUMNS.map(([field]) => h('td', { class: 'numeric', dataset: { field } }, formatCount(row[field]))),
+        ),
+      ),
+    );
+    segments.hidden = rows.length === 0;
   }
 
   function poll() {

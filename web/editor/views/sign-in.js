@@ -8,7 +8,7 @@ export function renderSignIn(main, { signIn, message, config }) {
   if (config?.authDomainUrl) {
     const button = h(
       'button',
-      { type: 'button', class: 'button primary wide', onclick: () => startSignIn(config) },
+      { type: 'button', class: 'button primary wide', onclick: () => startSignIn(config, 'editor') },
       'Sign in',
     );
     renderCard(
