@@ -99,7 +99,9 @@ export function isMachineAgent(userAgent: string): boolean {
 /** When the message reached the recipient's server: the Delivery event, else the send. */
 const deliveredAt = (delivery: DeliveryRecord) => delivery.deliveredAt ?? delivery.sentAt ?? delivery.claimedAt;
 
+/** Within the window after delivery (or before it: a prefetch racing the Delivery event); a window of 0 turns it off. */
 function atDelivery(deps: Pick<TrackingDeps, 'clock' | 'machineWindowSeconds'>, delivery: DeliveryRecord) {
+  if (deps.machineWindowSeconds <= 0) return false;
   const since = deps.clock.now().getTime() - Date.parse(deliveredAt(delivery));
   return Number.isFinite(since) && since < deps.machineWindowSeconds * 1000;
 }

@@ -88,6 +88,15 @@ describe('opens', () => {
     expect(await total()).toMatchObject({ uniqueOpens: 0, machineOpens: 1 });
   });
 
+  it('counts an open before the recorded delivery as a machine, unless the window is turned off (0)', async () => {
+    const early = setup('2025-03-26T07:30:01Z');
+    expect(await recordOpen(early.deps, early.token, reader)).toBe('machine');
+    const off = setup('2025-03-26T07:30:01Z');
+    off.deps.machineWindowSeconds = 0;
+    expect(await recordOpen(off.deps, off.token, reader)).toBe('human');
+    expect(await off.total()).toMatchObject({ uniqueOpens: 1, machineOpens: 0 });
+  });
+
   it('counts nothing for a tampered, truncated or unknown token', async () => {
     const { deps, token, total } = setup();
     const [body, mac] = token.split('.');
