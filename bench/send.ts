@@ -100,6 +100,14 @@ export async function benchSend(options: SendBenchOptions) {
       ['SES calls (throttled)', `${proxy.stats.calls} (${proxy.stats.throttled})`],
       ['peak RSS (Herald process)', `${(peakRss / 1024 / 1024).toFixed(0)} MB`],
     ];
+    if (total.failed > 0) {
+      const reasons = new Map<string, number>();
+      for await (const page of stack.services.deliveries.records(SAMPLE_ISSUE_ID)) {
+        for (const r of page)
+          if (r.status === 'failed') reasons.set(r.reason ?? '?', (reasons.get(r.reason ?? '?') ?? 0) + 1);
+      }
+      for (const [reason, n] of reasons) rows.push(['failed because', `${n}: ${reason}`]);
+    }
     if (options.quota) {
       rows.push(
         ['emulated quota', `${options.quota}/s`],
