@@ -124,7 +124,7 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
       `latency       p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(1)} ms`,
     );
     console.log(
-      `cpu           ${((cpu.user + cpu.system) / 1000 / Math.max(1, requests)).toFixed(1)} ms per request in this process (stack, emulators and clients share one event loop); ${(((cpu.user + cpu.system) / 1e6 / elapsed) * 100).toFixed(0)}% of one core; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`,
+      `cpu           ${((cpu.user + cpu.system) / 1000 / Math.max(1, requests)).toFixed(1)} ms per request in this process (the stack, its emulators on worker threads, and the clients); ${(((cpu.user + cpu.system) / 1e6 / elapsed) * 100).toFixed(0)}% of one core; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`,
     );
     console.log(
       `checked       ${accepted.length} accepted (202, warm-up included): ${withoutRecord.length} without a subscriber record, ${withoutEmail.length} without a confirmation email, ${duplicated.length} with more than one (${verifySeconds.toFixed(1)} s)`,
