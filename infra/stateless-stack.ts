@@ -53,29 +53,8 @@ export class StatelessStack extends Stack {
     };
     const publicUrl = { HERALD_PUBLIC_URL: settings.publicUrl };
 
-    const deadLetters = new Queue(this, 'SendDeadLetters', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-    });
-    const sendQueue = new Queue(this, 'SendQueue', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      // AWS advises six times the function timeout, so throttled retries do not count as failed receives.
-      visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: deadLetters, maxReceiveCount: SEND_MAX_RECEIVES },
-    });
-    const fanOutDeadLetters = new Queue(this, 'FanOutDeadLetters', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-    });
-    const fanOutQueue = new Queue(this, 'FanOutQueue', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      visibilityTimeout: Duration.seconds(FAN_OUT_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: fanOutDeadLetters, maxReceiveCount: 3 },
-    });
+    const sendQueue = this.queueWithDeadLetters('Send', SENDER_TIMEOUT, SEND_MAX_RECEIVES);
+    const fanOutQueue = this.queueWithDeadLetters('FanOut', FAN_OUT_TIMEOUT, 3);
 
     // The Api's send route, run by EventBridge Scheduler at the scheduled time.
     const scheduledSend = new HeraldFunction(this, 'ScheduledSend', {
@@ -186,17 +165,7 @@ export class StatelessStack extends Stack {
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     // SNS -> SQS -> Lambda rather than SNS -> Lambda: the queue hands the function 100 events at a time, whose
     // counts are summed into one write per counter, and keeps what could not be ingested.
-    const sesEventsDeadLetters = new Queue(this, 'SesEventsDeadLetters', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-    });
-    const sesEventsQueue = new Queue(this, 'SesEventsQueue', {
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-      visibilityTimeout: Duration.seconds(SES_EVENTS_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: sesEventsDeadLetters, maxReceiveCount: 5 },
-    });
+    const sesEventsQueue = this.queueWithDeadLetters('SesEvents', SES_EVENTS_TIMEOUT, 5);
     props.sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue, { rawMessageDelivery: true }));
     sesEvents.addEventSource(
       new SqsEventSource(sesEventsQueue, {
@@ -277,6 +246,21 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'DistributionId', {
       value: site.distribution.distributionId,
       description: 'CloudFront distribution of the web app (for invalidations)',
+    });
+  }
+
+  /**
+   * An encrypted, TLS-only queue (`<name>Queue`) whose messages go to `<name>DeadLetters` after `maxReceiveCount`
+   * receives. The visibility timeout is six times the consumer's timeout, as AWS advises, so retries inside a
+   * slow invocation do not count as failed receives.
+   */
+  private queueWithDeadLetters(name: string, consumerTimeout: Duration, maxReceiveCount: number) {
+    const secure = { enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED };
+    const deadLetters = new Queue(this, `${name}DeadLetters`, { ...secure, retentionPeriod: Duration.days(14) });
+    return new Queue(this, `${name}Queue`, {
+      ...secure,
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount },
     });
   }
 }

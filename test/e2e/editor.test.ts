@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedStack } from '../../local/stack.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { launchChromium } from '../support/browser.ts';
+import { AUTH, COGNITO, standInHostedUi, tabWith } from '../support/hosted-ui.ts';
 import * as domainReference from '../../functions/domain/reference.ts';
 import highlights from '../../local/sample/highlights.json' with { type: 'json' };
 import practices from '../../local/sample/practices.json' with { type: 'json' };
@@ -249,44 +250,17 @@ describe('the editor web app', () => {
 });
 
 describe('the editor web app with a /herald-config.json, as in AWS', () => {
-  // A reserved .test domain: if a route did not match, nothing real is reached.
-  const AUTH = 'https://herald.auth.example.test';
-  const COGNITO = { region: 'eu-central-1', userPoolId: 'eu-central-1_E2eTest', userPoolClientId: 'e2e-web-client' };
-
-  /** A tab of its own (own sessionStorage) whose /herald-config.json is `config`; the embedded stack has none. */
-  async function tabWith(config: object) {
-    const tab = await (await browser.newContext()).newPage();
-    await tab.route('**/herald-config.json', (route) => route.fulfill({ json: config }));
-    return tab;
-  }
-
   it('says where tokens come from when the user pool has no hosted sign-in domain', async () => {
-    const tab = await tabWith(COGNITO);
+    const tab = await tabWith(browser, COGNITO);
     await tab.goto(`${stack.urls.api}/editor/`);
     expect(await tab.locator('.hint').innerText()).toContain(`Amazon Cognito ${COGNITO.userPoolId}`);
     await tab.context().close();
   });
 
   it('signs in through the hosted UI with PKCE, back on the same screen, and signs out there too', async () => {
-    const tab = await tabWith({ ...COGNITO, authDomainUrl: AUTH });
+    const tab = await tabWith(browser, { ...COGNITO, authDomainUrl: AUTH });
     const editorUrl = `${stack.urls.api}/editor/`;
-    const sent = { authorize: new URLSearchParams(), token: new URLSearchParams(), logout: new URLSearchParams() };
-    // The hosted UI stand-in: the user is signed in at once and sent back with a code.
-    await tab.route(`${AUTH}/oauth2/authorize?*`, (route) => {
-      sent.authorize = new URL(route.request().url()).searchParams;
-      const back = `${sent.authorize.get('redirect_uri')}?code=e2e-code&state=${sent.authorize.get('state')}`;
-      return route.fulfill({ status: 302, headers: { location: back } });
-    });
-    await tab.route(`${AUTH}/oauth2/token`, (route) => {
-      sent.token = new URLSearchParams(route.request().postData() ?? '');
-      // The local authorizer plays the JWT authorizer, so the demo editor's token stands in for an ID token.
-      const json = { id_token: token, access_token: 'unused', token_type: 'Bearer', expires_in: 3600 };
-      return route.fulfill({ json, headers: { 'access-control-allow-origin': stack.urls.api } });
-    });
-    await tab.route(`${AUTH}/logout?*`, (route) => {
-      sent.logout = new URL(route.request().url()).searchParams;
-      return route.fulfill({ status: 302, headers: { location: sent.logout.get('logout_uri')! } });
-    });
+    const sent = await standInHostedUi(tab, { idToken: token, apiOrigin: stack.urls.api });
 
     await tab.goto(`${editorUrl}#/records/practices`);
     await tab.getByRole('button', { name: 'Sign in' }).click();

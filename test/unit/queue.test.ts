@@ -42,4 +42,18 @@ describe('in-process queue', () => {
     expect(calls).toBe(3);
     expect(queue.deadLetters.map((m) => [JSON.parse(m.body).issueId, m.receiveCount])).toEqual([['doomed', 3]]);
   });
+
+  it('hands over up to batchSize messages at once, and redelivers only the ones the handler reports failed', async () => {
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 5, maxReceiveCount: 3, concurrency: 1, batchSize: 3 });
+    const batches: string[][] = [];
+    queue.consume(async (event) => {
+      const ids = event.Records.map((r) => JSON.parse(r.body).issueId as string);
+      batches.push(ids);
+      const failed = batches.length === 1 ? event.Records.filter((_, i) => ids[i] === 'b') : [];
+      return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.messageId })) };
+    });
+    await queue.enqueue(['a', 'b', 'c', 'd', 'e'].map(batch));
+    await queue.drained();
+    expect(batches).toEqual([['a', 'b', 'c'], ['d', 'e'], ['b']]);
+  });
 });
