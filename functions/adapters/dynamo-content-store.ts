@@ -1,18 +1,15 @@
 // Content records in DynamoDB: one item per record under its kind, the record's JSON as attributes.
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   paginateQuery,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch-get.ts';
 import { whenConditionHolds } from './conditional-write.ts';
 import type { ContentStore, RecordFilter, RecordKind, RecordTypes } from '../domain/ports.ts';
-
-const BATCH_GET_LIMIT = 100;
 
 /** Titles for highlights and practices, labels for indicators, names for partners. */
 const TEXT_FIELD: Record<RecordKind, string> = {
@@ -76,20 +73,12 @@ export function createDynamoContentStore(client: DynamoDBDocumentClient, tableNa
       return Item ? strip<RecordTypes[K]>(Item) : undefined;
     },
     async getMany<K extends RecordKind>(kind: K, ids: readonly string[]) {
-      const found = new Map<string, RecordTypes[K]>();
-      const unique = [...new Set(ids)];
-      for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-        let keys: Record<string, unknown>[] | undefined = unique
-          .slice(i, i + BATCH_GET_LIMIT)
-          .map((id) => ({ kind, id }));
-        while (keys && keys.length > 0) {
-          const result: BatchGetCommandOutput = await client.send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }),
-          );
-          for (const item of result.Responses?.[tableName] ?? []) found.set(item.id as string, strip(item));
-          keys = result.UnprocessedKeys?.[tableName]?.Keys;
-        }
-      }
+      const keys = [...new Set(ids)].map((id) => ({ kind, id }));
+      const found = new Map(
+        (await batchGet(client, tableName, keys)).map(
+          (item) => [item.id as string, strip<RecordTypes[K]>(item)] as const,
+        ),
+      );
       return ids.flatMap((id) => found.get(id) ?? []);
     },
     async list<K extends RecordKind>(kind: K) {

@@ -1,6 +1,5 @@
 // Per-recipient delivery records: the conditional claim makes a redelivered batch skip who was already handled.
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   GetCommand,
@@ -8,9 +7,9 @@ import {
   QueryCommand,
   UpdateCommand,
   paginateQuery,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch-get.ts';
 import { whenConditionHolds } from './conditional-write.ts';
 import type { DeliveryRecord, DeliveryStore } from '../domain/ports.ts';
 
@@ -130,19 +129,8 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
       );
     },
     async getMany(issueId, subscriberIds) {
-      const found: DeliveryRecord[] = [];
-      let keys: Record<string, unknown>[] | undefined = [...new Set(subscriberIds)].map((subscriberId) => ({
-        issueId,
-        subscriberId,
-      }));
-      while (keys && keys.length > 0) {
-        const result: BatchGetCommandOutput = await client.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        found.push(...((result.Responses?.[tableName] ?? []) as DeliveryRecord[]));
-        keys = result.UnprocessedKeys?.[tableName]?.Keys;
-      }
-      return found;
+      const keys = [...new Set(subscriberIds)].map((subscriberId) => ({ issueId, subscriberId }));
+      return batchGet<DeliveryRecord>(client, tableName, keys, { ConsistentRead: true });
     },
     async *records(issueId) {
       const pages = paginateQuery(

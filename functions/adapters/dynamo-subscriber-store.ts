@@ -1,12 +1,6 @@
 // Subscribers by id, with the `audience` attribute the send index needs kept in step with the record.
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch-get.ts';
 import type { SubscriberRecord, SubscriberRepository, SubscriberStatus } from '../domain/subscribers.ts';
 import { audienceKey } from './dynamo-audience.ts';
 
@@ -19,25 +13,13 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       return subscriber as SubscriberRecord;
     },
     async statuses(ids) {
-      const statuses = new Map<string, SubscriberStatus>();
-      let keys: Record<string, unknown>[] | undefined = [...new Set(ids)].map((id) => ({ id }));
-      while (keys && keys.length > 0) {
-        const result: BatchGetCommandOutput = await client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: keys,
-                ProjectionExpression: 'id, #status',
-                ExpressionAttributeNames: { '#status': 'status' },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[tableName] ?? [])
-          statuses.set(item.id as string, item.status as SubscriberStatus);
-        keys = result.UnprocessedKeys?.[tableName]?.Keys;
-      }
-      return statuses;
+      const items = await batchGet(
+        client,
+        tableName,
+        [...new Set(ids)].map((id) => ({ id })),
+        { ProjectionExpression: 'id, #status', ExpressionAttributeNames: { '#status': 'status' } },
+      );
+      return new Map(items.map((item) => [item.id as string, item.status as SubscriberStatus]));
     },
     async put(subscriber) {
       await client.send(

@@ -1,0 +1,31 @@
+// BatchGetItem for any number of keys: 100 per call (DynamoDB's limit), the unprocessed ones again until none is left.
+import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const BATCH_GET_LIMIT = 100;
+
+type KeysAndAttributes = {
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+};
+
+/** The items found, in no particular order (a missing key is simply absent). */
+export async function batchGet<Item = Record<string, unknown>>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  options: KeysAndAttributes = {},
+): Promise<Item[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
+    while (pending && pending.length > 0) {
+      const result: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { ...options, Keys: pending } } }),
+      );
+      items.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return items as Item[];
+}
