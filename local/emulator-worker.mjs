@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 const { kind, host, port, options } = workerData;
+const IDLE_CONNECTION_MS = 120_000;
 
 const server =
   kind === 'dynamodb'
@@ -20,6 +21,11 @@ if (kind === 'dynamodb') {
     server.listen(port, host, resolve);
   });
 }
+
+// The SDK reuses idle keep-alive connections; a server closing one (Node's default after 5 s) just as a request
+// goes out resets it, and a bulk send reset that way has an unknown outcome. Idle connections stay open longer.
+server.keepAliveTimeout = IDLE_CONNECTION_MS;
+server.headersTimeout = IDLE_CONNECTION_MS + 1000;
 
 parentPort.postMessage({ port: server.address().port });
 parentPort.once('message', () => server.close(() => process.exit(0)));

@@ -126,6 +126,9 @@ export async function startSesFaultProxy(options: FaultProxyOptions): Promise<Fa
       res.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));
     });
   });
+  // Idle keep-alive connections stay open past the SDK's reuse of them: a reset there is not a fault under test.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

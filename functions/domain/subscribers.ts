@@ -46,14 +46,22 @@ export interface SubscriberRecord extends Preferences {
   suppressionReason?: string;
   consent: Consent;
   /** A signup by an already confirmed subscriber: applied when its confirmation link is followed. */
-  pendingChange?: Preferences & { consent: Consent };
+  pendingChange?: PendingChange;
 }
+
+export type PendingChange = Preferences & { consent: Consent };
 
 export interface SubscriberRepository {
   get(id: string): Promise<SubscriberRecord | undefined>;
   /** Current statuses of up to 100 subscribers; an erased one is absent. */
   statuses(ids: readonly string[]): Promise<Map<string, SubscriberStatus>>;
   put(subscriber: SubscriberRecord): Promise<void>;
+  /**
+   * Stores a signup in one write, without reading first: an unknown, pending, unsubscribed or suppressed
+   * address becomes `pending` (the record replaced, its first `createdAt` kept); a confirmed subscriber keeps
+   * everything and holds `change` until the new link is followed. Says which of the two it was.
+   */
+  signUp(pending: SubscriberRecord, change: PendingChange): Promise<'pending' | 'confirmed'>;
   delete(id: string): Promise<void>;
 }
 
@@ -177,20 +185,16 @@ export async function signup(deps: SubscriberDeps, body: unknown, request: { ip:
     region,
     topics: input.topics ?? [],
   };
-  const existing = await deps.subscribers.get(id);
-  if (existing?.status === 'confirmed') {
-    await deps.subscribers.put({ ...existing, pendingChange: { ...preferences, consent } });
-  } else {
-    await deps.subscribers.put({
-      id,
-      email: input.email,
-      ...(input.name && { name: input.name }),
-      ...preferences,
-      status: 'pending',
-      createdAt: existing?.createdAt ?? now.toISOString(),
-      consent,
-    });
-  }
+  const pending: SubscriberRecord = {
+    id,
+    email: input.email,
+    ...(input.name && { name: input.name }),
+    ...preferences,
+    status: 'pending',
+    createdAt: now.toISOString(),
+    consent,
+  };
+  await deps.subscribers.signUp(pending, { ...preferences, consent });
   const token = deps.tokens.sign({
     purpose: 'confirm',
     subscriberId: id,

@@ -273,6 +273,16 @@ describe('unsubscribe and preferences', () => {
     expect((await request('GET', `/unsubscribe/${token}?lang=pl`)).text).toContain('lang="pl"');
   });
 
+  it('starts over as pending when an unsubscribed subscriber signs up again, keeping when they first did', async () => {
+    const before = (await subscriber(valid.email))!;
+    expect((await subscribe(valid)).status).toBe(202);
+    const after = (await subscriber(valid.email))!;
+    expect(after).toMatchObject({ status: 'pending', language: 'bg', createdAt: before.createdAt });
+    expect(after).not.toHaveProperty('unsubscribedAt');
+    expect(after).not.toHaveProperty('unsubscribeSource');
+    expect(after).not.toHaveProperty('confirmedAt');
+  });
+
   it('exports everything held about the subscriber, then erases it', async () => {
     const exported = await request('GET', `/api/preferences/${token}/export`);
     expect(exported.json).toMatchObject({

@@ -296,6 +296,15 @@ export function fakeSubscribers(records = new Map<string, SubscriberRecord>()): 
     records,
     get: async (id) => records.get(id),
     put: async (s) => void records.set(s.id, s),
+    signUp: async (pending, change) => {
+      const existing = records.get(pending.id);
+      if (existing?.status === 'confirmed') {
+        records.set(pending.id, { ...existing, pendingChange: change });
+        return 'confirmed';
+      }
+      records.set(pending.id, { ...pending, createdAt: existing?.createdAt ?? pending.createdAt });
+      return 'pending';
+    },
     delete: async (id) => void records.delete(id),
     statuses: async (ids) =>
       new Map(ids.flatMap((id) => (records.has(id) ? [[id, records.get(id)!.status] as const] : []))),
