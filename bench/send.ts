@@ -1,8 +1,9 @@
 // `npm run bench -- send [--subscribers 20000] [--quota 200]`: sends the sample issue to N generated confirmed
 // subscribers (10 countries, 11 languages) through the embedded pipeline (fan-out, queue, senders, pacer, SES
-// emulator) and prints recipients/s end to end, SES calls, peak RSS of the Herald process, and this machine's
-// ceiling: the same number of ready-made SendBulkEmail calls straight to the emulator. With --quota the emulated
-// SES accepts that many emails a second (and GetAccount says so): it prints the sustained rate as a share of it.
+// emulator) and prints recipients/s end to end, SES calls, peak RSS of the Herald process (the emulators run in
+// processes of their own, their peak RSS printed beside it), and this machine's ceiling: the same number of
+// ready-made SendBulkEmail calls straight to the emulator. With --quota the emulated SES accepts that many emails
+// a second (and GetAccount says so): it prints the sustained rate as a share of it.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,10 +31,21 @@ export function sendOptions(args: string[]): SendBenchOptions {
   };
 }
 
-async function startSesChild() {
-  const child = fork(new URL('./ses-child.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+/** An emulator in a child process (bench/emulator-child.ts): its URL, its peak RSS so far, and a stop. */
+async function startEmulatorChild(kind: 'ses' | 'dynamodb') {
+  const child = fork(new URL('./emulator-child.ts', import.meta.url).pathname, [kind], {
+    execArgv: ['--import', 'tsx'],
+  });
   const url = await new Promise<string>((resolve) => child.once('message', (m) => resolve(String(m))));
-  return { url, stop: () => child.kill() };
+  return {
+    url,
+    peakRss: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m) => resolve((m as { peakRss: number }).peakRss));
+        child.send('rss');
+      }),
+    stop: () => child.disconnect(),
+  };
 }
 
 /** N/50 ready-made SendBulkEmail calls of the stored edition, `concurrency` at a time, straight to the emulator. */
@@ -61,10 +73,17 @@ async function ceiling(sesUrl: string, html: string, text: string, recipients: n
   return (calls * 50) / ((performance.now() - started) / 1000);
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
 export async function benchSend(options: SendBenchOptions) {
-  const ses = await startSesChild();
+  // The emulators run in processes of their own: their stores are not Herald's memory (in AWS they are SES and
+  // DynamoDB), and the peak RSS printed is the Herald process's, with theirs beside it.
+  const ses = await startEmulatorChild('ses');
+  const dynamodb = await startEmulatorChild('dynamodb');
   const proxy = await startSesFaultProxy({ target: ses.url, quotaPerSecond: options.quota });
+  const previousEnv = { ...process.env };
   process.env.AWS_ENDPOINT_URL_SES = proxy.url;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
   process.env.LOG_LEVEL ??= 'silent';
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-send-'));
   const stack = await startEmbeddedStack({
@@ -98,7 +117,11 @@ export async function benchSend(options: SendBenchOptions) {
       ['time', `${seconds.toFixed(1)} s`],
       ['recipients/s end to end', rate.toFixed(0)],
       ['SES calls (throttled)', `${proxy.stats.calls} (${proxy.stats.throttled})`],
-      ['peak RSS (Herald process)', `${(peakRss / 1024 / 1024).toFixed(0)} MB`],
+      ['peak RSS (Herald process)', megabytes(peakRss)],
+      [
+        'peak RSS (emulators: DynamoDB, SES)',
+        `${megabytes(await dynamodb.peakRss())}, ${megabytes(await ses.peakRss())}`,
+      ],
     ];
     if (total.failed > 0) {
       const reasons = new Map<string, number>();
@@ -131,6 +154,8 @@ export async function benchSend(options: SendBenchOptions) {
     await stack.stop();
     await proxy.close();
     ses.stop();
+    dynamodb.stop();
+    process.env = previousEnv;
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

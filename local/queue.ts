@@ -34,6 +34,7 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
   private stopped = false;
   private paused = false;
   private idleWaiters: (() => void)[] = [];
+  private roomWaiters: { below: number; resolve: () => void }[] = [];
   private handler: QueueHandler | undefined;
 
   constructor(private readonly options: InProcessQueueOptions) {}
@@ -57,6 +58,12 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Resolves once fewer than `below` messages wait: a producer's backpressure, so the queue stays bounded. */
+  room(below: number): Promise<void> {
+    if (this.waiting.length < below || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ below, resolve }));
+  }
+
   get depth() {
     return this.waiting.length + this.inFlight;
   }
@@ -64,6 +71,7 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    for (const { resolve } of this.roomWaiters.splice(0)) resolve();
   }
 
   /** Stops handing out messages, as disabling a Lambda's event source mapping does; they wait meanwhile. */
@@ -98,6 +106,12 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
       this.timer = setTimeout(() => this.pump(), Math.max(0, next - Date.now()));
     }
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.roomWaiters.length > 0) {
+      const waiting = this.waiting.length;
+      const ready = this.roomWaiters.filter((w) => waiting < w.below);
+      this.roomWaiters = this.roomWaiters.filter((w) => waiting >= w.below);
+      for (const { resolve } of ready) resolve();
+    }
   }
 
   private async receive(batch: Message[], handler: QueueHandler) {

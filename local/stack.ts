@@ -64,6 +64,8 @@ export interface EmbeddedStack {
 }
 
 const TABLE_PREFIX = 'herald';
+/** SES events the embedded stack holds (10,000 recipients' worth, about 15 MB) before a sender waits for ingesting. */
+const MAX_WAITING_SES_EVENTS = 20_000;
 
 /** An SES account with production access, as GetAccount answers it; aws-ses-v2-local reads it from the environment. */
 export const LOCAL_SES_ACCOUNT = {
@@ -178,6 +180,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   queue.consume(async (event) => {
     const response = await sender(event);
     await sesEvents.simulate?.flush((events) => eventsQueue.enqueue(events));
+    // SQS holds any backlog in AWS; here it would be memory, so a sender waits while ingesting lags behind.
+    await eventsQueue.room(MAX_WAITING_SES_EVENTS);
     return response;
   });
   fanOutQueue.consume(createFanOutHandler(services));

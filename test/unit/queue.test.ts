@@ -56,4 +56,19 @@ describe('in-process queue', () => {
     await queue.drained();
     expect(batches).toEqual([['a', 'b', 'c'], ['d', 'e'], ['b']]);
   });
+
+  it('holds a producer back until fewer messages wait than it asked for', async () => {
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 10, maxReceiveCount: 3, concurrency: 1 });
+    await queue.enqueue([batch('a'), batch('b'), batch('c')]);
+    let roomMade = false;
+    const room = queue.room(2).then(() => (roomMade = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(roomMade).toBe(false); // nobody consumes yet: three wait
+    const seen: string[] = [];
+    queue.consume(async (event) => void seen.push(JSON.parse(event.Records[0]!.body).issueId));
+    await room;
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    await queue.drained();
+    expect(seen).toEqual(['a', 'b', 'c']);
+  });
 });
