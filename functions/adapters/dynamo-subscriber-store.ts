@@ -37,7 +37,7 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       // Two conditional writes that exclude each other; the second runs only for a confirmed subscriber, and
       // the loop only when the status changed between them.
       for (;;) {
-        if (await whenConditionHolds(client.send(replaceUnlessConfirmed(tableName, pending)))) return 'pending';
+        if (await whenConditionHolds(client.send(replaceUnlessConfirmed(tableName, pending)))) return;
         const held = client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -48,7 +48,7 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
             ExpressionAttributeValues: { ':change': change, ':confirmed': 'confirmed' },
           }),
         );
-        if (await whenConditionHolds(held)) return 'confirmed';
+        if (await whenConditionHolds(held)) return;
       }
     },
     async delete(id) {

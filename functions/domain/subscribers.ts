@@ -59,9 +59,9 @@ export interface SubscriberRepository {
   /**
    * Stores a signup in one write, without reading first: an unknown, pending, unsubscribed or suppressed
    * address becomes `pending` (the record replaced, its first `createdAt` kept); a confirmed subscriber keeps
-   * everything and holds `change` until the new link is followed. Says which of the two it was.
+   * everything and holds `change` until the new link is followed.
    */
-  signUp(pending: SubscriberRecord, change: PendingChange): Promise<'pending' | 'confirmed'>;
+  signUp(pending: SubscriberRecord, change: PendingChange): Promise<void>;
   delete(id: string): Promise<void>;
 }
 

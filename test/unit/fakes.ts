@@ -300,10 +300,9 @@ export function fakeSubscribers(records = new Map<string, SubscriberRecord>()): 
       const existing = records.get(pending.id);
       if (existing?.status === 'confirmed') {
         records.set(pending.id, { ...existing, pendingChange: change });
-        return 'confirmed';
+        return;
       }
       records.set(pending.id, { ...pending, createdAt: existing?.createdAt ?? pending.createdAt });
-      return 'pending';
     },
     delete: async (id) => void records.delete(id),
     statuses: async (ids) =>
