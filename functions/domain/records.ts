@@ -1,16 +1,20 @@
 // Schemas of the content records, issues and subscribers: one zod schema gives both validation and type.
 import * as z from 'zod';
 import { COUNTRY_CODES, LANGUAGES, regionsOf, type Country } from './reference.ts';
+import { multiLine, singleLine, webLink } from './text-rules.ts';
 
 export const languageSchema = z.enum(LANGUAGES);
 export const countrySchema = z.enum(COUNTRY_CODES as [Country, ...Country[]]);
 const isoDate = z.iso.date();
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lower-case letters, digits and dashes, at most 80');
+/** The ids of records and issues: they go into URLs and DynamoDB keys as they are. */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,79}$/;
+export const idSchema = z.string().regex(ID_PATTERN, 'lower-case letters, digits and dashes, at most 80');
+const id = idSchema;
 
 /** A text per language, e.g. {"en": "...", "bg": "..."}; English, the source language, is required. */
-export const textSchema = (max: number) =>
+export const textSchema = (each: z.ZodType<string, string>) =>
   z
-    .partialRecord(languageSchema, z.string().trim().min(1).max(max))
+    .partialRecord(languageSchema, each)
     .refine((text) => text.en !== undefined, { message: 'needs an English ("en") text' });
 export type Text = Partial<Record<z.infer<typeof languageSchema>, string>>;
 
@@ -18,17 +22,17 @@ export const highlightSchema = z
   .strictObject({
     id,
     country: countrySchema,
-    region: z.string().max(80).optional(),
-    city: z.string().max(80).optional(),
-    place: z.string().min(1).max(200),
+    region: singleLine(80).optional(),
+    city: singleLine(80).optional(),
+    place: singleLine(200),
     startDate: isoDate,
     endDate: isoDate.optional(),
-    participants: z.number().int().nonnegative().optional(),
-    title: textSchema(200),
-    summary: textSchema(1000),
-    body: textSchema(5000),
-    link: z.url().optional(),
-    image: z.strictObject({ url: z.url(), alt: textSchema(300) }).optional(),
+    participants: z.number().int().nonnegative().max(10_000_000).optional(),
+    title: textSchema(singleLine(200)),
+    summary: textSchema(multiLine(1000)),
+    body: textSchema(multiLine(5000)),
+    link: webLink({ mailto: true }).optional(),
+    image: z.strictObject({ url: webLink(), alt: textSchema(singleLine(300)) }).optional(),
   })
   .refine((h) => !h.endDate || h.endDate >= h.startDate, { message: 'ends before it starts', path: ['endDate'] });
 export type Highlight = z.infer<typeof highlightSchema>;
@@ -37,18 +41,21 @@ export const practiceSchema = z
   .strictObject({
     id,
     country: countrySchema,
-    region: z.string().min(1).max(80),
-    city: z.string().max(80).optional(),
-    organisation: z.strictObject({ name: z.string().min(1).max(200), type: z.string().min(1).max(120) }),
+    region: singleLine(80),
+    city: singleLine(80).optional(),
+    organisation: z.strictObject({ name: singleLine(200), type: singleLine(120) }),
     startDate: isoDate.optional(),
     endDate: isoDate.optional(),
-    title: textSchema(200),
-    summary: textSchema(1500),
-    resources: textSchema(3000).optional(),
-    details: textSchema(6000).optional(),
-    results: textSchema(3000).optional(),
-    transfer: textSchema(3000).optional(),
-    links: z.array(z.url()).max(10).optional(),
+    title: textSchema(singleLine(200)),
+    summary: textSchema(multiLine(1500)),
+    resources: textSchema(multiLine(3000)).optional(),
+    details: textSchema(multiLine(6000)).optional(),
+    results: textSchema(multiLine(3000)).optional(),
+    transfer: textSchema(multiLine(3000)).optional(),
+    links: z
+      .array(webLink({ mailto: true }))
+      .max(10)
+      .optional(),
   })
   .refine((p) => !p.endDate || !p.startDate || p.endDate >= p.startDate, {
     message: 'ends before it starts',
@@ -59,21 +66,21 @@ export type Practice = z.infer<typeof practiceSchema>;
 /** A project partner (shown in the footer and used for the indicators' context). */
 export const partnerSchema = z.strictObject({
   id,
-  name: z.string().min(1).max(200),
+  name: singleLine(200),
   country: countrySchema,
-  region: z.string().min(1).max(80),
-  role: z.string().max(80).optional(),
-  link: z.url().optional(),
+  region: singleLine(80),
+  role: singleLine(80).optional(),
+  link: webLink().optional(),
 });
 export type Partner = z.infer<typeof partnerSchema>;
 
 /** A project indicator: what SECON promised and how far it got, e.g. "regional stakeholder meetings: 7 of 7". */
 export const indicatorSchema = z.strictObject({
   id,
-  label: textSchema(200),
+  label: textSchema(singleLine(200)),
   target: z.number().nonnegative(),
   achieved: z.number().nonnegative(),
-  unit: textSchema(40).optional(),
+  unit: textSchema(singleLine(40)).optional(),
 });
 export type Indicator = z.infer<typeof indicatorSchema>;
 
@@ -84,24 +91,12 @@ export const sectionSchema = z.strictObject({
 });
 export type Section = z.infer<typeof sectionSchema>;
 
-const subjectText = z
-  .partialRecord(
-    languageSchema,
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .refine((s) => !/[\r\n]/.test(s), 'must not contain line breaks'),
-  )
-  .refine((text) => text.en !== undefined, { message: 'needs an English ("en") text' });
-
-/** What an editor writes; status and timestamps are the system's. */
+/** What an editor writes; status and timestamps are the system's. A subject and a preheader are one line. */
 export const issueDraftSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  subject: subjectText,
-  preheader: textSchema(200).optional(),
-  intro: textSchema(3000),
+  title: singleLine(200),
+  subject: textSchema(singleLine(200)),
+  preheader: textSchema(singleLine(200)).optional(),
+  intro: textSchema(multiLine(3000)),
   sections: z.array(sectionSchema).max(10),
 });
 export type IssueDraft = z.infer<typeof issueDraftSchema>;

@@ -1,0 +1,65 @@
+// What a text or a link from a user may contain: the schema primitives every input schema builds on.
+import * as z from 'zod';
+
+/**
+ * Characters no text of ours needs and some outputs misread: C0 controls but tab and line feed (NUL, VT, ...),
+ * DEL and the C1 controls (NEL among them), the Unicode line and paragraph separators (JavaScript and JSON-in-HTML
+ * break on them), lone surrogates (not text at all) and the non-characters U+FFFE and U+FFFF.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|\p{Cs}/u;
+const LINE_BREAK = /[\n\t]/;
+
+/** Refines a string schema: no control characters (tab and line feed allowed only where `multiline`). */
+function checked(schema: z.ZodString, multiline: boolean) {
+  return schema
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    .refine((s) => multiline || !LINE_BREAK.test(s), 'must be one line (no line breaks or tabs)');
+}
+
+/** One line of text (a title, a name, a place): trimmed, between `min` and `max` characters. */
+export const singleLine = (max: number, min = 1) =>
+  checked(
+    z
+      .string()
+      .trim()
+      .min(min, min === 1 ? 'must not be empty' : `needs at least ${min} characters`),
+    false,
+  ).pipe(z.string().max(max, `is longer than ${max} characters`));
+
+/** Text that may run over several lines (a summary, a body); Windows line ends become plain line feeds. */
+export const multiLine = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+    .pipe(checked(z.string().min(1, 'must not be empty').max(max, `is longer than ${max} characters`), true));
+
+const MAX_LINK_LENGTH = 2000;
+
+/**
+ * A link an editor gives: http(s), or mailto where `mailto` is allowed. Nothing that runs (`javascript:`), embeds
+ * (`data:`) or hides a login (`https://user@host`); no `{` or `}`, which the email templates (and SES) would take for
+ * placeholders. Stored as the URL parser writes it, so non-ASCII characters are percent-encoded once, here.
+ */
+export const webLink = (options: { mailto?: boolean } = {}) =>
+  z
+    .string()
+    .trim()
+    .max(MAX_LINK_LENGTH, `is longer than ${MAX_LINK_LENGTH} characters`)
+    .refine((s) => !/[\s{}]/.test(s) && !CONTROL.test(s), 'must not contain spaces, braces or control characters')
+    .transform((s, context) => {
+      const url = URL.canParse(s) ? new URL(s) : undefined;
+      const schemes = options.mailto ? ['http:', 'https:', 'mailto:'] : ['http:', 'https:'];
+      if (!url || !schemes.includes(url.protocol)) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be a link starting with ${options.mailto ? 'https://, http:// or mailto:' : 'https:// or http://'}`,
+        });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'mailto:' && (url.hostname === '' || url.username || url.password)) {
+        context.addIssue({ code: 'custom', message: 'must name a host and no user name or password' });
+        return z.NEVER;
+      }
+      return url.href;
+    });
