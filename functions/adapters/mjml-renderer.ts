@@ -11,7 +11,7 @@ import i18next, { type TFunction } from 'i18next';
 import mjml2html from 'mjml';
 import { compile } from 'html-to-text';
 import type { Edition, EditionRenderer } from '../domain/ports.ts';
-import type { EditionView } from '../domain/edition.ts';
+import { inert, type EditionView } from '../domain/edition.ts';
 import { LANGUAGES } from '../domain/reference.ts';
 import { withTracking } from '../domain/tracking.ts';
 
@@ -137,13 +137,14 @@ export async function createMjmlRenderer(
       Object.fromEntries(
         Object.entries(hash).map(([k, v]) => [
           k,
-          typeof v === 'string' ? v.replace(TOKEN, (_, n: string) => textOf(Number(n))) : v,
+          typeof v === 'string' ? v.replace(TOKEN, (_, n: string) => inert(textOf(Number(n)))) : v,
         ]),
       );
     return slots.map((slot, n) => {
       switch (slot.kind) {
         case 'text':
-          return hb.escapeExpression(textOf(n));
+          // Every text of the view (links included) is the user's, so none may act as a placeholder.
+          return hb.escapeExpression(inert(textOf(n)));
         case 'fallback':
           return leaf(view, slot.path) === true
             ? ` <span class="fallback">${hb.escapeExpression(t('inEnglish'))}</span>`
@@ -171,7 +172,13 @@ export async function createMjmlRenderer(
       // The plain-text part keeps the plain links; the HTML's are tracked when SES fills a recipient's token.
       const text = editionToText(localized);
       const tracked = withTracking(localized, view.publicUrl);
-      return { language: view.language, subject: view.subject.text, html: tracked.html, text, links: tracked.links };
+      return {
+        language: view.language,
+        subject: inert(view.subject.text),
+        html: tracked.html,
+        text,
+        links: tracked.links,
+      };
     });
   }
 

@@ -68,17 +68,18 @@ export interface IssueContent {
 export const PROJECT_NAME = 'SECON';
 
 /**
- * Editions are SES templates: `{{` in a user's text would become a placeholder. A zero-width space
- * after every `{` that precedes another keeps the text readable and inert.
+ * Editions are SES templates (Handlebars): a `{{` in a user's text would become a placeholder, and a lone `{`, `}`
+ * or `\` next to the template's own placeholders would open, close or escape one. A zero-width space beside
+ * every brace and backslash keeps the text readable and inert. The renderer applies it to every text it places.
  */
 export function inert(text: string): string {
-  return text.replace(/\{(?=\{)/g, '{\u200b');
+  return text.replace(/[{}\\]/g, (c) => (c === '}' ? '\u200b}' : `${c}\u200b`));
 }
 
 export function localize(text: Text, language: Language): LocalText {
   const own = text[language];
-  if (own !== undefined) return { text: inert(own), fallback: false };
-  return { text: inert(text[SOURCE_LANGUAGE] ?? ''), fallback: language !== SOURCE_LANGUAGE };
+  if (own !== undefined) return { text: own, fallback: false };
+  return { text: text[SOURCE_LANGUAGE] ?? '', fallback: language !== SOURCE_LANGUAGE };
 }
 
 function dateRange(language: Language, start: string, end?: string): string {
@@ -104,7 +105,7 @@ function highlightView(h: Highlight, language: Language): HighlightView {
     title: localize(h.title, language),
     summary: localize(h.summary, language),
     dates: dateRange(language, h.startDate, h.endDate),
-    place: inert([h.place, h.city].filter(Boolean).join(', ')),
+    place: [h.place, h.city].filter(Boolean).join(', '),
     ...(h.participants !== undefined && { participantCount: h.participants }),
     ...(h.link && { link: h.link }),
     ...(h.image && { image: { url: h.image.url, alt: localize(h.image.alt, language) } }),
@@ -116,8 +117,8 @@ function practiceView(p: Practice, language: Language): PracticeView {
     title: localize(p.title, language),
     summary: localize(p.summary, language),
     ...(p.results && { results: localize(p.results, language) }),
-    organisation: inert(p.organisation.name),
-    where: inert([p.city, p.region, countryName(language, p.country)].filter(Boolean).join(', ')),
+    organisation: p.organisation.name,
+    where: [p.city, p.region, countryName(language, p.country)].filter(Boolean).join(', '),
     ...(p.startDate && { dates: dateRange(language, p.startDate, p.endDate) }),
     ...(p.links?.[0] && { link: p.links[0] }),
   };
@@ -167,7 +168,7 @@ export function buildEditionView(
     intro: localize(issue.intro, language),
     project: PROJECT_NAME,
     languageName: new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language,
-    partners: inert(content.partners.map((p) => p.name).join(' · ')),
+    partners: content.partners.map((p) => p.name).join(' · '),
     archiveUrl: `${publicUrl}/archive/${encodeURIComponent(issue.id)}/${language}`,
     publicUrl,
     sections: sections.filter((s) => s.items.length > 0),

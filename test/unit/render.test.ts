@@ -51,10 +51,6 @@ describe('edition view', () => {
     expect(localize({ en: 'Hello', bg: 'Здравей' }, 'bg')).toEqual({ text: 'Здравей', fallback: false });
   });
 
-  it('keeps a record text containing {{ from becoming a placeholder', () => {
-    expect(localize({ en: 'a {{name}} b' }, 'en').text).not.toContain('{{');
-  });
-
   it('formats dates in the edition language', () => {
     const view = buildEditionView(issue, content, 'de', 'https://news.example');
     const section = view.sections[0];
@@ -89,7 +85,23 @@ describe('MJML renderer', () => {
     const edition = await renderer.render(buildEditionView(issue, content, 'en', 'https://news.example'));
     expect(renderer.personalize(edition.html, { name: 'Maria' })).toContain('Hello Maria,');
     expect(renderer.personalize(edition.html, { name: '' })).toContain('Hello,');
-    expect(renderer.personalize(edition.html, { name: 'Maria' })).toContain('{\u200b{name}}');
+    // The intro's text "{{name}}" stays text: shown as written, never filled in.
+    const shown = renderer.personalize(edition.html, { name: 'Maria' }).replaceAll('\u200b', '');
+    expect(shown).toContain('&lt;/script&gt; {{name}}');
+  });
+
+  it('keeps braces and backslashes in any text from opening, closing or escaping a placeholder', async () => {
+    const tricky = { en: 'ends with a brace {' };
+    const view = buildEditionView(
+      { ...issue, subject: { en: '{{#each x}}' }, intro: { en: '\\' } },
+      { ...content, indicators: new Map([['m', { id: 'm', label: tricky, target: 1, achieved: 0 }]]) },
+      'en',
+      'https://news.example',
+    );
+    const edition = await renderer.render(view);
+    expect(() => renderer.personalize(edition.html, { name: 'Maria' })).not.toThrow();
+    expect(() => renderer.personalize(edition.subject, {})).not.toThrow();
+    expect(renderer.personalize(edition.subject, {}).replaceAll('\u200b', '')).toBe('{{#each x}}');
   });
 
   it("renders all 11 languages with their own lang attribute, each under Gmail's 102 KB clipping limit", async () => {
