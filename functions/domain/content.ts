@@ -2,7 +2,14 @@
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { ContentStore, IssueStore, RecordKind, RecordTypes } from './ports.ts';
-import { countrySchema, highlightSchema, languageSchema, practiceSchema, type Section } from './records.ts';
+import {
+  countrySchema,
+  highlightSchema,
+  languageSchema,
+  practiceSchema,
+  type IssueStatus,
+  type Section,
+} from './records.ts';
 import { validate } from './validation.ts';
 
 export const EDITABLE_SCHEMAS = { highlight: highlightSchema, practice: practiceSchema } as const;
@@ -79,29 +86,42 @@ export async function createRecord<K extends EditableKind>(content: ContentStore
   throw new ConflictError(`id: could not find a free id for "${record.id}"`, { field: 'id' });
 }
 
-export async function updateRecord<K extends EditableKind>(content: ContentStore, kind: K, id: string, body: unknown) {
+/** Replaces a record, unless a scheduled issue uses it: what was checked when it was scheduled is what goes out. */
+export async function updateRecord<K extends EditableKind>(
+  deps: { content: ContentStore; issues: IssueStore },
+  kind: K,
+  id: string,
+  body: unknown,
+) {
   const fields = validate(z.record(z.string(), z.unknown()), body);
   if (fields.id !== undefined && fields.id !== id) throw new ValidationError('id', 'must match the id in the URL');
   const record = validate(EDITABLE_SCHEMAS[kind], { ...fields, id }) as RecordTypes[K];
-  if (!(await content.replace(kind, record))) throw new NotFoundError(`${kind} ${id}`);
+  await refuseIfUsed(deps.issues, kind, id, ['scheduled'], 'changed');
+  if (!(await deps.content.replace(kind, record))) throw new NotFoundError(`${kind} ${id}`);
   return record;
 }
 
-/** Deletes a record that no draft issue uses (a sent issue keeps its rendered editions). */
+/** Deletes a record that no draft or scheduled issue uses (a sent issue keeps its rendered editions). */
 export async function deleteRecord(
   deps: { content: ContentStore; issues: IssueStore },
   kind: EditableKind,
   id: string,
 ) {
-  const users = (await deps.issues.list()).filter(
+  await refuseIfUsed(deps.issues, kind, id, ['draft', 'scheduled'], 'deleted');
+  if (!(await deps.content.remove(kind, id))) throw new NotFoundError(`${kind} ${id}`);
+}
+
+/** A conflict naming the issues in one of `statuses` whose sections list the record. */
+async function refuseIfUsed(issues: IssueStore, kind: EditableKind, id: string, statuses: IssueStatus[], verb: string) {
+  const users = (await issues.list()).filter(
     (issue) =>
-      issue.status === 'draft' &&
+      statuses.includes(issue.status) &&
       issue.sections.some((section) => SECTION_KINDS[section.type] === kind && section.items.includes(id)),
   );
   if (users.length > 0) {
-    throw new ConflictError(`${kind} ${id} is used by draft issue ${users.map((i) => i.id).join(', ')}`, {
+    const named = users.map((i) => `${i.id} (${i.status})`).join(', ');
+    throw new ConflictError(`${kind} ${id} is used by issue ${named}, so it cannot be ${verb}`, {
       issues: users.map((i) => i.id),
     });
   }
-  if (!(await deps.content.remove(kind, id))) throw new NotFoundError(`${kind} ${id}`);
 }

@@ -159,7 +159,9 @@ export async function issueStats(
   const { by, region: asked } = validate(statsQuerySchema, query);
   const region = regionOf(scope, asked);
   const issue = await deps.issues.get(issueId);
-  if (!issue) throw new NotFoundError(`issue ${issueId}`);
+  // A coordinator follows what was sent; drafts and their titles are the editors' business.
+  const visible = 'all' in scope || issue?.status === 'sending' || issue?.status === 'sent';
+  if (!issue || !visible) throw new NotFoundError(`issue ${issueId}`);
   const { issues } = deps;
   const [rows, total, hours] = await Promise.all([
     region

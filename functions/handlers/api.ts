@@ -58,7 +58,7 @@ export function createApiHandler(services: Services) {
     list: async (r: Request) => json(200, await listRecords(services.content, kind, r.query)),
     create: async (r: Request) => json(201, await createRecord(services.content, kind, body(r))),
     get: async (r: Request) => json(200, await getRecord(services.content, kind, id(r))),
-    update: async (r: Request) => json(200, await updateRecord(services.content, kind, id(r), body(r))),
+    update: async (r: Request) => json(200, await updateRecord(services, kind, id(r), body(r))),
     remove: async (r: Request) => {
       await deleteRecord(services, kind, id(r));
       return json(204);
