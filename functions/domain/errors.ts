@@ -71,3 +71,16 @@ export class UnauthorizedError extends HeraldError {
     super(401, 'unauthorized', message);
   }
 }
+
+/** An issue whose edition in some language is too large to store and send; `sections` is what to shorten. */
+export class EditionTooLargeError extends HeraldError {
+  constructor(details: { language: string; bytes: number; maxBytes: number }) {
+    super(
+      422,
+      'edition_too_large',
+      `sections: the ${details.language} edition would be ${Math.ceil(details.bytes / 1024)} KB, more than the ` +
+        `${details.maxBytes / 1024} KB an edition may have; take out records or shorten their texts`,
+      { field: 'sections', ...details },
+    );
+  }
+}

@@ -2,10 +2,10 @@
 // truth. Claims left open end as OUTCOME_UNKNOWN, the counters are recounted from the records, and the
 // audience is read again for whoever has no record yet. Runs before the queues start, so nothing races it.
 import { OUTCOME_UNKNOWN } from './delivery.ts';
-import { buildEditionView, loadIssueContent } from './edition.ts';
+import { loadIssueContent } from './edition.ts';
 import type { DeliveryStore, SegmentCounter } from './ports.ts';
 import { LANGUAGES } from './reference.ts';
-import { countSegments, planFanOut, type SendDeps } from './sending.ts';
+import { countSegments, planFanOut, renderEditions, storeEditions, type SendDeps } from './sending.ts';
 import { countIncrements } from './segments.ts';
 import { EMPTY_COUNTS } from './issues.ts';
 
@@ -21,9 +21,14 @@ export async function resumeSend(
   // Stopped while rendering: the missing editions are rendered now.
   const stored = await Promise.all(LANGUAGES.map((language) => deps.issues.getEdition(issueId, language)));
   if (stored.some((e) => !e)) {
-    const content = await loadIssueContent(deps.content, issue);
-    const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, deps.publicUrl));
-    for (const edition of await deps.renderer.renderAll(views)) await deps.issues.putEdition(issueId, edition);
+    // Nothing was queued before every edition was stored: one that cannot be is a draft again, not a stuck send.
+    const editions = await renderEditions(deps, issue, await loadIssueContent(deps.content, issue)).catch(
+      async (error: unknown) => {
+        await deps.issues.transition(issueId, 'sending', 'draft');
+        throw error;
+      },
+    );
+    await storeEditions(deps, issueId, editions);
   }
 
   const counters = new Map<string, SegmentCounter>();

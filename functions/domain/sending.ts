@@ -1,9 +1,16 @@
 // Sending an issue: freeze it and render it once per language, then fan the audience out, one (country,
 // language) segment at a time, into batches of at most 50 on the send queue. Batches are delivered in delivery.ts.
-import { buildEditionView, loadIssueContent } from './edition.ts';
+import { buildEditionView, loadIssueContent, type IssueContent } from './edition.ts';
 import { countIncrements, regionIncrements } from './segments.ts';
 import type { Tokens } from './tokens.ts';
-import { ConflictError, NotFoundError, QuotaExceededError, TranslationGapsError, ValidationError } from './errors.ts';
+import {
+  ConflictError,
+  EditionTooLargeError,
+  NotFoundError,
+  QuotaExceededError,
+  TranslationGapsError,
+  ValidationError,
+} from './errors.ts';
 import { blockingGaps, translationStatus, type AudienceCounts } from './issue-editing.ts';
 import type {
   AudienceSource,
@@ -11,6 +18,7 @@ import type {
   Clock,
   ContentStore,
   DeliveryStore,
+  Edition,
   EditionRenderer,
   FanOutQueue,
   IssueStore,
@@ -21,6 +29,7 @@ import type {
   SendScheduler,
   QuotaSource,
 } from './ports.ts';
+import type { Issue } from './records.ts';
 import { COUNTRY_CODES, LANGUAGES, type Country, type Language } from './reference.ts';
 
 /** SendBulkEmail takes at most 50 destinations; one batch is one call. */
@@ -112,13 +121,48 @@ export async function startSend(
   }
   const recipients = Object.values(audience).reduce((sum, n) => sum + n, 0);
   await checkQuota(deps, recipients);
+  // Rendered before the issue is frozen, so an issue that cannot go out stays a draft.
+  const editions = await renderEditions(deps, issue, content);
   if (!(await deps.issues.transition(issueId, from, 'sending', { sendStartedAt: deps.clock.now().toISOString() }))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
-  const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, deps.publicUrl));
-  for (const edition of await deps.renderer.renderAll(views)) await deps.issues.putEdition(issueId, edition);
+  await storeEditions(deps, issueId, editions);
   await planFanOut(deps, issueId, [...segments.values()]);
   return { recipients };
+}
+
+/**
+ * An edition's largest size, far above what reads well (Gmail clips past 102 KB) and below what DynamoDB stores in
+ * one item (400 KB with the text part and the links).
+ */
+export const MAX_EDITION_BYTES = 300 * 1024;
+const byteLength = (text: string) => new TextEncoder().encode(text).length;
+
+/** Every language's edition, rendered in one go; refused when one would be too large to store and send. */
+export async function renderEditions(
+  deps: Pick<SendDeps, 'renderer' | 'publicUrl'>,
+  issue: Issue,
+  content: IssueContent,
+): Promise<Edition[]> {
+  const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, deps.publicUrl));
+  const editions = await deps.renderer.renderAll(views);
+  for (const edition of editions) {
+    const bytes = byteLength(edition.html) + byteLength(edition.text) + byteLength(JSON.stringify(edition.links ?? []));
+    if (bytes > MAX_EDITION_BYTES) {
+      throw new EditionTooLargeError({ language: edition.language, bytes, maxBytes: MAX_EDITION_BYTES });
+    }
+  }
+  return editions;
+}
+
+/** Stores a send's editions; if that fails, the issue is a draft again: nothing has been queued or sent yet. */
+export async function storeEditions(deps: Pick<SendDeps, 'issues'>, issueId: string, editions: Edition[]) {
+  try {
+    for (const edition of editions) await deps.issues.putEdition(issueId, edition);
+  } catch (error) {
+    await deps.issues.transition(issueId, 'sending', 'draft');
+    throw error;
+  }
 }
 
 /** Records which segments the send reads and queues their fan-out jobs; with none, the send is complete at once. */
@@ -203,7 +247,9 @@ const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
 /** Schedules a draft's send: checked now (translations), started by the scheduler at `at`. */
 export async function scheduleSend(
-  deps: Pick<SendDeps, 'issues' | 'content' | 'audience' | 'clock'> & { scheduler: SendScheduler },
+  deps: Pick<SendDeps, 'issues' | 'content' | 'audience' | 'clock' | 'renderer' | 'publicUrl'> & {
+    scheduler: SendScheduler;
+  },
   issueId: string,
   at: Date,
   options: { allowFallback?: boolean } = {},
@@ -216,15 +262,13 @@ export async function scheduleSend(
   if (issue.status !== 'draft') {
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
   }
+  const [content, segments] = await Promise.all([loadIssueContent(deps.content, issue), countSegments(deps.audience)]);
   if (!options.allowFallback) {
-    const [content, segments] = await Promise.all([
-      loadIssueContent(deps.content, issue),
-      countSegments(deps.audience),
-    ]);
-    const audience = perLanguage(segments);
-    const gaps = blockingGaps(audience, translationStatus(issue, content));
+    const gaps = blockingGaps(perLanguage(segments), translationStatus(issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
+  // Its records cannot change while it is scheduled, so an edition that fits now fits when it starts.
+  await renderEditions(deps, issue, content);
   const scheduledAt = at.toISOString();
   const fields = { scheduledAt, allowFallback: options.allowFallback === true };
   if (!(await deps.issues.transition(issueId, 'draft', 'scheduled', fields))) {
