@@ -8,6 +8,7 @@ import type * as z from 'zod';
 import { ForbiddenError, HeraldError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { validate } from '../domain/validation.ts';
 import { logger } from '../wiring/logger.ts';
+import { checkPathParams } from './path-params.ts';
 import type { Access, RouteSpec } from './routes.ts';
 
 export type Response = APIGatewayProxyStructuredResultV2;
@@ -175,6 +176,7 @@ export function createRouter(routes: Route[]) {
       if (!found) return json(405, errorBody('method_not_allowed', `${method} is not allowed on ${path}`));
       const principal = principalOf(event);
       authorize(found.route.spec.access, principal);
+      checkPathParams(found.params);
       return await found.route.run({
         params: found.params,
         query: event.queryStringParameters ?? {},
