@@ -2,6 +2,7 @@
 import type { ContentStore, Edition, EditionRenderer } from './ports.ts';
 import type { Highlight, Indicator, Issue, Partner, Practice, Text } from './records.ts';
 import { COUNTRIES, SOURCE_LANGUAGE, type Country, type Language } from './reference.ts';
+import { withoutControls } from './text-rules.ts';
 
 /** A text in the edition's language, or its English source with `fallback` set (shown with an "in English" label). */
 export interface LocalText {
@@ -70,10 +71,11 @@ export const PROJECT_NAME = 'SECON';
 /**
  * Editions are SES templates (Handlebars): a `{{` in a user's text would become a placeholder, and a lone `{`, `}`
  * or `\` next to the template's own placeholders would open, close or escape one. A zero-width space beside
- * every brace and backslash keeps the text readable and inert. The renderer applies it to every text it places.
+ * every brace and backslash keeps the text readable and inert; a control character (NUL stops Handlebars' lexer)
+ * goes. The renderer applies it to every text it places.
  */
 export function inert(text: string): string {
-  return text.replace(/[{}\\]/g, (c) => (c === '}' ? '\u200b}' : `${c}\u200b`));
+  return withoutControls(text).replace(/[{}\\]/g, (c) => (c === '}' ? '\u200b}' : `${c}\u200b`));
 }
 
 export function localize(text: Text, language: Language): LocalText {

@@ -7,7 +7,11 @@ import * as z from 'zod';
  * break on them), lone surrogates (not text at all) and the non-characters U+FFFE and U+FFFF.
  */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|\p{Cs}/u;
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|\p{Cs}/gu;
+const CONTROL = new RegExp(CONTROLS.source, 'u');
+
+/** The text without the characters the schemas refuse: for texts stored before they did. */
+export const withoutControls = (text: string) => text.replace(CONTROLS, '');
 const LINE_BREAK = /[\n\t]/;
 
 /** Refines a string schema: no control characters (tab and line feed allowed only where `multiline`). */

@@ -1,0 +1,191 @@
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import Handlebars from 'handlebars';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
+import { buildEditionView, type IssueContent } from '../../functions/domain/edition.ts';
+import type { EditionRenderer } from '../../functions/domain/ports.ts';
+import { highlightSchema, issueDraftSchema, type Highlight, type Issue } from '../../functions/domain/records.ts';
+import { multiLine, singleLine, webLink } from '../../functions/domain/text-rules.ts';
+import { validate } from '../../functions/domain/validation.ts';
+import { ValidationError } from '../../functions/domain/errors.ts';
+
+const CONTROL_CHARACTERS = ['\u0000', '\u0007', '\u000b', '\u000c', '\u001b', '\u007f', '\u0085', '\u2028', '\u2029'];
+
+describe('links', () => {
+  const link = webLink({ mailto: true });
+
+  it('accepts https, http and mailto links', () => {
+    expect(link.parse('https://example.com/a?b=1#c')).toBe('https://example.com/a?b=1#c');
+    expect(link.parse('http://example.com')).toBe('http://example.com/');
+    expect(link.parse('mailto:info@example.com')).toBe('mailto:info@example.com');
+  });
+
+  it('refuses links that run, embed or hide something', () => {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+      'https://user:secret@example.com/',
+      '//example.com/no-scheme',
+      'example.com',
+    ]) {
+      expect(link.safeParse(bad).success, bad).toBe(false);
+    }
+    expect(webLink().safeParse('mailto:info@example.com').success).toBe(false);
+  });
+
+  it('refuses placeholders, spaces and control characters in a link', () => {
+    for (const bad of [
+      'https://x.example/{{#each}}',
+      'https://x.example/?q={{preferencesUrl}}',
+      'https://x.example/#{{trackingToken}}',
+      'https://x.example/a b',
+      'java\tscript:alert(1)',
+      ...CONTROL_CHARACTERS.map((c) => `https://x.example/a${c}b`),
+    ]) {
+      expect(link.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('stores non-Latin characters percent-encoded, so a redirect header can carry the link', () => {
+    expect(link.parse('https://example.com/€-price')).toBe('https://example.com/%E2%82%AC-price');
+    expect(link.parse('https://example.com/Αθήνα?q=София')).toBe(
+      'https://example.com/%CE%91%CE%B8%CE%AE%CE%BD%CE%B1?q=%D0%A1%D0%BE%D1%84%D0%B8%D1%8F',
+    );
+  });
+
+  it('never lets through anything but an http(s) or mailto link free of braces, spaces and controls', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.webUrl({ withQueryParameters: true, withFragments: true })),
+        (input) => {
+          const parsed = link.safeParse(input);
+          if (!parsed.success) return;
+          expect(parsed.data).toMatch(/^(https?:\/\/[^/\s]|mailto:)/);
+          // eslint-disable-next-line no-control-regex -- asserting there are none
+          expect(parsed.data).not.toMatch(/[\s{}\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+          expect(parsed.data.length).toBeLessThan(2100);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('texts', () => {
+  it('refuses control characters and line breaks in a one-line text', () => {
+    for (const c of [...CONTROL_CHARACTERS, '\n', '\r', '\t']) {
+      expect(singleLine(200).safeParse(`Subject ${c} here`).success, JSON.stringify(c)).toBe(false);
+    }
+    expect(singleLine(200).parse('  Ένα θέμα  ')).toBe('Ένα θέμα');
+  });
+
+  it('keeps line breaks in a long text and refuses other control characters', () => {
+    expect(multiLine(100).parse('First line\r\nSecond\tline')).toBe('First line\nSecond\tline');
+    for (const c of CONTROL_CHARACTERS) expect(multiLine(100).safeParse(`a${c}b`).success).toBe(false);
+  });
+
+  it('names the subject language whose text holds a control character', () => {
+    const draft = { title: 'T', subject: { en: 'Hello', bg: 'Зд\u0085раве' }, intro: { en: 'Hi' }, sections: [] };
+    expect(() => validate(issueDraftSchema, draft)).toThrow(expect.objectContaining({ field: 'subject.bg' }));
+  });
+
+  it('refuses a __proto__ key anywhere in a body, by name', () => {
+    const body = JSON.parse('{"title":{"en":"x","__proto__":{"polluted":true}}}') as unknown;
+    expect(() => validate(highlightSchema, body)).toThrow(ValidationError);
+    expect(() => validate(highlightSchema, body)).toThrow(expect.objectContaining({ field: 'title.__proto__' }));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('inert rendering', () => {
+  let renderer: EditionRenderer;
+  beforeAll(async () => {
+    renderer = await createMjmlRenderer(fileURLToPath(new URL('../../', import.meta.url)));
+  });
+
+  /** The edition's SES placeholders (Handlebars statements), in order: what a recipient's data can fill in. */
+  const placeholders = (template: string) => {
+    const found: string[] = [];
+    const visit = (nodes: hbs.AST.Statement[]) => {
+      for (const node of nodes) {
+        if (node.type === 'MustacheStatement' || node.type === 'BlockStatement') {
+          const statement = node as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
+          found.push(`${node.type}:${(statement.path as hbs.AST.PathExpression).original}`);
+          if (node.type === 'BlockStatement') {
+            const block = node as hbs.AST.BlockStatement;
+            visit(block.program.body);
+            if (block.inverse) visit(block.inverse.body);
+          }
+        }
+      }
+    };
+    visit(Handlebars.parse(template).body);
+    return found;
+  };
+
+  const issueWith = (text: string): Issue => ({
+    id: 'p',
+    title: 'P',
+    status: 'draft',
+    createdAt: '2026-01-01T00:00:00Z',
+    subject: { en: text },
+    intro: { en: text },
+    sections: [{ type: 'highlights', items: ['h'] }],
+  });
+  const contentWith = (text: string, link: string): IssueContent => {
+    const highlight: Highlight = {
+      id: 'h',
+      country: 'BG',
+      place: text,
+      startDate: '2026-01-01',
+      title: { en: text },
+      summary: { en: text },
+      body: { en: text },
+      link,
+      image: { url: link, alt: { en: text } },
+    };
+    return { highlights: new Map([['h', highlight]]), practices: new Map(), indicators: new Map(), partners: [] };
+  };
+
+  it('gives any editor text and link no way to add, open, close or escape a placeholder', async () => {
+    const plain = await renderer.render(
+      buildEditionView(issueWith('plain'), contentWith('plain', 'https://plain.example/'), 'en', 'https://n.example'),
+    );
+    const expected = {
+      html: placeholders(plain.html),
+      text: placeholders(plain.text),
+      subject: placeholders(plain.subject),
+    };
+    const hostileText = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 1 }),
+      fc.constantFrom(
+        '{{preferencesUrl}}',
+        '{{{trackingToken}}}',
+        '{{#each this}}',
+        '}}',
+        '{',
+        '\\',
+        '\\{{name}}',
+        '{{/if}}',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostileText, fc.webUrl(), async (text, url) => {
+        const link = webLink().parse(url);
+        const edition = await renderer.render(
+          buildEditionView(issueWith(text), contentWith(text, link), 'en', 'https://n.example'),
+        );
+        expect(placeholders(edition.html)).toEqual(expected.html);
+        expect(placeholders(edition.text)).toEqual(expected.text);
+        expect(placeholders(edition.subject)).toEqual(expected.subject);
+        const filled = renderer.personalize(edition.html, { name: 'N', trackingToken: 'SECRET-TOKEN' });
+        expect(filled.split('SECRET-TOKEN').length).toBe(plain.html.split('{{trackingToken}}').length);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
