@@ -48,6 +48,51 @@ describe('access', () => {
   });
 });
 
+describe('hostile records', () => {
+  it('refuses unsafe links and placeholders in links by field, and stores nothing', async () => {
+    const before = (await call('GET', '/api/highlights?limit=100')).body.items.length;
+    const cases: [unknown, string][] = [
+      [{ ...highlight, link: 'javascript:alert(document.cookie)' }, 'link'],
+      [{ ...highlight, link: 'data:text/html,<script>alert(1)</script>' }, 'link'],
+      [{ ...highlight, link: 'https://evil.example/?u={{preferencesUrl}}' }, 'link'],
+      [{ ...highlight, image: { url: 'https://x.example/{{#each}}', alt: { en: 'x' } } }, 'image.url'],
+      [{ ...highlight, title: { en: 'Line\u0000break' } }, 'title.en'],
+      [{ ...highlight, place: 'A\u2028B' }, 'place'],
+    ];
+    for (const [record, field] of cases) {
+      const response = await call('POST', '/api/highlights', record);
+      expect([response.status, response.body.error?.field], field).toEqual([400, field]);
+    }
+    const practiceLinks = await call('POST', '/api/practices', {
+      country: 'BG',
+      region: 'Haskovo',
+      organisation: { name: 'Org', type: 'NGO' },
+      title: { en: 'Practice' },
+      summary: { en: 'Summary' },
+      links: ['https://ok.example/', 'javascript:alert(1)'],
+    });
+    expect([practiceLinks.status, practiceLinks.body.error.field]).toEqual([400, 'links.1']);
+    expect((await call('GET', '/api/highlights?limit=100')).body.items.length).toBe(before);
+  });
+
+  it('answers 400 naming the id for an id no record could have, on editor and public routes', async () => {
+    const long = 'a'.repeat(5000);
+    expect((await call('GET', `/api/highlights/${long}`)).body.error.field).toBe('id');
+    expect((await call('GET', `/api/issues/${long}`)).body.error.field).toBe('id');
+    const archive = await call('GET', `/archive/${long}/en`, undefined, null);
+    expect([archive.status, archive.body.error.field]).toEqual([400, 'issueId']);
+  });
+
+  it('keeps a link with non-Latin characters as a percent-encoded URL', async () => {
+    const created = await call('POST', '/api/highlights', {
+      ...highlight,
+      title: { en: 'Price list' },
+      link: 'https://example.com/€-price',
+    });
+    expect(created.body.link).toBe('https://example.com/%E2%82%AC-price');
+  });
+});
+
 describe('records', () => {
   it('creates a highlight with an id from its English title, reads, updates and deletes it', async () => {
     const created = await call('POST', '/api/highlights', highlight);
@@ -186,6 +231,26 @@ describe('issues', () => {
     expect(after).not.toContain('Renamed practice');
   });
 
+  it('refuses an issue whose edition would be too large to store, and it stays a draft', async () => {
+    const ids: string[] = [];
+    for (let n = 0; n < 50; n += 1) {
+      const record = { ...highlight, title: { en: `Long story ${n}` }, summary: { en: 'Σ '.repeat(500).trim() } };
+      ids.push((await call('POST', '/api/highlights', record)).body.id);
+    }
+    const sections = ['events', 'highlights', 'events'].map((type) => ({ type, items: ids }));
+    const big = (await call('POST', '/api/issues', { ...draft, title: 'Too big', sections })).body.id;
+    const refused = await call('POST', `/api/issues/${big}/send`, { allowFallback: true });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'edition_too_large', field: 'sections' });
+    expect((await call('GET', `/api/issues/${big}`)).body.status).toBe('draft');
+    const scheduled = await call('POST', `/api/issues/${big}/send`, {
+      at: new Date(Date.now() + 3_600_000).toISOString(),
+      allowFallback: true,
+    });
+    expect(scheduled.status).toBe(422);
+    expect((await call('GET', `/api/issues/${big}`)).body.status).toBe('draft');
+  });
+
   it('refuses to delete a record that a draft issue uses', async () => {
     const response = await call('DELETE', '/api/highlights/highlight-caceres-workshop');
     expect(response.status).toBe(409);
@@ -223,6 +288,31 @@ describe('scheduled sends', () => {
     await call('POST', `/api/issues/${id}/send`, { at: soon(), allowFallback: true });
     const sent = await untilStatus(id, 'sent');
     expect(sent.progress.total.sent).toBeGreaterThan(0);
+  });
+
+  it('refuses to change or delete a record that a scheduled issue uses, until the schedule is cancelled', async () => {
+    const created = await call('POST', '/api/highlights', { ...highlight, title: { en: 'Scheduled fair' } });
+    const record = `/api/highlights/${created.body.id}`;
+    const { id } = (
+      await call('POST', '/api/issues', {
+        ...draft,
+        title: 'Uses the fair',
+        sections: [{ type: 'highlights', items: [created.body.id] }],
+      })
+    ).body;
+    await call('POST', `/api/issues/${id}/send`, {
+      at: new Date(Date.now() + 3_600_000).toISOString(),
+      allowFallback: true,
+    });
+
+    const changed = await call('PUT', record, { ...highlight, title: { en: 'Renamed fair' } });
+    expect([changed.status, changed.body.error.issues]).toEqual([409, [id]]);
+    const deleted = await call('DELETE', record);
+    expect([deleted.status, deleted.body.error.issues]).toEqual([409, [id]]);
+    expect((await call('GET', record)).body.title.en).toBe('Scheduled fair');
+
+    await call('DELETE', `/api/issues/${id}/schedule`);
+    expect((await call('PUT', record, { ...highlight, title: { en: 'Renamed fair' } })).status).toBe(200);
   });
 
   it('refuses a time in the past or without a time zone, naming the field', async () => {

@@ -99,6 +99,19 @@ describe('stats API', () => {
     expect((await api(`/api/issues/${SAMPLE_ISSUE_ID}/stats`, { token: null })).status).toBe(401);
   });
 
+  it("hides a draft's stats and title from a coordinator, not from an editor", async () => {
+    const created = await api('/api/issues', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Secret plans', subject: { en: 'S' }, intro: { en: 'I' }, sections: [] }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const asCoordinator = await api(`/api/issues/${id}/stats`, { token: test.stack.tokens.coordinator });
+    expect(asCoordinator.status).toBe(404);
+    expect(await asCoordinator.text()).not.toContain('Secret plans');
+    expect((await api(`/api/issues/${id}/stats`, { token: test.stack.tokens.editor })).status).toBe(200);
+  });
+
   it('compares issues', async () => {
     const body = await (await api('/api/stats/issues')).json();
     expect(body.issues).toContainEqual(expect.objectContaining({ key: SAMPLE_ISSUE_ID, sent: confirmed.length }));
