@@ -189,3 +189,67 @@ describe('inert rendering', () => {
     );
   });
 });
+
+describe('input schemas', () => {
+  const valid = {
+    highlight: {
+      id: 'fair',
+      country: 'BG',
+      place: 'Haskovo',
+      startDate: '2026-06-10',
+      title: { en: 'Fair' },
+      summary: { en: 'Makers met buyers.' },
+      body: { en: 'Two days.' },
+      link: 'https://fair.example/',
+    },
+    issue: { title: 'Digest', subject: { en: 'Digest' }, intro: { en: 'Hello' }, sections: [] },
+  };
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string'
+      ? [value]
+      : value && typeof value === 'object'
+        ? Object.values(value).flatMap(strings)
+        : [];
+  /** A valid record with one field (at any depth) replaced by an arbitrary value. */
+  const mutated = (record: Record<string, unknown>) =>
+    fc
+      .tuple(
+        fc.constantFrom(...Object.keys(record)),
+        fc.option(fc.constantFrom('en', 'bg', 'url', 'alt')),
+        fc.jsonValue(),
+      )
+      .map(([key, inner, value]) => {
+        const copy = structuredClone(record);
+        const current = copy[key];
+        if (inner && current && typeof current === 'object') (current as Record<string, unknown>)[inner] = value;
+        else copy[key] = value;
+        return copy;
+      });
+
+  for (const [name, schema, record] of [
+    ['highlight', highlightSchema, valid.highlight],
+    ['issue', issueDraftSchema, valid.issue],
+  ] as const) {
+    it(`either refuses a ${name} naming a field, or keeps only safe text and links`, () => {
+      fc.assert(
+        fc.property(fc.oneof(mutated(record), fc.jsonValue()), (input) => {
+          let parsed: unknown;
+          try {
+            parsed = validate(schema, input);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ValidationError);
+            expect((error as ValidationError).field).not.toBe('');
+            return;
+          }
+          for (const text of strings(parsed)) {
+            // eslint-disable-next-line no-control-regex -- asserting there are none
+            expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+          }
+          const link = (parsed as { link?: string }).link;
+          if (link !== undefined) expect(link).toMatch(/^(https?:\/\/|mailto:)[^{}\s]*$/);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  }
+});
