@@ -100,7 +100,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
     subscribe: async (r) => {
       const ip = r.event.requestContext.http.sourceIp;
       if (!isForm(r.event)) {
-        await signup(services, parseBody(r.event, z.unknown()), { ip });
+        await signup(services, parseBody(r.event, z.unknown()), { ip, source: 'api' });
         return json(202, { status: 'pending', message: 'check your inbox for the confirmation link' });
       }
       const form = signupFromForm(parseForm(r.event));
@@ -109,7 +109,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
         r.event.headers['accept-language'],
       );
       try {
-        await signup(services, { form: 'signup-page', ...form }, { ip });
+        await signup(services, form, { ip, source: 'signup-page' });
         return page(202, 'signup-done', language, { languageLinks: false });
       } catch (error) {
         if (!(error instanceof HeraldError) || error.status >= 500) throw error;
