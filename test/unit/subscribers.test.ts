@@ -231,54 +231,40 @@ describe("another person's signup of an address", () => {
 });
 
 describe('concurrent changes', () => {
-  /** Runs `change` once, just before the first conditional write of `id` decides. */
-  function interleaved(change: () => Promise<void>) {
-    let armed = true;
-    return {
+  /** A stored subscriber, and `meanwhile`: a change that lands just before the next conditional write decides. */
+  async function racing(status: SubscriberRecord['status'] = 'confirmed') {
+    let pending: (() => Promise<unknown>) | undefined;
+    const ctx = setup(undefined, {
       beforeWrite: async () => {
-        if (!armed) return;
-        armed = false;
-        await change();
+        const change = pending;
+        pending = undefined;
+        await change?.();
       },
-    };
+    });
+    ctx.records.set(id, { ...(await seeded(ctx)), status });
+    const meanwhile = (change: () => Promise<unknown>) => void (pending = change);
+    return { ctx, token: manageToken(ctx.deps.tokens, id), meanwhile };
   }
 
   it('lets an unsubscribe win over a preferences save that read the subscriber before it', async () => {
-    const hooks = { change: async () => {} };
-    const ctx = setup(
-      undefined,
-      interleaved(() => hooks.change()),
-    );
-    ctx.records.set(id, await seeded(ctx));
-    const token = manageToken(ctx.deps.tokens, id);
-    hooks.change = async () => void (await unsubscribe(ctx.deps, token, 'one-click'));
+    const { ctx, token, meanwhile } = await racing();
+    meanwhile(() => unsubscribe(ctx.deps, token, 'one-click'));
     await updatePreferences(ctx.deps, token, { language: 'en', country: 'RO', region: 'Harghita' });
     expect(ctx.records.get(id)).toMatchObject({ status: 'unsubscribed', language: 'en' });
   });
 
   it('lets an erasure win over a confirmation in flight: the link is invalid and nothing comes back', async () => {
-    const hooks = { change: async () => {} };
-    const ctx = setup(
-      undefined,
-      interleaved(() => hooks.change()),
-    );
-    ctx.records.set(id, { ...(await seeded(ctx)), status: 'pending' });
-    const token = manageToken(ctx.deps.tokens, id);
+    const { ctx, token, meanwhile } = await racing('pending');
+    meanwhile(() => erase(ctx.deps, token));
     const link = ctx.deps.tokens.sign({ purpose: 'confirm', subscriberId: id });
-    hooks.change = () => erase(ctx.deps, token);
     await expect(confirm(ctx.deps, link)).rejects.toMatchObject({ reason: 'invalid' });
     expect(ctx.records.has(id)).toBe(false);
   });
 
   it('lets a suppression win over a preferences save that read the subscriber before it', async () => {
-    const hooks = { change: async () => {} };
-    const ctx = setup(
-      undefined,
-      interleaved(() => hooks.change()),
-    );
-    ctx.records.set(id, await seeded(ctx));
-    hooks.change = () => suppress(ctx.deps, id, 'bounce');
-    await updatePreferences(ctx.deps, manageToken(ctx.deps.tokens, id), { language: 'en', country: 'RO' });
+    const { ctx, token, meanwhile } = await racing();
+    meanwhile(() => suppress(ctx.deps, id, 'bounce'));
+    await updatePreferences(ctx.deps, token, { language: 'en', country: 'RO' });
     expect(ctx.records.get(id)).toMatchObject({ status: 'suppressed', suppressionReason: 'bounce', language: 'en' });
   });
 
