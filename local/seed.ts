@@ -29,16 +29,16 @@ export async function seedSampleData(services: Services, now: Date): Promise<{ s
   const people = sample('subscribers.json', subscriberSchema.array());
   const at = now.toISOString();
   // Ids come from addresses, as for every subscriber (so signing up again finds the demo subscriber).
-  await put(people, ({ id: _sampleId, topics, ...person }) =>
-    subscribers.put({
+  await put(people, async ({ id: _sampleId, topics, ...person }) => {
+    await subscribers.create({
       ...person,
       id: subscriberIdFor(person.email),
       topics: topics ?? [],
       createdAt: at,
       ...(person.status === 'confirmed' && { confirmedAt: at }),
       consent: { at, form: 'sample-data', language: person.language, textVersion: 'sample', ip: '127.0.0.1' },
-    }),
-  );
+    });
+  });
   const { id, ...draft } = sample('issue.json', issueDraftSchema.extend({ id: issueDraftSchema.shape.title }));
   await issues.put({ ...draft, id, status: 'draft', createdAt: now.toISOString() });
   return { subscribers: people.length };

@@ -108,6 +108,9 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
     async delete(issueId, subscriberId) {
       await client.send(new DeleteCommand({ TableName: tableName, Key: { issueId, subscriberId } }));
     },
+    async put(record) {
+      await client.send(new PutCommand({ TableName: tableName, Item: record }));
+    },
     async failClaim(issueId, subscriberId, claimedAt, reason, at) {
       return whenConditionHolds(
         client.send(

@@ -1,4 +1,6 @@
-// Subscribers by id, with the `audience` attribute the send index needs kept in step with the record.
+// Subscribers by id, with the `audience` attribute the send index needs kept in step with the record. Every
+// write is conditional: a change on the version it read, a signup on the status it finds, so nothing written
+// here undoes an unsubscribe, a suppression or an erasure that landed first (dynalite has no transactions).
 import {
   DeleteCommand,
   GetCommand,
@@ -8,13 +10,20 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
 import { batchGet } from './batch-get.ts';
-import type { SubscriberRecord, SubscriberRepository, SubscriberStatus } from '../domain/subscribers.ts';
+import { ConflictError } from '../domain/errors.ts';
+import {
+  MAX_WRITE_ATTEMPTS,
+  type SubscriberRecord,
+  type SubscriberRepository,
+  type SubscriberStatus,
+} from '../domain/subscribers.ts';
 import { audienceKey } from './dynamo-audience.ts';
 
 export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tableName: string): SubscriberRepository {
+  const item = (subscriber: SubscriberRecord) => ({ ...subscriber, audience: audienceKey(subscriber) });
   return {
     async get(id) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { id } }));
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
       if (!Item) return undefined;
       const { audience: _audience, ...subscriber } = Item;
       return subscriber as SubscriberRecord;
@@ -28,28 +37,66 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       );
       return new Map(items.map((item) => [item.id as string, item.status as SubscriberStatus]));
     },
-    async put(subscriber) {
-      await client.send(
-        new PutCommand({ TableName: tableName, Item: { ...subscriber, audience: audienceKey(subscriber) } }),
+    async create(subscriber) {
+      return whenConditionHolds(
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item({ ...subscriber, version: 1 }),
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        ),
+      );
+    },
+    async replace(next, version) {
+      return whenConditionHolds(
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item({ ...next, version: version + 1 }),
+            // A record written before versions counts as version 0.
+            ...(version === 0
+              ? { ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(version)' }
+              : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
+          }),
+        ),
       );
     },
     async signUp(pending, change) {
-      // Two conditional writes that exclude each other; the second runs only for a confirmed subscriber, and
-      // the loop only when the status changed between them.
-      for (;;) {
-        if (await whenConditionHolds(client.send(replaceUnlessConfirmed(tableName, pending)))) return;
+      // The common case (a new or pending address) is one write. A confirmed or unsubscribed subscriber gets the
+      // change held by a second, excluding write; only a suppressed one, or a status that changed between the
+      // two, costs a read.
+      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+        if (await whenConditionHolds(client.send(replaceIfNewOrPending(tableName, pending)))) return 'confirm';
         const held = client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { id: pending.id },
-            UpdateExpression: 'SET pendingChange = :change',
-            ConditionExpression: '#status = :confirmed',
+            UpdateExpression: 'SET pendingChange = :change, version = if_not_exists(version, :zero) + :one',
+            ConditionExpression: '#status IN (:confirmed, :unsubscribed)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':change': change, ':confirmed': 'confirmed' },
+            ExpressionAttributeValues: {
+              ':change': change,
+              ':confirmed': 'confirmed',
+              ':unsubscribed': 'unsubscribed',
+              ':zero': 0,
+              ':one': 1,
+            },
           }),
         );
-        if (await whenConditionHolds(held)) return;
+        if (await whenConditionHolds(held)) return 'confirm';
+        const { Item } = await client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { id: pending.id },
+            ProjectionExpression: '#status',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ConsistentRead: true,
+          }),
+        );
+        if (Item?.status === 'suppressed') return 'suppressed';
       }
+      throw new ConflictError(`subscriber ${pending.id} kept changing; try again`);
     },
     async delete(id) {
       await client.send(new DeleteCommand({ TableName: tableName, Key: { id } }));
@@ -75,30 +122,39 @@ const ATTRIBUTES: Record<Exclude<keyof SubscriberRecord, 'id'> | 'audience', tru
   suppressionReason: true,
   consent: true,
   pendingChange: true,
+  version: true,
   audience: true,
 };
 
-/** The pending record in place of anything but a confirmed subscriber, keeping the first `createdAt`. */
-function replaceUnlessConfirmed(tableName: string, pending: SubscriberRecord) {
-  const { id, createdAt, ...fields } = { ...pending, audience: audienceKey(pending) };
+/** The pending record in place of nothing or of a pending signup, keeping the first `createdAt`. */
+function replaceIfNewOrPending(tableName: string, pending: SubscriberRecord) {
+  const { id, createdAt, version: _version, ...fields } = { ...pending, audience: audienceKey(pending) };
   const set = Object.entries(fields).filter(([, value]) => value !== undefined);
   const setNames = new Set(set.map(([name]) => name));
-  // What the pending record does not set goes, as with a put (an old unsubscribedAt, a pendingChange...).
-  const removed = Object.keys(ATTRIBUTES).filter((name) => name !== 'createdAt' && !setNames.has(name));
-  const names = Object.fromEntries([...setNames, ...removed, 'createdAt'].map((name) => [`#${name}`, name]));
+  // What the pending record does not set goes, as with a put (an earlier signup's name...).
+  const removed = Object.keys(ATTRIBUTES).filter(
+    (name) => name !== 'createdAt' && name !== 'version' && !setNames.has(name),
+  );
+  const names = Object.fromEntries([...setNames, ...removed, 'createdAt', 'version'].map((name) => [`#${name}`, name]));
   return new UpdateCommand({
     TableName: tableName,
     Key: { id },
     UpdateExpression: [
-      `SET ${[...set.map(([name]) => `#${name} = :${name}`), '#createdAt = if_not_exists(#createdAt, :createdAt)'].join(', ')}`,
+      `SET ${[
+        ...set.map(([name]) => `#${name} = :${name}`),
+        '#createdAt = if_not_exists(#createdAt, :createdAt)',
+        '#version = if_not_exists(#version, :zero) + :one',
+      ].join(', ')}`,
       ...(removed.length > 0 ? [`REMOVE ${removed.map((name) => `#${name}`).join(', ')}`] : []),
     ].join(' '),
-    ConditionExpression: 'attribute_not_exists(id) OR #status <> :confirmed',
+    ConditionExpression: 'attribute_not_exists(id) OR #status = :pending',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: {
       ...Object.fromEntries(set.map(([name, value]) => [`:${name}`, value])),
       ':createdAt': createdAt,
-      ':confirmed': 'confirmed',
+      ':pending': 'pending',
+      ':zero': 0,
+      ':one': 1,
     },
   });
 }

@@ -28,6 +28,7 @@ export const CONFIRMATION_TEMPLATE = 'confirmation';
 export const PAGE_NAMES = [
   'signup',
   'signup-done',
+  'confirm',
   'confirmed',
   'token-error',
   'unsubscribe',

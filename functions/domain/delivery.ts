@@ -3,7 +3,7 @@
 import { tagValue } from './message-tags.ts';
 import { trackingData } from './tracking.ts';
 import { finishIfComplete, recipientLinks, segmentIncrements } from './sending.ts';
-import type { SubscriberRepository } from './subscribers.ts';
+import { anonymizeErasedRecipients, type SubscriberRepository } from './subscribers.ts';
 import type { Tokens } from './tokens.ts';
 import { NotFoundError } from './errors.ts';
 import {
@@ -117,7 +117,8 @@ export async function deliverBatch(
   const outcome: Tally = { sent: [], failed: [...abandoned], skipped: [], released: [], retry: [], records: [] };
   const alreadyHandled = batch.recipients.length - mine.length - abandoned.length;
 
-  // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why.
+  // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why (an erased
+  // recipient's record is made anonymous below).
   const statuses = mine.length > 0 ? await deps.subscribers.statuses(mine.map((r) => r.id)) : new Map();
   const confirmed = mine.filter((r) => statuses.get(r.id) === 'confirmed');
   outcome.skipped = mine.filter((r) => statuses.get(r.id) !== 'confirmed');
@@ -141,6 +142,11 @@ export async function deliverBatch(
   }
 
   if (outcome.records.length > 0) await deps.deliveries.recordOutcomes(batch, at, outcome.records);
+  // An erased recipient keeps no record under their id, also when the erasure ran while this batch was out.
+  await anonymizeErasedRecipients(deps, batch.issueId, [
+    ...outcome.records.map((o) => o.recipient.id),
+    ...abandoned.map((r) => r.id),
+  ]);
   await deps.issues.addCounts(batch.issueId, [
     ...segmentIncrements(batch, outcome.sent, 'sent'),
     ...segmentIncrements(batch, outcome.failed, 'failed'),

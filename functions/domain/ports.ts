@@ -212,6 +212,8 @@ export interface DeliveryStore {
   /** Adds `value` to the number set `field` of a delivery record; the set's size after. */
   addToSet(issueId: string, subscriberId: string, field: string, value: number): Promise<number>;
   delete(issueId: string, subscriberId: string): Promise<void>;
+  /** Writes a whole record (an erased recipient's anonymous one). */
+  put(record: DeliveryRecord): Promise<void>;
 }
 
 export type Outcome = { recipient: Recipient; at: string } & (

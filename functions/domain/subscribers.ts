@@ -1,18 +1,29 @@
 // Subscribers: signup with double opt-in and a consent record, one-click unsubscribe, preferences, data
 // export and erasure, and the suppression rule for hard bounces and complaints.
-import { createHash } from 'node:crypto';
+//
+// Every change of a stored subscriber is "read, apply a pure transition, write conditioned on the version read";
+// a refused write reads again. So an unsubscribe, a suppression or an erasure is never undone by a write that
+// read the subscriber before it (an erasure deletes, and a later conditional write finds nothing).
+import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { HeraldError, NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, HeraldError, ValidationError } from './errors.ts';
 import { countrySchema, languageSchema } from './records.ts';
 import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language } from './reference.ts';
-import type { Clock, DeliveryStore, IssueStore, Mailer } from './ports.ts';
-import type { TokenCheck, Tokens } from './tokens.ts';
+import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, Mailer } from './ports.ts';
+import type { TokenCheck, TokenClaims, Tokens } from './tokens.ts';
 import { validate } from './validation.ts';
 import { countIncrements } from './segments.ts';
 
 export const CONFIRMATION_DAYS = 7;
+/** The per-address signup limit's window. */
+export const ADDRESS_WINDOW_SECONDS = 3600;
+/** Conditional writes of one change before it gives up (409): each refusal means another change landed. */
+export const MAX_WRITE_ATTEMPTS = 8;
 
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
+
+/** Where consent came from: set by the server, never by the client. */
+export type ConsentSource = 'signup-page' | 'api';
 
 export interface Consent {
   /** When the form was sent, which form, in which language, which version of the consent text, from where. */
@@ -45,29 +56,50 @@ export interface SubscriberRecord extends Preferences {
   suppressedAt?: string;
   suppressionReason?: string;
   consent: Consent;
-  /** A signup by an already confirmed subscriber: applied when its confirmation link is followed. */
+  /**
+   * A signup of a confirmed or unsubscribed address: applied when its confirmation link is followed; until then
+   * the subscriber keeps their status and history.
+   */
   pendingChange?: PendingChange;
+  /** Raised by every write; each change is written on condition that it is still the version read (absent: 0). */
+  version?: number;
 }
 
-export type PendingChange = Preferences & { consent: Consent };
+export type PendingChange = Preferences & { consent: Consent; name?: string };
+
+/** What a signup did: `confirm` when a confirmation email is due, `suppressed` when the address gets no mail. */
+export type SignUpOutcome = 'confirm' | 'suppressed';
 
 export interface SubscriberRepository {
   get(id: string): Promise<SubscriberRecord | undefined>;
   /** Current statuses of up to 100 subscribers; an erased one is absent. */
   statuses(ids: readonly string[]): Promise<Map<string, SubscriberStatus>>;
-  put(subscriber: SubscriberRecord): Promise<void>;
+  /** Stores a new subscriber (sample data, imports); false when the id is taken. */
+  create(subscriber: SubscriberRecord): Promise<boolean>;
   /**
-   * Stores a signup in one write, without reading first: an unknown, pending, unsubscribed or suppressed
-   * address becomes `pending` (the record replaced, its first `createdAt` kept); a confirmed subscriber keeps
-   * everything and holds `change` until the new link is followed.
+   * Writes `next` in place of the subscriber read at `version`, raising the version; false when the subscriber
+   * was written or erased since (the caller reads again).
    */
-  signUp(pending: SubscriberRecord, change: PendingChange): Promise<void>;
+  replace(next: SubscriberRecord, version: number): Promise<boolean>;
+  /**
+   * Stores a signup, in one conditional write when the address is new or pending: an unknown or pending
+   * address becomes `pending` (the record replaced, its first `createdAt` kept); a confirmed or unsubscribed
+   * subscriber keeps status and history and holds `change` until the new link is followed; a suppressed one
+   * is left as it is.
+   */
+  signUp(pending: SubscriberRecord, change: PendingChange): Promise<SignUpOutcome>;
+  /** Deletes unconditionally: an erasure always wins. */
   delete(id: string): Promise<void>;
 }
 
 export interface RateLimiter {
-  /** Counts a hit on `key` in the current window; false once `limit` hits were counted in it. */
+  /**
+   * Counts a hit on `key` in the current window; false once `limit` hits were counted in it. Keys are stored:
+   * callers pass pseudonyms, never an address.
+   */
   allow(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
+  /** Deletes the counters `key` may still have (this window's and the last). */
+  forget(key: string, windowSeconds: number, now: Date): Promise<void>;
 }
 
 /** What signup sends and the pages it shows, localized. */
@@ -110,6 +142,24 @@ export function normalizeEmail(email: string): string {
   return at < 0 ? trimmed : `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
 }
 
+/** Domains whose mailboxes ignore dots in the local part, and the one they all are. */
+const DOTLESS_DOMAINS: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
+
+/**
+ * The mailbox an address reaches, as far as rate limiting goes: lower-case, without a `+tag`, and without dots
+ * at Gmail. Only the limit's key uses it; the stored address stays as typed.
+ */
+export function mailboxOf(email: string): string {
+  const address = normalizeEmail(email).toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const [local = '', domain] = [address.slice(0, at).split('+')[0], address.slice(at + 1)];
+  const dotless = DOTLESS_DOMAINS[domain];
+  return dotless ? `${local.replaceAll('.', '')}@${dotless}` : `${local}@${domain}`;
+}
+
+const addressLimitKey = (tokens: Tokens, email: string) => `address:${tokens.pseudonym(mailboxOf(email))}`;
+
 /**
  * A subscriber's id comes from their normalized address, so a second signup finds the same record
  * with one conditional-free read, and two signups at once cannot create two subscribers.
@@ -123,6 +173,9 @@ const emailSchema = z
   .refine((s) => !/[\r\n]/.test(s), 'must not contain line breaks')
   .transform(normalizeEmail)
   .pipe(z.string().max(254, 'is longer than 254 characters').pipe(z.email('is not an email address')));
+
+/** Control characters (CR, LF, NUL, VT, NEL...) and the Unicode line and paragraph separators. */
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 
 const preferencesShape = {
   language: languageSchema,
@@ -147,9 +200,12 @@ export const signupSchema = z.strictObject({
   email: emailSchema,
   ...preferencesShape,
   consent: z.literal(true, 'must be given (true)'),
-  name: z.string().trim().max(120).optional(),
-  /** Which form the signup came from, for the consent record. */
-  form: z.string().max(40).optional(),
+  name: z
+    .string()
+    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain line breaks or control characters')
+    .trim()
+    .max(120)
+    .optional(),
   /** The honeypot: people leave it empty, bots fill it in. */
   website: z.string().max(200).optional(),
 });
@@ -157,24 +213,32 @@ export const signupSchema = z.strictObject({
 export const preferencesUpdateSchema = z.strictObject(preferencesShape);
 
 /**
- * Signs someone up, or signs them up again: the answer is the same whether the address was known or not.
- * A confirmation email goes out in the chosen language; nothing is sent to subscribers who are not confirmed.
+ * Signs someone up, or signs them up again: the answer is the same whether the address was known or not. A
+ * confirmation email goes out in the chosen language, except to a suppressed address (it gets no mail and no
+ * change); nothing is sent to subscribers who are not confirmed. A signup never clears an unsubscribe or a
+ * suppression: only following the new confirmation link brings an unsubscribed subscriber back.
  */
-export async function signup(deps: SubscriberDeps, body: unknown, request: { ip: string }): Promise<void> {
+export async function signup(
+  deps: SubscriberDeps,
+  body: unknown,
+  request: { ip: string; source: ConsentSource },
+): Promise<void> {
   const input = validate(signupSchema, body);
   const region = checkRegion(input.country, input.region);
   if (input.website) return; // a bot: answer as usual, store and send nothing
   const now = deps.clock.now();
-  if (!(await deps.rateLimiter.allow(`ip:${request.ip}`, deps.limits.perIpPerMinute, 60, now))) {
+  const ipKey = `ip:${deps.tokens.pseudonym(request.ip)}`;
+  if (!(await deps.rateLimiter.allow(ipKey, deps.limits.perIpPerMinute, 60, now))) {
     throw new RateLimitedError();
   }
-  const id = subscriberIdFor(input.email);
-  if (!(await deps.rateLimiter.allow(`address:${id}`, deps.limits.perAddressPerHour, 3600, now))) {
+  const addressKey = addressLimitKey(deps.tokens, input.email);
+  if (!(await deps.rateLimiter.allow(addressKey, deps.limits.perAddressPerHour, ADDRESS_WINDOW_SECONDS, now))) {
     throw new RateLimitedError('email');
   }
+  const id = subscriberIdFor(input.email);
   const consent: Consent = {
     at: now.toISOString(),
-    form: input.form ?? 'api',
+    form: request.source,
     language: input.language,
     textVersion: deps.messages.consentText(input.language).version,
     ip: request.ip,
@@ -194,7 +258,9 @@ export async function signup(deps: SubscriberDeps, body: unknown, request: { ip:
     createdAt: now.toISOString(),
     consent,
   };
-  await deps.subscribers.signUp(pending, { ...preferences, consent });
+  const change: PendingChange = { ...preferences, ...(input.name && { name: input.name }), consent };
+  // A suppressed address (a hard bounce, a complaint) is told nothing and sent nothing.
+  if ((await deps.subscribers.signUp(pending, change)) === 'suppressed') return;
   const token = deps.tokens.sign({
     purpose: 'confirm',
     subscriberId: id,
@@ -221,72 +287,144 @@ function checked(check: TokenCheck) {
   return check.claims;
 }
 
-async function subscriberOf(deps: Pick<SubscriberDeps, 'subscribers'>, id: string) {
-  const subscriber = await deps.subscribers.get(id);
+/**
+ * A link is good for the life of the record it was issued in. The id comes from the address, so after an
+ * erasure a new signup makes a record with the same id: a link issued before that record was created is one of
+ * the erased person's, and opens nothing.
+ */
+function ownRecord(claims: TokenClaims, subscriber: SubscriberRecord): SubscriberRecord {
+  if (!(claims.issuedAt !== undefined && claims.issuedAt >= Date.parse(subscriber.createdAt))) {
+    throw new TokenError('invalid');
+  }
+  return subscriber;
+}
+
+async function subscriberOf(deps: Pick<SubscriberDeps, 'subscribers'>, claims: TokenClaims) {
+  const subscriber = await deps.subscribers.get(claims.subscriberId);
   // The subscriber was erased: the link is as good as forged.
   if (!subscriber) throw new TokenError('invalid');
-  return subscriber;
+  return ownRecord(claims, subscriber);
+}
+
+/** A transition's answer when the subscriber is as it should be already: nothing is written. */
+const UNCHANGED = Symbol('unchanged');
+type Transition = (subscriber: SubscriberRecord) => SubscriberRecord | typeof UNCHANGED;
+
+/**
+ * Reads the subscriber, applies `transition` (pure; it may throw) and writes the result on condition that the
+ * subscriber is still the version read; when another write landed first, reads and applies again. Undefined
+ * when the subscriber does not exist (erased, also meanwhile).
+ */
+async function update(
+  deps: Pick<SubscriberDeps, 'subscribers'>,
+  id: string,
+  transition: Transition,
+): Promise<{ subscriber: SubscriberRecord; changed: boolean } | undefined> {
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+    const current = await deps.subscribers.get(id);
+    if (!current) return undefined;
+    const next = transition(current);
+    if (next === UNCHANGED) return { subscriber: current, changed: false };
+    const version = current.version ?? 0;
+    if (await deps.subscribers.replace(next, version)) {
+      return { subscriber: { ...next, version: version + 1 }, changed: true };
+    }
+  }
+  throw new ConflictError(`subscriber ${id} kept changing; try again`);
+}
+
+/** `update` for a link's subscriber: an erased one, or one of another life, makes the link invalid. */
+async function updateByLink(deps: Pick<SubscriberDeps, 'subscribers'>, claims: TokenClaims, transition: Transition) {
+  const result = await update(deps, claims.subscriberId, (s) => transition(ownRecord(claims, s)));
+  if (!result) throw new TokenError('invalid');
+  return result;
 }
 
 export function manageToken(tokens: Tokens, subscriberId: string, issueId?: string): string {
   return tokens.sign({ purpose: 'manage', subscriberId, ...(issueId && { issueId }) });
 }
 
-/** Follows a confirmation link: the subscriber is confirmed (again), with what the latest signup asked for. */
+/**
+ * What following a confirmation link does to the subscriber: confirms a pending signup, or applies the change a
+ * later signup holds (also bringing an unsubscribed subscriber back: they asked again, and this link proves the
+ * mailbox). A confirmed subscriber with nothing held stays as they are. A link older than the change held does
+ * not apply it, and a link from before an unsubscribe or a suppression is used up.
+ */
+function confirmation(claims: TokenClaims, now: Date): Transition {
+  return (subscriber) => {
+    const change = subscriber.pendingChange;
+    const current = change && (claims.issuedAt ?? 0) >= Date.parse(change.consent.at) ? change : undefined;
+    if (subscriber.status === 'confirmed' && !current) return UNCHANGED;
+    if (subscriber.status === 'suppressed') throw new TokenError('expired');
+    if (subscriber.status === 'unsubscribed' && !current) throw new TokenError('expired');
+    const {
+      pendingChange: _p,
+      suppressedAt: _s,
+      suppressionReason: _r,
+      unsubscribedAt: _u,
+      unsubscribeSource: _us,
+      unsubscribeIssueId: _ui,
+      ...rest
+    } = subscriber;
+    const confirmedAt = now.toISOString();
+    return {
+      ...rest,
+      ...(current ?? {}),
+      status: 'confirmed',
+      confirmedAt,
+      consent: { ...(current?.consent ?? subscriber.consent), confirmedAt },
+    };
+  };
+}
+
+/**
+ * Checks a confirmation link without using it (the page with the button): the subscriber, and whether following
+ * it would confirm anything. A link that cannot be used throws as `confirm` would.
+ */
+export async function checkConfirmation(
+  deps: SubscriberDeps,
+  token: string,
+): Promise<{ subscriber: SubscriberRecord; confirmed: boolean }> {
+  const now = deps.clock.now();
+  const claims = checked(deps.tokens.verify(token, 'confirm', now));
+  const subscriber = await subscriberOf(deps, claims);
+  return { subscriber, confirmed: confirmation(claims, now)(subscriber) === UNCHANGED };
+}
+
+/** Follows a confirmation link (a POST): the subscriber is confirmed (again), with what the latest signup asked for. */
 export async function confirm(
   deps: SubscriberDeps,
   token: string,
 ): Promise<SubscriberRecord & { manageToken: string }> {
   const now = deps.clock.now();
   const claims = checked(deps.tokens.verify(token, 'confirm', now));
-  const subscriber = await subscriberOf(deps, claims.subscriberId);
-  // Following the link again changes nothing; and a link from before an unsubscribe or a suppression
-  // is used up: only a new signup (with a new link) brings the subscriber back.
-  if (subscriber.status === 'confirmed' && !subscriber.pendingChange) {
-    return { ...subscriber, manageToken: manageToken(deps.tokens, subscriber.id) };
-  }
-  if (subscriber.status !== 'pending' && !subscriber.pendingChange) throw new TokenError('expired');
-  const {
-    pendingChange,
-    suppressedAt: _s,
-    suppressionReason: _r,
-    unsubscribedAt: _u,
-    unsubscribeSource: _us,
-    unsubscribeIssueId: _ui,
-    ...rest
-  } = subscriber;
-  const confirmedAt = now.toISOString();
-  const updated: SubscriberRecord = {
-    ...rest,
-    ...(pendingChange ?? {}),
-    status: 'confirmed',
-    confirmedAt,
-    consent: { ...(pendingChange?.consent ?? subscriber.consent), confirmedAt },
-  };
-  await deps.subscribers.put(updated);
-  return { ...updated, manageToken: manageToken(deps.tokens, updated.id) };
+  const { subscriber } = await updateByLink(deps, claims, confirmation(claims, now));
+  return { ...subscriber, manageToken: manageToken(deps.tokens, subscriber.id) };
 }
 
-/** Unsubscribes at once and for good; doing it twice changes nothing. */
+/** Unsubscribes at once and for good; doing it twice changes nothing, and a suppressed address stays suppressed. */
 export async function unsubscribe(
   deps: SubscriberDeps,
   token: string,
   source: 'one-click' | 'page' | 'preferences',
 ): Promise<SubscriberRecord> {
-  const claims = checked(deps.tokens.verify(token, 'manage', deps.clock.now()));
-  const subscriber = await subscriberOf(deps, claims.subscriberId);
-  if (subscriber.status === 'unsubscribed') return subscriber;
-  const updated: SubscriberRecord = {
-    ...subscriber,
-    status: 'unsubscribed',
-    unsubscribedAt: deps.clock.now().toISOString(),
-    unsubscribeSource: source,
-    ...(claims.issueId && { unsubscribeIssueId: claims.issueId }),
-  };
-  delete updated.pendingChange;
-  await deps.subscribers.put(updated);
-  if (claims.issueId) await countUnsubscribe(deps, claims.issueId, subscriber.id, updated.unsubscribedAt!);
-  return updated;
+  const now = deps.clock.now();
+  const claims = checked(deps.tokens.verify(token, 'manage', now));
+  const unsubscribedAt = now.toISOString();
+  const { subscriber, changed } = await updateByLink(deps, claims, (s) => {
+    if (s.status === 'unsubscribed' || s.status === 'suppressed') return UNCHANGED;
+    // A signup held for confirmation is dropped with the subscription.
+    const { pendingChange: _p, unsubscribeIssueId: _i, ...rest } = s;
+    return {
+      ...rest,
+      status: 'unsubscribed',
+      unsubscribedAt,
+      unsubscribeSource: source,
+      ...(claims.issueId && { unsubscribeIssueId: claims.issueId }),
+    };
+  });
+  if (changed && claims.issueId) await countUnsubscribe(deps, claims.issueId, subscriber.id, unsubscribedAt);
+  return subscriber;
 }
 
 /** Counts an unsubscribe against the issue whose email carried the link: once per recipient, in their segments. */
@@ -306,7 +444,7 @@ async function countUnsubscribe(
 
 /** Checks a manage link and names the subscriber it belongs to (for the unsubscribe and preferences pages). */
 export async function subscriberForToken(deps: SubscriberDeps, token: string): Promise<SubscriberRecord> {
-  return subscriberOf(deps, checked(deps.tokens.verify(token, 'manage', deps.clock.now())).subscriberId);
+  return subscriberOf(deps, checked(deps.tokens.verify(token, 'manage', deps.clock.now())));
 }
 
 export function publicPreferences(s: SubscriberRecord) {
@@ -320,24 +458,24 @@ export function publicPreferences(s: SubscriberRecord) {
   };
 }
 
+/** Changes language, country, region and topics; the status (an unsubscribe, a suppression) stays as it is. */
 export async function updatePreferences(deps: SubscriberDeps, token: string, body: unknown) {
-  const subscriber = await subscriberForToken(deps, token);
+  const claims = checked(deps.tokens.verify(token, 'manage', deps.clock.now()));
   const input = validate(preferencesUpdateSchema, body);
   const region = checkRegion(input.country, input.region);
-  const updated: SubscriberRecord = {
-    ...subscriber,
+  const { subscriber } = await updateByLink(deps, claims, (s) => ({
+    ...s,
     language: input.language,
     country: input.country,
     region,
     topics: input.topics ?? [],
-  };
-  await deps.subscribers.put(updated);
-  return publicPreferences(updated);
+  }));
+  return publicPreferences(subscriber);
 }
 
 /** Everything Herald holds about the subscriber (GDPR art. 15 and 20). */
 export async function exportData(deps: SubscriberDeps, token: string) {
-  const subscriber = await subscriberForToken(deps, token);
+  const { version: _version, ...subscriber } = await subscriberForToken(deps, token);
   return {
     exportedAt: deps.clock.now().toISOString(),
     subscriber,
@@ -353,33 +491,86 @@ async function deliveriesOf(deps: Pick<SubscriberDeps, 'issues' | 'deliveries'>,
 }
 
 /**
- * Erases the subscriber (GDPR art. 17): the record with the address and consent, and the per-issue delivery
- * records. The issues' counters are aggregates without personal data and stay correct.
+ * A delivery record that names no one: a random key (nothing links it back), the same status, segment and
+ * times, no message id, and no reason that could quote the address. Counts reconcile with records as before.
  */
-export async function erase(deps: SubscriberDeps, token: string): Promise<void> {
-  const subscriber = await subscriberForToken(deps, token);
-  for (const delivery of await deliveriesOf(deps, subscriber.id)) {
-    await deps.deliveries.delete(delivery.issueId, subscriber.id);
-  }
-  await deps.subscribers.delete(subscriber.id);
+export function anonymousDelivery(record: DeliveryRecord): DeliveryRecord {
+  const times = Object.fromEntries(
+    Object.entries(record).filter(([k, v]) => k.endsWith('At') && typeof v === 'string'),
+  );
+  return {
+    ...times,
+    issueId: record.issueId,
+    subscriberId: `erased-${randomUUID()}`,
+    status: record.status,
+    country: record.country,
+    language: record.language,
+    region: record.region,
+    claimedAt: record.claimedAt,
+    ...(record.status !== 'sent' && { reason: 'erased' }),
+  };
 }
 
 /**
- * A hard bounce or a complaint: the address gets no issue again until it signs up and confirms anew
- * (confirming clears the suppression).
+ * Replaces a named delivery record with an anonymous one. A claim is deleted instead: it is no outcome, and the
+ * sender holding it records the outcome later (and anonymizes it, finding the subscriber gone).
+ */
+async function anonymize(deliveries: Pick<DeliveryStore, 'put' | 'delete'>, record: DeliveryRecord) {
+  if (record.status !== 'claimed') await deliveries.put(anonymousDelivery(record));
+  await deliveries.delete(record.issueId, record.subscriberId);
+}
+
+/**
+ * After a batch's outcomes are recorded: whoever of `subscriberIds` is erased (before or during the delivery)
+ * keeps no record under their id.
+ */
+export async function anonymizeErasedRecipients(
+  deps: { subscribers: Pick<SubscriberRepository, 'statuses'>; deliveries: DeliveryStore },
+  issueId: string,
+  subscriberIds: string[],
+): Promise<void> {
+  if (subscriberIds.length === 0) return;
+  const statuses = await deps.subscribers.statuses(subscriberIds);
+  const erased = subscriberIds.filter((id) => !statuses.has(id));
+  if (erased.length === 0) return;
+  for (const record of await deps.deliveries.getMany(issueId, erased)) await anonymize(deps.deliveries, record);
+}
+
+/**
+ * Erases the subscriber (GDPR art. 17), always and at once: the record with the address and consent goes, and
+ * so do their rate-limit counters; each delivery record is replaced by an anonymous one, so the issues'
+ * counters still match their records. Their links stop working, also if the address signs up again.
+ */
+export async function erase(deps: SubscriberDeps, token: string): Promise<void> {
+  const subscriber = await subscriberForToken(deps, token);
+  const anonymizeAll = async () => {
+    for (const delivery of await deliveriesOf(deps, subscriber.id)) await anonymize(deps.deliveries, delivery);
+  };
+  await anonymizeAll();
+  await deps.subscribers.delete(subscriber.id);
+  // A sender that recorded an outcome while the first pass ran: caught here, or by the sender itself, which
+  // looks again after recording and now finds the subscriber gone.
+  await anonymizeAll();
+  await deps.rateLimiter.forget(
+    addressLimitKey(deps.tokens, subscriber.email),
+    ADDRESS_WINDOW_SECONDS,
+    deps.clock.now(),
+  );
+}
+
+/**
+ * A hard bounce or a complaint: the address gets no mail again, not even a confirmation email from a signup.
+ * It wins over any concurrent change; an erased subscriber has nothing left to suppress.
  */
 export async function suppress(
   deps: Pick<SubscriberDeps, 'subscribers' | 'clock'>,
   subscriberId: string,
   reason: 'bounce' | 'complaint',
 ): Promise<void> {
-  const subscriber = await deps.subscribers.get(subscriberId);
-  if (!subscriber) throw new NotFoundError(`subscriber ${subscriberId}`);
-  if (subscriber.status === 'suppressed') return;
-  await deps.subscribers.put({
-    ...subscriber,
-    status: 'suppressed',
-    suppressedAt: deps.clock.now().toISOString(),
-    suppressionReason: reason,
+  const suppressedAt = deps.clock.now().toISOString();
+  await update(deps, subscriberId, (s) => {
+    if (s.status === 'suppressed') return UNCHANGED;
+    const { pendingChange: _p, ...rest } = s;
+    return { ...rest, status: 'suppressed', suppressedAt, suppressionReason: reason };
   });
 }

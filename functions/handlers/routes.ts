@@ -46,6 +46,7 @@ export const ROUTES = {
   signupPage: route('GET', '/subscribe', 'public'),
   subscribe: route('POST', '/api/subscribe', 'public'),
   confirmSubscription: route('GET', '/api/subscribe/confirm', 'public'),
+  confirmSubscriptionForm: route('POST', '/api/subscribe/confirm', 'public'),
   unsubscribePage: route('GET', '/unsubscribe/{token}', 'public'),
   unsubscribe: route('POST', '/unsubscribe/{token}', 'public'),
   getPreferences: route('GET', '/api/preferences/{token}', 'public'),

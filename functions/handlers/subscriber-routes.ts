@@ -1,9 +1,11 @@
-// The public routes of subscribers: the signup page and API, the confirmation link, one-click unsubscribe,
-// preferences, export and erasure. HTML forms work without JavaScript; JSON clients get JSON.
+// The public routes of subscribers: the signup page and API, the confirmation link (a page with a button; the
+// POST confirms), one-click unsubscribe, preferences, export and erasure. HTML forms work without JavaScript;
+// JSON clients get JSON.
 import * as z from 'zod';
 import { HeraldError } from '../domain/errors.ts';
 import { isLanguage, type Language } from '../domain/reference.ts';
 import {
+  checkConfirmation,
   confirm,
   erase,
   exportData,
@@ -12,6 +14,7 @@ import {
   subscriberForToken,
   unsubscribe,
   updatePreferences,
+  manageToken,
 } from '../domain/subscribers.ts';
 import { negotiateLanguage } from '../adapters/page-renderer.ts';
 import type { Services } from '../wiring/services.ts';
@@ -24,6 +27,7 @@ export type SubscriberRouteName = Extract<
   | 'signupPage'
   | 'subscribe'
   | 'confirmSubscription'
+  | 'confirmSubscriptionForm'
   | 'unsubscribePage'
   | 'unsubscribe'
   | 'getPreferences'
@@ -100,7 +104,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
     subscribe: async (r) => {
       const ip = r.event.requestContext.http.sourceIp;
       if (!isForm(r.event)) {
-        await signup(services, parseBody(r.event, z.unknown()), { ip });
+        await signup(services, parseBody(r.event, z.unknown()), { ip, source: 'api' });
         return json(202, { status: 'pending', message: 'check your inbox for the confirmation link' });
       }
       const form = signupFromForm(parseForm(r.event));
@@ -109,7 +113,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
         r.event.headers['accept-language'],
       );
       try {
-        await signup(services, { form: 'signup-page', ...form }, { ip });
+        await signup(services, form, { ip, source: 'signup-page' });
         return page(202, 'signup-done', language, { languageLinks: false });
       } catch (error) {
         if (!(error instanceof HeraldError) || error.status >= 500) throw error;
@@ -121,13 +125,38 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
       }
     },
 
+    // Opening the link (or a mail scanner fetching it) changes nothing: the page asks, its button confirms.
     confirmSubscription: pageRoute(async (r) => {
-      const subscriber = await confirm(services, r.query.token ?? '');
-      return page(200, 'confirmed', chosenLanguage(r, subscriber.language), {
-        ...links(subscriber.manageToken),
-        languageLinks: { query: { token: r.query.token ?? '' } },
+      const token = r.query.token ?? '';
+      const { subscriber, confirmed } = await checkConfirmation(services, token);
+      const languageLinks = { query: { token } };
+      if (confirmed) {
+        return page(200, 'confirmed', chosenLanguage(r, subscriber.language), {
+          ...links(manageToken(services.tokens, subscriber.id)),
+          languageLinks,
+        });
+      }
+      const language = chosenLanguage(r, subscriber.pendingChange?.language ?? subscriber.language);
+      return page(200, 'confirm', language, {
+        confirmActionUrl: `/api/subscribe/confirm?${new URLSearchParams({ token })}`,
+        languageLinks,
       });
     }),
+
+    confirmSubscriptionForm: async (r) => {
+      const token = r.query.token ?? '';
+      if (!isForm(r.event)) {
+        parseBody(r.event, z.strictObject({}));
+        return json(200, publicPreferences(await confirm(services, token)));
+      }
+      return pageRoute(async () => {
+        const subscriber = await confirm(services, token);
+        return page(200, 'confirmed', chosenLanguage(r, subscriber.language), {
+          ...links(subscriber.manageToken),
+          languageLinks: { query: { token } },
+        });
+      })(r);
+    },
 
     unsubscribePage: pageRoute(async (r) => {
       const subscriber = await subscriberForToken(services, token(r));

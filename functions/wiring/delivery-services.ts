@@ -44,6 +44,8 @@ export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   edition(issueId: string, language: Language): Promise<Edition | undefined>;
 }
 
+const systemClock: Clock = { now: () => new Date() };
+
 export async function createDeliveryServices(
   config: Config,
   clients: Clients = createClients(),
@@ -72,8 +74,8 @@ export async function createDeliveryServices(
         ? createSqsQueue(clients.sqs, config.sendQueueUrl)
         : unavailable<BatchQueue>('the fan-out needs SEND_QUEUE_URL')),
     ...(overrides.sleep && { sleep: overrides.sleep }),
-    tokens: createTokens(await tokenKey(config, clients)),
-    clock: { now: () => new Date() },
+    tokens: createTokens(await tokenKey(config, clients), systemClock),
+    clock: systemClock,
     publicUrl: config.publicUrl,
     edition(issueId, language) {
       const key = `${issueId}#${language}`;

@@ -469,6 +469,7 @@ describe('HTTP API', () => {
         'GET /subscribe',
         'POST /api/subscribe',
         'GET /api/subscribe/confirm',
+        'POST /api/subscribe/confirm',
         'GET /unsubscribe/{token}',
         'POST /unsubscribe/{token}',
         'GET /api/preferences/{token}',

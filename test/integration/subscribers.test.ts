@@ -1,4 +1,5 @@
 // Subscribers on the embedded stack: signup, double opt-in, one-click unsubscribe, preferences, export, erasure.
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedStack } from '../../local/stack.ts';
 import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '../support/embedded-stack.ts';
@@ -82,14 +83,45 @@ describe('signup and double opt-in', () => {
     expect(linkIn(mail, '/api/subscribe/confirm')).toBeDefined();
   });
 
-  it('confirms from the link with a localized page, and only then sends issues to the subscriber', async () => {
+  it('shows a localized page with a button when the link is opened, and changes nothing', async () => {
     const [mail] = await mailTo('Ivana.Petrova@example.bg');
     const link = linkIn(mail, '/api/subscribe/confirm')!;
-    const page = await request('GET', link.pathname + link.search);
+    for (let i = 0; i < 2; i += 1) {
+      // A mail scanner, then the person: neither GET confirms.
+      const page = await request('GET', link.pathname + link.search);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('lang="bg"');
+      expect(page.text).toContain(`<form method="post" action="/api/subscribe/confirm?token&#x3D;`);
+    }
+    expect((await subscriber(valid.email))?.status).toBe('pending');
+  });
+
+  it('confirms when the page’s button posts the form, with a localized page', async () => {
+    const [mail] = await mailTo('Ivana.Petrova@example.bg');
+    const link = linkIn(mail, '/api/subscribe/confirm')!;
+    const page = await request('POST', link.pathname + link.search, {
+      body: '',
+      type: 'application/x-www-form-urlencoded',
+    });
     expect(page.status).toBe(200);
     expect(page.text).toContain('lang="bg"');
+    expect(page.text).toContain('/preferences/');
     expect((await subscriber(valid.email))?.status).toBe('confirmed');
     expect((await subscriber(valid.email))?.consent.confirmedAt).toBeDefined();
+    // Opening the link again shows that it is done.
+    expect((await request('GET', link.pathname + link.search)).text).not.toContain('<form method="post"');
+  });
+
+  it('confirms from JSON too, refusing unknown fields by name', async () => {
+    await subscribe({ ...valid, email: 'json.client@example.org' });
+    const link = linkIn((await mailTo('json.client@example.org'))[0], '/api/subscribe/confirm')!;
+    const path = link.pathname + link.search;
+    const refused = await request('POST', path, { body: '{"confirmed":true}', type: 'application/json' });
+    expect([refused.status, refused.json.error?.field]).toEqual([400, 'confirmed']);
+    expect((await subscriber('json.client@example.org'))?.status).toBe('pending');
+    const done = await request('POST', path);
+    expect([done.status, done.json.status]).toEqual([200, 'confirmed']);
+    expect((await request('POST', '/api/subscribe/confirm?token=garbage')).json.error?.field).toBe('token');
   });
 
   it('answers the same to a known address and resends the confirmation, never duplicating the subscriber', async () => {
@@ -116,6 +148,9 @@ describe('signup and double opt-in', () => {
       [{ email: valid.email, language: 'bg', country: 'BG' }, 'consent'],
       [{ ...valid, colour: 'blue' }, 'colour'],
       [{ ...valid, topics: ['gossip'] }, 'topics.0'],
+      [{ ...valid, name: 'Ivana\r\nBcc: y@example.org' }, 'name'],
+      [{ ...valid, name: 'Ivana\u2028Petrova' }, 'name'],
+      [{ ...valid, form: 'import' }, 'form'],
     ];
     for (const [body, field] of cases) {
       const response = await subscribe({
@@ -149,6 +184,27 @@ describe('signup and double opt-in', () => {
     expect(statuses).toEqual([202, 202, 202, 429]);
   });
 
+  it('limits signups per mailbox: plus-tags, Gmail dots and case do not get around it', async () => {
+    const statuses = [];
+    for (const email of ['eager.reader@gmail.com', 'EagerReader+news@gmail.com', 'e.a.g.e.r.reader@googlemail.com'])
+      statuses.push((await subscribe({ ...valid, email })).status);
+    statuses.push((await subscribe({ ...valid, email: 'eagerreader+4@Gmail.com' })).status);
+    expect(statuses).toEqual([202, 202, 202, 429]);
+    // The addresses are stored as typed.
+    expect((await subscriber('EagerReader+news@gmail.com'))?.email).toBe('EagerReader+news@gmail.com');
+  });
+
+  it('keeps no IP or email address in its rate-limit items, and gives each an expiry', async () => {
+    const items = (
+      await stack.clients.dynamo.send(new ScanCommand({ TableName: stack.services.config.tables.subscribers }))
+    ).Items!.filter((item) => String(item.id).startsWith('rate#'));
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(String(item.id)).not.toMatch(/127\.0\.0\.1|::1|@|eager|example/i);
+      expect(item.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    }
+  });
+
   it('works as a plain HTML form without JavaScript', async () => {
     const page = await request('GET', '/subscribe?lang=el');
     expect(page.text).toContain('lang="el"');
@@ -159,7 +215,6 @@ describe('signup and double opt-in', () => {
       region: 'Peloponnese',
       consent: 'true',
       website: '',
-      form: 'signup-page',
     });
     form.append('topics', 'events');
     form.append('topics', 'funding');
@@ -179,6 +234,13 @@ describe('signup and double opt-in', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('lang="el"');
+    // Where consent came from is the server's to say.
+    const claimed = await request('POST', '/api/subscribe', {
+      body: new URLSearchParams({ ...Object.fromEntries(form), email: 'eleni@example.gr', form: 'import' }).toString(),
+      type: 'application/x-www-form-urlencoded',
+    });
+    expect(claimed.status).toBe(400);
+    expect(await subscriber('eleni@example.gr')).toBeUndefined();
   });
 });
 
@@ -262,9 +324,15 @@ describe('unsubscribe and preferences', () => {
   });
 
   it('does not bring an unsubscribed subscriber back through an old confirmation link', async () => {
-    const [mail] = await mailTo('Ivana.Petrova@example.bg');
-    const link = linkIn(mail, '/api/subscribe/confirm')!;
-    expect((await request('GET', link.pathname + link.search)).status).toBe(410);
+    for (const mail of await mailTo('Ivana.Petrova@example.bg')) {
+      const link = linkIn(mail, '/api/subscribe/confirm')!;
+      expect((await request('GET', link.pathname + link.search)).status).toBe(410);
+      const posted = await request('POST', link.pathname + link.search, {
+        body: '',
+        type: 'application/x-www-form-urlencoded',
+      });
+      expect(posted.status).toBe(410);
+    }
     expect((await subscriber(valid.email))?.status).toBe('unsubscribed');
   });
 
@@ -273,14 +341,18 @@ describe('unsubscribe and preferences', () => {
     expect((await request('GET', `/unsubscribe/${token}?lang=pl`)).text).toContain('lang="pl"');
   });
 
-  it('starts over as pending when an unsubscribed subscriber signs up again, keeping when they first did', async () => {
+  it('keeps an unsubscribed subscriber unsubscribed, with their history, when anyone signs the address up', async () => {
     const before = (await subscriber(valid.email))!;
     expect((await subscribe(valid)).status).toBe(202);
     const after = (await subscriber(valid.email))!;
-    expect(after).toMatchObject({ status: 'pending', language: 'bg', createdAt: before.createdAt });
-    expect(after).not.toHaveProperty('unsubscribedAt');
-    expect(after).not.toHaveProperty('unsubscribeSource');
-    expect(after).not.toHaveProperty('confirmedAt');
+    expect(after).toMatchObject({
+      status: 'unsubscribed',
+      language: 'en',
+      createdAt: before.createdAt,
+      unsubscribedAt: before.unsubscribedAt,
+      unsubscribeSource: 'one-click',
+      pendingChange: { language: 'bg' },
+    });
   });
 
   it('exports everything held about the subscriber, then erases it', async () => {
@@ -313,5 +385,59 @@ describe('issue emails', () => {
       ).status,
     ).toBe(200);
     expect((await subscriber('maria.papadopoulou@example.gr'))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('erasure after a send', () => {
+  const email = 'maria.papadopoulou@example.gr';
+  const issueRecords = async () =>
+    (
+      await stack.clients.dynamo.send(
+        new QueryCommand({
+          TableName: stack.services.config.tables.deliveries,
+          KeyConditionExpression: 'issueId = :issueId',
+          ExpressionAttributeValues: { ':issueId': 'secon-newsletter-5' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items!;
+
+  it('leaves only anonymous delivery records, and the erased person’s links stop working after a new signup', async () => {
+    const [mail] = await mailTo(email);
+    const unsubscribeUrl = linkIn(mail, '/unsubscribe/')!;
+    const token = unsubscribeUrl.pathname.split('/').pop()!;
+    const click = linkIn(mail, '/t/click/')!;
+    expect((await request('GET', click.pathname)).status).toBe(302);
+    const id = subscriberIdFor(email);
+    const before = await issueRecords();
+    const theirs = before.find((r) => r.subscriberId === id)!;
+    expect(theirs).toMatchObject({ status: 'sent', messageId: expect.any(String) });
+
+    expect((await request('DELETE', `/api/preferences/${token}`)).status).toBe(204);
+    const after = await issueRecords();
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((r) => r.subscriberId === id)).toEqual([]);
+    expect(JSON.stringify(after)).not.toContain(theirs.messageId);
+    const anonymous = after.filter((r) => String(r.subscriberId).startsWith('erased-'));
+    expect(anonymous).toEqual([
+      expect.objectContaining({
+        status: 'sent',
+        country: theirs.country,
+        region: theirs.region,
+        sentAt: theirs.sentAt,
+      }),
+    ]);
+    const items = (
+      await stack.clients.dynamo.send(new ScanCommand({ TableName: stack.services.config.tables.subscribers }))
+    ).Items!;
+    expect(JSON.stringify(items)).not.toContain(id);
+    expect(JSON.stringify(items)).not.toContain(email);
+
+    // The same address signs up again: a new record with the same id, which the old links do not open.
+    expect((await subscribe({ ...valid, email })).status).toBe(202);
+    expect((await subscriber(email))?.status).toBe('pending');
+    expect((await request('GET', unsubscribeUrl.pathname)).status).toBe(400);
+    expect((await request('GET', `/api/preferences/${token}`)).status).toBe(400);
+    expect((await request('GET', click.pathname)).status).toBe(404);
   });
 });

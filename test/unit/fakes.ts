@@ -168,6 +168,9 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
     async delete(_issueId, id) {
       records.delete(id);
     },
+    async put({ issueId: _issueId, subscriberId, ...record }) {
+      records.set(subscriberId, record);
+    },
     async findByMessageId(messageId) {
       for (const [id, record] of records) {
         if (record.messageId === messageId) return full('issue-1', id, record);
@@ -288,21 +291,42 @@ export function fakeContentStore(): ContentStore {
   };
 }
 
-/** Subscribers in memory; `statuses` answers for every id it holds. */
-export function fakeSubscribers(records = new Map<string, SubscriberRecord>()): SubscriberRepository & {
-  records: Map<string, SubscriberRecord>;
-} {
+/**
+ * Subscribers in memory with the store's conditional semantics: `replace` holds only on the version read, and
+ * `signUp` decides by the status it finds. `beforeWrite` runs before each conditional write decides, so a test
+ * can land a concurrent change between a read and a write.
+ */
+export function fakeSubscribers(
+  records = new Map<string, SubscriberRecord>(),
+  options: { beforeWrite?: (id: string) => Promise<void> } = {},
+): SubscriberRepository & { records: Map<string, SubscriberRecord> } {
+  const copy = (s: SubscriberRecord | undefined) => s && structuredClone(s);
   return {
     records,
-    get: async (id) => records.get(id),
-    put: async (s) => void records.set(s.id, s),
+    get: async (id) => copy(records.get(id)),
+    create: async (s) => {
+      if (records.has(s.id)) return false;
+      records.set(s.id, { ...copy(s)!, version: 1 });
+      return true;
+    },
+    replace: async (next, version) => {
+      await options.beforeWrite?.(next.id);
+      const current = records.get(next.id);
+      if (!current || (current.version ?? 0) !== version) return false;
+      records.set(next.id, { ...copy(next)!, version: version + 1 });
+      return true;
+    },
     signUp: async (pending, change) => {
+      await options.beforeWrite?.(pending.id);
       const existing = records.get(pending.id);
-      if (existing?.status === 'confirmed') {
-        records.set(pending.id, { ...existing, pendingChange: change });
-        return;
+      const version = (existing?.version ?? 0) + 1;
+      if (existing?.status === 'suppressed') return 'suppressed';
+      if (existing?.status === 'confirmed' || existing?.status === 'unsubscribed') {
+        records.set(pending.id, { ...existing, pendingChange: structuredClone(change), version });
+      } else {
+        records.set(pending.id, { ...copy(pending)!, createdAt: existing?.createdAt ?? pending.createdAt, version });
       }
-      records.set(pending.id, { ...pending, createdAt: existing?.createdAt ?? pending.createdAt });
+      return 'confirm';
     },
     delete: async (id) => void records.delete(id),
     statuses: async (ids) =>

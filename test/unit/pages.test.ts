@@ -25,6 +25,7 @@ function keysOf(namespace: string): string[] {
 const views: Record<PageName, Record<string, unknown>> = {
   signup: {},
   'signup-done': {},
+  confirm: { confirmActionUrl: '/api/subscribe/confirm?token=tok' },
   confirmed: { preferencesUrl: '/preferences/tok' },
   'token-error': { reason: 'expired' },
   unsubscribe: { actionUrl: '/unsubscribe/tok' },
@@ -62,7 +63,8 @@ describe('public pages', () => {
     const html = renderer.page('signup', 'bg', {});
     expect(html).toContain('<form method="post" action="/api/subscribe"');
     expect(html).toMatch(/<input type="email" id="email" name="email" value="" required/);
-    expect(html).toContain('<input type="hidden" name="form" value="signup-page">');
+    // Where consent came from is the server's to say: the form does not claim it.
+    expect(html).not.toContain('name="form"');
     expect(html).toMatch(
       /<div class="website-field">\s*<label for="website">[^<]+<\/label>\s*<input type="text" id="website" name="website" value="" tabindex="-1" autocomplete="off">/,
     );
@@ -127,6 +129,14 @@ describe('public pages', () => {
     expect(expired).toContain('<h1>This link has expired</h1>');
     expect(invalid).toContain('<h1>This link is not valid</h1>');
     expect(invalid).toContain('<a href="/subscribe?lang&#x3D;en">Sign up again</a>');
+  });
+
+  it('confirms a subscription only through its button', () => {
+    const html = renderer.page('confirm', 'hu', { confirmActionUrl: '/api/subscribe/confirm?token=a.b' });
+    expect(html).toMatch(
+      /<form method="post" action="\/api\/subscribe\/confirm\?token&#x3D;a.b"[^>]*>\s*<button type="submit">Feliratkozásom megerősítése<\/button>/,
+    );
+    expect(html).toContain('<meta name="robots" content="noindex">');
   });
 
   it('unsubscribes only through its button', () => {

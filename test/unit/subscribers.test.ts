@@ -1,40 +1,68 @@
+// Subscriber rules on in-memory fakes: signup limits and consent, double opt-in, third parties' signups,
+// conditional writes that let an unsubscribe, a suppression or an erasure win, and what an erasure leaves.
 import { describe, expect, it } from 'vitest';
 import { createTokens } from '../../functions/domain/tokens.ts';
+import { deliverBatch } from '../../functions/domain/delivery.ts';
+import { ConflictError, ValidationError } from '../../functions/domain/errors.ts';
 import {
+  checkConfirmation,
   confirm,
+  erase,
+  mailboxOf,
+  manageToken,
   normalizeEmail,
   RateLimitedError,
   signup,
+  subscriberForToken,
   subscriberIdFor,
   suppress,
+  unsubscribe,
+  updatePreferences,
   type RateLimiter,
   type SubscriberDeps,
   type SubscriberRecord,
 } from '../../functions/domain/subscribers.ts';
 import { fakeDeliveryStore, fakeIssueStore, fakeMailer, fakeSubscribers, fixedClock } from './fakes.ts';
 
-function memoryLimiter(): RateLimiter {
+/** Fixed windows in memory; remembers every key it was given and every key it forgot. */
+function memoryLimiter() {
   const hits = new Map<string, number>();
-  return {
+  const keys: string[] = [];
+  const forgotten: string[] = [];
+  const limiter: RateLimiter = {
     async allow(key, limit, windowSeconds, now) {
+      keys.push(key);
       const slot = `${key}#${Math.floor(now.getTime() / 1000 / windowSeconds)}`;
       const count = hits.get(slot) ?? 0;
       if (count >= limit) return false;
       hits.set(slot, count + 1);
       return true;
     },
+    async forget(key) {
+      forgotten.push(key);
+      for (const slot of hits.keys()) if (slot.startsWith(`${key}#`)) hits.delete(slot);
+    },
   };
+  return { limiter, keys, forgotten };
 }
 
-function setup(limits = { perIpPerMinute: 100, perAddressPerHour: 100 }) {
+function setup(
+  limits = { perIpPerMinute: 100, perAddressPerHour: 100 },
+  options: Parameters<typeof fakeSubscribers>[1] = {},
+) {
   const records = new Map<string, SubscriberRecord>();
   const { mailer, calls } = fakeMailer();
+  const clock = { at: fixedClock.now(), now: () => clock.at };
+  const later = (ms: number) => void (clock.at = new Date(clock.at.getTime() + ms));
+  const deliveries = fakeDeliveryStore();
+  const issues = fakeIssueStore();
+  const rate = memoryLimiter();
   const deps: SubscriberDeps = {
-    subscribers: fakeSubscribers(records),
-    issues: fakeIssueStore(),
-    deliveries: fakeDeliveryStore(),
-    rateLimiter: memoryLimiter(),
-    tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
+    subscribers: fakeSubscribers(records, options),
+    issues,
+    deliveries,
+    rateLimiter: rate.limiter,
+    tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters'), clock),
     mailer,
     messages: {
       confirmationEmail: async (language, { confirmUrl }) => ({
@@ -44,16 +72,25 @@ function setup(limits = { perIpPerMinute: 100, perAddressPerHour: 100 }) {
       }),
       consentText: () => ({ version: '2026-11', text: 'consent' }),
     },
-    clock: fixedClock,
+    clock,
     publicUrl: 'https://news.example',
     limits,
   };
-  return { deps, records, calls };
+  return { deps, records, calls, later, deliveries, issues, rate };
 }
 
 const form = { email: 'ana@example.org', language: 'ro', country: 'RO', region: 'Harghita', consent: true } as const;
+const id = subscriberIdFor(form.email);
+const api = { ip: '198.51.100.7', source: 'api' } as const;
 const confirmLink = (calls: ReturnType<typeof setup>['calls'], n = 0) =>
   decodeURIComponent(calls[n]!.edition.text.split('token=')[1]!);
+
+/** A confirmed subscriber and their manage link. */
+async function confirmed(ctx: ReturnType<typeof setup>, body: object = form) {
+  await signup(ctx.deps, body, api);
+  await confirm(ctx.deps, confirmLink(ctx.calls, ctx.calls.length - 1));
+  return manageToken(ctx.deps.tokens, subscriberIdFor((body as { email: string }).email));
+}
 
 describe('signup', () => {
   it('normalizes the address: trimmed, with the domain lower-cased', () => {
@@ -63,18 +100,41 @@ describe('signup', () => {
 
   it('limits signups per IP address, whatever the address signed up', async () => {
     const { deps } = setup({ perIpPerMinute: 2, perAddressPerHour: 100 });
-    await signup(deps, { ...form, email: 'a@example.org' }, { ip: '198.51.100.7' });
-    await signup(deps, { ...form, email: 'b@example.org' }, { ip: '198.51.100.7' });
-    await expect(signup(deps, { ...form, email: 'c@example.org' }, { ip: '198.51.100.7' })).rejects.toBeInstanceOf(
-      RateLimitedError,
-    );
-    await signup(deps, { ...form, email: 'c@example.org' }, { ip: '198.51.100.8' });
+    await signup(deps, { ...form, email: 'a@example.org' }, api);
+    await signup(deps, { ...form, email: 'b@example.org' }, api);
+    await expect(signup(deps, { ...form, email: 'c@example.org' }, api)).rejects.toBeInstanceOf(RateLimitedError);
+    await signup(deps, { ...form, email: 'c@example.org' }, { ...api, ip: '198.51.100.8' });
   });
 
-  it('records consent: when, which form, language, text version and IP address', async () => {
+  it('tells mailboxes apart as mail providers do: case, plus-tags and Gmail dots do not count', () => {
+    expect(mailboxOf('Ana.Pop+news@Example.org')).toBe('ana.pop@example.org');
+    expect(mailboxOf(' A.n.a.Pop+x@GoogleMail.com')).toBe('anapop@gmail.com');
+    expect(mailboxOf('anapop@gmail.com')).toBe('anapop@gmail.com');
+  });
+
+  it('limits signups per mailbox, so plus-tags and Gmail dots do not get around it, and stores the address as typed', async () => {
+    const { deps, records } = setup({ perIpPerMinute: 100, perAddressPerHour: 2 });
+    await signup(deps, { ...form, email: 'Ana.Pop+news@gmail.com' }, api);
+    await signup(deps, { ...form, email: 'anapop@googlemail.com' }, api);
+    await expect(signup(deps, { ...form, email: 'A.NA.POP+x@Gmail.com' }, api)).rejects.toMatchObject({
+      status: 429,
+      details: { field: 'email' },
+    });
+    await expect(signup(deps, { ...form, email: 'ana.pop+y@example.org' }, api)).resolves.toBeUndefined();
+    expect(records.get(subscriberIdFor('Ana.Pop+news@gmail.com'))?.email).toBe('Ana.Pop+news@gmail.com');
+  });
+
+  it('keys its rate limits on pseudonyms, never on an IP or email address', async () => {
+    const { deps, rate } = setup();
+    await signup(deps, { ...form, email: 'Ana.Pop@example.org' }, api);
+    expect(rate.keys).toHaveLength(2);
+    for (const key of rate.keys) expect(key).not.toMatch(/198\.51|ana|example/i);
+  });
+
+  it('records consent with where it came from, as the server says: when, form, language, text version and IP', async () => {
     const { deps, records } = setup();
-    await signup(deps, { ...form, form: 'signup-page' }, { ip: '198.51.100.7' });
-    expect(records.get(subscriberIdFor(form.email))?.consent).toEqual({
+    await signup(deps, form, { ip: '198.51.100.7', source: 'signup-page' });
+    expect(records.get(id)?.consent).toEqual({
       at: fixedClock.now().toISOString(),
       form: 'signup-page',
       language: 'ro',
@@ -83,27 +143,289 @@ describe('signup', () => {
     });
   });
 
+  it('refuses a client that names the consent form itself', async () => {
+    const { deps, records } = setup();
+    await expect(signup(deps, { ...form, form: 'import' }, api)).rejects.toMatchObject({ field: 'form' });
+    expect(records.size).toBe(0);
+  });
+
+  it.each([
+    ['CR/LF', 'Ana\r\nBcc: x@example.org'],
+    ['NUL', 'Ana\u0000'],
+    ['VT', 'Ana\u000bPop'],
+    ['NEL', 'Ana\u0085Pop'],
+    ['U+2028', 'Ana\u2028Pop'],
+  ])('refuses a name with %s, naming the field and storing nothing', async (_what, name) => {
+    const { deps, records, calls } = setup();
+    const refused = signup(deps, { ...form, name }, api);
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toMatchObject({ field: 'name' });
+    expect(records.size).toBe(0);
+    expect(calls).toHaveLength(0);
+  });
+
   it('refuses a confirmation link after seven days', async () => {
-    const { deps, calls } = setup();
-    await signup(deps, form, { ip: '198.51.100.7' });
-    const later = { now: () => new Date(fixedClock.now().getTime() + 8 * 24 * 3600_000) };
-    await expect(confirm({ ...deps, clock: later }, confirmLink(calls))).rejects.toMatchObject({ reason: 'expired' });
+    const { deps, calls, later } = setup();
+    await signup(deps, form, api);
+    later(8 * 24 * 3600_000);
+    await expect(confirm(deps, confirmLink(calls))).rejects.toMatchObject({ reason: 'expired' });
   });
 });
 
-describe('suppression', () => {
-  it('keeps a hard-bounced address suppressed until it signs up and confirms anew', async () => {
-    const { deps, records, calls } = setup();
-    await signup(deps, form, { ip: '198.51.100.7' });
-    await confirm(deps, confirmLink(calls));
-    const id = subscriberIdFor(form.email);
-    await suppress(deps, id, 'bounce');
-    expect(records.get(id)).toMatchObject({ status: 'suppressed', suppressionReason: 'bounce' });
+describe('double opt-in', () => {
+  it('changes nothing when the link is only opened; confirming is a separate step', async () => {
+    const ctx = setup();
+    await signup(ctx.deps, form, api);
+    const checked = await checkConfirmation(ctx.deps, confirmLink(ctx.calls));
+    expect(checked).toMatchObject({ confirmed: false, subscriber: { status: 'pending' } });
+    expect(ctx.records.get(id)?.status).toBe('pending');
+    await confirm(ctx.deps, confirmLink(ctx.calls));
+    expect(ctx.records.get(id)?.status).toBe('confirmed');
+    expect((await checkConfirmation(ctx.deps, confirmLink(ctx.calls))).confirmed).toBe(true);
+  });
+});
 
-    await signup(deps, form, { ip: '198.51.100.7' });
-    expect(records.get(id)?.status).toBe('pending');
-    await confirm(deps, confirmLink(calls, 1));
-    expect(records.get(id)?.status).toBe('confirmed');
-    expect(records.get(id)?.suppressedAt).toBeUndefined();
+describe("another person's signup of an address", () => {
+  it('sends a suppressed address nothing and changes nothing', async () => {
+    const ctx = setup();
+    await confirmed(ctx);
+    await suppress(ctx.deps, id, 'complaint');
+    const before = structuredClone(ctx.records.get(id));
+    const mails = ctx.calls.length;
+    await expect(signup(ctx.deps, { ...form, language: 'en' }, api)).resolves.toBeUndefined();
+    expect(ctx.calls).toHaveLength(mails);
+    expect(ctx.records.get(id)).toEqual(before);
+  });
+
+  it('keeps an unsubscribed subscriber unsubscribed, with their history, until the new link is followed', async () => {
+    const ctx = setup();
+    const token = await confirmed(ctx);
+    ctx.later(1000);
+    await unsubscribe(ctx.deps, token, 'page');
+    const unsubscribedAt = ctx.records.get(id)?.unsubscribedAt;
+    ctx.later(1000);
+    await signup(ctx.deps, { ...form, language: 'en' }, api);
+    expect(ctx.records.get(id)).toMatchObject({
+      status: 'unsubscribed',
+      unsubscribedAt,
+      unsubscribeSource: 'page',
+      language: 'ro',
+      pendingChange: { language: 'en' },
+    });
+    await confirm(ctx.deps, confirmLink(ctx.calls, 1));
+    expect(ctx.records.get(id)).toMatchObject({ status: 'confirmed', language: 'en' });
+    expect(ctx.records.get(id)).not.toHaveProperty('unsubscribedAt');
+    expect(ctx.records.get(id)).not.toHaveProperty('pendingChange');
+  });
+
+  it('does not bring an unsubscribed subscriber back through a link from before a later signup', async () => {
+    const ctx = setup();
+    const token = await confirmed(ctx);
+    ctx.later(1000);
+    await unsubscribe(ctx.deps, token, 'page');
+    ctx.later(1000);
+    await signup(ctx.deps, { ...form, language: 'en' }, api);
+    await expect(confirm(ctx.deps, confirmLink(ctx.calls, 0))).rejects.toMatchObject({ reason: 'expired' });
+    expect(ctx.records.get(id)?.status).toBe('unsubscribed');
+  });
+});
+
+describe('concurrent changes', () => {
+  /** A stored subscriber, and `meanwhile`: a change that lands just before the next conditional write decides. */
+  async function racing(status: SubscriberRecord['status'] = 'confirmed') {
+    let pending: (() => Promise<unknown>) | undefined;
+    const ctx = setup(undefined, {
+      beforeWrite: async () => {
+        const change = pending;
+        pending = undefined;
+        await change?.();
+      },
+    });
+    ctx.records.set(id, { ...(await seeded(ctx)), status });
+    const meanwhile = (change: () => Promise<unknown>) => void (pending = change);
+    return { ctx, token: manageToken(ctx.deps.tokens, id), meanwhile };
+  }
+
+  it('lets an unsubscribe win over a preferences save that read the subscriber before it', async () => {
+    const { ctx, token, meanwhile } = await racing();
+    meanwhile(() => unsubscribe(ctx.deps, token, 'one-click'));
+    await updatePreferences(ctx.deps, token, { language: 'en', country: 'RO', region: 'Harghita' });
+    expect(ctx.records.get(id)).toMatchObject({ status: 'unsubscribed', language: 'en' });
+  });
+
+  it('lets an erasure win over a confirmation in flight: the link is invalid and nothing comes back', async () => {
+    const { ctx, token, meanwhile } = await racing('pending');
+    meanwhile(() => erase(ctx.deps, token));
+    const link = ctx.deps.tokens.sign({ purpose: 'confirm', subscriberId: id });
+    await expect(confirm(ctx.deps, link)).rejects.toMatchObject({ reason: 'invalid' });
+    expect(ctx.records.has(id)).toBe(false);
+  });
+
+  it('lets a suppression win over a preferences save that read the subscriber before it', async () => {
+    const { ctx, token, meanwhile } = await racing();
+    meanwhile(() => suppress(ctx.deps, id, 'bounce'));
+    await updatePreferences(ctx.deps, token, { language: 'en', country: 'RO' });
+    expect(ctx.records.get(id)).toMatchObject({ status: 'suppressed', suppressionReason: 'bounce', language: 'en' });
+  });
+
+  it('gives up with a conflict when the subscriber keeps changing under it', async () => {
+    const ctx = setup(undefined, {
+      beforeWrite: async (changed) => {
+        const current = ctx.records.get(changed)!;
+        ctx.records.set(changed, { ...current, version: (current.version ?? 0) + 1 });
+      },
+    });
+    ctx.records.set(id, await seeded(ctx));
+    await expect(
+      updatePreferences(ctx.deps, manageToken(ctx.deps.tokens, id), { language: 'en', country: 'RO' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+/** A confirmed subscriber created at the clock's time, as a record to store. */
+async function seeded(ctx: ReturnType<typeof setup>): Promise<SubscriberRecord> {
+  const at = ctx.deps.clock.now().toISOString();
+  return {
+    id,
+    email: form.email,
+    language: 'ro',
+    country: 'RO',
+    region: 'Harghita',
+    topics: [],
+    status: 'confirmed',
+    createdAt: at,
+    consent: { at, form: 'api', language: 'ro', textVersion: '2026-11', ip: '198.51.100.7' },
+    version: 3,
+  };
+}
+
+describe('suppression', () => {
+  it('keeps a hard-bounced address suppressed: a signup sends nothing, and an unsubscribe does not lift it', async () => {
+    const ctx = setup();
+    const token = await confirmed(ctx);
+    await suppress(ctx.deps, id, 'bounce');
+    expect(ctx.records.get(id)).toMatchObject({ status: 'suppressed', suppressionReason: 'bounce' });
+    await unsubscribe(ctx.deps, token, 'page');
+    expect(ctx.records.get(id)?.status).toBe('suppressed');
+    await signup(ctx.deps, form, api);
+    expect(ctx.calls).toHaveLength(1);
+    await expect(confirm(ctx.deps, confirmLink(ctx.calls, 0))).rejects.toMatchObject({ reason: 'expired' });
+    expect(ctx.records.get(id)?.status).toBe('suppressed');
+  });
+
+  it('leaves nothing to suppress once the subscriber is erased', async () => {
+    const ctx = setup();
+    await expect(suppress(ctx.deps, id, 'complaint')).resolves.toBeUndefined();
+    expect(ctx.records.size).toBe(0);
+  });
+});
+
+describe('erasure', () => {
+  const sentRecord = { status: 'sent', messageId: 'msg-1', claimedAt: '2025-03-20T09:00:00.000Z' };
+
+  it('replaces each delivery record with an anonymous one: same status and times, no id, message id or reason', async () => {
+    const ctx = setup();
+    const token = await confirmed(ctx);
+    await ctx.issues.put({ id: 'issue-1', createdAt: '' } as never);
+    ctx.deliveries.byId.set(id, {
+      ...sentRecord,
+      country: 'BG',
+      language: 'bg',
+      region: 'Haskovo',
+      reason: 'a reason naming ana@example.org',
+      sentAt: '2025-03-20T09:00:01.000Z',
+      openedAt: '2025-03-20T10:00:00.000Z',
+    });
+    await erase(ctx.deps, token);
+    expect(ctx.records.has(id)).toBe(false);
+    expect(ctx.deliveries.byId.has(id)).toBe(false);
+    const [key, record] = [...ctx.deliveries.byId][0]!;
+    expect(key).toMatch(/^erased-[0-9a-f-]{36}$/);
+    expect(record).toEqual({
+      status: 'sent',
+      country: 'BG',
+      language: 'bg',
+      region: 'Haskovo',
+      claimedAt: sentRecord.claimedAt,
+      sentAt: '2025-03-20T09:00:01.000Z',
+      openedAt: '2025-03-20T10:00:00.000Z',
+    });
+  });
+
+  it('forgets the rate-limit counters of the address', async () => {
+    const ctx = setup({ perIpPerMinute: 100, perAddressPerHour: 1 });
+    const token = await confirmed(ctx);
+    await erase(ctx.deps, token);
+    expect(ctx.rate.forgotten).toHaveLength(1);
+    await expect(signup(ctx.deps, form, api)).resolves.toBeUndefined();
+  });
+
+  it("stops the erased person's links, also when the same address signs up again", async () => {
+    const ctx = setup();
+    const oldManage = await confirmed(ctx);
+    const oldConfirm = confirmLink(ctx.calls);
+    await erase(ctx.deps, oldManage);
+    ctx.later(1000);
+    await signup(ctx.deps, form, api);
+    await expect(confirm(ctx.deps, oldConfirm)).rejects.toMatchObject({ reason: 'invalid' });
+    await expect(subscriberForToken(ctx.deps, oldManage)).rejects.toMatchObject({ reason: 'invalid' });
+    await expect(unsubscribe(ctx.deps, oldManage, 'one-click')).rejects.toMatchObject({ reason: 'invalid' });
+    expect(ctx.records.get(id)?.status).toBe('pending');
+    await confirm(ctx.deps, confirmLink(ctx.calls, 1));
+    await expect(subscriberForToken(ctx.deps, manageToken(ctx.deps.tokens, id))).resolves.toMatchObject({
+      status: 'confirmed',
+    });
+  });
+
+  describe('during a send', () => {
+    const batch = {
+      issueId: 'issue-1',
+      country: 'RO' as const,
+      language: 'ro' as const,
+      recipients: [
+        { id, email: form.email, region: 'Harghita' },
+        { id: 'sub-other', email: 'other@example.org', region: 'Harghita' },
+      ],
+    };
+    async function sender(ctx: ReturnType<typeof setup>, eraseDuringCall: boolean) {
+      const { mailer } = fakeMailer();
+      await ctx.issues.putEdition('issue-1', { language: 'ro', subject: 's', html: '<p>x</p>', text: 'x' });
+      await ctx.deps.subscribers.create({ ...(await seeded(ctx)), id: 'sub-other', email: 'other@example.org' });
+      return {
+        ...ctx.deps,
+        mailer: {
+          sendBulk: async (...args: Parameters<typeof mailer.sendBulk>) => {
+            if (eraseDuringCall) ctx.records.delete(id);
+            return mailer.sendBulk(...args);
+          },
+        },
+        pacer: { acquire: async () => {} },
+        policy: { claimTimeoutMs: 60_000, throttleAttempts: 1, backoffMs: 1 },
+        edition: ctx.issues.getEdition,
+      };
+    }
+
+    it('records an erased recipient as skipped under an anonymous key, and counts them', async () => {
+      const ctx = setup();
+      const deps = await sender(ctx, false);
+      expect(await deliverBatch(deps, batch)).toMatchObject({ sent: 1, skipped: 1 });
+      expect(ctx.deliveries.byId.has(id)).toBe(false);
+      const anonymous = [...ctx.deliveries.byId].filter(([key]) => key.startsWith('erased-'));
+      expect(anonymous.map(([, r]) => [r.status, r.reason])).toEqual([['skipped', 'erased']]);
+      expect((await ctx.issues.readTotal('issue-1')).skipped).toBe(1);
+    });
+
+    it('anonymizes the record of a recipient erased while SES was sending to them', async () => {
+      const ctx = setup();
+      const deps = await sender(ctx, true);
+      ctx.records.set(id, await seeded(ctx));
+      expect(await deliverBatch(deps, batch)).toMatchObject({ sent: 2 });
+      expect(ctx.deliveries.byId.has(id)).toBe(false);
+      expect(ctx.deliveries.byId.get('sub-other')).toMatchObject({ status: 'sent' });
+      const anonymous = [...ctx.deliveries.byId].filter(([key]) => key.startsWith('erased-'));
+      expect(anonymous).toHaveLength(1);
+      expect(anonymous[0]![1]).toMatchObject({ status: 'sent' });
+      expect(anonymous[0]![1]).not.toHaveProperty('messageId');
+    });
   });
 });
