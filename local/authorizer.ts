@@ -53,7 +53,13 @@ export function createLocalAuthorizer(dataDir: string, adminToken: string) {
       const given = Buffer.from(token);
       if (given.length === admin.length && timingSafeEqual(given, admin)) return ADMIN_CLAIMS;
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+        // A token without `exp` would never expire: Cognito always sets it, so one without it is refused.
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ['HS256'],
+          requiredClaims: ['exp'],
+        });
         return payload as Claims;
       } catch {
         return undefined;

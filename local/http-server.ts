@@ -5,31 +5,51 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HTML_SECURITY_HEADERS, webAppCsp } from '../functions/handlers/security-headers.ts';
+import { logger } from '../functions/wiring/logger.ts';
 
 /** API Gateway refuses payloads over 10 MB; nothing Herald accepts comes close. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return 'too large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** A client that sends no more of its body for this long gets a 408 (API Gateway waits 30 s for a whole request). */
+const BODY_TIMEOUT_MS = 30_000;
+
+type Body = Buffer | 'too large' | 'timed out' | 'aborted';
+
+/** The request body, unless it is too large, stalls past `timeoutMs`, or the client goes away before its end. */
+function readBody(req: IncomingMessage, timeoutMs: number): Promise<Body> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (body: Body) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('close', onClose);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_PAYLOAD_BYTES) settle('too large');
+      else chunks.push(chunk);
+    };
+    const onEnd = () => settle(Buffer.concat(chunks));
+    const onClose = () => settle('aborted');
+    const timer = setTimeout(() => settle('timed out'), timeoutMs);
+    req.on('data', onData).on('end', onEnd).on('close', onClose);
+  });
 }
 
 const isText = (type: string | undefined) => !type || /^(text\/|application\/(json|x-www-form-urlencoded))/i.test(type);
 
-export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    // This server plays CloudFront, which sets its CloudFront-* headers itself: a client's own are dropped.
+    if (value === undefined || /^cloudfront-/i.test(name)) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] ? `${query[name]},${value}` : value;
@@ -78,36 +98,82 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/** Answered by the static web app, not there (the API answers), or a path that does not decode. */
+type Served = 'served' | 'not found' | 'malformed';
+
 async function serveStatic(
   root: string,
   pathname: string,
   res: ServerResponse,
+  headers: Readonly<Record<string, string>>,
   extraFiles: Readonly<Record<string, string>> = {},
-): Promise<boolean> {
+): Promise<Served> {
   if (pathname === '/') {
     res.writeHead(302, { location: '/editor/' }).end();
-    return true;
+    return 'served';
   }
-  let file = extraFiles[pathname.slice(1)] ?? resolve(root, `.${decodeURIComponent(pathname)}`);
-  if (!extraFiles[pathname.slice(1)] && file !== root && !file.startsWith(root + sep)) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return 'malformed';
+  }
+  let file = extraFiles[pathname.slice(1)] ?? resolve(root, `.${decoded}`);
+  if (!extraFiles[pathname.slice(1)] && file !== root && !file.startsWith(root + sep)) return 'not found';
   try {
     if ((await stat(file)).isDirectory()) {
       if (!pathname.endsWith('/')) {
         res.writeHead(301, { location: `${pathname}/` }).end();
-        return true;
+        return 'served';
       }
       file = join(file, 'index.html');
     }
     const content = await readFile(file);
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
     res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': type,
       'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      ...(type.startsWith('text/html') && headers),
     });
     res.end(content);
-    return true;
+    return 'served';
   } catch {
-    return false;
+    return 'not found';
   }
+}
+
+const STATUS_CODES = { 400: 'bad_request', 408: 'request_timeout', 413: 'payload_too_large', 500: 'internal' } as const;
+
+/** An error in the API's shape, on a connection that closes after it (the rest of the body is not read). */
+function sendError(res: ServerResponse, status: keyof typeof STATUS_CODES, message: string, field?: string) {
+  const body = JSON.stringify({ error: { code: STATUS_CODES[status], message, ...(field && { field }) } });
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    })
+    .end(body);
+}
+
+/** Requests Node cannot parse (bad request line, headers too large or too slow) never reach the listener. */
+function onClientError(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  const body = JSON.stringify({ error: { code: 'bad_request', message: 'request: not valid HTTP', field: 'request' } });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }
 
 export interface HttpServerOptions {
@@ -119,22 +185,35 @@ export interface HttpServerOptions {
   staticDir?: string;
   /** Files served at their path besides the folder's (`vendor/chart.umd.min.js` -> a file in node_modules). */
   extraFiles?: Readonly<Record<string, string>>;
+  /** How long a client may take to send its body before a 408; 30 s by default. */
+  bodyTimeoutMs?: number;
+  /** A Cognito hosted UI the web apps may call (their policy's connect-src); the embedded stack has none. */
+  authOrigin?: string;
 }
 
 export async function startHttpServer(handler: ApiHandler, options: HttpServerOptions): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD') && !API_PATHS.test(pathname)) {
-      if (await serveStatic(options.staticDir, pathname, res, options.extraFiles)) return;
+  const webHeaders = { 'content-security-policy': webAppCsp(options.authOrigin), ...HTML_SECURITY_HEADERS };
+
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendError(res, 400, 'path: is not a valid request target', 'path');
     }
-    const body = await readBody(req);
-    if (body === 'too large') {
-      res
-        .writeHead(413, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: { code: 'payload_too_large', message: 'body: request body is too large' } }));
+    if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD') && !API_PATHS.test(url.pathname)) {
+      const served = await serveStatic(options.staticDir, url.pathname, res, webHeaders, options.extraFiles);
+      if (served === 'malformed') return sendError(res, 400, 'path: has a malformed %-escape', 'path');
+      if (served === 'served') return;
+    }
+    const body = await readBody(req, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
+    if (body === 'aborted') {
+      logger.info('a client went away while sending its request', { path: url.pathname });
       return;
     }
-    const event = toApiGatewayEvent(req, body);
+    if (body === 'too large') return sendError(res, 413, 'body: request body is too large', 'body');
+    if (body === 'timed out') return sendError(res, 408, 'body: the request body stalled', 'body');
+    const event = toApiGatewayEvent(req, url, body);
     const token = /^Bearer\s+(\S+)$/i.exec(event.headers.authorization ?? '')?.[1];
     const claims = token && options.authorize ? await options.authorize(token) : undefined;
     if (claims) Object.assign(event.requestContext, { authorizer: { jwt: { claims, scopes: [] } } });
@@ -142,9 +221,25 @@ export async function startHttpServer(handler: ApiHandler, options: HttpServerOp
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
     if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+    // Throws on a header value HTTP cannot carry (a non-Latin-1 Location): the guard below answers 500.
     res.writeHead(result.statusCode ?? 200, headers);
     res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+  }
+
+  // One guard around the whole request: nothing a client sends or a handler returns may stop the process.
+  const server = createServer((req, res) => {
+    res.on('error', (error) => logger.warn('a response could not be written', { error }));
+    serve(req, res).catch((error: unknown) => {
+      logger.error('request failed in the embedded HTTP server', { method: req.method, error });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      sendError(res, 500, 'something went wrong on our side');
+    });
   });
+  server.on('clientError', onClientError);
   await new Promise<void>((ready) => server.listen(options.port, options.host ?? '127.0.0.1', ready));
   return server;
 }

@@ -40,6 +40,15 @@ export interface StackOptions {
   maxReceives?: number;
   /** Seconds after delivery in which opens and clicks count as a machine's (HERALD_MACHINE_WINDOW_SECONDS). */
   machineWindowSeconds?: number;
+  /** Milliseconds a client may take to send a request body before a 408 (30 s by default). */
+  bodyTimeoutMs?: number;
+  /** A Cognito hosted UI the web apps may call, as the deployment's herald-config.json names it (browser tests). */
+  authOrigin?: string;
+  /**
+   * Called once the HTTP server listens, before the sample content is loaded and interrupted sends resumed; the
+   * API answers 503 until it resolves and that work is done (tests watch start-up with it).
+   */
+  whileStarting?: (apiUrl: string) => Promise<void>;
 }
 
 export interface EmbeddedStack {
@@ -120,16 +129,20 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   const authorizer = createLocalAuthorizer(options.dataDir, adminToken);
   let api: ApiHandler = async () => ({
     statusCode: 503,
-    body: '{"error":{"code":"starting","message":"starting up"}}',
+    headers: { 'content-type': 'application/json', 'retry-after': '1', 'cache-control': 'no-store' },
+    body: '{"error":{"code":"starting","message":"starting up: loading the sample content and resuming sends"}}',
   });
   const http = await startHttpServer((event) => api(event), {
     port: options.port,
     authorize: authorizer.claims,
     staticDir: fileURLToPath(new URL('../web/', import.meta.url)).replace(/\/$/, ''),
     extraFiles: WEB_VENDOR_FILES,
+    ...(options.bodyTimeoutMs !== undefined && { bodyTimeoutMs: options.bodyTimeoutMs }),
+    ...(options.authOrigin && { authOrigin: options.authOrigin }),
   });
   servers.push(http);
   const apiUrl = `http://localhost:${portOf(http)}`;
+  await options.whileStarting?.(apiUrl);
 
   const config = loadConfig({
     ...env,
@@ -189,7 +202,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   await scheduler.resume(await services.issues.list());
   const apiHandler = createApiHandler(services);
   // Embedded stack only: one raw SES event record, as SES publishes it, into the same SesEvents handler.
-  api = async (event) => {
+  const ready: ApiHandler = async (event) => {
     if (event.rawPath !== '/local/ses-events') return apiHandler(event);
     if (event.requestContext.http.method !== 'POST') return { statusCode: 405 };
     try {
@@ -210,15 +223,22 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   const seeded = !(await services.issues.get(SAMPLE_ISSUE_ID));
   if (seeded) await seedSampleData(services, services.clock.now());
 
-  // A send the last run was stopped in the middle of is finished now, without sending anyone twice.
+  // A send the last run was stopped in the middle of is finished now, without sending anyone twice. One that
+  // cannot be resumed is logged and left as it is: the other sends and the stack go on.
   const resumed: string[] = [];
   for (const issue of await services.issues.list()) {
     if (issue.status !== 'sending') continue;
-    const outcome = await resumeSend(services, issue.id);
-    if (!outcome) continue;
-    resumed.push(issue.id);
-    logger.info('resuming an interrupted send', { issueId: issue.id, ...outcome });
+    try {
+      const outcome = await resumeSend(services, issue.id);
+      if (!outcome) continue;
+      resumed.push(issue.id);
+      logger.info('resuming an interrupted send', { issueId: issue.id, ...outcome });
+    } catch (error) {
+      logger.error('an interrupted send could not be resumed', { issueId: issue.id, error });
+    }
   }
+  // Only now does the API answer: before, a list of issues would be empty and a send could race the resume.
+  api = ready;
   const drained = async () => {
     // A fan-out fills the send queue, which fills the events queue: wait until none has work.
     while (fanOutQueue.depth > 0 || queue.depth > 0 || eventsQueue.depth > 0) {

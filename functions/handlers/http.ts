@@ -4,12 +4,14 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import { isIP } from 'node:net';
 import type * as z from 'zod';
 import { ForbiddenError, HeraldError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { validate } from '../domain/validation.ts';
 import { logger } from '../wiring/logger.ts';
 import { checkPathParams } from './path-params.ts';
 import type { Access, RouteSpec } from './routes.ts';
+import { HTML_SECURITY_HEADERS, NO_STORE, PAGE_CSP } from './security-headers.ts';
 
 export type Response = APIGatewayProxyStructuredResultV2;
 /** The event as API Gateway passes it; `authorizer` is present once the JWT authorizer (or the local one) accepted a token. */
@@ -147,6 +149,30 @@ export function principalOf(event: HttpEvent): Principal | undefined {
   };
 }
 
+/**
+ * The reader's address as the edge saw it: CloudFront's `CloudFront-Viewer-Address` (`ip:port`, which CloudFront
+ * sets itself), else the connection's. X-Forwarded-For is never read: any client can write it.
+ */
+export function viewerIp(event: HttpEvent): string {
+  const viewer = event.headers['cloudfront-viewer-address'] ?? '';
+  const ip = viewer.slice(0, viewer.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  return isIP(ip) ? ip : event.requestContext.http.sourceIp;
+}
+
+/**
+ * What every answer carries unless its route set it: `no-store` (only a route marked cacheable may be kept),
+ * `nosniff`, and on HTML the page policy and frame and referrer rules.
+ */
+function withEdgeHeaders(response: Response, spec: RouteSpec | undefined): Response {
+  const html = /^text\/html\b/i.test(String(response.headers?.['content-type'] ?? ''));
+  const defaults = {
+    'x-content-type-options': 'nosniff',
+    ...(spec?.cache !== 'public' && { 'cache-control': NO_STORE }),
+    ...(html && { 'content-security-policy': PAGE_CSP, ...HTML_SECURITY_HEADERS }),
+  };
+  return { ...response, headers: { ...defaults, ...response.headers } };
+}
+
 const ALLOWED: Record<Exclude<Access, 'public'>, Group[]> = {
   editor: ['editor', 'admin'],
   // Editors follow the issues they send; a coordinator's figures are limited to their region by the route.
@@ -161,32 +187,39 @@ function authorize(access: Access, principal: Principal | undefined) {
   }
 }
 
+function errorResponse(error: unknown, method: string, path: string): Response {
+  if (error instanceof HeraldError) return json(error.status, errorBody(error.code, error.message, error.details));
+  logger.error('request failed', { method, path, error });
+  return json(500, errorBody('internal', 'something went wrong on our side'));
+}
+
 export function createRouter(routes: Route[]) {
   const compiled = routes.map((route) => ({ route, match: compile(route.spec.path) }));
   return async (event: HttpEvent): Promise<Response> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
+    /** Set once a route answered: its errors are never cacheable. */
+    let answered: RouteSpec | undefined;
+    let response: Response;
     try {
       const candidates = compiled.flatMap(({ route, match }) => {
         const params = match(path);
         return params ? [{ route, params }] : [];
       });
-      if (candidates.length === 0) return json(404, errorBody('not_found', `no route for ${path}`));
       const found = candidates.find((c) => c.route.spec.method === method);
-      if (!found) return json(405, errorBody('method_not_allowed', `${method} is not allowed on ${path}`));
-      const principal = principalOf(event);
-      authorize(found.route.spec.access, principal);
-      checkPathParams(found.params);
-      return await found.route.run({
-        params: found.params,
-        query: event.queryStringParameters ?? {},
-        event,
-        principal,
-      });
+      if (candidates.length === 0) response = json(404, errorBody('not_found', `no route for ${path}`));
+      else if (!found) response = json(405, errorBody('method_not_allowed', `${method} is not allowed on ${path}`));
+      else {
+        const principal = principalOf(event);
+        authorize(found.route.spec.access, principal);
+        checkPathParams(found.params);
+        const query = event.queryStringParameters ?? {};
+        response = await found.route.run({ params: found.params, query, event, principal });
+        answered = found.route.spec;
+      }
     } catch (error) {
-      if (error instanceof HeraldError) return json(error.status, errorBody(error.code, error.message, error.details));
-      logger.error('request failed', { method, path, error });
-      return json(500, errorBody('internal', 'something went wrong on our side'));
+      response = errorResponse(error, method, path);
     }
+    return withEdgeHeaders(response, answered);
   };
 }

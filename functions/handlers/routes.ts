@@ -8,9 +8,16 @@ export interface RouteSpec {
   /** API Gateway path syntax: `{name}` is one segment. */
   path: string;
   access: Access;
+  /** Only a route marked `public` may be kept by browsers and proxies; every other answer is `no-store`. */
+  cache?: 'public';
 }
 
-const route = (method: Method, path: string, access: Access): RouteSpec => ({ method, path, access });
+const route = (method: Method, path: string, access: Access, options: Pick<RouteSpec, 'cache'> = {}): RouteSpec => ({
+  method,
+  path,
+  access,
+  ...options,
+});
 
 export const ROUTES = {
   me: route('GET', '/api/me', 'editor'),
@@ -41,7 +48,7 @@ export const ROUTES = {
   issueStats: route('GET', '/api/issues/{id}/stats', 'coordinator'),
   compareIssues: route('GET', '/api/stats/issues', 'coordinator'),
 
-  archive: route('GET', '/archive/{issueId}/{lang}', 'public'),
+  archive: route('GET', '/archive/{issueId}/{lang}', 'public', { cache: 'public' }),
 
   signupPage: route('GET', '/subscribe', 'public'),
   subscribe: route('POST', '/api/subscribe', 'public'),

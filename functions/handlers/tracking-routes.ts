@@ -1,10 +1,9 @@
 // The tracking routes: the open pixel (always the GIF, counted only for a real recipient's token) and the click
 // redirect (to a link of the stored edition, or 404).
-import { HeraldError } from '../domain/errors.ts';
-import { followClick, recordOpen, type Requester } from '../domain/tracking.ts';
+import { HeraldError, NotFoundError } from '../domain/errors.ts';
+import { followClick, recordOpen, type Requester, type TrackingDeps } from '../domain/tracking.ts';
 import { logger } from '../wiring/logger.ts';
-import type { Services } from '../wiring/services.ts';
-import type { Request, Response } from './http.ts';
+import { viewerIp, type Request, type Response } from './http.ts';
 import type { RouteName } from './routes.ts';
 
 export type TrackingRouteName = Extract<RouteName, 'trackOpen' | 'trackClick'>;
@@ -13,16 +12,27 @@ export type TrackingRouteName = Extract<RouteName, 'trackOpen' | 'trackClick'>;
 const PIXEL = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 const NO_STORE = { 'cache-control': 'no-store, private', 'referrer-policy': 'no-referrer' };
 
-/** The reader's address: CloudFront puts the viewer first in X-Forwarded-For; locally it is the socket's. */
-function requesterOf(r: Request): Requester {
-  const forwarded = r.event.headers['x-forwarded-for']?.split(',')[0]?.trim();
+/** Who fetched the pixel or followed the link: the address the edge saw (X-Forwarded-For is the client's to write). */
+export function requesterOf(r: Pick<Request, 'event'>): Requester {
   return {
     userAgent: r.event.headers['user-agent'] ?? r.event.requestContext.http.userAgent ?? '',
-    ip: forwarded || r.event.requestContext.http.sourceIp,
+    ip: viewerIp(r.event),
   };
 }
 
-export function trackingRoutes(services: Services): Record<TrackingRouteName, (r: Request) => Promise<Response>> {
+/**
+ * A Location header holds ASCII only: the link as a URL, percent-encoded (`/€-price` -> `/%E2%82%AC-price`, an
+ * IDN host in punycode). A stored link that is no URL leads nowhere.
+ */
+function location(target: string): string {
+  try {
+    return new URL(target).href;
+  } catch {
+    throw new NotFoundError('link');
+  }
+}
+
+export function trackingRoutes(services: TrackingDeps): Record<TrackingRouteName, (r: Request) => Promise<Response>> {
   return {
     trackOpen: async (r) => {
       try {
@@ -40,7 +50,7 @@ export function trackingRoutes(services: Services): Record<TrackingRouteName, (r
     },
     trackClick: async (r) => ({
       statusCode: 302,
-      headers: { location: await followClick(services, r.params.token ?? '', requesterOf(r)), ...NO_STORE },
+      headers: { location: location(await followClick(services, r.params.token ?? '', requesterOf(r))), ...NO_STORE },
     }),
   };
 }

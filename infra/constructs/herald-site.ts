@@ -21,6 +21,8 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
@@ -39,6 +41,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { rules } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 import { WEB_VENDOR_FILES } from '../web-vendor.ts';
+import { PAGE_CSP, webAppCsp } from '../../functions/handlers/security-headers.ts';
 
 /** The paths CloudFront sends to the HTTP API; everything else is the static web app. */
 export const API_PATH_PATTERNS = [
@@ -128,6 +131,22 @@ export class HeraldSite extends Construct {
       runtime: FunctionRuntime.JS_2_0,
     });
 
+    // The security headers of the local server and the API's router (security-headers.ts), plus HSTS. The bucket's
+    // files get the web apps' policy; the API sets the page policy on its HTML itself, so CloudFront's is a default.
+    const securityHeaders = (id: string, contentSecurityPolicy: string, overrideCsp: boolean) =>
+      new ResponseHeadersPolicy(this, id, {
+        comment: `Herald: security headers (${id})`,
+        securityHeadersBehavior: {
+          contentSecurityPolicy: { contentSecurityPolicy, override: overrideCsp },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+          referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+          strictTransportSecurity: { accessControlMaxAge: Duration.days(365), override: true },
+        },
+      });
+    const webHeaders = securityHeaders('WebAppHeaders', webAppCsp(props.webConfig.authDomainUrl), true);
+    const apiHeaders = securityHeaders('ApiHeaders', PAGE_CSP, false);
+
     // The $default stage has no path prefix: CloudFront forwards the viewer's path as it is.
     const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
     const apiBehavior: BehaviorOptions = {
@@ -139,9 +158,11 @@ export class HeraldSite extends Construct {
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
       // Every viewer header (Authorization included, since nothing is cached), cookie and query string, but
-      // Host: API Gateway routes by its own host name.
+      // Host: API Gateway routes by its own host name. This managed policy also adds CloudFront's viewer headers,
+      // CloudFront-Viewer-Address among them: the reader's address, which tracking uses (never X-Forwarded-For).
+      // A policy of our own could not do both: `allExcept` adds no CloudFront header, `allViewer` sends Host.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+      responseHeadersPolicy: apiHeaders,
     };
 
     const certificate = props.customDomain
@@ -155,7 +176,7 @@ export class HeraldSite extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: webHeaders,
         functionAssociations: [{ function: directoryIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),

@@ -71,7 +71,12 @@ async function expectTableMatches(page: Page, rows: Row[]) {
 
 beforeAll(async () => {
   [test, browser] = await Promise.all([
-    startTestStack('e2e-dashboard', { adminToken: 'e2e-dashboard-admin-0123456789', machineWindowSeconds: 0 }),
+    startTestStack('e2e-dashboard', {
+      adminToken: 'e2e-dashboard-admin-0123456789',
+      machineWindowSeconds: 0,
+      // The stand-in hosted UI: the web apps' policy lets them call it, as the deployed one names Cognito's.
+      authOrigin: AUTH,
+    }),
     launchChromium(),
   ]);
   const sent = await fetch(`${test.stack.urls.api}/api/issues/${SAMPLE_ISSUE_ID}/send`, {

@@ -50,7 +50,7 @@ const api = (path: string, init: RequestInit = {}) =>
 
 beforeAll(async () => {
   const [started, launched] = await Promise.all([
-    startTestStack('e2e-editor', { adminToken: 'e2e-admin-token-0123456789' }),
+    startTestStack('e2e-editor', { adminToken: 'e2e-admin-token-0123456789', authOrigin: AUTH }),
     launchChromium(),
   ]);
   test = started;

@@ -1,11 +1,12 @@
 // Infra tests of the web front door: CloudFront over the private site bucket (OAC) and the HTTP API's paths.
 import { join } from 'node:path';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
-import { AllowedMethods, CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATH_PATTERNS, DIRECTORY_INDEX_CODE, WEB_CONFIG_KEY } from '../../infra/constructs/herald-site.ts';
 import { WEB_VENDOR_FILES } from '../../infra/web-vendor.ts';
+import { PAGE_CSP, webAppCsp } from '../../functions/handlers/security-headers.ts';
 import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;
@@ -41,8 +42,9 @@ describe('CloudFront distribution', () => {
       expect(behavior).toMatchObject({
         AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
         CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
+        // Also forwards CloudFront-Viewer-Address, the reader's address that tracking records.
         OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
-        ResponseHeadersPolicyId: ResponseHeadersPolicy.SECURITY_HEADERS.responseHeadersPolicyId,
+        ResponseHeadersPolicyId: { Ref: id('ApiHeaders') },
         ViewerProtocolPolicy: 'https-only',
       });
       expect(origin(behavior.TargetOriginId)).toMatchObject({
@@ -59,7 +61,7 @@ describe('CloudFront distribution', () => {
     expect(behavior).toMatchObject({
       ViewerProtocolPolicy: 'redirect-to-https',
       AllowedMethods: ['GET', 'HEAD'],
-      ResponseHeadersPolicyId: ResponseHeadersPolicy.SECURITY_HEADERS.responseHeadersPolicyId,
+      ResponseHeadersPolicyId: { Ref: id('WebAppHeaders') },
       FunctionAssociations: [
         { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [id('DirectoryIndex'), 'FunctionARN'] } },
       ],
@@ -78,6 +80,28 @@ describe('CloudFront distribution', () => {
     );
     expect(s3?.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oac, 'Id'] });
     expect(s3).toMatchObject({ S3OriginConfig: { OriginAccessIdentity: '' } });
+  });
+
+  it("sends the security headers: the web apps' policy on the bucket's files, the API's own policy first", () => {
+    const config = (policy: string) =>
+      template.toJSON().Resources[id(policy)].Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const common = {
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, Override: true },
+    };
+    expect(config('WebAppHeaders')).toMatchObject({
+      ...common,
+      ContentSecurityPolicy: { ContentSecurityPolicy: webAppCsp(), Override: true },
+    });
+    // The API sets the page policy on its HTML; CloudFront's fills in where it set none.
+    expect(config('ApiHeaders')).toMatchObject({
+      ...common,
+      ContentSecurityPolicy: { ContentSecurityPolicy: PAGE_CSP, Override: false },
+    });
+    expect(webAppCsp()).toContain("script-src 'self';");
+    expect(`${webAppCsp()};${PAGE_CSP}`).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   });
 
   it('lets only this distribution read the bucket, which refuses public access and plain HTTP', () => {
@@ -223,6 +247,16 @@ describe('custom domain and hosted sign-in', () => {
     });
     custom.statefulTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'herald-test' });
     custom.statefulTemplate.hasOutput('AuthDomainUrl', Match.anyValue());
+    // The web apps may call the hosted UI's token endpoint, and nothing else outside the site.
+    const [webHeaders] = Object.values(
+      custom.statelessTemplate.findResources('AWS::CloudFront::ResponseHeadersPolicy', {
+        Properties: { ResponseHeadersPolicyConfig: { Comment: Match.stringLikeRegexp('WebAppHeaders') } },
+      }),
+    );
+    const csp = JSON.stringify(
+      webHeaders?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy,
+    );
+    expect(csp).toMatch(/connect-src 'self' https:\/\/",.*AuthDomain.*\.amazoncognito\.com; object-src/);
     const environment = Object.values(custom.statelessTemplate.findResources('AWS::Lambda::Function')).map(
       (fn) => fn.Properties.Environment?.Variables?.HERALD_PUBLIC_URL,
     );

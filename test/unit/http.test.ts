@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createRouter, json, parseBody, type HttpEvent, type Route } from '../../functions/handlers/http.ts';
+import {
+  createRouter,
+  html,
+  json,
+  parseBody,
+  viewerIp,
+  type HttpEvent,
+  type Route,
+} from '../../functions/handlers/http.ts';
 import { NotFoundError } from '../../functions/domain/errors.ts';
+import { createTokens } from '../../functions/domain/tokens.ts';
+import { trackingData, type TrackingDeps } from '../../functions/domain/tracking.ts';
+import { requesterOf, trackingRoutes } from '../../functions/handlers/tracking-routes.ts';
+import { fakeDeliveryStore, fakeIssueStore } from './fakes.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
 
 type Claims = Record<string, string | number | boolean | string[]>;
@@ -41,6 +53,14 @@ const routes: Route[] = [
     run: async () => {
       throw new NotFoundError('edition');
     },
+  },
+  {
+    spec: { method: 'GET', path: '/page', access: 'public' },
+    run: async () => html(200, '<!doctype html><p>hello</p>'),
+  },
+  {
+    spec: { method: 'GET', path: '/archive/{id}', access: 'public', cache: 'public' },
+    run: async () => html(200, '<!doctype html><p>an issue</p>'),
   },
   {
     spec: { method: 'GET', path: '/boom', access: 'public' },
@@ -99,5 +119,93 @@ describe('HTTP router', () => {
     const response = await route(event('GET', '/boom'));
     expect(response.statusCode).toBe(500);
     expect(JSON.stringify(await body(response))).not.toContain('database exploded');
+  });
+});
+
+describe('response headers', () => {
+  it('puts a policy with no script, no framing and no referrer on every HTML page', async () => {
+    for (const path of ['/page', '/archive/secon-5']) {
+      const { headers } = await route(event('GET', path));
+      const csp = String(headers?.['content-security-policy']);
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('script-src');
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+      });
+    }
+  });
+
+  it('keeps no answer in a cache but a cacheable route’s, and never an error', async () => {
+    const cacheOf = async (path: string, claims?: Claims) =>
+      (await route(event('GET', path, claims && { claims }))).headers?.['cache-control'];
+    expect(await cacheOf('/api/issues/secon-5', editor)).toBe('no-store');
+    expect(await cacheOf('/api/issues/secon-5')).toBe('no-store');
+    expect(await cacheOf('/page')).toBe('no-store');
+    expect(await cacheOf('/nowhere')).toBe('no-store');
+    expect(await cacheOf('/boom')).toBe('no-store');
+    expect(await cacheOf('/archive/secon-5')).toBeUndefined();
+    expect(await cacheOf('/archive/x/en')).toBe('no-store');
+  });
+});
+
+describe('the reader’s address', () => {
+  const withHeaders = (headers: Record<string, string>) => event('GET', '/t/open/x', { headers });
+
+  it('is the address CloudFront saw, whatever X-Forwarded-For claims', () => {
+    const spoofed = { 'x-forwarded-for': '198.51.100.66, 203.0.113.7' };
+    expect(viewerIp(withHeaders({ ...spoofed, 'cloudfront-viewer-address': '192.0.2.44:51234' }))).toBe('192.0.2.44');
+    expect(viewerIp(withHeaders({ 'cloudfront-viewer-address': '2001:db8::7:443' }))).toBe('2001:db8::7');
+    expect(viewerIp(withHeaders({ 'cloudfront-viewer-address': '[2001:db8::7]:443' }))).toBe('2001:db8::7');
+    expect(requesterOf({ event: withHeaders({ ...spoofed, 'user-agent': 'Firefox' }) })).toEqual({
+      userAgent: 'Firefox',
+      ip: baseEvent.requestContext.http.sourceIp,
+    });
+  });
+
+  it('falls back to the connection’s address when the viewer header is missing or not an address', () => {
+    const connection = { ...withHeaders({ 'x-forwarded-for': '198.51.100.66' }) };
+    connection.requestContext = {
+      ...connection.requestContext,
+      http: { ...connection.requestContext.http, sourceIp: '192.0.2.9' },
+    };
+    expect(viewerIp(connection)).toBe('192.0.2.9');
+    connection.headers = { ...connection.headers, 'cloudfront-viewer-address': 'evil.example:80' };
+    expect(viewerIp(connection)).toBe('192.0.2.9');
+  });
+});
+
+describe('the click redirect', () => {
+  it('percent-encodes a link with non-Latin characters, so the Location header is valid HTTP', async () => {
+    const links = ['https://example.com/€-price?q=цена#αβ', 'https://bücher.example/'];
+    const deliveries = fakeDeliveryStore();
+    deliveries.byId.set('sub-a', {
+      status: 'sent',
+      messageId: 'msg-a',
+      sentAt: '2025-03-26T07:30:00Z',
+      country: 'GR',
+      language: 'el',
+      region: 'Thessaly',
+    });
+    const deps: TrackingDeps = {
+      tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
+      deliveries,
+      issues: fakeIssueStore(),
+      clock: { now: () => new Date('2025-03-26T09:00:00Z') },
+      publicUrl: 'https://news.example',
+      machineWindowSeconds: 10,
+      edition: async (_issueId, language) => ({ language, subject: 's', html: '', text: '', links }),
+    };
+    const token = trackingData(deps, 'issue-1', 'sub-a').trackingToken!;
+    const click = createRouter([
+      { spec: { method: 'GET', path: '/t/click/{token}', access: 'public' }, run: trackingRoutes(deps).trackClick },
+    ]);
+    const location = async (n: number) =>
+      (await click(event('GET', `/t/click/${token}.${n}`))).headers?.location as string;
+    expect(await location(0)).toBe('https://example.com/%E2%82%AC-price?q=%D1%86%D0%B5%D0%BD%D0%B0#%CE%B1%CE%B2');
+    expect(await location(1)).toBe('https://xn--bcher-kva.example/');
+    for (const n of [0, 1]) expect(await location(n)).toMatch(/^[\x21-\x7e]+$/);
   });
 });

@@ -1,0 +1,33 @@
+// The security headers of every HTML page, in one place for the API's router, the embedded stack's static files
+// and CloudFront's response headers policies (infra imports this file without loading a handler).
+
+/**
+ * Pages the API renders (subscriber pages, the archive): no script at all; styles are inline (the page layout,
+ * MJML's email HTML); images may come from any https host an editor linked; forms post to the site only.
+ */
+export const PAGE_CSP =
+  "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; form-action 'self'; " +
+  "base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * The editor and dashboard apps: scripts from the site only. Inline styles stay allowed because the issue
+ * preview is an `srcdoc` frame, which inherits this policy, and shows MJML's inline-styled email HTML.
+ * `authOrigin` is the Cognito hosted UI the apps exchange a sign-in code with.
+ */
+export function webAppCsp(authOrigin?: string): string {
+  return (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
+    `connect-src 'self'${authOrigin ? ` ${authOrigin}` : ''}; object-src 'none'; base-uri 'none'; ` +
+    "form-action 'self'; frame-ancestors 'none'"
+  );
+}
+
+/** Sent with every HTML page besides its policy. Pages carry tokens in their paths: no Referer leaves them. */
+export const HTML_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** Personal pages, exports and every answer to a signed-in user: neither the browser nor a proxy keeps them. */
+export const NO_STORE = 'no-store';
