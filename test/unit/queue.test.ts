@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InProcessQueue } from '../../local/queue.ts';
+import * as z from 'zod';
+import { InProcessQueue, sqsEvent } from '../../local/queue.ts';
+import { handleMessages } from '../../functions/handlers/sqs-messages.ts';
 import type { SendBatch } from '../../functions/domain/ports.ts';
 
 const batch = (issueId: string): SendBatch => ({ issueId, country: 'BG', language: 'bg', recipients: [] });
@@ -70,5 +72,18 @@ describe('in-process queue', () => {
     expect(seen.length).toBeGreaterThanOrEqual(1);
     await queue.drained();
     expect(seen).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('the queue-fed handlers', () => {
+  const jobSchema = z.object({ issueId: z.string() });
+
+  it('reports a body that is not JSON as that message failing alone, and handles the rest of the batch', async () => {
+    const handled: string[] = [];
+    const handle = handleMessages('job', jobSchema, async (job) => void handled.push(job.issueId));
+    const event = sqsEvent([JSON.stringify({ issueId: 'a' }), '{not json', JSON.stringify({ issueId: 'c' })]);
+
+    expect(await handle(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]!.messageId }] });
+    expect(handled).toEqual(['a', 'c']);
   });
 });
