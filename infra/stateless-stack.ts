@@ -171,6 +171,7 @@ export class StatelessStack extends Stack {
       new SqsEventSource(sesEventsQueue, {
         batchSize: SES_EVENTS_BATCH_SIZE,
         maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
       }),
     );
 

@@ -204,6 +204,15 @@ export interface DeliveryStore {
    * still that claim (`claimedAt`); false when something else ended it first.
    */
   failClaim(issueId: string, subscriberId: string, claimedAt: string, reason: string, at: string): Promise<boolean>;
+  /**
+   * Turns a sent record failed after all (SES rejected the message, or could not render it): `reason`, `failedAt`
+   * and the event's own field set, only if the record is still `sent`; false when it was not (a repeat).
+   */
+  failSent(
+    issueId: string,
+    subscriberId: string,
+    change: { reason: string; failedAt: string; field: string; eventAt: string },
+  ): Promise<boolean>;
   /** The records of some recipients of an issue (those that have one). */
   getMany(issueId: string, subscriberIds: string[]): Promise<DeliveryRecord[]>;
   /** Every record of an issue, a page at a time (the recount after a restart). */

@@ -412,6 +412,7 @@ describe('SES events', () => {
       FunctionName: { Ref: logicalId(herald.stateless.node.findChild('SesEvents')) },
       BatchSize: SES_EVENTS_BATCH_SIZE,
       MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 

@@ -130,6 +130,12 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
       records.set(id, { status: 'failed', reason });
       return true;
     },
+    async failSent(_issueId, id, { reason, field, eventAt }) {
+      const record = records.get(id);
+      if (record?.status !== 'sent') return false;
+      records.set(id, { ...record, status: 'failed', reason, [field]: eventAt });
+      return true;
+    },
     async getMany(issueId, ids) {
       return ids.flatMap((id) => {
         const record = records.get(id);
