@@ -1,4 +1,5 @@
-// How a send ends on the embedded stack: SES refusing a message after the send turns its recipient failed.
+// How a send ends on the embedded stack: its counts agree with its delivery records even when a sender stopped
+// between recording a batch and counting it, and SES refusing a message after the send turns its recipient failed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import type { DeliveryRecord } from '../../functions/domain/ports.ts';
@@ -28,7 +29,52 @@ async function records(): Promise<DeliveryRecord[]> {
   return all;
 }
 
+/** Polls until `done`, for at most `seconds`; answers the last value. */
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, seconds = 60): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const countOf = (all: DeliveryRecord[], status: string) => all.filter((r) => r.status === status).length;
+
 describe('the end of a send', () => {
+  it('ends sent with exact counts when a sender is killed between recording a batch and counting it', async () => {
+    test = await startTestStack('send-end-killed', { adminToken: TOKEN, retryAfterSeconds: 1 });
+    const { issues } = test.stack.services;
+    const addCounts = issues.addCounts.bind(issues);
+    let killed = 0;
+    issues.addCounts = async (issueId, increments) => {
+      if (killed === 0 && increments.some((i) => i.counts.sent)) {
+        killed += 1;
+        throw new Error('Sender killed: task timed out');
+      }
+      return addCounts(issueId, increments);
+    };
+
+    expect((await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' })).status).toBe(202);
+    const ended = await until(issue, (i) => i.status === 'sent');
+
+    expect(killed).toBe(1);
+    expect(ended.status).toBe('sent');
+    const all = await records();
+    expect(all.length).toBeGreaterThan(0);
+    expect(ended.progress.total).toMatchObject({
+      recipients: all.length,
+      sent: countOf(all, 'sent'),
+      failed: countOf(all, 'failed'),
+      skipped: countOf(all, 'skipped'),
+      pending: 0,
+    });
+    for (const row of ended.progress.byCountry) {
+      const inCountry = all.filter((r) => r.country === row.key);
+      expect([row.recipients, row.sent], row.key).toEqual([inCountry.length, countOf(inCountry, 'sent')]);
+    }
+  });
+
   it('turns a recipient failed when SES rejects their message after the send, counted once', async () => {
     test = await startTestStack('send-end-reject', { adminToken: TOKEN });
     expect((await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' })).status).toBe(202);

@@ -73,6 +73,27 @@ describe('in-process queue', () => {
     await queue.drained();
     expect(seen).toEqual(['a', 'b', 'c']);
   });
+
+  it('holds a delayed message back until its delay passes, and counts it apart from the waiting work', async () => {
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 10, maxReceiveCount: 3, concurrency: 1 });
+    const seen: string[] = [];
+    let arrived = () => {};
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    queue.consume(async (event) => {
+      const { issueId } = JSON.parse(event.Records[0]!.body);
+      seen.push(issueId);
+      if (issueId === 'later') arrived();
+    });
+    await queue.enqueue([batch('later')], { delayMs: 60 });
+    await queue.enqueue([batch('now')]);
+    await queue.drained();
+    expect(seen).toEqual(['now']);
+    expect(queue.depth).toBe(0);
+
+    await arrival;
+    await queue.drained();
+    expect(seen).toEqual(['now', 'later']);
+  });
 });
 
 describe('the queue-fed handlers', () => {
