@@ -4,7 +4,6 @@
 // processes of their own, their peak RSS printed beside it), and this machine's ceiling: the same number of
 // ready-made SendBulkEmail calls straight to the emulator. With --quota the emulated SES accepts that many emails
 // a second (and GetAccount says so): it prints the sustained rate as a share of it.
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { startSesFaultProxy } from '../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
 import { SAMPLE_ISSUE_ID } from '../local/seed.ts';
 import { formatTable } from '../local/table.ts';
-import { numberOption } from './common.ts';
+import { numberOption, startEmulatorChild } from './common.ts';
 
 export interface SendBenchOptions {
   subscribers: number;
@@ -28,23 +27,6 @@ export function sendOptions(args: string[]): SendBenchOptions {
     subscribers: numberOption(args, 'subscribers', 20_000),
     quota: quota > 0 ? quota : undefined,
     concurrency: numberOption(args, 'concurrency', 8),
-  };
-}
-
-/** An emulator in a child process (bench/emulator-child.ts): its URL, its peak RSS so far, and a stop. */
-async function startEmulatorChild(kind: 'ses' | 'dynamodb') {
-  const child = fork(new URL('./emulator-child.ts', import.meta.url).pathname, [kind], {
-    execArgv: ['--import', 'tsx'],
-  });
-  const url = await new Promise<string>((resolve) => child.once('message', (m) => resolve(String(m))));
-  return {
-    url,
-    peakRss: () =>
-      new Promise<number>((resolve) => {
-        child.once('message', (m) => resolve((m as { peakRss: number }).peakRss));
-        child.send('rss');
-      }),
-    stop: () => child.disconnect(),
   };
 }
 

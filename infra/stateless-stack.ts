@@ -139,6 +139,7 @@ export class StatelessStack extends Stack {
       .bindTable(issues, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       .bindTable(subscribers, 'read')
+      .bindQueue(sendQueue, 'SEND_QUEUE_URL') // a send's end check queues its next look
       .bindSes(sending, ['ses:SendBulkEmail', 'ses:GetAccount'])
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     sender.addEventSource(
@@ -171,6 +172,7 @@ export class StatelessStack extends Stack {
       new SqsEventSource(sesEventsQueue, {
         batchSize: SES_EVENTS_BATCH_SIZE,
         maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
       }),
     );
 

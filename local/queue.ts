@@ -1,9 +1,10 @@
-// An in-process stand-in for SQS: at-least-once delivery to the same handler the Lambda runs, a visibility
-// timeout before a failed message is seen again, a bounded number of receives, then the dead-letter list.
-// Messages live in memory: after a stop, the stack's resume rebuilds an interrupted send from its records.
+// An in-process stand-in for SQS: at-least-once delivery to the same handler the Lambda runs, a delay before a
+// message is first seen when one is asked, a visibility timeout before a failed message is seen again, a bounded
+// number of receives, then the dead-letter list. Messages live in memory: after a stop, the stack's resume
+// rebuilds an interrupted send from its records.
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { SendBatch, WorkQueue } from '../functions/domain/ports.ts';
+import type { EnqueueOptions, SendBatch, SendCheck, WorkQueue } from '../functions/domain/ports.ts';
 
 export interface InProcessQueueOptions {
   /** How long a received message stays invisible; a failed one comes back after it. */
@@ -26,7 +27,7 @@ interface Message {
 
 export type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
-export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
+export class InProcessQueue<T = SendBatch | SendCheck> implements WorkQueue<T> {
   readonly deadLetters: { body: string; receiveCount: number }[] = [];
   private readonly waiting: Message[] = [];
   private inFlight = 0;
@@ -45,14 +46,18 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     this.pump();
   }
 
-  async enqueue(items: T[]): Promise<void> {
+  async enqueue(items: T[], options: EnqueueOptions = {}): Promise<void> {
+    const visibleAt = options.delayMs ? Date.now() + options.delayMs : 0;
     for (const item of items) {
-      this.waiting.push({ id: randomUUID(), body: JSON.stringify(item), receiveCount: 0, visibleAt: 0 });
+      this.waiting.push({ id: randomUUID(), body: JSON.stringify(item), receiveCount: 0, visibleAt });
     }
     this.pump();
   }
 
-  /** Resolves once nothing waits and nothing is being handled. */
+  /**
+   * Resolves once nothing waits and nothing is being handled. Messages still in their delay do not count, as SQS
+   * counts them apart (ApproximateNumberOfMessagesDelayed): a send's end check waits there while the send runs.
+   */
   drained(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -64,8 +69,10 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     return new Promise((resolve) => this.roomWaiters.push({ below, resolve }));
   }
 
+  /** Messages waiting or being handled, those still in their first delay left out. */
   get depth() {
-    return this.waiting.length + this.inFlight;
+    const now = Date.now();
+    return this.waiting.filter((m) => !isDelayed(m, now)).length + this.inFlight;
   }
 
   stop() {
@@ -85,7 +92,7 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
   }
 
   private isIdle() {
-    return this.waiting.length === 0 && this.inFlight === 0;
+    return this.depth === 0;
   }
 
   private pump() {
@@ -139,6 +146,9 @@ export class InProcessQueue<T = SendBatch> implements WorkQueue<T> {
     this.pump();
   }
 }
+
+/** A message never received yet whose delay has not passed. */
+const isDelayed = (message: Message, now: number) => message.receiveCount === 0 && message.visibleAt > now;
 
 /** Messages as the SQS event source hands them to a Lambda. */
 export function sqsEvent(bodies: string[]): SQSEvent {

@@ -206,7 +206,10 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     if (event.rawPath !== '/local/ses-events') return apiHandler(event);
     if (event.requestContext.http.method !== 'POST') return { statusCode: 405 };
     try {
-      await ingest(sqsEvent([JSON.stringify(JSON.parse(event.body ?? ''))]));
+      const { batchItemFailures } = await ingest(sqsEvent([JSON.stringify(JSON.parse(event.body ?? ''))]));
+      if (batchItemFailures.length > 0) {
+        return { statusCode: 503, body: '{"error":{"code":"unavailable","message":"not ingested; send it again"}}' };
+      }
       return { statusCode: 202 };
     } catch {
       return {

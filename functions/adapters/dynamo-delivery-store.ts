@@ -131,6 +131,26 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
         ),
       );
     },
+    async failSent(issueId, subscriberId, { reason, failedAt, field, eventAt }) {
+      return whenConditionHolds(
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { issueId, subscriberId },
+            UpdateExpression: 'SET #status = :failed, reason = :reason, failedAt = :failedAt, #field = :eventAt',
+            ConditionExpression: '#status = :sent',
+            ExpressionAttributeNames: { '#status': 'status', '#field': field },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':sent': 'sent',
+              ':reason': reason,
+              ':failedAt': failedAt,
+              ':eventAt': eventAt,
+            },
+          }),
+        ),
+      );
+    },
     async getMany(issueId, subscriberIds) {
       const keys = [...new Set(subscriberIds)].map((subscriberId) => ({ issueId, subscriberId }));
       return batchGet<DeliveryRecord>(client, tableName, keys, { ConsistentRead: true });

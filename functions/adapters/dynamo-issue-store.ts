@@ -23,6 +23,48 @@ const SENDING_COUNTS = ['recipients', 'sent', 'failed', 'skipped'] as const;
 const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts =>
   Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item?.[name] ?? 0)])) as unknown as SegmentCounts;
 
+/** Every counter in `existing` gets its sending counts set: to the values `given`, the others to 0. */
+function sendingCountWrites(existing: SegmentCounter[], given: SegmentCounter[]): [string, SegmentCounter][] {
+  const zeroed = existing.map((c) => ({ ...c, ...Object.fromEntries(SENDING_COUNTS.map((n) => [n, 0])) }));
+  return [...new Map([...zeroed, ...given].map((c) => [counter(c.dimension, c.key), c]))];
+}
+
+/**
+ * The update that sets one counter's sending counts. `forgetEnqueued` also forgets which segments were enqueued
+ * (the recount before a resumed fan-out); `unchangedSince` makes it conditional on the sending counts being
+ * still those read (a counter not read then must still have none).
+ */
+function setSendingCounts(
+  tableName: string,
+  key: { issueId: string; sk: string },
+  c: SegmentCounter,
+  options: { forgetEnqueued?: boolean; unchangedSince?: SegmentCounter | undefined },
+) {
+  const was = options.unchangedSince;
+  const conditional = 'unchangedSince' in options;
+  // DynamoDB refuses values the expressions do not use: `:zero` only where a count was 0 (or absent).
+  const unchanged = SENDING_COUNTS.map((n) =>
+    was?.[n]
+      ? [`#${n} = :was_${n}`, { [`:was_${n}`]: was[n] }]
+      : [`(attribute_not_exists(#${n}) OR #${n} = :zero)`, { ':zero': 0 }],
+  ) as [string, Record<string, number>][];
+  return new UpdateCommand({
+    TableName: tableName,
+    Key: key,
+    UpdateExpression: `SET dimension = :dimension, #key = :key, ${SENDING_COUNTS.map((n) => `#${n} = :${n}`).join(', ')}${
+      options.forgetEnqueued ? ' REMOVE enqueuedSegments' : ''
+    }`,
+    ...(conditional && { ConditionExpression: unchanged.map(([condition]) => condition).join(' AND ') }),
+    ExpressionAttributeNames: { '#key': 'key', ...Object.fromEntries(SENDING_COUNTS.map((n) => [`#${n}`, n])) },
+    ExpressionAttributeValues: {
+      ':dimension': c.dimension,
+      ':key': c.key,
+      ...Object.fromEntries(SENDING_COUNTS.map((n) => [`:${n}`, c[n]])),
+      ...(conditional && Object.assign({}, ...unchanged.map(([, values]) => values))),
+    },
+  });
+}
+
 export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName: string): IssueStore {
   const toIssue = (item: Record<string, unknown>): Issue => {
     const { issueId, sk: _sk, listKey: _listKey, ...rest } = item;
@@ -192,31 +234,23 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       );
     },
     async resetSendingCounts(issueId, given) {
-      // Every counter there is gets its sending counts set: those given, the others 0.
-      const zeroed = (await countersWithPrefix(issueId, 'COUNTER#')).map((c) => ({
-        ...c,
-        ...Object.fromEntries(SENDING_COUNTS.map((n) => [n, 0])),
-      }));
-      const values = new Map([...zeroed, ...given].map((c) => [counter(c.dimension, c.key), c]));
+      const existing = await countersWithPrefix(issueId, 'COUNTER#');
       await Promise.all(
-        [...values].map(([sk, c]) =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { issueId, sk },
-              UpdateExpression: `SET dimension = :dimension, #key = :key, ${SENDING_COUNTS.map((n) => `${n} = :${n}`).join(', ')}${
-                sk === TOTAL ? ' REMOVE enqueuedSegments' : ''
-              }`,
-              ExpressionAttributeNames: { '#key': 'key' },
-              ExpressionAttributeValues: {
-                ':dimension': c.dimension,
-                ':key': c.key,
-                ...Object.fromEntries(SENDING_COUNTS.map((n) => [`:${n}`, c[n]])),
-              },
-            }),
+        sendingCountWrites(existing, given).map(([sk, c]) =>
+          client.send(setSendingCounts(tableName, { issueId, sk }, c, { forgetEnqueued: sk === TOTAL })),
+        ),
+      );
+    },
+    async reconcileSendingCounts(issueId, given, seen) {
+      const before = new Map(seen.map((c) => [counter(c.dimension, c.key), c]));
+      const applied = await Promise.all(
+        sendingCountWrites(seen, given).map(([sk, c]) =>
+          whenConditionHolds(
+            client.send(setSendingCounts(tableName, { issueId, sk }, c, { unchangedSince: before.get(sk) })),
           ),
         ),
       );
+      return applied.every(Boolean);
     },
     readTotal,
     counters: (issueId) => countersWithPrefix(issueId, 'COUNTER#'),

@@ -137,6 +137,12 @@ export interface IssueStore {
    * ones to 0) and forgets which segments were enqueued: the recount after the stack was stopped mid-send.
    */
   resetSendingCounts(issueId: string, counters: SegmentCounter[]): Promise<void>;
+  /**
+   * Sets the sending counts of every counter to the values given (absent ones to 0), each only while its sending
+   * counts are still those in `seen` (read before the records were): false when any had moved meanwhile (a late
+   * count landed), and the caller reads again. The reconciliation at a send's end.
+   */
+  reconcileSendingCounts(issueId: string, counters: SegmentCounter[], seen: SegmentCounter[]): Promise<boolean>;
   /** The counters of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
   countersOf(issueId: string, dimension: Dimension, keyPrefix?: string): Promise<SegmentCounter[]>;
 }
@@ -172,11 +178,30 @@ export interface SegmentJob {
   resume?: boolean;
 }
 
+/**
+ * A check that a send has ended, on the send queue after a delay: once every recipient has a final delivery
+ * record and no sender can still be counting, the send's counts are set from its records and it ends.
+ */
+export interface SendCheck {
+  issueId: string;
+  check: 'end';
+  /** sent + failed + skipped when the last check looked: counts that moved meanwhile mean senders are at work. */
+  handled?: number;
+  /** Checks in a row that read the records and found the send unfinished: each waits twice as long. */
+  scans?: number;
+}
+
+export interface EnqueueOptions {
+  /** Hidden this long before the first delivery (SQS DelaySeconds, at most 15 minutes). */
+  delayMs?: number;
+}
+
 /** A queue of work (SQS in AWS, in-process locally): at-least-once, retried, then dead-lettered. */
 export interface WorkQueue<T> {
-  enqueue(items: T[]): Promise<void>;
+  enqueue(items: T[], options?: EnqueueOptions): Promise<void>;
 }
-export type BatchQueue = WorkQueue<SendBatch>;
+/** The send queue: batches of recipients, and the checks of a send's end. */
+export type BatchQueue = WorkQueue<SendBatch | SendCheck>;
 export type FanOutQueue = WorkQueue<SegmentJob>;
 
 /** Spaces out SES calls of every sender together so their sum stays under the account's MaxSendRate. */
@@ -204,9 +229,18 @@ export interface DeliveryStore {
    * still that claim (`claimedAt`); false when something else ended it first.
    */
   failClaim(issueId: string, subscriberId: string, claimedAt: string, reason: string, at: string): Promise<boolean>;
+  /**
+   * Turns a sent record failed after all (SES rejected the message, or could not render it): `reason`, `failedAt`
+   * and the event's own field set, only if the record is still `sent`; false when it was not (a repeat).
+   */
+  failSent(
+    issueId: string,
+    subscriberId: string,
+    change: { reason: string; failedAt: string; field: string; eventAt: string },
+  ): Promise<boolean>;
   /** The records of some recipients of an issue (those that have one). */
   getMany(issueId: string, subscriberIds: string[]): Promise<DeliveryRecord[]>;
-  /** Every record of an issue, a page at a time (the recount after a restart). */
+  /** Every record of an issue, a page at a time (the recounts: after a restart, at a send's end). */
   records(issueId: string): AsyncIterable<DeliveryRecord[]>;
   get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
   /** Adds `value` to the number set `field` of a delivery record; the set's size after. */

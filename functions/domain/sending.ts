@@ -1,8 +1,10 @@
 // Sending an issue: freeze it and render it once per language, then fan the audience out, one (country,
-// language) segment at a time, into batches of at most 50 on the send queue. Batches are delivered in delivery.ts.
+// language) segment at a time, into batches of at most 50 on the send queue. Batches are delivered in delivery.ts;
+// a send whose counts fall short of its records is reconciled and ended in resume.ts.
 import { buildEditionView, loadIssueContent, type IssueContent } from './edition.ts';
 import { countIncrements, regionIncrements } from './segments.ts';
 import type { Tokens } from './tokens.ts';
+import type { DeliveryPolicy } from './delivery.ts';
 import {
   ConflictError,
   EditionTooLargeError,
@@ -54,6 +56,8 @@ export interface FanOutDeps {
   queue: BatchQueue;
   deliveries: Pick<DeliveryStore, 'getMany'>;
   clock: Clock;
+  /** The end check waits a claim timeout: by then no sender that was at work can still be counting. */
+  policy: DeliveryPolicy;
 }
 
 /** A (country, language) segment's key in counters and plans: `BG/bg`. */
@@ -224,7 +228,11 @@ export async function fanOutSegment(deps: FanOutDeps, job: SegmentJob): Promise<
     );
     await deps.issues.addCounts(issueId, increments);
   }
-  await finishIfComplete(deps, issueId);
+  // Once the whole audience is on the queue, a check follows the send to its end, whatever happens to its senders.
+  const { audienceComplete, complete } = await finishIfComplete(deps, issueId);
+  if (audienceComplete && !complete) {
+    await deps.queue.enqueue([{ issueId, check: 'end' }], { delayMs: deps.policy.claimTimeoutMs });
+  }
   return { recipients };
 }
 
@@ -301,12 +309,17 @@ export async function runScheduledSend(deps: SendDeps, issueId: string): Promise
   return startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
 }
 
-/** Marks a send complete once every segment is enqueued and every recipient has a final outcome. */
+/**
+ * Marks a send complete once every segment is enqueued and the counters give every recipient a final outcome.
+ * Counters left short (a sender stopped between recording and counting) are reconciled by the end check.
+ */
 export async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueId: string) {
   const total = await deps.issues.readTotal(issueId);
-  if (total.audienceComplete && total.sent + total.failed + total.skipped >= total.recipients) {
+  const complete = total.audienceComplete && total.sent + total.failed + total.skipped >= total.recipients;
+  if (complete) {
     await deps.issues.transition(issueId, 'sending', 'sent', { sentAt: deps.clock.now().toISOString() });
   }
+  return { ...total, complete };
 }
 
 /** A recipient's own links: unsubscribe (attributed to the issue) and preferences. */

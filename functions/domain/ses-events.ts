@@ -1,6 +1,6 @@
 // SES events (as the configuration set publishes them) matched to the recipient by SES message id: each
-// recipient's event is counted once, whatever the order or repetition, and a hard bounce or a complaint
-// suppresses the address.
+// recipient's event is counted once, whatever the order or repetition; a hard bounce or a complaint suppresses
+// the address; a Reject or a Rendering Failure (SES did not send after all) turns the recipient failed.
 import * as z from 'zod';
 import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, SegmentCounts } from './ports.ts';
 import { countIncrements, mergeIncrements, type Increment } from './segments.ts';
@@ -69,26 +69,28 @@ const DETAIL: Record<SesEventType, keyof SesEvent> = {
 };
 
 /**
- * For each event type: the delivery record's field that marks it seen, and the counter it adds to. SES's own
- * Open and Click events are recorded, not counted: Herald's pixel and links count opens and clicks (and tell
- * machines apart), so counting both would count a reader twice.
+ * For each event type: the delivery record's field that marks it seen, the counter it adds to, and whether SES
+ * did not send the message after all (`fails`: the record turns failed with SES's reason, the recipient moves
+ * from `sent` to `failed` in each counter). SES's own Open and Click events are recorded, not counted: Herald's
+ * pixel and links count opens and clicks (and tell machines apart), so counting both would count a reader twice.
  */
 const EFFECTS: Record<
   Exclude<SesEventType, 'Bounce'>,
-  { field: string; count?: keyof SegmentCounts; suppress?: 'complaint' }
+  { field: string; count?: keyof SegmentCounts; suppress?: 'complaint'; fails?: true }
 > = {
   Send: { field: 'acceptedAt' },
   Delivery: { field: 'deliveredAt', count: 'delivered' },
   Complaint: { field: 'complainedAt', count: 'complained', suppress: 'complaint' },
-  Reject: { field: 'rejectedAt' },
-  'Rendering Failure': { field: 'renderingFailedAt' },
+  Reject: { field: 'rejectedAt', fails: true },
+  'Rendering Failure': { field: 'renderingFailedAt', fails: true },
   DeliveryDelay: { field: 'delayedAt' },
   Open: { field: 'sesOpenedAt' },
   Click: { field: 'sesClickedAt' },
   Subscription: { field: 'subscriptionChangedAt' },
 };
 
-export type IngestOutcome = 'counted' | 'repeat' | 'unknown-message' | 'malformed';
+/** `failed`: a write for this event failed; the queue hands it over again (the others of its batch are done). */
+export type IngestOutcome = 'counted' | 'repeat' | 'unknown-message' | 'malformed' | 'failed';
 
 export interface IngestDeps {
   deliveries: DeliveryStore;
@@ -99,18 +101,23 @@ export interface IngestDeps {
 
 const recordKey = (issueId: string, subscriberId: string) => `${issueId}#${subscriberId}`;
 
+/** What matching an event found: its recipient's record, none (an unknown message), or an error reading it. */
+type Match = { record: DeliveryRecord | undefined } | { error: unknown };
+
 /**
  * The delivery records of the events' messages. A message's `issue` tag and its address name the record
- * directly (one batched read for the lot); only when that record is not the message's (an old message, a test
- * send, a subscriber whose id is not derived from the address) is the message id looked up in the index.
+ * directly (one batched read per issue); only when that record is not the message's (an old message, a test
+ * send, a subscriber whose id is not derived from the address) is the message id looked up in the index. A read
+ * that fails fails the events it was for, and only those.
  */
-async function deliveriesOf(deps: IngestDeps, events: SesEvent[]): Promise<(DeliveryRecord | undefined)[]> {
+async function deliveriesOf(deps: IngestDeps, events: SesEvent[]): Promise<Match[]> {
   const direct = events.map((event) => {
     const issueId = event.mail.tags?.[ISSUE_TAG]?.[0];
     const address = event.mail.destination?.length === 1 ? event.mail.destination[0] : undefined;
     return issueId && address ? { issueId, subscriberId: subscriberIdFor(address) } : undefined;
   });
   const found = new Map<string, DeliveryRecord>();
+  const unreadIssues = new Map<string, unknown>();
   const byIssue = new Map<string, string[]>();
   for (const key of direct) {
     if (!key) continue;
@@ -119,16 +126,24 @@ async function deliveriesOf(deps: IngestDeps, events: SesEvent[]): Promise<(Deli
     byIssue.set(key.issueId, ids);
   }
   for (const [issueId, subscriberIds] of byIssue) {
-    const records = await deps.deliveries.getMany(issueId, subscriberIds);
-    for (const record of records) found.set(recordKey(record.issueId, record.subscriberId), record);
+    try {
+      const records = await deps.deliveries.getMany(issueId, subscriberIds);
+      for (const record of records) found.set(recordKey(record.issueId, record.subscriberId), record);
+    } catch (error) {
+      unreadIssues.set(issueId, error);
+    }
   }
   return Promise.all(
-    events.map((event, i) => {
+    events.map(async (event, i): Promise<Match> => {
       const key = direct[i];
+      if (key && unreadIssues.has(key.issueId)) return { error: unreadIssues.get(key.issueId) };
       const record = key && found.get(recordKey(key.issueId, key.subscriberId));
-      return record?.messageId === event.mail.messageId
-        ? record
-        : deps.deliveries.findByMessageId(event.mail.messageId);
+      if (record?.messageId === event.mail.messageId) return { record };
+      try {
+        return { record: await deps.deliveries.findByMessageId(event.mail.messageId) };
+      } catch (error) {
+        return { error };
+      }
     }),
   );
 }
@@ -140,6 +155,22 @@ function effectOf(event: SesEvent) {
     : { field: 'softBouncedAt', count: 'transientBounces' as const };
 }
 
+/** SES's reason for not sending, kept on the failed record: `Reject: Bad content`. */
+function failureReason(event: SesEvent) {
+  const detail = event.eventType === 'Reject' ? event.reject?.reason : event.failure?.errorMessage;
+  return `${event.eventType}: ${detail || 'no reason given'}`;
+}
+
+/** One recipient moved from `sent` to `failed`, in every segment they are in. */
+function sentToFailed(delivery: DeliveryRecord): Increment[] {
+  const { country, language, region } = delivery;
+  const unsent = countIncrements(country, language, [region], 'sent').map((i) => ({
+    ...i,
+    counts: { sent: -(i.counts.sent ?? 0) },
+  }));
+  return [...unsent, ...countIncrements(country, language, [region], 'failed')];
+}
+
 /** One SES event; see `ingestSesEvents`. */
 export async function ingestSesEvent(deps: IngestDeps, raw: unknown): Promise<IngestOutcome> {
   const [outcome] = await ingestSesEvents(deps, [raw]);
@@ -149,10 +180,21 @@ export async function ingestSesEvent(deps: IngestDeps, raw: unknown): Promise<In
 /**
  * A batch of SES events, as the queue hands them over: each is marked on its recipient's record once (a
  * conditional write, so a repeated or late event changes nothing), and the batch's counts are summed into one
- * write per counter. Answers each event's outcome, in order.
+ * write per counter. A Reject or Rendering Failure turns the sent record failed instead (conditional on `sent`,
+ * so it counts once). Answers each event's outcome, in order; an event whose read or write failed is `failed`
+ * alone, for the queue to hand over again.
  */
-export async function ingestSesEvents(deps: IngestDeps, raws: readonly unknown[]): Promise<IngestOutcome[]> {
+export async function ingestSesEvents(
+  deps: IngestDeps,
+  raws: readonly unknown[],
+  /** Told why each `failed` event failed (the caller logs it). */
+  onError: (index: number, error: unknown) => void = () => {},
+): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = raws.map(() => 'malformed');
+  const fail = (index: number, error: unknown) => {
+    outcomes[index] = 'failed';
+    onError(index, error);
+  };
   const events: { index: number; event: SesEvent; at: string }[] = [];
   raws.forEach((raw, index) => {
     const parsed = sesEventSchema.safeParse(raw);
@@ -164,35 +206,69 @@ export async function ingestSesEvents(deps: IngestDeps, raws: readonly unknown[]
     events.push({ index, event: parsed.data, at });
   });
 
-  const deliveries = await deliveriesOf(
+  const matches = await deliveriesOf(
     deps,
     events.map(({ event }) => event),
   );
-  const increments = new Map<string, Increment[]>();
-  const suppressions: { subscriberId: string; reason: 'bounce' | 'complaint' }[] = [];
+  /** Per issue: the counts to add and the events they come from. */
+  const increments = new Map<string, { increments: Increment[]; from: number[] }>();
+  const suppressions: { index: number; subscriberId: string; reason: 'bounce' | 'complaint' }[] = [];
   await Promise.all(
     events.map(async ({ index, event, at }, i) => {
-      const delivery = deliveries[i];
+      const match = matches[i]!;
+      if ('error' in match) return fail(index, match.error);
+      const delivery = match.record;
       if (!delivery) return void (outcomes[index] = 'unknown-message');
       const effect = effectOf(event);
-      if (!(await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at))) {
-        return void (outcomes[index] = 'repeat');
+      let counts: Increment[] = [];
+      try {
+        if ('fails' in effect) {
+          const change = {
+            reason: failureReason(event),
+            failedAt: deps.clock.now().toISOString(),
+            field: effect.field,
+            eventAt: at,
+          };
+          if (await deps.deliveries.failSent(delivery.issueId, delivery.subscriberId, change)) {
+            counts = sentToFailed(delivery);
+            outcomes[index] = 'counted';
+          } else outcomes[index] = 'repeat';
+        } else if (await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at)) {
+          if (effect.count)
+            counts = countIncrements(delivery.country, delivery.language, [delivery.region], effect.count);
+          outcomes[index] = 'counted';
+        } else outcomes[index] = 'repeat';
+      } catch (error) {
+        return fail(index, error);
       }
-      outcomes[index] = 'counted';
-      if (effect.count) {
-        const issue = increments.get(delivery.issueId) ?? [];
-        issue.push(...countIncrements(delivery.country, delivery.language, [delivery.region], effect.count));
+      if (counts.length > 0) {
+        const issue = increments.get(delivery.issueId) ?? { increments: [], from: [] };
+        issue.increments.push(...counts);
+        issue.from.push(index);
         increments.set(delivery.issueId, issue);
       }
+      // A repeat suppresses too: the delivery before may have failed between marking and suppressing.
       const reason = 'suppress' in effect ? effect.suppress : undefined;
-      if (reason) suppressions.push({ subscriberId: delivery.subscriberId, reason });
+      if (reason) suppressions.push({ index, subscriberId: delivery.subscriberId, reason });
     }),
   );
 
-  for (const [issueId, issue] of increments) await deps.issues.addCounts(issueId, mergeIncrements(issue));
-  for (const { subscriberId, reason } of suppressions) {
-    // An erased subscriber is gone already; nothing to suppress.
-    if (await deps.subscribers.get(subscriberId)) await suppress(deps, subscriberId, reason);
+  // The events are marked already, so their retry finds them repeats: counts whose write fails stay uncounted
+  // (closing that gap takes a transaction, which dynalite lacks). They are reported failed all the same.
+  for (const [issueId, { increments: issue, from }] of increments) {
+    try {
+      await deps.issues.addCounts(issueId, mergeIncrements(issue));
+    } catch (error) {
+      for (const index of from) fail(index, error);
+    }
+  }
+  for (const { index, subscriberId, reason } of suppressions) {
+    try {
+      // An erased subscriber is gone already; nothing to suppress.
+      if (await deps.subscribers.get(subscriberId)) await suppress(deps, subscriberId, reason);
+    } catch (error) {
+      fail(index, error);
+    }
   }
   return outcomes;
 }

@@ -1,7 +1,9 @@
-// The sender Lambda: each SQS message is one batch of up to 50 recipients of one edition.
+// The sender Lambda: each SQS message is one batch of up to 50 recipients of one edition, or a check that a send
+// has ended (queued by the fan-out and again by each check, with a delay, until the send ends).
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
+import { checkSendEnd } from '../domain/resume.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
 import { handleMessages } from './sqs-messages.ts';
@@ -16,9 +18,27 @@ export const sendBatchSchema = z.object({
     .max(50),
 });
 
+export const sendCheckSchema = z.object({
+  issueId: z.string().min(1),
+  check: z.literal('end'),
+  handled: z.number().int().min(0).optional(),
+  scans: z.number().int().min(0).optional(),
+});
+
 export function createSenderHandler(services: DeliveryServices) {
-  return handleMessages('send batch', sendBatchSchema, async (batch, record) => {
+  return handleMessages('send message', z.union([sendBatchSchema, sendCheckSchema]), async (message, record) => {
     const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
+    if ('check' in message) {
+      try {
+        const outcome = await checkSendEnd(services, message);
+        logger.info('send end checked', { issueId: message.issueId, outcome, scans: message.scans ?? 0 });
+      } catch (error) {
+        logger.warn('send end check failed; the queue will retry it', { issueId: message.issueId, error });
+        throw error;
+      }
+      return;
+    }
+    const batch = message;
     const attempt = { number: receives, last: receives >= services.config.sending.maxReceives };
     const where = { issueId: batch.issueId, country: batch.country, lang: batch.language, attempt: receives };
     try {

@@ -12,7 +12,7 @@ export function handleMessages<S extends z.ZodType>(
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
-      const parsed = schema.safeParse(JSON.parse(record.body));
+      const parsed = schema.safeParse(parseJson(record.body));
       if (!parsed.success) {
         // A malformed message never becomes valid: retrying it only delays its arrival in the dead-letter queue.
         logger.error(`malformed ${kind}`, { messageId: record.messageId, issues: parsed.error.issues });
@@ -28,4 +28,13 @@ export function handleMessages<S extends z.ZodType>(
     }
     return { batchItemFailures };
   };
+}
+
+/** A body that is not JSON is a malformed message like any other, not a failure of its whole batch. */
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
 }

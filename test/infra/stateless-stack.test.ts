@@ -161,9 +161,12 @@ describe('functions', () => {
         FAN_OUT_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('FanOutQueue')) },
       });
     }
-    expect(environment('FanOut')).toMatchObject({
-      SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
-    });
+    // The Sender too: a send's end check queues its next look there.
+    for (const fn of ['FanOut', 'Sender']) {
+      expect(environment(fn)).toMatchObject({
+        SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
+      });
+    }
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_ADMIN_TOKEN');
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual(['BootstrapVersion']);
   });
@@ -412,6 +415,7 @@ describe('SES events', () => {
       FunctionName: { Ref: logicalId(herald.stateless.node.findChild('SesEvents')) },
       BatchSize: SES_EVENTS_BATCH_SIZE,
       MaximumBatchingWindowInSeconds: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 

@@ -32,7 +32,7 @@ describe('sending under faults', () => {
     current = await startFaultyStack('dup');
     const { queue } = current.test.stack;
     const enqueue = queue.enqueue.bind(queue);
-    queue.enqueue = (batches) => enqueue([...batches, ...batches]);
+    queue.enqueue = (messages, options) => enqueue([...messages, ...messages], options);
 
     const recipients = await sendSample(current);
     await current.test.stack.drained();

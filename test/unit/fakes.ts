@@ -17,6 +17,7 @@ import type {
   SegmentCounter,
   SegmentCounts,
   SendBatch,
+  SendCheck,
 } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
 import { MailerRefusedError } from '../../functions/domain/ports.ts';
@@ -92,14 +93,36 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
       for (const c of given) counters.set(`${c.dimension}#${c.key}`, { ...c });
       enqueued.delete(issueId);
     },
+    async reconcileSendingCounts(_issueId, given, seen) {
+      const names = ['recipients', 'sent', 'failed', 'skipped'] as const;
+      const before = new Map(seen.map((c) => [`${c.dimension}#${c.key}`, c]));
+      const values = new Map<string, SegmentCounter>();
+      for (const c of counters.values()) values.set(`${c.dimension}#${c.key}`, { ...c, ...EMPTY_COUNTS });
+      for (const c of given) values.set(`${c.dimension}#${c.key}`, c);
+      let applied = true;
+      for (const [id, c] of values) {
+        const current = counters.get(id);
+        if (names.some((n) => (current?.[n] ?? 0) !== (before.get(id)?.[n] ?? 0))) {
+          applied = false;
+          continue;
+        }
+        const next = current ?? { dimension: c.dimension, key: c.key, ...EMPTY_COUNTS };
+        for (const n of names) next[n] = c[n];
+        counters.set(id, next);
+      }
+      return applied;
+    },
     async readTotal(issueId) {
       return { ...total(), audienceComplete: audienceComplete(issueId) };
     },
+    // Copies, as a read from a table gives: a later write does not change what was read.
     async counters() {
-      return [...counters.values()];
+      return [...counters.values()].map((c) => ({ ...c }));
     },
     async countersOf(_issueId, dimension, keyPrefix = '') {
-      return [...counters.values()].filter((c) => c.dimension === dimension && c.key.startsWith(keyPrefix));
+      return [...counters.values()]
+        .filter((c) => c.dimension === dimension && c.key.startsWith(keyPrefix))
+        .map((c) => ({ ...c }));
     },
   };
 }
@@ -107,6 +130,8 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
 type FakeRecord = { status: string; messageId?: string; reason?: string; claimedAt?: string; [field: string]: unknown };
 export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRecord> } {
   const records = new Map<string, FakeRecord>();
+  /** The segment a claim put a recipient in (BG/bg/Haskovo for records a test stores itself). */
+  const segments = new Map<string, { country: string; language: string; region: string }>();
   const full = (issueId: string, id: string, record: FakeRecord) =>
     ({
       issueId,
@@ -115,19 +140,27 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
       language: 'bg',
       region: 'Haskovo',
       claimedAt: '',
+      ...segments.get(id),
       ...record,
     }) as DeliveryRecord;
   return {
     byId: records,
-    async claim(_issueId, _batch, recipient, at) {
+    async claim(_issueId, batch, recipient, at) {
       if (records.has(recipient.id)) return false;
       records.set(recipient.id, { status: 'claimed', claimedAt: at });
+      segments.set(recipient.id, { country: batch.country, language: batch.language, region: recipient.region });
       return true;
     },
     async failClaim(_issueId, id, claimedAt, reason) {
       const record = records.get(id);
       if (record?.status !== 'claimed' || record.claimedAt !== claimedAt) return false;
       records.set(id, { status: 'failed', reason });
+      return true;
+    },
+    async failSent(_issueId, id, { reason, field, eventAt }) {
+      const record = records.get(id);
+      if (record?.status !== 'sent') return false;
+      records.set(id, { ...record, status: 'failed', reason, [field]: eventAt });
       return true;
     },
     async getMany(issueId, ids) {
@@ -232,12 +265,18 @@ export function fakeAudience(segments: Record<string, Recipient[]>): AudienceSou
   };
 }
 
-export function collectingQueue(): BatchQueue & { batches: SendBatch[] } {
+/** The send queue's messages as they are enqueued: the batches, and the end checks with their delays. */
+export function collectingQueue(): BatchQueue & { batches: SendBatch[]; checks: (SendCheck & { delayMs: number })[] } {
   const batches: SendBatch[] = [];
+  const checks: (SendCheck & { delayMs: number })[] = [];
   return {
     batches,
-    async enqueue(more) {
-      batches.push(...more);
+    checks,
+    async enqueue(more, options = {}) {
+      for (const item of more) {
+        if ('check' in item) checks.push({ ...item, delayMs: options.delayMs ?? 0 });
+        else batches.push(item);
+      }
     },
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InProcessQueue } from '../../local/queue.ts';
+import * as z from 'zod';
+import { InProcessQueue, sqsEvent } from '../../local/queue.ts';
+import { handleMessages } from '../../functions/handlers/sqs-messages.ts';
 import type { SendBatch } from '../../functions/domain/ports.ts';
 
 const batch = (issueId: string): SendBatch => ({ issueId, country: 'BG', language: 'bg', recipients: [] });
@@ -70,5 +72,39 @@ describe('in-process queue', () => {
     expect(seen.length).toBeGreaterThanOrEqual(1);
     await queue.drained();
     expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
+  it('holds a delayed message back until its delay passes, and counts it apart from the waiting work', async () => {
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 10, maxReceiveCount: 3, concurrency: 1 });
+    const seen: string[] = [];
+    let arrived = () => {};
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    queue.consume(async (event) => {
+      const { issueId } = JSON.parse(event.Records[0]!.body);
+      seen.push(issueId);
+      if (issueId === 'later') arrived();
+    });
+    await queue.enqueue([batch('later')], { delayMs: 60 });
+    await queue.enqueue([batch('now')]);
+    await queue.drained();
+    expect(seen).toEqual(['now']);
+    expect(queue.depth).toBe(0);
+
+    await arrival;
+    await queue.drained();
+    expect(seen).toEqual(['now', 'later']);
+  });
+});
+
+describe('the queue-fed handlers', () => {
+  const jobSchema = z.object({ issueId: z.string() });
+
+  it('reports a body that is not JSON as that message failing alone, and handles the rest of the batch', async () => {
+    const handled: string[] = [];
+    const handle = handleMessages('job', jobSchema, async (job) => void handled.push(job.issueId));
+    const event = sqsEvent([JSON.stringify({ issueId: 'a' }), '{not json', JSON.stringify({ issueId: 'c' })]);
+
+    expect(await handle(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]!.messageId }] });
+    expect(handled).toEqual(['a', 'c']);
   });
 });

@@ -8,7 +8,11 @@ import {
   startSend,
 } from '../../functions/domain/sending.ts';
 import { deliverBatch, OUTCOME_UNKNOWN, RetryLaterError } from '../../functions/domain/delivery.ts';
-import { resumeSend } from '../../functions/domain/resume.ts';
+import { checkSendEnd, resumeSend, type EndCheckOutcome } from '../../functions/domain/resume.ts';
+import { ingestSesEvent } from '../../functions/domain/ses-events.ts';
+import { createSenderHandler } from '../../functions/handlers/sender.ts';
+import type { DeliveryServices } from '../../functions/wiring/delivery-services.ts';
+import { sqsEvent } from '../../local/queue.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
 import { createTokens } from '../../functions/domain/tokens.ts';
 import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
@@ -22,6 +26,7 @@ import {
   fakeDeliveryStore,
   fakeIssueStore,
   fakeMailer,
+  fakeSubscribers,
   fixedClock,
 } from './fakes.ts';
 
@@ -368,6 +373,151 @@ describe('resumeSend', () => {
     expect([total.recipients, total.sent, total.failed]).toEqual([120, 70, 50]);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
+});
+
+describe('the end check of a send', () => {
+  type Context = ReturnType<typeof setup>;
+
+  /** Runs the end checks as the send queue would hand them over, each after its delay; their outcomes and delays. */
+  async function runChecks(ctx: Context) {
+    const seen: { outcome: EndCheckOutcome; delayMs: number }[] = [];
+    for (let check = ctx.queue.checks.shift(); check && seen.length < 20; check = ctx.queue.checks.shift()) {
+      const { delayMs, ...message } = check;
+      ctx.clock.at = new Date(ctx.clock.at.getTime() + delayMs);
+      seen.push({ outcome: await checkSendEnd(ctx.deps, message), delayMs });
+    }
+    return seen;
+  }
+
+  /** 150 recipients in two segments, in three batches and one. */
+  async function started() {
+    const ctx = setup({ 'BG#bg': people(120), 'GR#en': people(30, 'Peloponnese') });
+    await ctx.issues.put(issue);
+    await startSend(ctx.deps, issue.id, { allowFallback: true });
+    return ctx;
+  }
+
+  /** The first batch of 50 (BG's), and the others. */
+  const firstAndRest = (ctx: Context): [SendBatch, SendBatch[]] => {
+    const first = ctx.queue.batches.find((b) => b.recipients[0]?.id === 'sHaskovo0')!;
+    return [first, ctx.queue.batches.filter((b) => b !== first)];
+  };
+
+  /** The first batch's sender is killed after recording its outcomes and before counting them. */
+  async function killedSender(ctx: Context) {
+    const addCounts = ctx.issues.addCounts;
+    let killed = false;
+    ctx.issues.addCounts = async (issueId, increments) => {
+      if (!killed && increments.some((i) => i.counts.sent)) {
+        killed = true;
+        throw new Error('Sender killed: task timed out');
+      }
+      return addCounts(issueId, increments);
+    };
+    const [first, rest] = firstAndRest(ctx);
+    await expect(deliverBatch(ctx.deps, first)).rejects.toThrow('killed');
+    for (const batch of rest) await deliverBatch(ctx.deps, batch);
+    // The queue delivers the batch again: everyone in it is handled, so nothing more is counted.
+    expect(await deliverBatch(ctx.deps, first, { number: 2, last: false })).toMatchObject({ alreadyHandled: 50 });
+    expect((await ctx.issues.get(issue.id))?.status).toBe('sending');
+    expect((await ctx.issues.readTotal(issue.id)).sent).toBe(100);
+  }
+
+  const sendingCounts = async (ctx: Context, dimension: string, key: string) => {
+    const counter = (await ctx.issues.counters(issue.id)).find((c) => c.dimension === dimension && c.key === key);
+    return counter && [counter.recipients, counter.sent, counter.failed, counter.skipped];
+  };
+
+  it('follows the send once its audience is enqueued, and finds nothing to do when the counts ended it', async () => {
+    const ctx = await started();
+    expect(ctx.queue.checks).toEqual([{ issueId: issue.id, check: 'end', delayMs: 60_000 }]);
+    for (const batch of ctx.queue.batches) await deliverBatch(ctx.deps, batch);
+    expect(await runChecks(ctx)).toEqual([{ outcome: 'not-sending', delayMs: 60_000 }]);
+  });
+
+  it('ends a send whose counts a killed sender left short, its counts set from the delivery records', async () => {
+    const ctx = await started();
+    await killedSender(ctx);
+
+    // Counts that moved since the last look mean senders at work; counts that stalled get the records read.
+    expect((await runChecks(ctx)).map((c) => c.outcome)).toEqual(['later', 'reconciled']);
+    expect((await ctx.issues.get(issue.id))?.status).toBe('sent');
+    expect(await sendingCounts(ctx, 'total', 'all')).toEqual([150, 150, 0, 0]);
+    expect(await sendingCounts(ctx, 'country', 'BG')).toEqual([120, 120, 0, 0]);
+    expect(await sendingCounts(ctx, 'region', 'GR/Peloponnese')).toEqual([30, 30, 0, 0]);
+    expect(await sendingCounts(ctx, 'language', 'bg')).toEqual([120, 120, 0, 0]);
+  });
+
+  it('waits while a delivery record changed within a claim timeout, for a sender may still count it', async () => {
+    const ctx = await started();
+    await killedSender(ctx);
+    // A record that changed 100 s after now: the second check, at 120 s, is too close to it.
+    const record = ctx.deliveries.byId.get('sHaskovo70')!;
+    record.sentAt = new Date(ctx.clock.at.getTime() + 100_000).toISOString();
+
+    expect(await runChecks(ctx)).toEqual([
+      { outcome: 'later', delayMs: 60_000 },
+      { outcome: 'later', delayMs: 60_000 },
+      { outcome: 'reconciled', delayMs: 120_000 },
+    ]);
+    expect(await sendingCounts(ctx, 'total', 'all')).toEqual([150, 150, 0, 0]);
+  });
+
+  it('never overwrites a count that lands while it reads the records, and reconciles it on a later look', async () => {
+    const ctx = await started();
+    await killedSender(ctx);
+    // SES rejects a message just after the check read its record as sent.
+    const records = ctx.deliveries.records;
+    let late = true;
+    ctx.deliveries.records = async function* (issueId) {
+      for await (const page of records(issueId)) {
+        yield page;
+        if (late) {
+          late = false;
+          ctx.deliveries.byId.get('sHaskovo3')!.messageId = 'msg-rejected';
+          const deps = { ...ctx.deps, subscribers: fakeSubscribers() };
+          expect(await ingestSesEvent(deps, sesReject('msg-rejected'))).toBe('counted');
+        }
+      }
+    };
+
+    expect((await runChecks(ctx)).map((c) => c.outcome)).toEqual(['later', 'later', 'later', 'reconciled']);
+    expect(await sendingCounts(ctx, 'total', 'all')).toEqual([150, 149, 1, 0]);
+    expect(await sendingCounts(ctx, 'region', 'BG/Haskovo')).toEqual([120, 119, 1, 0]);
+  });
+
+  it('ends the claims of a batch whose sender stopped on its last delivery as outcome unknown, and ends the send', async () => {
+    const ctx = await started();
+    const [first, rest] = firstAndRest(ctx);
+    for (const r of first.recipients) await ctx.deliveries.claim(issue.id, first, r, ctx.clock.at.toISOString());
+    for (const batch of rest) await deliverBatch(ctx.deps, batch);
+
+    expect((await runChecks(ctx)).map((c) => c.outcome)).toEqual(['later', 'reconciled']);
+    expect(ctx.deliveries.byId.get('sHaskovo0')).toEqual({ status: 'failed', reason: OUTCOME_UNKNOWN });
+    expect(await sendingCounts(ctx, 'total', 'all')).toEqual([150, 100, 50, 0]);
+    expect((await ctx.issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('takes a check and a batch from the send queue, and reports a body that is not JSON alone', async () => {
+    const ctx = await started();
+    const handle = createSenderHandler({
+      ...ctx.deps,
+      config: { sending: { maxReceives: 5 } },
+    } as unknown as DeliveryServices);
+    const [check] = ctx.queue.checks.splice(0);
+    const event = sqsEvent(['{not json', JSON.stringify(check), JSON.stringify(firstAndRest(ctx)[0])]);
+
+    expect(await handle(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] });
+    expect(ctx.calls.flatMap((c) => c.entries)).toHaveLength(50);
+    expect(ctx.queue.checks).toMatchObject([{ issueId: issue.id, check: 'end', delayMs: 60_000 }]);
+  });
+});
+
+/** An SES Reject event for a message. */
+const sesReject = (messageId: string) => ({
+  eventType: 'Reject',
+  mail: { messageId },
+  reject: { reason: 'Bad content' },
 });
 
 describe('scheduled sends', () => {

@@ -6,7 +6,10 @@ import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: '
 import { readdirSync, readFileSync } from 'node:fs';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events.ts';
 import type { DeliveryServices } from '../../functions/wiring/delivery-services.ts';
-import { sqsEvent } from '../../local/queue.ts';
+import { InProcessQueue, sqsEvent } from '../../local/queue.ts';
+import { countIncrements } from '../../functions/domain/segments.ts';
+import reject from '../fixtures/ses-events/reject.json' with { type: 'json' };
+import renderingFailure from '../fixtures/ses-events/rendering-failure.json' with { type: 'json' };
 
 const FIXTURES = new URL('../fixtures/ses-events/', import.meta.url);
 /** SES's documented example of every event type, by file name. */
@@ -221,7 +224,141 @@ describe("SES's documented event examples", () => {
         'unknown-message',
       );
     }
-    await expect(handle(sqsEvent(['{not json', '{}']))).resolves.toBeUndefined();
+    await expect(handle(sqsEvent(['{not json', '{}']))).resolves.toEqual({ batchItemFailures: [] });
     expect(await total()).toBeUndefined();
+  });
+});
+
+describe('events for messages SES did not send after all', () => {
+  async function sentReader(messageId: string) {
+    const { deps, total } = setup();
+    deps.deliveries.byId.set('sub-r', { status: 'sent', messageId, country: 'BG', language: 'bg', region: 'Haskovo' });
+    // The sender counted the recipient sent.
+    await deps.issues.addCounts('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'sent'));
+    const counts = async (dimension: string, key: string) => {
+      const c = (await deps.issues.counters('issue-1')).find((x) => x.dimension === dimension && x.key === key);
+      return { sent: c?.sent, failed: c?.failed };
+    };
+    return { deps, total, counts };
+  }
+
+  it.each([
+    ['Reject', reject, 'Reject: Bad content'],
+    [
+      'Rendering Failure',
+      renderingFailure,
+      "Rendering Failure: Attribute 'attributeName' is not present in the rendering data.",
+    ],
+  ])(
+    'turns a recipient failed on %s with SES’s reason, moved from sent to failed once in every segment',
+    async (_type, fixture, reason) => {
+      const { deps, counts } = await sentReader(fixture.mail.messageId);
+      expect(await ingestSesEvent(deps, fixture)).toBe('counted');
+      expect(await ingestSesEvent(deps, fixture)).toBe('repeat');
+
+      expect(deps.deliveries.byId.get('sub-r')).toMatchObject({ status: 'failed', reason });
+      for (const [dimension, key] of [
+        ['total', 'all'],
+        ['country', 'BG'],
+        ['language', 'bg'],
+        ['region', 'BG/Haskovo'],
+        ['segment', 'BG/bg'],
+        ['regionLanguage', 'BG/Haskovo/bg'],
+      ] as const) {
+        expect(await counts(dimension, key), `${dimension} ${key}`).toEqual({ sent: 0, failed: 1 });
+      }
+    },
+  );
+});
+
+describe('a failure inside a batch of SES events', () => {
+  function threeReaders() {
+    const { deps, subscribers, total } = setup();
+    const readers = ['ana@example.bg', 'ivan@example.bg', 'maria@example.bg'].map((email, i) => ({
+      email,
+      id: subscriberIdFor(email),
+      messageId: `msg-${i}`,
+    }));
+    for (const r of readers) {
+      deps.deliveries.byId.set(r.id, { status: 'sent', messageId: r.messageId, country: 'BG', language: 'bg' });
+      subscribers.set(r.id, { id: r.id, status: 'confirmed', email: r.email } as SubscriberRecord);
+    }
+    const event = (r: (typeof readers)[number], type = 'Delivery', detail: object = { delivery: {} }) =>
+      JSON.stringify({
+        eventType: type,
+        mail: { messageId: r.messageId, destination: [r.email], tags: { issue: ['issue-1'] } },
+        ...detail,
+      });
+    const handle = createSesEventsHandler(deps as unknown as DeliveryServices);
+    return { deps, subscribers, total, readers, event, handle };
+  }
+
+  it('reports only the event whose write failed; the others of the batch count once', async () => {
+    const { deps, total, readers, event, handle } = threeReaders();
+    const markOnce = deps.deliveries.markOnce;
+    let broken = true;
+    deps.deliveries.markOnce = async (issueId, id, field, at) => {
+      if (broken && id === readers[1]!.id) throw new Error('ProvisionedThroughputExceededException');
+      return markOnce(issueId, id, field, at);
+    };
+    const batch = sqsEvent(readers.map((r) => event(r)));
+
+    const { batchItemFailures } = await handle(batch);
+    expect(batchItemFailures).toEqual([{ itemIdentifier: batch.Records[1]!.messageId }]);
+    expect((await total())?.delivered).toBe(2);
+
+    // The queue hands over the failed one again, and it counts then.
+    broken = false;
+    expect(await handle({ Records: [batch.Records[1]!] })).toEqual({ batchItemFailures: [] });
+    expect((await total())?.delivered).toBe(3);
+  });
+
+  it('acknowledges a body that is not JSON and counts the rest of its batch', async () => {
+    const { total, readers, event, handle } = threeReaders();
+    const { batchItemFailures } = await handle(sqsEvent([event(readers[0]!), '{not json', event(readers[2]!)]));
+    expect(batchItemFailures).toEqual([]);
+    expect((await total())?.delivered).toBe(2);
+  });
+
+  it('suppresses the address on the retry of a bounce whose suppression failed', async () => {
+    const { deps, subscribers, readers, event, handle } = threeReaders();
+    const bounce = sqsEvent([event(readers[0]!, 'Bounce', { bounce: { bounceType: 'Permanent' } })]);
+    const get = deps.subscribers.get;
+    deps.subscribers.get = async () => {
+      throw new Error('connection reset');
+    };
+    expect((await handle(bounce)).batchItemFailures).toHaveLength(1);
+    deps.subscribers.get = get;
+
+    expect(await handle(bounce)).toEqual({ batchItemFailures: [] });
+    expect(subscribers.get(readers[0]!.id)?.status).toBe('suppressed');
+    expect((await deps.issues.readTotal('issue-1')).bounced).toBe(1);
+  });
+
+  it('has the embedded events queue hand over again only the event that failed, until it counts', async () => {
+    const { deps, total, readers, event, handle } = threeReaders();
+    const markOnce = deps.deliveries.markOnce;
+    let failures = 2;
+    deps.deliveries.markOnce = async (issueId, id, field, at) => {
+      if (id === readers[2]!.id && failures-- > 0) throw new Error('InternalServerError');
+      return markOnce(issueId, id, field, at);
+    };
+    const queue = new InProcessQueue<unknown>({
+      visibilityTimeoutMs: 1,
+      maxReceiveCount: 5,
+      concurrency: 1,
+      batchSize: 100,
+    });
+    const handedOver: number[] = [];
+    queue.consume(async (batch) => {
+      handedOver.push(batch.Records.length);
+      return handle(batch);
+    });
+    await queue.enqueue(readers.map((r) => JSON.parse(event(r))));
+    await queue.drained();
+
+    expect(handedOver).toEqual([3, 1, 1]);
+    expect((await total())?.delivered).toBe(3);
+    expect(queue.deadLetters).toEqual([]);
   });
 });
