@@ -15,6 +15,7 @@ import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.
 import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError } from '../domain/errors.ts';
 import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
+import { onceStarted } from '../wiring/startup.ts';
 import {
   createRouter,
   html,
@@ -136,8 +137,5 @@ export function createApiHandler(services: Services) {
   return createRouter((Object.keys(ROUTES) as RouteName[]).map((name) => ({ spec: ROUTES[name], run: all[name] })));
 }
 
-let handle: ReturnType<typeof createApiHandler> | undefined;
-export const handler = async (event: HttpEvent) => {
-  handle ??= createApiHandler(await servicesFromEnvironment());
-  return handle(event);
-};
+const ready = onceStarted(async () => createApiHandler(await servicesFromEnvironment()));
+export const handler = async (event: HttpEvent) => (await ready())(event);

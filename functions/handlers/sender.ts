@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
+import { onceStarted } from '../wiring/startup.ts';
 import { handleMessages } from './sqs-messages.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
@@ -34,8 +35,5 @@ export function createSenderHandler(services: DeliveryServices) {
   });
 }
 
-let handle: ReturnType<typeof createSenderHandler> | undefined;
-export const handler = async (event: SQSEvent) => {
-  handle ??= createSenderHandler(await deliveryServicesFromEnvironment());
-  return handle(event);
-};
+const ready = onceStarted(async () => createSenderHandler(await deliveryServicesFromEnvironment()));
+export const handler = async (event: SQSEvent) => (await ready())(event);

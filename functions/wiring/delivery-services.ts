@@ -25,6 +25,7 @@ import type { SubscriberRepository } from '../domain/subscribers.ts';
 import { createTokens, type Tokens } from '../domain/tokens.ts';
 import { createClients, tokenKey, unavailable, type Clients } from './clients.ts';
 import { loadConfig, type Config } from './config.ts';
+import { onceStarted } from './startup.ts';
 
 export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   config: Config;
@@ -50,7 +51,8 @@ export async function createDeliveryServices(
   overrides: { wrapMailer?: (ses: Mailer) => Mailer; queue?: BatchQueue; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<DeliveryServices> {
   const issues = createDynamoIssueStore(clients.dynamo, config.tables.issues);
-  const editions = new Map<string, Promise<Edition | undefined>>();
+  // Each edition's read is kept once it found the edition; a miss (stored a moment later) or a failure is not.
+  const editions = new Map<string, () => Promise<Edition | undefined>>();
   const quota = createSesQuota(clients.ses);
   const ses = createSesMailer(clients.sesBulk, {
     fromAddress: config.fromAddress,
@@ -77,21 +79,18 @@ export async function createDeliveryServices(
     publicUrl: config.publicUrl,
     edition(issueId, language) {
       const key = `${issueId}#${language}`;
-      let found = editions.get(key);
-      if (!found) {
-        found = issues.getEdition(issueId, language);
-        editions.set(key, found);
-        // A miss is not kept: the edition may be stored a moment later.
-        void found.then((e) => e ?? editions.delete(key));
+      let read = editions.get(key);
+      if (!read) {
+        read = onceStarted(
+          () => issues.getEdition(issueId, language),
+          (edition) => edition !== undefined,
+        );
+        editions.set(key, read);
       }
-      return found;
+      return read();
     },
   };
 }
 
-let fromEnvironment: Promise<DeliveryServices> | undefined;
-/** The Sender's and SesEvents' services, made on first use from the environment. */
-export function deliveryServicesFromEnvironment(): Promise<DeliveryServices> {
-  fromEnvironment ??= createDeliveryServices(loadConfig());
-  return fromEnvironment;
-}
+/** The Sender's, FanOut's and SesEvents' services, made from the environment (their handlers keep them). */
+export const deliveryServicesFromEnvironment = () => createDeliveryServices(loadConfig());

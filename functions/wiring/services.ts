@@ -60,9 +60,5 @@ export async function createServices(
   };
 }
 
-let fromEnvironment: Promise<Services> | undefined;
-/** The Api's and ScheduledSend's services, made on first use from the environment. */
-export function servicesFromEnvironment(): Promise<Services> {
-  fromEnvironment ??= createServices(loadConfig());
-  return fromEnvironment;
-}
+/** The Api's and ScheduledSend's services, made from the environment (their handlers keep them). */
+export const servicesFromEnvironment = () => createServices(loadConfig());
