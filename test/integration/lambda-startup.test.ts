@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_HEADER } from '../../functions/handlers/edge.ts';
 import type { HttpEvent } from '../../functions/handlers/http.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
+import { FUNCTION_ENV, TEST_TOKEN_SECRET } from '../support/function-env.ts';
 
 const SECRETS: Record<string, string> = {
-  'arn:aws:secretsmanager:eu-central-1:1:secret:token': 'a-test-key-of-at-least-32-characters',
+  'arn:aws:secretsmanager:eu-central-1:1:secret:token': TEST_TOKEN_SECRET,
   'arn:aws:secretsmanager:eu-central-1:1:secret:edge': 'only-cloudfront-sends-this-value',
 };
 const secretReads = { count: 0, failures: 0 };
@@ -45,13 +46,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`,
     TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:1:secret:token',
     EDGE_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:1:secret:edge',
-    CONTENT_TABLE: 'content',
-    ISSUES_TABLE: 'issues',
-    SUBSCRIBERS_TABLE: 'subscribers',
-    DELIVERIES_TABLE: 'deliveries',
-    HERALD_FROM_ADDRESS: 'news@secon.example',
-    SES_CONFIGURATION_SET: 'herald',
-    HERALD_PUBLIC_URL: 'https://news.example',
+    ...FUNCTION_ENV,
   });
 });
 afterAll(() => new Promise<void>((resolve) => secretsManager.close(() => resolve())));

@@ -5,6 +5,7 @@ import { loadConfig } from '../../functions/wiring/config.ts';
 import { createClients } from '../../functions/wiring/clients.ts';
 import { createDeliveryServices } from '../../functions/wiring/delivery-services.ts';
 import { onceStarted } from '../../functions/wiring/startup.ts';
+import { FUNCTION_ENV, TEST_TOKEN_SECRET } from '../support/function-env.ts';
 
 /** A start that fails `failures` times (a Secrets Manager hiccup), then succeeds; it counts its runs. */
 function flakyStart(failures: number) {
@@ -72,16 +73,7 @@ describe('start-up once per instance', () => {
 });
 
 describe("the delivery services' edition cache", () => {
-  const config = loadConfig({
-    CONTENT_TABLE: 'content',
-    ISSUES_TABLE: 'issues',
-    SUBSCRIBERS_TABLE: 'subscribers',
-    DELIVERIES_TABLE: 'deliveries',
-    HERALD_FROM_ADDRESS: 'news@secon.example',
-    SES_CONFIGURATION_SET: 'herald',
-    HERALD_PUBLIC_URL: 'https://news.example',
-    HERALD_TOKEN_SECRET: 'a-test-key-of-at-least-32-characters',
-  });
+  const config = loadConfig({ ...FUNCTION_ENV, HERALD_TOKEN_SECRET: TEST_TOKEN_SECRET });
   const edition = { language: 'bg', subject: 'Бюлетин', html: '<p>Здравейте</p>', text: 'Здравейте' };
 
   /** DynamoDB that answers each GetItem with the next of `answers`: an item, nothing, or an error. */

@@ -4,17 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/wiring/config.ts';
 import { createClients } from '../../functions/wiring/clients.ts';
 import { createServices } from '../../functions/wiring/services.ts';
+import { FUNCTION_ENV, TEST_TOKEN_SECRET } from '../support/function-env.ts';
 
 /** The PublicApi's settings in AWS: no content table, no queue, no scheduler (and here the key itself). */
-const PUBLIC_API_ENV = {
-  ISSUES_TABLE: 'issues',
-  SUBSCRIBERS_TABLE: 'subscribers',
-  DELIVERIES_TABLE: 'deliveries',
-  HERALD_FROM_ADDRESS: 'news@secon.example',
-  SES_CONFIGURATION_SET: 'herald',
-  HERALD_PUBLIC_URL: 'https://news.example',
-  HERALD_TOKEN_SECRET: 'a-test-key-of-at-least-32-characters',
-};
+const { CONTENT_TABLE: _content, ...PUBLIC_API_TABLES } = FUNCTION_ENV;
+const PUBLIC_API_ENV = { ...PUBLIC_API_TABLES, HERALD_TOKEN_SECRET: TEST_TOKEN_SECRET };
 
 describe('settings a function is not given', () => {
   it('starts the public API without the content table, and fails only a use of content, naming CONTENT_TABLE', async () => {
