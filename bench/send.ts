@@ -78,7 +78,7 @@ export async function benchSend(options: SendBenchOptions) {
   });
   try {
     process.stdout.write(`generating ${options.subscribers} confirmed subscribers...\n`);
-    await generateSubscribers(stack.clients.dynamo, stack.services.config.tables.subscribers, options.subscribers);
+    await generateSubscribers(stack.clients.dynamo, stack.services.config.tables.subscribers!, options.subscribers);
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const started = performance.now();

@@ -53,7 +53,7 @@ function recipient(n: number) {
 /** Delivery records of recipients [from, to) (25 per BatchWriteItem) and their counters, summed per segment. */
 async function addRecipients(stack: EmbeddedStack, from: number, to: number, counted: (keyof SegmentCounts)[]) {
   const dynamo = createClients().dynamo;
-  const table = stack.services.config.tables.deliveries;
+  const table = stack.services.config.tables.deliveries!;
   const at = new Date(Date.now() - 3 * 3600_000).toISOString();
   const chunks: number[][] = [];
   for (let n = from; n < to; n += 25) chunks.push(Array.from({ length: Math.min(25, to - n) }, (_, i) => n + i));

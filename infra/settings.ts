@@ -30,6 +30,18 @@ export interface HeraldSettings {
    * (`herald:certificateArn`); both or neither.
    */
   customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * The HTTP API's custom domain (`herald:apiDomainName`, by default `api.` and the host of herald:publicUrl) with
+   * its ACM certificate in the stack's region (`herald:apiCertificateArn`). API Gateway's own execute-api endpoint
+   * is disabled; CloudFront reaches the API at this name, which a DNS record points at the `ApiDomainTarget`
+   * output. Without a certificate the synth uses a placeholder (and warns): the deploy needs the real one.
+   */
+  apiDomain: { domainName: string; certificateArn: string | undefined };
+  /**
+   * The account's Lambda concurrency limit (`herald:accountConcurrency`, 1000 by default): the concurrency the
+   * functions reserve must leave Lambda's minimum of 100 unreserved.
+   */
+  accountConcurrency: number;
   /** Prefix of a Cognito-hosted domain for the OAuth sign-in (`herald:authDomainPrefix`); none by default. */
   authDomainPrefix?: string;
   /** An address that gets the SES reputation alarms by email (`herald:alarmEmail`); none by default. */
@@ -72,6 +84,17 @@ export function readSettings(node: Node): HeraldSettings {
       `herald:certificateArn must be an ACM certificate in us-east-1 (CloudFront), not ${certificateArn}`,
     );
   }
+  const apiDomainName = text('herald:apiDomainName', `api.${new URL(publicUrl).hostname}`);
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(apiDomainName)) {
+    throw new Error(`herald:apiDomainName must be a lower-case host name, not ${apiDomainName}`);
+  }
+  const apiCertificateArn = optional('herald:apiCertificateArn');
+  if (
+    apiCertificateArn !== undefined &&
+    !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/.test(apiCertificateArn)
+  ) {
+    throw new Error(`herald:apiCertificateArn must be the ARN of an ACM certificate, not ${apiCertificateArn}`);
+  }
   const webDir = text('herald:webDir', 'web');
   return {
     sesIdentity: text('herald:sesIdentity', 'secon.example'),
@@ -81,6 +104,8 @@ export function readSettings(node: Node): HeraldSettings {
     signupLimits,
     webDir: isAbsolute(webDir) ? webDir : join(PROJECT_ROOT, webDir),
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
+    apiDomain: { domainName: apiDomainName, certificateArn: apiCertificateArn },
+    accountConcurrency: integer('herald:accountConcurrency', 1000, 100, 10_000_000),
     authDomainPrefix: optional('herald:authDomainPrefix'),
     alarmEmail: optional('herald:alarmEmail'),
   };

@@ -1,17 +1,38 @@
 // The stateless stack: functions, HTTP API, send queue, send schedules and the web front door (CloudFront, site
 // bucket); replaceable at any deploy, it reaches the data and the user pool through props.
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  ApiMapping,
+  CfnStage,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  LogGroupLogDestination,
+  SecurityPolicy,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { apiFunctionOf, type ApiFunction } from '../functions/handlers/api-functions.ts';
+import { EDGE_HEADER } from '../functions/handlers/edge.ts';
 import { ROUTES } from '../functions/handlers/routes.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../functions/handlers/ses-events.ts';
+import {
+  EDITOR_API_CONCURRENCY,
+  EDITOR_THROTTLE,
+  MIN_UNRESERVED_CONCURRENCY,
+  PUBLIC_API_CONCURRENCY,
+  throttleOf,
+} from './api-limits.ts';
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
 import { HeraldSchedules } from './constructs/herald-schedules.ts';
 import { HeraldSite } from './constructs/herald-site.ts';
@@ -35,6 +56,8 @@ export const SCHEDULE_GROUP_NAME = 'herald-sends';
 
 /** The env var carrying the token secret's ARN (functions/wiring/config.ts). */
 export const TOKEN_SECRET_ENV = 'TOKEN_SECRET_ARN';
+/** The env var carrying the ARN of the secret CloudFront sends in EDGE_HEADER (functions/wiring/config.ts). */
+export const EDGE_SECRET_ENV = 'EDGE_SECRET_ARN';
 
 /** Why a route of the contract has no authorizer (cdk-nag APIG4). */
 export const PUBLIC_ROUTE_REASON =
@@ -69,39 +92,54 @@ export class StatelessStack extends Stack {
       .bindTable(content, 'read')
       .bindTable(issues, 'readWrite')
       .bindTable(subscribers, 'read')
-      .bindTable(deliveries, 'name')
       .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
       // GetAccount: a send is refused when the audience exceeds what is left of the daily quota.
-      .bindSes(sending, ['ses:GetAccount'])
-      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
+      .bindSes(sending, ['ses:GetAccount']);
     const schedules = new HeraldSchedules(this, 'Schedules', {
       groupName: SCHEDULE_GROUP_NAME,
       target: scheduledSend,
     });
 
-    const api = new HeraldFunction(this, 'Api', {
-      entry: 'functions/handlers/api.ts',
-      description: 'Herald HTTP API: editor, public and coordinator routes',
-      // MJML rendering is CPU-bound and Lambda gives CPU in proportion to memory.
-      memorySize: 1024,
-      // API Gateway gives up after 30 s.
-      timeout: Duration.seconds(29),
-      withAssets: true,
+    // The HTTP API is served by two functions, each with a role for its own routes only (api-functions.ts).
+    // MJML rendering is CPU-bound and Lambda gives CPU in proportion to memory; API Gateway gives up after 30 s.
+    const apiFunction = { memorySize: 1024, timeout: Duration.seconds(29), withAssets: true };
+    // Signup, confirmation, unsubscribe, preferences, export and erasure, tracking and the archive.
+    const publicApi = new HeraldFunction(this, 'PublicApi', {
+      ...apiFunction,
+      entry: 'functions/handlers/public-api.ts',
+      description: 'Herald public API: signup, subscriber links, tracking and the archive',
+      reservedConcurrentExecutions: PUBLIC_API_CONCURRENCY,
       environment: {
         ...publicUrl,
         HERALD_SIGNUP_RATE_LIMIT: String(settings.signupLimits.perIpPerMinute),
         HERALD_SIGNUP_ADDRESS_LIMIT: String(settings.signupLimits.perAddressPerHour),
       },
     })
-      .bindTable(content, 'readWrite')
-      .bindTable(issues, 'readWrite')
-      // Signup, confirmation, preferences and erasure write subscribers; the rate limiter its counters.
-      .bindTable(subscribers, 'readWrite')
-      .bindTable(deliveries, 'readWrite')
-      .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
-      .bindSes(sending, ['ses:SendEmail', 'ses:SendBulkEmail', 'ses:GetAccount'])
-      .bindScheduler(schedules)
+      // Signup's conditional write, the rate limiter's counters, confirm, unsubscribe, preferences, erasure.
+      .bindTable(subscribers, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] })
+      // Editions (archive, click redirects), counters (unsubscribes, opens, clicks), the issues list (export, erasure).
+      .bindTable(issues, { actions: ['GetItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
+      // A subscriber's records (export, erasure) and the opens and clicks marked on them.
+      .bindTable(deliveries, { actions: ['GetItem', 'UpdateItem', 'DeleteItem'] })
+      // The signup's confirmation email.
+      .bindSes(sending, ['ses:SendBulkEmail'])
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
+    // Records, issues, previews and test sends, starting and scheduling sends, statistics.
+    const editorApi = new HeraldFunction(this, 'EditorApi', {
+      ...apiFunction,
+      entry: 'functions/handlers/editor-api.ts',
+      description: 'Herald editor API: records, issues, sends and statistics (behind the JWT authorizer)',
+      reservedConcurrentExecutions: EDITOR_API_CONCURRENCY,
+      environment: publicUrl,
+    })
+      .bindTable(content, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem'] })
+      .bindTable(issues, { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
+      // The audience counted per (country, language) from the index; no subscriber is read or written.
+      .bindTable(subscribers, { actions: [], indexes: ['byAudience'] })
+      .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
+      // Test sends; GetAccount: a send is refused when the audience exceeds what is left of the daily quota.
+      .bindSes(sending, ['ses:SendBulkEmail', 'ses:GetAccount'])
+      .bindScheduler(schedules);
 
     const fanOut = new HeraldFunction(this, 'FanOut', {
       entry: 'functions/handlers/fan-out.ts',
@@ -109,14 +147,10 @@ export class StatelessStack extends Stack {
       timeout: FAN_OUT_TIMEOUT,
       environment: publicUrl,
     })
-      .bindTable(content, 'name')
       .bindTable(issues, 'readWrite')
       .bindTable(subscribers, 'read')
       .bindTable(deliveries, 'read')
-      .bindQueue(sendQueue, 'SEND_QUEUE_URL')
-      // Its configuration names the sender; it calls no SES action.
-      .bindSes(sending)
-      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
+      .bindQueue(sendQueue, 'SEND_QUEUE_URL');
     fanOut.addEventSource(new SqsEventSource(fanOutQueue, { batchSize: 1, reportBatchItemFailures: true }));
 
     // The senders' pace is the account's MaxSendRate (a shared pacer in DynamoDB); their number follows from the
@@ -134,8 +168,6 @@ export class StatelessStack extends Stack {
         SEND_CLAIM_TIMEOUT_SECONDS: String(SENDER_TIMEOUT.toSeconds()),
       },
     })
-      // The configuration names every table; the sender never reads content.
-      .bindTable(content, 'name')
       .bindTable(issues, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       .bindTable(subscribers, 'read')
@@ -150,6 +182,17 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    // Lambda keeps some of the account's concurrency unreserved; a synth that reserves more would fail to deploy.
+    const reserved = senders + PUBLIC_API_CONCURRENCY + EDITOR_API_CONCURRENCY;
+    if (reserved > settings.accountConcurrency - MIN_UNRESERVED_CONCURRENCY) {
+      throw new Error(
+        `The functions reserve ${reserved} concurrent executions (Sender ${senders}, PublicApi ` +
+          `${PUBLIC_API_CONCURRENCY}, EditorApi ${EDITOR_API_CONCURRENCY}), more than herald:accountConcurrency ` +
+          `(${settings.accountConcurrency}) leaves above Lambda's ${MIN_UNRESERVED_CONCURRENCY} unreserved: ` +
+          'ask AWS for a higher limit and set herald:accountConcurrency, or lower herald:maxSendRate.',
+      );
+    }
+
     const sesEvents = new HeraldFunction(this, 'SesEvents', {
       entry: 'functions/handlers/ses-events.ts',
       description: 'Herald SES events: delivery, bounce, complaint, open and click per recipient',
@@ -157,13 +200,10 @@ export class StatelessStack extends Stack {
       timeout: SES_EVENTS_TIMEOUT,
       environment: publicUrl,
     })
-      .bindTable(content, 'name')
       .bindTable(issues, 'readWrite')
       .bindTable(deliveries, 'readWrite')
       // A hard bounce or a complaint suppresses the subscriber.
-      .bindTable(subscribers, 'readWrite')
-      .bindSes(sending)
-      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
+      .bindTable(subscribers, 'readWrite');
     // SNS -> SQS -> Lambda rather than SNS -> Lambda: the queue hands the function 100 events at a time, whose
     // counts are summed into one write per counter, and keeps what could not be ingested.
     const sesEventsQueue = this.queueWithDeadLetters('SesEvents', SES_EVENTS_TIMEOUT, 5);
@@ -176,16 +216,51 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    // API Gateway's own execute-api endpoint is off: the API answers at its custom domain only, which CloudFront
+    // reaches with a secret header the functions check, so a request that skips CloudFront gets 403.
+    const certificateArn =
+      settings.apiDomain.certificateArn ??
+      this.formatArn({ service: 'acm', resource: 'certificate', resourceName: 'set-herald-apiCertificateArn' });
+    if (!settings.apiDomain.certificateArn) {
+      Annotations.of(this).addWarningV2(
+        'herald:api-certificate-missing',
+        `herald:apiCertificateArn is not set: the synth uses a placeholder, so the deploy fails. Give the ARN of an ` +
+          `ACM certificate for ${settings.apiDomain.domainName} in this stack's region.`,
+      );
+    }
+    const certificateRegion = certificateArn.split(':')[3];
+    if (!Token.isUnresolved(this.region) && settings.apiDomain.certificateArn && certificateRegion !== this.region) {
+      throw new Error(`herald:apiCertificateArn must be a certificate in ${this.region}, not in ${certificateRegion}`);
+    }
+    const apiDomain = new DomainName(this, 'ApiDomain', {
+      domainName: settings.apiDomain.domainName,
+      certificate: Certificate.fromCertificateArn(this, 'ApiCertificate', certificateArn),
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+    const edgeSecret = new Secret(this, 'EdgeSecret', {
+      description: `Herald: the value CloudFront sends in ${EDGE_HEADER} to the HTTP API, which refuses requests without it`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(edgeSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront holds the value in its origin configuration, updated by a deploy, while warm API functions keep ' +
+        'the one they read at start: a rotation would refuse requests until both change. A stack update replaces ' +
+        'it when needed (the API refuses requests for a moment).',
+    });
+    for (const fn of [publicApi, editorApi]) fn.bindSecret(edgeSecret, EDGE_SECRET_ENV);
+
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Herald: the routes of functions/handlers/routes.ts, all to the Api function',
+      description: 'Herald: the routes of functions/handlers/routes.ts, to the PublicApi and EditorApi functions',
       createDefaultStage: false,
+      disableExecuteApiEndpoint: true,
     });
     const stage = httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      // Public routes (archive, signup, unsubscribe, preferences) are open to anyone: cap what they can cost us.
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      // Each route has a throttle of its own (api-limits.ts): this is the editor routes', set on every route below.
+      throttle: { rateLimit: EDITOR_THROTTLE.rate, burstLimit: EDITOR_THROTTLE.burst },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -207,28 +282,44 @@ export class StatelessStack extends Stack {
     });
 
     // One route per entry of the route table and no catch-all: API Gateway answers 404 to any other path.
-    // API Gateway checks the JWT (signature, expiry, issuer, audience); the Api function checks the role
+    // API Gateway checks the JWT (signature, expiry, issuer, audience); the EditorApi function checks the role
     // from the `cognito:groups` claim.
+    // The stage at the domain's root (its own construct: the stage's domainMapping names it `<domain>undefined`).
+    new ApiMapping(this, 'ApiMapping', { api: httpApi, domainName: apiDomain, stage });
+
     const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
       userPoolClients: [props.webClient],
     });
-    // One invoke permission for the whole API rather than one per route (the function policy has a size limit).
-    const integration = new HttpLambdaIntegration('ApiIntegration', api, { scopePermissionToRoute: false });
+    // One invoke permission per function rather than one per route (the function policy has a size limit).
+    const integrations: Record<ApiFunction, HttpLambdaIntegration> = {
+      public: new HttpLambdaIntegration('PublicApiIntegration', publicApi, { scopePermissionToRoute: false }),
+      editor: new HttpLambdaIntegration('EditorApiIntegration', editorApi, { scopePermissionToRoute: false }),
+    };
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [name, spec] of Object.entries(ROUTES)) {
       const isPublic = spec.access === 'public';
+      const routeKey = HttpRouteKey.with(spec.path, HttpMethod[spec.method]);
       const route = new HttpRoute(httpApi, routeId(name), {
         httpApi,
-        routeKey: HttpRouteKey.with(spec.path, HttpMethod[spec.method]),
-        integration,
+        routeKey,
+        integration: integrations[apiFunctionOf(spec)],
         authorizer: isPublic ? undefined : authorizer,
       });
       if (isPublic) {
         Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: PUBLIC_ROUTE_REASON });
       }
+      const throttle = throttleOf(spec);
+      routeSettings[routeKey.key] = { ThrottlingRateLimit: throttle.rate, ThrottlingBurstLimit: throttle.burst };
+      // A stage's route settings name routes that must exist first.
+      stage.node.addDependency(route);
     }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
 
     const site = new HeraldSite(this, 'Site', {
-      httpApi,
+      api: {
+        domainName: apiDomain.name,
+        headers: { [EDGE_HEADER]: edgeSecret.secretValue.unsafeUnwrap() },
+      },
       webDir: settings.webDir,
       webConfig: {
         region: this.region,
@@ -239,7 +330,10 @@ export class StatelessStack extends Stack {
       customDomain: settings.customDomain,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiDomainTarget', {
+      value: apiDomain.regionalDomainName,
+      description: `Point a CNAME record for ${settings.apiDomain.domainName} (herald:apiDomainName) at this name`,
+    });
     new CfnOutput(this, 'DistributionUrl', {
       value: `https://${site.distribution.distributionDomainName}`,
       description:

@@ -1,4 +1,5 @@
-// The HTTP API's Lambda: maps each route of the contract (routes.ts) to one use case.
+// The HTTP API's routes: each route of the contract (routes.ts) mapped to one use case. The PublicApi and EditorApi
+// Lambdas (public-api.ts, editor-api.ts) each serve their part of them, the embedded stack all.
 import * as z from 'zod';
 import {
   createRecord,
@@ -14,15 +15,20 @@ import { archivePage, getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError } from '../domain/errors.ts';
-import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
+import { createClients, secretValue } from '../wiring/clients.ts';
+import { loadConfig } from '../wiring/config.ts';
+import { createServices, type Services } from '../wiring/services.ts';
+import { onceStarted } from '../wiring/startup.ts';
+import { routesOf, type ApiFunction } from './api-functions.ts';
+import { throughEdgeOnly } from './edge.ts';
 import {
   createRouter,
   html,
+  type HttpEvent,
   json,
   MAX_RECORD_BODY_BYTES,
   parseBody,
   text,
-  type HttpEvent,
   type Principal,
   type Request,
   type Response,
@@ -48,7 +54,8 @@ function statsScope(principal: Principal | undefined): StatsScope {
 const wantsCsv = (r: Request) => r.query.format === 'csv' || /\btext\/csv\b/i.test(r.event.headers.accept ?? '');
 const fileName = (value: string) => value.replace(/[^A-Za-z0-9_-]+/g, '-');
 
-export function createApiHandler(services: Services) {
+/** The router of every route, or of the routes one function serves. */
+export function createApiHandler(services: Services, only?: ApiFunction) {
   const id = (request: Request) => request.params.id ?? '';
   /** Records and issues: validated by their use case, which names the field at fault. */
   const body = (request: Request) => parseBody(request.event, z.unknown(), MAX_RECORD_BODY_BYTES);
@@ -133,11 +140,23 @@ export function createApiHandler(services: Services) {
     ...subscriberRoutes(services),
     ...trackingRoutes(services),
   };
-  return createRouter((Object.keys(ROUTES) as RouteName[]).map((name) => ({ spec: ROUTES[name], run: all[name] })));
+  const names = only ? routesOf(only) : (Object.keys(ROUTES) as RouteName[]);
+  return createRouter(names.map((name) => ({ spec: ROUTES[name], run: all[name] })));
 }
 
-let handle: ReturnType<typeof createApiHandler> | undefined;
-export const handler = async (event: HttpEvent) => {
-  handle ??= createApiHandler(await servicesFromEnvironment());
-  return handle(event);
-};
+/**
+ * The Lambda handler of one API function (public-api.ts, editor-api.ts): its services and the edge secret read once
+ * per instance (again after a failed start), its routes behind the edge check.
+ */
+export function apiLambda(fn: ApiFunction) {
+  const ready = onceStarted(async () => {
+    const config = loadConfig();
+    const clients = createClients();
+    const [services, edgeSecret] = await Promise.all([
+      createServices(config, clients),
+      config.edgeSecret && secretValue(config.edgeSecret, clients, 'edge secret'),
+    ]);
+    return throughEdgeOnly(createApiHandler(services, fn), edgeSecret);
+  });
+  return async (event: HttpEvent) => (await ready())(event);
+}

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { fanOutSegment, type FanOutDeps } from '../domain/sending.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
+import { onceStarted } from '../wiring/startup.ts';
 import { handleMessages } from './sqs-messages.ts';
 import { deliveryServicesFromEnvironment } from '../wiring/delivery-services.ts';
 
@@ -27,8 +28,5 @@ export function createFanOutHandler(services: FanOutDeps) {
   });
 }
 
-let handle: ReturnType<typeof createFanOutHandler> | undefined;
-export const handler = async (event: SQSEvent) => {
-  handle ??= createFanOutHandler(await deliveryServicesFromEnvironment());
-  return handle(event);
-};
+const ready = onceStarted(async () => createFanOutHandler(await deliveryServicesFromEnvironment()));
+export const handler = async (event: SQSEvent) => (await ready())(event);

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { runScheduledSend } from '../domain/sending.ts';
 import { logger } from '../wiring/logger.ts';
+import { onceStarted } from '../wiring/startup.ts';
 import { servicesFromEnvironment, type Services } from '../wiring/services.ts';
 
 const scheduledSendSchema = z.object({ issueId: z.string().min(1) });
@@ -15,8 +16,5 @@ export function createScheduledSendHandler(services: Services) {
   };
 }
 
-let handle: ReturnType<typeof createScheduledSendHandler> | undefined;
-export const handler = async (event: unknown) => {
-  handle ??= createScheduledSendHandler(await servicesFromEnvironment());
-  return handle(event);
-};
+const ready = onceStarted(async () => createScheduledSendHandler(await servicesFromEnvironment()));
+export const handler = async (event: unknown) => (await ready())(event);

@@ -6,6 +6,7 @@ import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
 import { checkSendEnd } from '../domain/resume.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
+import { onceStarted } from '../wiring/startup.ts';
 import { handleMessages } from './sqs-messages.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
@@ -54,8 +55,5 @@ export function createSenderHandler(services: DeliveryServices) {
   });
 }
 
-let handle: ReturnType<typeof createSenderHandler> | undefined;
-export const handler = async (event: SQSEvent) => {
-  handle ??= createSenderHandler(await deliveryServicesFromEnvironment());
-  return handle(event);
-};
+const ready = onceStarted(async () => createSenderHandler(await deliveryServicesFromEnvironment()));
+export const handler = async (event: SQSEvent) => (await ready())(event);

@@ -7,6 +7,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestSesEvents } from '../domain/ses-events.ts';
 import { logger } from '../wiring/logger.ts';
 import { parseJson } from './sqs-messages.ts';
+import { onceStarted } from '../wiring/startup.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
 /** Events per invocation at most: the SQS event source's batch size in AWS, the in-process queue's locally. */
@@ -37,8 +38,5 @@ export function createSesEventsHandler(services: DeliveryServices) {
   };
 }
 
-let handle: ReturnType<typeof createSesEventsHandler> | undefined;
-export const handler = async (event: SQSEvent) => {
-  handle ??= createSesEventsHandler(await deliveryServicesFromEnvironment());
-  return handle(event);
-};
+const ready = onceStarted(async () => createSesEventsHandler(await deliveryServicesFromEnvironment()));
+export const handler = async (event: SQSEvent) => (await ready())(event);

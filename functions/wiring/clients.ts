@@ -5,7 +5,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, type Config } from './config.ts';
+import { ConfigError, TABLE_VARS, type Config, type TableName } from './config.ts';
 
 // The SESv2 client reads AWS_ENDPOINT_URL_SESV2; the contract names AWS_ENDPOINT_URL_SES, so both work.
 const sesEndpoint = () => process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES;
@@ -29,17 +29,34 @@ export function createClients() {
 }
 export type Clients = ReturnType<typeof createClients>;
 
-/** The link-signing key: given (embedded stack) or read once from Secrets Manager (AWS). */
-export async function tokenKey(config: Config, clients: Clients): Promise<Buffer> {
-  const key =
-    'value' in config.tokenSecret
-      ? config.tokenSecret.value
-      : (await clients.secrets.send(new GetSecretValueCommand({ SecretId: config.tokenSecret.arn }))).SecretString;
-  if (!key) throw new ConfigError('the token secret is empty');
-  return Buffer.from(key);
+/** A secret's value: given (embedded stack) or read from Secrets Manager (AWS); `name` says which, if it is empty. */
+export async function secretValue(secret: { value: string } | { arn: string }, clients: Clients, name: string) {
+  const value =
+    'value' in secret
+      ? secret.value
+      : (await clients.secrets.send(new GetSecretValueCommand({ SecretId: secret.arn }))).SecretString;
+  if (!value) throw new ConfigError(`the ${name} is empty`);
+  return value;
 }
 
-/** A port this function is not configured for: using it fails with the settings it lacks. */
+/** The link-signing key. */
+export async function tokenKey(secret: NonNullable<Config['tokenSecret']>, clients: Clients): Promise<Buffer> {
+  return Buffer.from(await secretValue(secret, clients, 'token secret'));
+}
+
+/**
+ * A port this function is not configured for: calling any of its methods throws a ConfigError with the settings
+ * it lacks. Not a thenable, so it can be returned from an async function.
+ */
 export function unavailable<T extends object>(message: string): T {
-  return new Proxy({} as T, { get: () => () => Promise.reject(new ConfigError(message)) });
+  const fail = () => {
+    throw new ConfigError(message);
+  };
+  return new Proxy({} as T, { get: (_, property) => (property === 'then' ? undefined : fail) });
+}
+
+/** The adapter of a table this function is given, or a port that fails naming the setting it lacks. */
+export function forTable<T extends object>(config: Config, table: TableName, make: (tableName: string) => T): T {
+  const name = config.tables[table];
+  return name ? make(name) : unavailable<T>(`this function is not given the ${table} table (${TABLE_VARS[table]})`);
 }

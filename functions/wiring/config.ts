@@ -1,28 +1,42 @@
-// Settings of the functions, read once from the environment, typed, failing fast with the missing names.
+// Settings of the functions, read once from the environment, typed, failing fast with the names of invalid ones.
+// A function is given only the tables, the sender and the key it uses (least privilege): what it is not given
+// becomes a port that fails, naming the setting, if it is ever used (wiring/clients.ts `unavailable`).
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../infra/tables.ts';
 
 const required = z.string().min(1);
+const optional = required.optional();
+
+/** The tables by the name the wiring uses, each with the env var that carries its name. */
+export const TABLE_VARS = {
+  content: contentTable.envVar,
+  issues: issuesTable.envVar,
+  subscribers: subscribersTable.envVar,
+  deliveries: deliveriesTable.envVar,
+} as const;
+export type TableName = keyof typeof TABLE_VARS;
 
 const configSchema = z
   .object({
-    [contentTable.envVar]: required,
-    [issuesTable.envVar]: required,
-    [subscribersTable.envVar]: required,
-    [deliveriesTable.envVar]: required,
+    [contentTable.envVar]: optional,
+    [issuesTable.envVar]: optional,
+    [subscribersTable.envVar]: optional,
+    [deliveriesTable.envVar]: optional,
     /** The sender, e.g. `SECON Newsletter <newsletter@secon.example>`; a verified SES identity in AWS. */
-    HERALD_FROM_ADDRESS: required,
+    HERALD_FROM_ADDRESS: optional,
     /** SES configuration set whose event destination publishes to the SES events topic. */
-    SES_CONFIGURATION_SET: required,
+    SES_CONFIGURATION_SET: optional,
     /** Public base URL of the HTTP API, for links in emails (archive, later unsubscribe and tracking). */
     HERALD_PUBLIC_URL: z.url(),
     /** Folder holding templates/ and locales/ (the bundle's folder in AWS); defaults to the source tree. */
     HERALD_ASSETS_DIR: z.string().min(1).optional(),
     /** Key for signing links (confirmation, unsubscribe, preferences): the key itself (embedded stack) ... */
     HERALD_TOKEN_SECRET: z.string().min(32).optional(),
-    /** ... or the Secrets Manager secret holding it (AWS). One of the two is required. */
+    /** ... or the Secrets Manager secret holding it (AWS), for the functions that sign or check links. */
     TOKEN_SECRET_ARN: z.string().min(1).optional(),
+    /** The secret CloudFront sends to the HTTP API (AWS): the API functions refuse requests without it. */
+    EDGE_SECRET_ARN: z.string().min(1).optional(),
     /** Signups allowed per IP address per minute, and per address per hour. */
     HERALD_SIGNUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     HERALD_SIGNUP_ADDRESS_LIMIT: z.coerce.number().int().min(1).default(5),
@@ -40,21 +54,24 @@ const configSchema = z
     /** An unfinished claim older than this belongs to a sender that stopped (the Sender's timeout in AWS). */
     SEND_CLAIM_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(60),
   })
-  .refine((c) => c.HERALD_TOKEN_SECRET || c.TOKEN_SECRET_ARN, {
-    message: 'set HERALD_TOKEN_SECRET or TOKEN_SECRET_ARN',
-    path: ['HERALD_TOKEN_SECRET'],
+  .refine((c) => !c.HERALD_FROM_ADDRESS === !c.SES_CONFIGURATION_SET, {
+    message: 'set both HERALD_FROM_ADDRESS and SES_CONFIGURATION_SET, or neither',
+    path: ['SES_CONFIGURATION_SET'],
   });
 
 export interface Config {
-  tables: { content: string; issues: string; subscribers: string; deliveries: string };
-  fromAddress: string;
-  configurationSet: string;
+  /** The names of the tables this function is given. */
+  tables: Partial<Record<TableName, string>>;
+  /** How this function sends mail, if it does. */
+  sender: { fromAddress: string; configurationSet: string } | undefined;
   publicUrl: string;
   sendQueueUrl: string | undefined;
   fanOutQueueUrl: string | undefined;
   sending: { maxReceives: number; claimTimeoutMs: number };
   scheduler: { groupName: string; targetArn: string; roleArn: string } | undefined;
-  tokenSecret: { value: string } | { arn: string };
+  tokenSecret: { value: string } | { arn: string } | undefined;
+  /** Requests to the HTTP API must carry this secret (handlers/edge.ts); none in the embedded stack. */
+  edgeSecret: { arn: string } | undefined;
   signupLimits: { perIpPerMinute: number; perAddressPerHour: number };
   machineWindowSeconds: number;
   assetsDir: string;
@@ -70,19 +87,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   return {
-    tables: {
-      content: c[contentTable.envVar],
-      issues: c[issuesTable.envVar],
-      subscribers: c[subscribersTable.envVar],
-      deliveries: c[deliveriesTable.envVar],
-    },
-    fromAddress: c.HERALD_FROM_ADDRESS,
-    configurationSet: c.SES_CONFIGURATION_SET,
+    tables: Object.fromEntries(
+      Object.entries(TABLE_VARS).flatMap(([name, envVar]) => (c[envVar] ? [[name, c[envVar]]] : [])),
+    ),
+    sender:
+      c.HERALD_FROM_ADDRESS && c.SES_CONFIGURATION_SET
+        ? { fromAddress: c.HERALD_FROM_ADDRESS, configurationSet: c.SES_CONFIGURATION_SET }
+        : undefined,
     publicUrl: c.HERALD_PUBLIC_URL.replace(/\/$/, ''),
     sendQueueUrl: c.SEND_QUEUE_URL,
     fanOutQueueUrl: c.FAN_OUT_QUEUE_URL,
     sending: { maxReceives: c.SEND_MAX_RECEIVES, claimTimeoutMs: c.SEND_CLAIM_TIMEOUT_SECONDS * 1000 },
-    tokenSecret: c.HERALD_TOKEN_SECRET ? { value: c.HERALD_TOKEN_SECRET } : { arn: c.TOKEN_SECRET_ARN! },
+    tokenSecret: c.HERALD_TOKEN_SECRET
+      ? { value: c.HERALD_TOKEN_SECRET }
+      : c.TOKEN_SECRET_ARN
+        ? { arn: c.TOKEN_SECRET_ARN }
+        : undefined,
+    edgeSecret: c.EDGE_SECRET_ARN ? { arn: c.EDGE_SECRET_ARN } : undefined,
     signupLimits: { perIpPerMinute: c.HERALD_SIGNUP_RATE_LIMIT, perAddressPerHour: c.HERALD_SIGNUP_ADDRESS_LIMIT },
     machineWindowSeconds: c.HERALD_MACHINE_WINDOW_SECONDS,
     scheduler:

@@ -23,8 +23,9 @@ import type {
 import type { Language } from '../domain/reference.ts';
 import type { SubscriberRepository } from '../domain/subscribers.ts';
 import { createTokens, type Tokens } from '../domain/tokens.ts';
-import { createClients, tokenKey, unavailable, type Clients } from './clients.ts';
+import { createClients, forTable, tokenKey, unavailable, type Clients } from './clients.ts';
 import { loadConfig, type Config } from './config.ts';
+import { onceStarted } from './startup.ts';
 
 export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   config: Config;
@@ -51,49 +52,48 @@ export async function createDeliveryServices(
   clients: Clients = createClients(),
   overrides: { wrapMailer?: (ses: Mailer) => Mailer; queue?: BatchQueue; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<DeliveryServices> {
-  const issues = createDynamoIssueStore(clients.dynamo, config.tables.issues);
-  const editions = new Map<string, Promise<Edition | undefined>>();
+  const issues = forTable(config, 'issues', (table) => createDynamoIssueStore(clients.dynamo, table));
+  // Each edition's read is kept once it found the edition; a miss (stored a moment later) or a failure is not.
+  const editions = new Map<string, () => Promise<Edition | undefined>>();
   const quota = createSesQuota(clients.ses);
-  const ses = createSesMailer(clients.sesBulk, {
-    fromAddress: config.fromAddress,
-    configurationSet: config.configurationSet,
-  });
+  const ses = config.sender
+    ? createSesMailer(clients.sesBulk, config.sender)
+    : unavailable<Mailer>('sending mail needs HERALD_FROM_ADDRESS and SES_CONFIGURATION_SET');
   return {
     config,
     issues,
-    deliveries: createDynamoDeliveryStore(clients.dynamo, config.tables.deliveries),
-    subscribers: createDynamoSubscriberStore(clients.dynamo, config.tables.subscribers),
+    deliveries: forTable(config, 'deliveries', (table) => createDynamoDeliveryStore(clients.dynamo, table)),
+    subscribers: forTable(config, 'subscribers', (table) => createDynamoSubscriberStore(clients.dynamo, table)),
     mailer: overrides.wrapMailer ? overrides.wrapMailer(ses) : ses,
     quota,
-    pacer: createDynamoSendPacer(clients.dynamo, config.tables.issues, quota),
+    pacer: forTable(config, 'issues', (table) => createDynamoSendPacer(clients.dynamo, table, quota)),
     policy: { ...DEFAULT_POLICY, claimTimeoutMs: config.sending.claimTimeoutMs },
-    audience: createDynamoAudience(clients.dynamo, config.tables.subscribers),
+    audience: forTable(config, 'subscribers', (table) => createDynamoAudience(clients.dynamo, table)),
     queue:
       overrides.queue ??
       (config.sendQueueUrl
         ? createSqsQueue(clients.sqs, config.sendQueueUrl)
         : unavailable<BatchQueue>('the fan-out needs SEND_QUEUE_URL')),
     ...(overrides.sleep && { sleep: overrides.sleep }),
-    tokens: createTokens(await tokenKey(config, clients), systemClock),
+    tokens: config.tokenSecret
+      ? createTokens(await tokenKey(config.tokenSecret, clients), systemClock)
+      : unavailable<Tokens>('signing and checking links needs HERALD_TOKEN_SECRET or TOKEN_SECRET_ARN'),
     clock: systemClock,
     publicUrl: config.publicUrl,
     edition(issueId, language) {
       const key = `${issueId}#${language}`;
-      let found = editions.get(key);
-      if (!found) {
-        found = issues.getEdition(issueId, language);
-        editions.set(key, found);
-        // A miss is not kept: the edition may be stored a moment later.
-        void found.then((e) => e ?? editions.delete(key));
+      let read = editions.get(key);
+      if (!read) {
+        read = onceStarted(
+          () => issues.getEdition(issueId, language),
+          (edition) => edition !== undefined,
+        );
+        editions.set(key, read);
       }
-      return found;
+      return read();
     },
   };
 }
 
-let fromEnvironment: Promise<DeliveryServices> | undefined;
-/** The Sender's and SesEvents' services, made on first use from the environment. */
-export function deliveryServicesFromEnvironment(): Promise<DeliveryServices> {
-  fromEnvironment ??= createDeliveryServices(loadConfig());
-  return fromEnvironment;
-}
+/** The Sender's, FanOut's and SesEvents' services, made from the environment (their handlers keep them). */
+export const deliveryServicesFromEnvironment = () => createDeliveryServices(loadConfig());

@@ -1,5 +1,5 @@
-// The composition root of the functions that render (Api, ScheduledSend): the delivery services plus
-// content, audience, queue, scheduler, the edition and page renderers, and the signup's limits.
+// The composition root of the functions that render (PublicApi, EditorApi, ScheduledSend): the delivery services
+// plus content, audience, queue, scheduler, the edition and page renderers, and the signup's limits.
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
@@ -10,7 +10,7 @@ import type { BatchQueue, FanOutQueue, Mailer, SegmentJob, SendScheduler } from 
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
 import type { TrackingDeps } from '../domain/tracking.ts';
-import { createClients, unavailable, type Clients } from './clients.ts';
+import { createClients, forTable, unavailable, type Clients } from './clients.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createDeliveryServices, type DeliveryServices } from './delivery-services.ts';
 
@@ -50,8 +50,8 @@ export async function createServices(
     ...delivery,
     scheduler,
     fanOut,
-    content: createDynamoContentStore(clients.dynamo, config.tables.content),
-    rateLimiter: createDynamoRateLimiter(clients.dynamo, config.tables.subscribers),
+    content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
+    rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
     renderer: await createMjmlRenderer(config.assetsDir),
     pages,
     messages: pages,
@@ -60,9 +60,5 @@ export async function createServices(
   };
 }
 
-let fromEnvironment: Promise<Services> | undefined;
-/** The Api's and ScheduledSend's services, made on first use from the environment. */
-export function servicesFromEnvironment(): Promise<Services> {
-  fromEnvironment ??= createServices(loadConfig());
-  return fromEnvironment;
-}
+/** ScheduledSend's services, made from the environment (its handler keeps them). */
+export const servicesFromEnvironment = () => createServices(loadConfig());

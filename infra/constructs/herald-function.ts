@@ -33,19 +33,35 @@ export interface HeraldTable {
   readonly definition: TableDefinition;
 }
 
-/** `name`: the env var alone, for a function that never touches the table (the config asks for every table). */
-export type TableAccess = 'name' | 'read' | 'readWrite';
+/** A DynamoDB action on a table's items (or its description). */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'ConditionCheckItem'
+  | 'DescribeTable'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
+
+/**
+ * What a function may do with a table: `read` or `readWrite` on the table and every index, or exactly the
+ * `actions` on the table and Query on the `indexes` named (for a function whose need is narrower).
+ */
+export type TableAccess = 'read' | 'readWrite' | { actions: readonly TableAction[]; indexes?: readonly string[] };
 
 // Explicit actions instead of grantReadData(): Scan is left out (the code queries, never scans) and the
 // index ARNs are named one by one rather than `index/*`.
-const READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
+const READ_ACTIONS: readonly TableAction[] = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'ConditionCheckItem',
+  'DescribeTable',
 ];
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const WRITE_ACTIONS: readonly TableAction[] = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+const iamActions = (actions: readonly TableAction[]) => actions.map((action) => `dynamodb:${action}`);
 
 /** What a function needs to send through SES: the configuration set, the verified identity and the sender. */
 export interface SesSending {
@@ -138,16 +154,26 @@ export class HeraldFunction extends NodejsFunction {
     this.executionRole = role;
   }
 
-  /** Grants the access (none for `name`) and sets the table's env var (named in infra/tables.ts) to its name. */
+  /** Grants the access and sets the table's env var (named in infra/tables.ts) to its name. */
   bindTable({ table, definition }: HeraldTable, access: TableAccess): this {
-    const indexArns = definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`);
-    if (access !== 'name') {
+    const indexArn = (name: string) => `${table.tableArn}/index/${name}`;
+    if (typeof access === 'string') {
       this.addToRolePolicy(
         new PolicyStatement({
-          actions: access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
-          resources: [table.tableArn, ...indexArns],
+          actions: iamActions(access === 'readWrite' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS),
+          resources: [table.tableArn, ...definition.indexes.map((index) => indexArn(index.name))],
         }),
       );
+    } else {
+      if (access.actions.length > 0) {
+        this.addToRolePolicy(new PolicyStatement({ actions: iamActions(access.actions), resources: [table.tableArn] }));
+      }
+      const indexes = access.indexes ?? [];
+      const unknown = indexes.filter((name) => !definition.indexes.some((index) => index.name === name));
+      if (unknown.length > 0) throw new Error(`${definition.id} has no index ${unknown.join(', ')}`);
+      if (indexes.length > 0) {
+        this.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: indexes.map(indexArn) }));
+      }
     }
     this.addEnvironment(definition.envVar, table.tableName);
     return this;

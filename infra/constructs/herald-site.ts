@@ -11,7 +11,6 @@ import {
   type CfnElement,
   type IAspect,
 } from 'aws-cdk-lib';
-import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -82,7 +81,8 @@ export const DIRECTORY_INDEX_CODE = `function handler(event) {
 }`;
 
 export interface HeraldSiteProps {
-  readonly httpApi: IHttpApi;
+  /** The HTTP API's custom domain, and the headers CloudFront adds to every request it sends there. */
+  readonly api: { domainName: string; headers: Record<string, string> };
   /** The folder deployed to the bucket; when it is missing or empty, nothing is deployed (with a warning). */
   readonly webDir: string;
   /** Written to `/herald-config.json` for the web app (user pool, client and region). */
@@ -98,8 +98,6 @@ export class HeraldSite extends Construct {
 
   constructor(scope: Construct, id: string, props: HeraldSiteProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-
     // CloudFront standard logs are written with ACLs, so this bucket keeps them enabled (bucket owner preferred).
     const logBucket = new Bucket(this, 'LogBucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -147,12 +145,12 @@ export class HeraldSite extends Construct {
     const webHeaders = securityHeaders('WebAppHeaders', webAppCsp(props.webConfig.authDomainUrl), true);
     const apiHeaders = securityHeaders('ApiHeaders', PAGE_CSP, false);
 
-    // The $default stage has no path prefix: CloudFront forwards the viewer's path as it is.
-    const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    // The $default stage is mapped to the domain's root: CloudFront forwards the viewer's path as it is.
     const apiBehavior: BehaviorOptions = {
-      origin: new HttpOrigin(apiDomain, {
+      origin: new HttpOrigin(props.api.domainName, {
         protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+        customHeaders: props.api.headers,
       }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,

@@ -35,15 +35,23 @@ const OFFLINE_ENV = {
   HERALD_TOKEN_SECRET: 'bundle-test-secret-of-at-least-32-chars',
 };
 
-/** Imports a bundle in a fresh Node.js process, calls its handler with `event` and returns what it printed. */
-function invokeBundle(dir: string, event: unknown, print: string, env: Record<string, string> = {}): string {
+/**
+ * Imports a bundle in a fresh Node.js process, calls its handler with `event` and returns what it printed. A setting
+ * given as `undefined` is left out, as for a function the stack does not give it.
+ */
+function invokeBundle(
+  dir: string,
+  event: unknown,
+  print: string,
+  env: Record<string, string | undefined> = {},
+): string {
   const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)});
     const response = await handler(${JSON.stringify(event)});
     console.log(${print});`;
   return execFileSync(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
     cwd: herald.assembly.directory,
     encoding: 'utf8',
-    env: { ...OFFLINE_ENV, ...env },
+    env: Object.fromEntries(Object.entries({ ...OFFLINE_ENV, ...env }).filter(([, value]) => value !== undefined)),
   }).trim();
 }
 
@@ -55,7 +63,7 @@ function bundleDir(fn: string): string {
 }
 
 describe('Lambda bundles', () => {
-  it.each(['Api', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'])(
+  it.each(['PublicApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'])(
     'bundles %s as an ES module that can require CommonJS, with a source map',
     (fn) => {
       const dir = bundleDir(fn);
@@ -65,7 +73,7 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it.each(['Api', 'ScheduledSend'])('carries templates and locales next to the %s handler', (fn) => {
+  it.each(['PublicApi', 'EditorApi', 'ScheduledSend'])('carries templates and locales next to the %s handler', (fn) => {
     const dir = bundleDir(fn);
     expect(existsSync(join(dir, 'templates', 'issue.mjml'))).toBe(true);
     expect(existsSync(join(dir, 'templates', 'partials'))).toBe(true);
@@ -77,12 +85,24 @@ describe('Lambda bundles', () => {
     expect(readFileSync(join(bundleDir(fn), 'index.mjs'), 'utf8')).not.toContain('mj-column');
   });
 
-  it('loads the Api bundle outside the repository and builds its renderer from HERALD_ASSETS_DIR', () => {
-    const dir = bundleDir('Api');
-    // A path no route matches: the handler builds its services (MJML renderer included) and answers without AWS.
-    const event = { rawPath: '/no-such-route', headers: {}, requestContext: { http: { method: 'GET' } } };
-    const status = invokeBundle(dir, event, 'response.statusCode', { HERALD_ASSETS_DIR: dir });
-    expect(Number(status)).toBeLessThan(500);
+  const get = (path: string) => ({ rawPath: path, headers: {}, requestContext: { http: { method: 'GET' } } });
+
+  it('loads the PublicApi bundle outside the repository: it renders the signup page and serves no editor route', () => {
+    const dir = bundleDir('PublicApi');
+    // Its services (page and MJML renderers included) are built from HERALD_ASSETS_DIR, without AWS.
+    const statuses = (path: string) =>
+      invokeBundle(dir, get(path), 'response.statusCode', { HERALD_ASSETS_DIR: dir, CONTENT_TABLE: undefined });
+    expect(statuses('/subscribe')).toBe('200');
+    expect(statuses('/api/issues')).toBe('404');
+  });
+
+  it('loads the EditorApi bundle outside the repository: it serves no public route', () => {
+    const dir = bundleDir('EditorApi');
+    const status = invokeBundle(dir, get('/subscribe'), 'response.statusCode', {
+      HERALD_ASSETS_DIR: dir,
+      HERALD_TOKEN_SECRET: undefined,
+    });
+    expect(status).toBe('404');
   });
 
   it('loads the Sender bundle with only the AWS SDK beside it, as in the Lambda runtime', () => {

@@ -4,6 +4,7 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EDGE_HEADER } from '../../functions/handlers/edge.ts';
 import { API_PATH_PATTERNS, DIRECTORY_INDEX_CODE, WEB_CONFIG_KEY } from '../../infra/constructs/herald-site.ts';
 import { WEB_VENDOR_FILES } from '../../infra/web-vendor.ts';
 import { PAGE_CSP, webAppCsp } from '../../functions/handlers/security-headers.ts';
@@ -50,10 +51,21 @@ describe('CloudFront distribution', () => {
       expect(origin(behavior.TargetOriginId)).toMatchObject({
         CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
       });
-      const domain = JSON.stringify(origin(behavior.TargetOriginId)?.DomainName);
-      expect(domain).toContain(JSON.stringify({ Ref: logicalId(herald.stateless.node.findChild('HttpApi')) }));
-      expect(domain).toContain('.execute-api.');
+      // The API's custom domain (api.newsletter.secon.example): its execute-api endpoint is off.
+      expect(origin(behavior.TargetOriginId)?.DomainName).toEqual({
+        Ref: logicalId(herald.stateless.node.findChild('ApiDomain')),
+      });
     }
+  });
+
+  it('proves each request to the API came through CloudFront with the edge secret, which the template never holds', () => {
+    const apiOrigin = origin(distributionConfig().CacheBehaviors[0]!.TargetOriginId);
+    const headers = apiOrigin?.OriginCustomHeaders as { HeaderName: string; HeaderValue: unknown }[];
+    expect(headers.map((h) => h.HeaderName)).toEqual([EDGE_HEADER]);
+    // A dynamic reference, resolved by CloudFormation at deploy: `{{resolve:secretsmanager:<arn>:SecretString:::}}`.
+    const value = JSON.stringify(headers[0]?.HeaderValue);
+    expect(value).toContain('{{resolve:secretsmanager:');
+    expect(value).toContain(JSON.stringify({ Ref: logicalId(herald.stateless.node.findChild('EdgeSecret')) }));
   });
 
   it('serves everything else from the site bucket through Origin Access Control', () => {
@@ -161,11 +173,11 @@ describe('CloudFront distribution', () => {
     expect(run('/editor', query).headers?.location.value).toBe('/editor/?issue=42&lang=en&lang=de');
   });
 
-  it('outputs the distribution and HTTP API URLs', () => {
+  it("outputs the distribution's URL and the name the API domain's DNS record points at", () => {
     template.hasOutput('DistributionUrl', {
       Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [id('Distribution'), 'DomainName'] }]] },
     });
-    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+    template.hasOutput('ApiDomainTarget', { Value: Match.anyValue() });
   });
 });
 
@@ -260,7 +272,7 @@ describe('custom domain and hosted sign-in', () => {
     const environment = Object.values(custom.statelessTemplate.findResources('AWS::Lambda::Function')).map(
       (fn) => fn.Properties.Environment?.Variables?.HERALD_PUBLIC_URL,
     );
-    expect(environment.filter(Boolean)).toEqual(Array(5).fill('https://news.secon.example'));
+    expect(environment.filter(Boolean)).toEqual(Array(6).fill('https://news.secon.example'));
   });
 
   it('refuses a domain without a certificate in us-east-1', () => {

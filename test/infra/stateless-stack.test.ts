@@ -1,11 +1,13 @@
 // Infra tests of the stateless stack: functions, their bindings, the send queue, scheduled sends, the SES events
-// subscription and the HTTP API.
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+// subscription and the HTTP API (split between a public and an editor function, throttled per route).
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiFunctionOf } from '../../functions/handlers/api-functions.ts';
 import { ROUTES, type RouteSpec } from '../../functions/handlers/routes.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../../functions/handlers/ses-events.ts';
 import { loadConfig } from '../../functions/wiring/config.ts';
+import { EDITOR_API_CONCURRENCY, EDITOR_THROTTLE, PUBLIC_API_CONCURRENCY, throttleOf } from '../../infra/api-limits.ts';
 import { SCHEDULE_GROUP_NAME } from '../../infra/stateless-stack.ts';
 import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
@@ -42,14 +44,16 @@ const arnOf = (...path: string[]) => {
   return { 'Fn::GetAtt': [logicalId(construct), 'Arn'] };
 };
 
-const FUNCTIONS = ['Api', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'];
-/** Every function loads its services (and so the token secret) from its configuration at start. */
-const SERVICE_FUNCTIONS = FUNCTIONS;
+const FUNCTIONS = ['PublicApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'];
+/** The functions that sign or check links (signup, unsubscribe, preferences, tracking): they read the token secret. */
+const TOKEN_FUNCTIONS = ['PublicApi', 'Sender'];
+/** The functions that send mail or check the sending quota. */
+const SES_FUNCTIONS = ['PublicApi', 'EditorApi', 'ScheduledSend', 'Sender'];
 
 describe('functions', () => {
-  it('runs five functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
-    // The sixth function is BucketDeployment's own handler (Python).
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 5);
+  it('runs six functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
+    // The seventh function is BucketDeployment's own handler (Python).
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 6);
     for (const fn of FUNCTIONS) {
       expect(resource(fn).Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -70,63 +74,48 @@ describe('functions', () => {
   });
 
   it.each([
-    [
-      'Api',
-      {
-        CONTENT_TABLE: 'Content',
-        ISSUES_TABLE: 'Issues',
-        SUBSCRIBERS_TABLE: 'Subscribers',
-        DELIVERIES_TABLE: 'Deliveries',
-      },
-    ],
-    [
-      'ScheduledSend',
-      {
-        CONTENT_TABLE: 'Content',
-        ISSUES_TABLE: 'Issues',
-        SUBSCRIBERS_TABLE: 'Subscribers',
-        DELIVERIES_TABLE: 'Deliveries',
-      },
-    ],
-    ...['Sender', 'SesEvents'].map(
-      (fn) =>
-        [
-          fn,
-          {
-            CONTENT_TABLE: 'Content',
-            ISSUES_TABLE: 'Issues',
-            SUBSCRIBERS_TABLE: 'Subscribers',
-            DELIVERIES_TABLE: 'Deliveries',
-          },
-        ] as [string, Record<string, string>],
-    ),
-  ])('points the %s table variables at the stateful tables', (fn, expected) => {
+    // No content: the public routes read issues' editions and counters, subscribers and their deliveries.
+    ['PublicApi', ['Issues', 'Subscribers', 'Deliveries']],
+    // No deliveries: starting a send only queues the fan-out.
+    ['EditorApi', ['Content', 'Issues', 'Subscribers']],
+    ['ScheduledSend', ['Content', 'Issues', 'Subscribers']],
+    ['FanOut', ['Issues', 'Subscribers', 'Deliveries']],
+    ['Sender', ['Issues', 'Subscribers', 'Deliveries']],
+    ['SesEvents', ['Issues', 'Subscribers', 'Deliveries']],
+  ])('tells %s the names of exactly the tables it uses: %j', (fn, tables) => {
     const env = environment(fn);
     const tableVars = Object.keys(env).filter((name) => name.endsWith('_TABLE'));
-    expect(tableVars.sort()).toEqual(Object.keys(expected).sort());
-    for (const [name, table] of Object.entries(expected)) expect(statefulRef(env[name])).toBe(tableId(table));
+    expect(tableVars.sort()).toEqual(tables.map((table) => `${table.toUpperCase()}_TABLE`).sort());
+    for (const table of tables) expect(statefulRef(env[`${table.toUpperCase()}_TABLE`])).toBe(tableId(table));
   });
 
-  it('gives every function the SES configuration set, the sender and the public URL', () => {
+  it('gives the functions that use SES the configuration set and the sender, and every function the public URL', () => {
     const configurationSet = logicalId(herald.stateful.node.findChild('ConfigurationSet'));
     for (const fn of FUNCTIONS) {
       const env = environment(fn);
+      expect(env.HERALD_PUBLIC_URL).toBe('https://newsletter.secon.example');
+      if (!SES_FUNCTIONS.includes(fn)) {
+        expect(env, fn).not.toHaveProperty('SES_CONFIGURATION_SET');
+        continue;
+      }
       expect(statefulRef(env.SES_CONFIGURATION_SET)).toBe(configurationSet);
-      expect(env).toMatchObject({
-        HERALD_FROM_ADDRESS: 'SECON Newsletter <newsletter@secon.example>',
-        HERALD_PUBLIC_URL: 'https://newsletter.secon.example',
-      });
+      expect(env.HERALD_FROM_ADDRESS).toBe('SECON Newsletter <newsletter@secon.example>');
     }
   });
 
   it('points the rendering functions at the templates and locales in their bundle', () => {
-    for (const fn of ['Api', 'ScheduledSend']) expect(environment(fn).HERALD_ASSETS_DIR).toBe('/var/task');
-    for (const fn of ['Sender', 'SesEvents']) expect(environment(fn)).not.toHaveProperty('HERALD_ASSETS_DIR');
+    for (const fn of ['PublicApi', 'EditorApi', 'ScheduledSend']) {
+      expect(environment(fn).HERALD_ASSETS_DIR).toBe('/var/task');
+    }
+    for (const fn of ['FanOut', 'Sender', 'SesEvents']) expect(environment(fn)).not.toHaveProperty('HERALD_ASSETS_DIR');
   });
 
-  it('gives the Api the signup limits, 10 per IP per minute and 5 per address per hour by default', () => {
-    expect(environment('Api')).toMatchObject({ HERALD_SIGNUP_RATE_LIMIT: '10', HERALD_SIGNUP_ADDRESS_LIMIT: '5' });
-    for (const fn of ['ScheduledSend', 'Sender', 'SesEvents']) {
+  it('gives the PublicApi the signup limits, 10 per IP per minute and 5 per address per hour by default', () => {
+    expect(environment('PublicApi')).toMatchObject({
+      HERALD_SIGNUP_RATE_LIMIT: '10',
+      HERALD_SIGNUP_ADDRESS_LIMIT: '5',
+    });
+    for (const fn of FUNCTIONS.filter((f) => f !== 'PublicApi')) {
       expect(Object.keys(environment(fn)).filter((name) => name.startsWith('HERALD_SIGNUP_'))).toEqual([]);
     }
   });
@@ -134,7 +123,7 @@ describe('functions', () => {
   it('takes the signup limits from herald:signupRateLimit and herald:signupAddressLimit', () => {
     // A number as cdk.json holds it, a string as `cdk synth -c` passes it.
     const custom = synthHerald({ context: { 'herald:signupRateLimit': 30, 'herald:signupAddressLimit': '3' } });
-    const api = custom.statelessTemplate.toJSON().Resources[logicalId(custom.stateless.node.findChild('Api'))];
+    const api = custom.statelessTemplate.toJSON().Resources[logicalId(custom.stateless.node.findChild('PublicApi'))];
     expect(api.Properties.Environment.Variables).toMatchObject({
       HERALD_SIGNUP_RATE_LIMIT: '30',
       HERALD_SIGNUP_ADDRESS_LIMIT: '3',
@@ -149,14 +138,28 @@ describe('functions', () => {
     expect(() => buildHerald({ context: { [key]: value } })).toThrow(new RegExp(`${key} must be an integer`));
   });
 
-  it('gives the functions that load the services the ARN of the token secret, and never its value', () => {
+  it('gives the functions that sign or check links the ARN of the token secret, never its value, and no other', () => {
     const secret = logicalId(herald.stateful.tokenSecret);
-    for (const fn of SERVICE_FUNCTIONS) expect(statefulRef(environment(fn).TOKEN_SECRET_ARN)).toBe(secret);
+    for (const fn of TOKEN_FUNCTIONS) expect(statefulRef(environment(fn).TOKEN_SECRET_ARN)).toBe(secret);
+    for (const fn of FUNCTIONS.filter((f) => !TOKEN_FUNCTIONS.includes(f))) {
+      expect(environment(fn), fn).not.toHaveProperty('TOKEN_SECRET_ARN');
+    }
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_TOKEN_SECRET');
   });
 
+  it('gives the two API functions, and no other, the ARN of the secret CloudFront sends them', () => {
+    for (const fn of ['PublicApi', 'EditorApi']) {
+      expect(environment(fn).EDGE_SECRET_ARN).toEqual({
+        Ref: logicalId(herald.stateless.node.findChild('EdgeSecret')),
+      });
+    }
+    for (const fn of ['ScheduledSend', 'FanOut', 'Sender', 'SesEvents']) {
+      expect(environment(fn)).not.toHaveProperty('EDGE_SECRET_ARN');
+    }
+  });
+
   it('gives the functions that start sends the fan-out queue, the fan-out the send queue, and none a shared admin token', () => {
-    for (const fn of ['Api', 'ScheduledSend']) {
+    for (const fn of ['EditorApi', 'ScheduledSend']) {
       expect(environment(fn)).toMatchObject({
         FAN_OUT_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('FanOutQueue')) },
       });
@@ -167,6 +170,7 @@ describe('functions', () => {
         SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
       });
     }
+    expect(environment('PublicApi')).not.toHaveProperty('FAN_OUT_QUEUE_URL');
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_ADMIN_TOKEN');
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual(['BootstrapVersion']);
   });
@@ -181,23 +185,102 @@ describe('permissions', () => {
   };
   const actions = (fn: string) => statements(fn).flatMap((s) => s.Action);
 
-  it('lets the Api write subscribers (signup, preferences, erasure) and the rate-limit counters among them', () => {
-    const subscribers = statements('Api').filter((s) => JSON.stringify(s.Resource).includes('Subscribers'));
-    expect(subscribers.flatMap((s) => s.Action)).toEqual(
-      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']),
-    );
+  /** The DynamoDB actions a function may take on a table's items (index ARNs left out). */
+  const onTable = (fn: string, table: string) =>
+    statements(fn)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))
+      .filter((s) => [s.Resource].flat().some((r) => JSON.stringify(r).includes(table) && !isIndex(r)))
+      .flatMap((s) => [s.Action].flat());
+  /** The DynamoDB actions a function may take on an index. */
+  const onIndex = (fn: string, index: string) =>
+    statements(fn)
+      .filter((s) => JSON.stringify(s.Resource).includes(`/index/${index}`))
+      .flatMap((s) => [s.Action].flat());
+  const isIndex = (resource: unknown) => JSON.stringify(resource).includes('/index/');
+  const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+  it('lets the PublicApi write subscribers (signup, confirmation, unsubscribe, preferences, erasure, rate limits)', () => {
+    expect(onTable('PublicApi', 'Subscribers').sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    // It never reads the audience of a send.
+    expect(onIndex('PublicApi', 'byAudience')).toEqual([]);
   });
 
-  it('lets the functions that load the services read the token secret, and no other function', () => {
-    const secret = logicalId(herald.stateful.tokenSecret);
-    for (const fn of SERVICE_FUNCTIONS) {
-      const read = statements(fn).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
-      expect(read).toHaveLength(1);
-      expect([read[0]?.Action].flat().sort()).toEqual([
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:GetSecretValue',
-      ]);
-      expect(statefulRef(read[0]?.Resource)).toBe(secret);
+  it('gives the PublicApi no access to content, no scheduler and no queue', () => {
+    expect(onTable('PublicApi', 'Content')).toEqual([]);
+    expect(JSON.stringify(statements('PublicApi'))).not.toContain('Content');
+    expect(actions('PublicApi').filter((a) => /^(scheduler|sqs|iam):/.test(a))).toEqual([]);
+    expect(actions('PublicApi').filter((a) => a.startsWith('ses:'))).toEqual(['ses:SendBulkEmail']);
+  });
+
+  it('lets the PublicApi read editions and add to counters, but neither put nor delete an issue', () => {
+    expect(onTable('PublicApi', 'Issues').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onIndex('PublicApi', 'byCreatedAt')).toEqual(['dynamodb:Query']);
+    expect(onTable('PublicApi', 'Deliveries').sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('lets the EditorApi count the audience from its index, and neither read nor write a subscriber', () => {
+    expect(onTable('EditorApi', 'Subscribers')).toEqual([]);
+    expect(onIndex('EditorApi', 'byAudience')).toEqual(['dynamodb:Query']);
+    expect(onIndex('EditorApi', 'byEmail')).toEqual([]);
+    expect(JSON.stringify(statements('EditorApi'))).not.toContain('Deliveries');
+  });
+
+  it('lets the EditorApi write content and issues, and neither batch-write nor scan', () => {
+    expect(onTable('EditorApi', 'Content').sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    expect(onTable('EditorApi', 'Issues').sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('lets no function but the PublicApi, the Sender and SesEvents write subscribers', () => {
+    for (const fn of ['EditorApi', 'ScheduledSend', 'FanOut']) {
+      expect(
+        onTable(fn, 'Subscribers').filter((a) => WRITES.includes(a)),
+        fn,
+      ).toEqual([]);
+    }
+  });
+
+  /** The actions a function may take on a secret (statements name several resources once merged). */
+  const onSecret = (fn: string, isSecret: (resource: unknown) => boolean) =>
+    statements(fn)
+      .filter((s) => [s.Resource].flat().some(isSecret))
+      .flatMap((s) => [s.Action].flat())
+      .sort();
+  const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+
+  it('lets the functions that sign or check links read the token secret, and no other function', () => {
+    const isTokenSecret = (resource: unknown) => statefulRef(resource) === logicalId(herald.stateful.tokenSecret);
+    for (const fn of TOKEN_FUNCTIONS) expect(onSecret(fn, isTokenSecret), fn).toEqual(SECRET_READ);
+    for (const fn of FUNCTIONS.filter((f) => !TOKEN_FUNCTIONS.includes(f))) {
+      expect(onSecret(fn, isTokenSecret), fn).toEqual([]);
+    }
+  });
+
+  it('lets the two API functions read the edge secret, and no other function', () => {
+    const edgeSecret = JSON.stringify({ Ref: logicalId(herald.stateless.node.findChild('EdgeSecret')) });
+    const isEdgeSecret = (resource: unknown) => JSON.stringify(resource) === edgeSecret;
+    for (const fn of ['PublicApi', 'EditorApi']) expect(onSecret(fn, isEdgeSecret), fn).toEqual(SECRET_READ);
+    for (const fn of ['ScheduledSend', 'FanOut', 'Sender', 'SesEvents']) {
+      expect(onSecret(fn, isEdgeSecret), fn).toEqual([]);
     }
   });
 
@@ -215,7 +298,7 @@ describe('permissions', () => {
   });
 
   it('scopes SES sending to the identity and the configuration set', () => {
-    for (const fn of ['Api', 'Sender']) {
+    for (const fn of ['PublicApi', 'EditorApi', 'Sender']) {
       const send = statements(fn).find((s) => [s.Action].flat().includes('ses:SendBulkEmail'));
       const resources = JSON.stringify(send?.Resource);
       expect(resources).toContain(':identity/secon.example');
@@ -225,9 +308,9 @@ describe('permissions', () => {
   });
 
   it('grants ses:GetAccount (the daily quota) to the functions that start or make sends, and sending to ScheduledSend never', () => {
-    for (const fn of ['Sender', 'Api', 'ScheduledSend']) expect(actions(fn)).toContain('ses:GetAccount');
+    for (const fn of ['Sender', 'EditorApi', 'ScheduledSend']) expect(actions(fn)).toContain('ses:GetAccount');
     expect(actions('ScheduledSend').filter((a) => a.startsWith('ses:Send'))).toEqual([]);
-    expect(actions('SesEvents').filter((a) => a.startsWith('ses:'))).toEqual([]);
+    for (const fn of ['SesEvents', 'FanOut']) expect(actions(fn).filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
 
   it('lets ScheduledSend write issues, read content and the audience index, and not touch deliveries', () => {
@@ -250,8 +333,8 @@ describe('permissions', () => {
     for (const fn of FUNCTIONS) expect(actions(fn)).not.toContain('dynamodb:Scan');
   });
 
-  it('lets the Api alone create and delete the schedules of the group and pass the invoke role to the scheduler', () => {
-    const scheduler = statements('Api').filter((s) => [s.Action].flat().some((a) => a.startsWith('scheduler:')));
+  it('lets the EditorApi alone create and delete the schedules of the group and pass the invoke role to the scheduler', () => {
+    const scheduler = statements('EditorApi').filter((s) => [s.Action].flat().some((a) => a.startsWith('scheduler:')));
     expect(scheduler).toHaveLength(1);
     expect([scheduler[0]?.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
     // arn:<partition>:scheduler:<region>:<account>:schedule/herald-sends/*
@@ -259,7 +342,7 @@ describe('permissions', () => {
     const arn = parts.map((part) => (typeof part === 'string' ? part : '<x>')).join('');
     expect(arn).toBe(`arn:<x>:scheduler:<x>:<x>:schedule/${SCHEDULE_GROUP_NAME}/*`);
 
-    const passRole = statements('Api').filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    const passRole = statements('EditorApi').filter((s) => [s.Action].flat().includes('iam:PassRole'));
     expect(passRole).toEqual([
       {
         Action: 'iam:PassRole',
@@ -268,7 +351,7 @@ describe('permissions', () => {
         Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       },
     ]);
-    for (const fn of ['ScheduledSend', 'Sender', 'SesEvents']) {
+    for (const fn of FUNCTIONS.filter((f) => f !== 'EditorApi')) {
       expect(actions(fn).filter((a) => a.startsWith('scheduler:') || a.startsWith('iam:'))).toEqual([]);
     }
   });
@@ -344,7 +427,7 @@ describe('send queue', () => {
 });
 
 describe('scheduled sends', () => {
-  it('runs ScheduledSend for up to five minutes with the memory the Api renders with', () => {
+  it('runs ScheduledSend for up to five minutes with the memory the API functions render with', () => {
     expect(resource('ScheduledSend').Properties).toMatchObject({ Timeout: 300, MemorySize: 1024 });
   });
 
@@ -378,13 +461,13 @@ describe('scheduled sends', () => {
     ]);
   });
 
-  it('tells the Api the group, the function to invoke and the role to invoke it with', () => {
-    expect(environment('Api')).toMatchObject({
+  it('tells the EditorApi the group, the function to invoke and the role to invoke it with', () => {
+    expect(environment('EditorApi')).toMatchObject({
       SCHEDULE_GROUP: SCHEDULE_GROUP_NAME,
       SCHEDULED_SEND_FUNCTION_ARN: arnOf('ScheduledSend'),
       SCHEDULER_ROLE_ARN: arnOf('Schedules', 'InvokeRole'),
     });
-    for (const fn of ['ScheduledSend', 'Sender', 'SesEvents']) {
+    for (const fn of ['PublicApi', 'ScheduledSend', 'Sender', 'SesEvents']) {
       expect(Object.keys(environment(fn)).filter((name) => name.includes('SCHEDULE'))).toEqual([]);
     }
   });
@@ -437,17 +520,19 @@ describe('HTTP API', () => {
   const routeFor = (spec: RouteSpec) => routes().find((route) => route.RouteKey === `${spec.method} ${spec.path}`);
   const authorizerId = () => Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
 
-  it('has one route per entry of the route table, all to the Api function, and no catch-all', () => {
-    const integrations = Object.keys(
+  /** The integration (Lambda proxy, payload 2.0) of one function. */
+  const integrationOf = (fn: string) =>
+    Object.keys(
       template.findResources('AWS::ApiGatewayV2::Integration', {
         Properties: {
           IntegrationType: 'AWS_PROXY',
           PayloadFormatVersion: '2.0',
-          IntegrationUri: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('Api')), 'Arn'] },
+          IntegrationUri: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild(fn)), 'Arn'] },
         },
       }),
     );
-    expect(integrations).toHaveLength(1);
+
+  it('has one route per entry of the route table, and no catch-all', () => {
     expect(
       routes()
         .map((route) => route.RouteKey)
@@ -457,10 +542,15 @@ describe('HTTP API', () => {
         .map((spec) => `${spec.method} ${spec.path}`)
         .sort(),
     );
-    for (const route of routes()) {
-      expect(route.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrations[0] }]] });
-    }
     expect(routes().map((route) => route.RouteKey)).not.toContain('$default');
+  });
+
+  it.each(Object.entries(ROUTES))('sends %s to the PublicApi if it is public, else to the EditorApi', (_name, spec) => {
+    const fn = spec.access === 'public' ? 'PublicApi' : 'EditorApi';
+    expect(apiFunctionOf(spec)).toBe(spec.access === 'public' ? 'public' : 'editor');
+    const [integration] = integrationOf(fn);
+    expect(integrationOf(fn)).toHaveLength(1);
+    expect(routeFor(spec)?.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integration }]] });
   });
 
   it('makes public exactly the archive, the subscriber and the tracking routes', () => {
@@ -517,15 +607,72 @@ describe('HTTP API', () => {
     expect(statefulRef(Audience[0])).toBe(logicalId(herald.stateful.webClient));
   });
 
-  it('lets API Gateway invoke the Api function through one permission for the whole API', () => {
-    const api = logicalId(herald.stateless.node.findChild('Api'));
-    const permissions = template.findResources('AWS::Lambda::Permission', {
-      Properties: { Principal: 'apigateway.amazonaws.com', FunctionName: { 'Fn::GetAtt': [api, 'Arn'] } },
-    });
-    expect(Object.keys(permissions)).toHaveLength(1);
+  it('lets API Gateway invoke each API function through one permission for the whole API', () => {
+    for (const fn of ['PublicApi', 'EditorApi']) {
+      const permissions = template.findResources('AWS::Lambda::Permission', {
+        Properties: {
+          Principal: 'apigateway.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild(fn)), 'Arn'] },
+        },
+      });
+      expect(Object.keys(permissions), fn).toHaveLength(1);
+    }
   });
 
-  it('logs access to a log group and throttles the default stage', () => {
+  it('turns off the execute-api endpoint: the API answers at its custom domain only, over TLS 1.2', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api.newsletter.secon.example',
+      DomainNameConfigurations: [Match.objectLike({ EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: { Ref: logicalId(herald.stateless.node.findChild('HttpApi')) },
+      DomainName: { Ref: logicalId(herald.stateless.node.findChild('ApiDomain')) },
+      Stage: '$default',
+    });
+    template.hasOutput('ApiDomainTarget', {
+      Value: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('ApiDomain')), 'RegionalDomainName'] },
+    });
+  });
+
+  it('takes the API domain and its certificate from herald:apiDomainName and herald:apiCertificateArn', () => {
+    const certificateArn = 'arn:aws:acm:eu-central-1:123456789012:certificate/abc';
+    const custom = synthHerald({
+      context: { 'herald:apiDomainName': 'api.news.example.eu', 'herald:apiCertificateArn': certificateArn },
+    });
+    custom.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api.news.example.eu',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn })],
+    });
+    expect(
+      Annotations.fromStack(custom.stateless).findWarning('*', Match.stringLikeRegexp('herald:apiCertificateArn')),
+    ).toEqual([]);
+  });
+
+  it('warns that the deploy needs a certificate when herald:apiCertificateArn is not set', () => {
+    expect(
+      Annotations.fromStack(herald.stateless).findWarning('*', Match.stringLikeRegexp('herald:apiCertificateArn')),
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    ['herald:apiDomainName', 'https://api.example.eu', /herald:apiDomainName must be a lower-case host name/],
+    ['herald:apiCertificateArn', 'my-certificate', /herald:apiCertificateArn must be the ARN of an ACM certificate/],
+  ])('refuses %s = %j', (key, value, message) => {
+    expect(() => buildHerald({ context: { [key]: value } })).toThrow(message);
+  });
+
+  it("refuses a certificate outside the stack's region, which API Gateway cannot use", () => {
+    process.env.CDK_DEFAULT_REGION = 'eu-central-1';
+    try {
+      const context = { 'herald:apiCertificateArn': 'arn:aws:acm:us-east-1:123456789012:certificate/abc' };
+      expect(() => buildHerald({ context })).toThrow(/must be a certificate in eu-central-1, not in us-east-1/);
+    } finally {
+      delete process.env.CDK_DEFAULT_REGION;
+    }
+  });
+
+  it('logs access to a log group', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -533,7 +680,74 @@ describe('HTTP API', () => {
         DestinationArn: { 'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('HttpApiAccessLogs')), 'Arn'] },
         Format: Match.stringLikeRegexp('\\$context\\.requestId'),
       },
-      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+
+  describe('throttling', () => {
+    type RouteSettings = Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const httpApi = () => herald.stateless.node.findChild('HttpApi');
+    const stage = () => template.toJSON().Resources[logicalId(httpApi().node.findChild('DefaultStage'))];
+    const routeSettings = (): RouteSettings => stage().Properties.RouteSettings;
+    const key = (spec: RouteSpec) => `${spec.method} ${spec.path}`;
+
+    it('gives every route a throttle of its own, so a flood on one route leaves the others their budget', () => {
+      expect(Object.keys(routeSettings()).sort()).toEqual(Object.values(ROUTES).map(key).sort());
+      for (const spec of Object.values(ROUTES)) {
+        expect(routeSettings()[key(spec)]).toEqual({
+          ThrottlingRateLimit: throttleOf(spec).rate,
+          ThrottlingBurstLimit: throttleOf(spec).burst,
+        });
+      }
+      // Any route added without settings gets the editor routes' budget.
+      expect(stage().Properties.DefaultRouteSettings).toEqual({
+        ThrottlingRateLimit: EDITOR_THROTTLE.rate,
+        ThrottlingBurstLimit: EDITOR_THROTTLE.burst,
+      });
+    });
+
+    it('gives one-click unsubscribes the most generous budget, above signup, tracking and the archive', () => {
+      const unsubscribe = [ROUTES.unsubscribePage, ROUTES.unsubscribe].map((spec) => routeSettings()[key(spec)]!);
+      const others = Object.values(ROUTES)
+        .filter((spec) => spec.access === 'public' && !spec.path.startsWith('/unsubscribe/'))
+        .map((spec) => routeSettings()[key(spec)]!);
+      for (const budget of unsubscribe) {
+        expect(budget.ThrottlingRateLimit).toBeGreaterThanOrEqual(100);
+        for (const other of others) {
+          expect(budget.ThrottlingRateLimit).toBeGreaterThan(other.ThrottlingRateLimit);
+          expect(budget.ThrottlingBurstLimit).toBeGreaterThan(other.ThrottlingBurstLimit);
+        }
+      }
+      // Preferences (and with them export and erasure) have their own budget, above signup's.
+      expect(routeSettings()[key(ROUTES.getPreferences)]!.ThrottlingRateLimit).toBeGreaterThan(
+        routeSettings()[key(ROUTES.subscribe)]!.ThrottlingRateLimit,
+      );
+    });
+
+    it('creates the stage after its routes, which its route settings name', () => {
+      const dependsOn: string[] = stage().DependsOn ?? [];
+      for (const name of Object.keys(ROUTES)) {
+        const route = logicalId(httpApi().node.findChild(`${name[0]!.toUpperCase()}${name.slice(1)}Route`));
+        expect(dependsOn).toContain(route);
+      }
+    });
+
+    it('reserves concurrency for each API function: a public flood is capped and cannot starve the editor', () => {
+      expect(resource('PublicApi').Properties.ReservedConcurrentExecutions).toBe(PUBLIC_API_CONCURRENCY);
+      expect(resource('EditorApi').Properties.ReservedConcurrentExecutions).toBe(EDITOR_API_CONCURRENCY);
+      // Room for every public route at its rate, at 100 ms a request.
+      const publicRates = Object.values(ROUTES)
+        .filter((spec) => spec.access === 'public')
+        .reduce((sum, spec) => sum + throttleOf(spec).rate, 0);
+      expect(PUBLIC_API_CONCURRENCY).toBeGreaterThanOrEqual(publicRates / 10);
+    });
+
+    it("refuses to reserve more concurrency than the account's limit leaves unreserved", () => {
+      expect(() => buildHerald({ context: { 'herald:accountConcurrency': 150 } })).toThrow(
+        /reserve \d+ concurrent executions .* herald:accountConcurrency \(150\)/,
+      );
+      expect(() =>
+        buildHerald({ context: { 'herald:accountConcurrency': 1000, 'herald:maxSendRate': 50_000 } }),
+      ).toThrow(/herald:maxSendRate/);
     });
   });
 

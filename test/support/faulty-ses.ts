@@ -36,7 +36,7 @@ export async function startFaultyStack(
   const { stack } = test;
   await generateSubscribers(
     stack.clients.dynamo,
-    stack.services.config.tables.subscribers,
+    stack.services.config.tables.subscribers!,
     options.subscribers ?? 150,
     {
       domain: 'faults.example',
