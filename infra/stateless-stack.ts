@@ -119,8 +119,9 @@ export class StatelessStack extends Stack {
       .bindTable(subscribers, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] })
       // Editions (archive, click redirects), counters (unsubscribes, opens, clicks), the issues list (export, erasure).
       .bindTable(issues, { actions: ['GetItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
-      // A subscriber's records (export, erasure) and the opens and clicks marked on them.
-      .bindTable(deliveries, { actions: ['GetItem', 'UpdateItem', 'DeleteItem'] })
+      // A subscriber's records (export; erasure puts an anonymous record in place of each) and the opens and clicks
+      // marked on them.
+      .bindTable(deliveries, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] })
       // The signup's confirmation email.
       .bindSes(sending, ['ses:SendBulkEmail'])
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);

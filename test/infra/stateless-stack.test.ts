@@ -223,6 +223,7 @@ describe('permissions', () => {
     expect(onTable('PublicApi', 'Deliveries').sort()).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
+      'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
   });
