@@ -115,7 +115,8 @@ export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S, maxB
 /** Parses an HTML form post (application/x-www-form-urlencoded); repeated names become arrays. */
 export function parseForm(event: HttpEvent, maxBytes = MAX_BODY_BYTES): Record<string, string | string[]> {
   const raw = bodyText(event, maxBytes);
-  const form: Record<string, string | string[]> = {};
+  // No prototype: a field named `__proto__` stays a field (and is refused by name), never the object's prototype.
+  const form = Object.create(null) as Record<string, string | string[]>;
   for (const [name, value] of new URLSearchParams(raw)) {
     const previous = form[name];
     form[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];

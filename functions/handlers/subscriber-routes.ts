@@ -18,7 +18,17 @@ import {
 } from '../domain/subscribers.ts';
 import { negotiateLanguage } from '../adapters/page-renderer.ts';
 import type { Services } from '../wiring/services.ts';
-import { html, isForm, json, parseBody, parseForm, type HttpEvent, type Request, type Response } from './http.ts';
+import {
+  html,
+  isForm,
+  json,
+  parseBody,
+  parseForm,
+  viewerIp,
+  type HttpEvent,
+  type Request,
+  type Response,
+} from './http.ts';
 import type { RouteName } from './routes.ts';
 
 type Handler = (request: Request) => Promise<Response>;
@@ -102,7 +112,8 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
     signupPage: async (r) => page(200, 'signup', languageOf(r.event, r.query)),
 
     subscribe: async (r) => {
-      const ip = r.event.requestContext.http.sourceIp;
+      // The reader's address as CloudFront saw it: behind CloudFront, the connection's is an edge server's.
+      const ip = viewerIp(r.event);
       if (!isForm(r.event)) {
         await signup(services, parseBody(r.event, z.unknown()), { ip, source: 'api' });
         return json(202, { status: 'pending', message: 'check your inbox for the confirmation link' });

@@ -5,6 +5,7 @@ import {
   html,
   json,
   parseBody,
+  parseForm,
   viewerIp,
   type HttpEvent,
   type Route,
@@ -207,5 +208,19 @@ describe('the click redirect', () => {
     expect(await location(0)).toBe('https://example.com/%E2%82%AC-price?q=%D1%86%D0%B5%D0%BD%D0%B0#%CE%B1%CE%B2');
     expect(await location(1)).toBe('https://xn--bcher-kva.example/');
     for (const n of [0, 1]) expect(await location(n)).toMatch(/^[\x21-\x7e]+$/);
+  });
+});
+
+describe('forms', () => {
+  it('keeps a field named __proto__ a field, so the schema refuses it by name', () => {
+    const form = parseForm(
+      event('POST', '/api/subscribe', {
+        body: '__proto__=a&__proto__=b&email=x%40example.org',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
+    expect(Object.keys(form)).toEqual(['__proto__', 'email']);
+    expect(form.__proto__).toEqual(['a', 'b']);
+    expect(Object.getPrototypeOf(form)).toBeNull();
   });
 });
