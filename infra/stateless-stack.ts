@@ -270,7 +270,7 @@ export class StatelessStack extends Stack {
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             method: '$context.httpMethod',
-            path: '$context.path',
+            // The route's template (`POST /unsubscribe/{token}`), not the path: paths carry subscribers' link tokens.
             routeKey: '$context.routeKey',
             status: '$context.status',
             responseLength: '$context.responseLength',

@@ -188,9 +188,10 @@ function authorize(access: Access, principal: Principal | undefined) {
   }
 }
 
-function errorResponse(error: unknown, method: string, path: string): Response {
+/** A failure's log line names the route's template, never the path: paths carry subscribers' link tokens. */
+function errorResponse(error: unknown, method: string, route: string | undefined): Response {
   if (error instanceof HeraldError) return json(error.status, errorBody(error.code, error.message, error.details));
-  logger.error('request failed', { method, path, error });
+  logger.error('request failed', { method, route, error });
   return json(500, errorBody('internal', 'something went wrong on our side'));
 }
 
@@ -201,6 +202,7 @@ export function createRouter(routes: Route[]) {
     const path = event.rawPath;
     /** Set once a route answered: its errors are never cacheable. */
     let answered: RouteSpec | undefined;
+    let matched: RouteSpec | undefined;
     let response: Response;
     try {
       const candidates = compiled.flatMap(({ route, match }) => {
@@ -211,6 +213,7 @@ export function createRouter(routes: Route[]) {
       if (candidates.length === 0) response = json(404, errorBody('not_found', `no route for ${path}`));
       else if (!found) response = json(405, errorBody('method_not_allowed', `${method} is not allowed on ${path}`));
       else {
+        matched = found.route.spec;
         const principal = principalOf(event);
         authorize(found.route.spec.access, principal);
         checkPathParams(found.params);
@@ -219,7 +222,7 @@ export function createRouter(routes: Route[]) {
         answered = found.route.spec;
       }
     } catch (error) {
-      response = errorResponse(error, method, path);
+      response = errorResponse(error, method, matched?.path);
     }
     return withEdgeHeaders(response, answered);
   };

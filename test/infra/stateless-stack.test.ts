@@ -682,6 +682,9 @@ describe('HTTP API', () => {
         Format: Match.stringLikeRegexp('\\$context\\.requestId'),
       },
     });
+    // Paths carry subscribers' link tokens; the route's template says enough.
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties.AccessLogSettings.Format).not.toContain('$context.path');
   });
 
   describe('throttling', () => {

@@ -115,6 +115,28 @@ describe('HTTP router', () => {
     }
   });
 
+  it("logs a failure with the route's template, never the path and the link token in it", async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const level = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'error';
+    process.stderr.write = ((line: string) => lines.push(line) > 0) as typeof process.stderr.write;
+    try {
+      const failing = createRouter([
+        {
+          spec: { method: 'GET', path: '/unsubscribe/{token}', access: 'public' },
+          run: () => Promise.reject(new Error('x')),
+        },
+      ]);
+      expect((await failing(event('GET', '/unsubscribe/secret-token-value'))).statusCode).toBe(500);
+    } finally {
+      process.stderr.write = write;
+      process.env.LOG_LEVEL = level;
+    }
+    expect(lines.join('')).toContain('/unsubscribe/{token}');
+    expect(lines.join('')).not.toContain('secret-token-value');
+  });
+
   it('maps domain errors to their status and hides unexpected ones behind a 500', async () => {
     expect((await route(event('GET', '/archive/x/en'))).statusCode).toBe(404);
     const response = await route(event('GET', '/boom'));
