@@ -375,6 +375,38 @@ describe('resumeSend', () => {
   });
 });
 
+describe('editions too large to store', () => {
+  const huge: EditionRenderer = {
+    ...labelRenderer,
+    renderAll: async (views) =>
+      (await labelRenderer.renderAll(views)).map((e) =>
+        e.language === 'el' ? { ...e, html: 'Ω'.repeat(200_000) } : e,
+      ),
+  };
+
+  it('refuses the send before the issue is frozen, naming the language', async () => {
+    const { deps, issues } = setup({ 'BG#bg': people(3) });
+    await issues.put(issue);
+    await expect(startSend({ ...deps, renderer: huge }, issue.id, { allowFallback: true })).rejects.toMatchObject({
+      status: 422,
+      code: 'edition_too_large',
+      details: expect.objectContaining({ field: 'sections', language: 'el' }),
+    });
+    expect((await issues.get(issue.id))?.status).toBe('draft');
+    expect(issues.editions.size).toBe(0);
+  });
+
+  it('puts a send stopped before its editions were stored back to draft when they cannot be, instead of failing every start', async () => {
+    const { deps, issues } = setup({ 'BG#bg': people(3) });
+    await issues.put({ ...issue, status: 'sending' });
+    await expect(resumeSend({ ...deps, renderer: huge }, issue.id)).rejects.toMatchObject({
+      code: 'edition_too_large',
+    });
+    expect((await issues.get(issue.id))?.status).toBe('draft');
+    expect(await resumeSend({ ...deps, renderer: huge }, issue.id)).toBeUndefined();
+  });
+});
+
 describe('the end check of a send', () => {
   type Context = ReturnType<typeof setup>;
 
