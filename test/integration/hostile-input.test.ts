@@ -6,6 +6,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/handlers/routes.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
+import { aHighlight, aPractice, anIssueDraft } from '../support/records.ts';
 
 let test: TestStack;
 const ADMIN = 'hostile-test-admin-token-0123456789';
@@ -136,22 +137,7 @@ describe('hostile input on every route', () => {
 });
 
 describe('hostile fields', () => {
-  const highlight = {
-    country: 'BG',
-    place: 'Haskovo',
-    startDate: '2026-06-10',
-    title: { en: 'Fair' },
-    summary: { en: 'Makers met buyers.' },
-    body: { en: 'Two days.' },
-  };
-  const practice = {
-    country: 'BG',
-    region: 'Haskovo',
-    organisation: { name: 'Org', type: 'NGO' },
-    title: { en: 'Practice' },
-    summary: { en: 'Summary' },
-  };
-  const issue = { title: 'Digest', subject: { en: 'Digest' }, intro: { en: 'Hello' }, sections: [] };
+  const [highlight, practice, issue] = [aHighlight, aPractice, anIssueDraft];
   const signup = { email: 'someone@example.org', language: 'en', country: 'BG', consent: true };
 
   const UNSAFE_LINKS = [

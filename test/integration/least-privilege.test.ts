@@ -7,6 +7,7 @@ import { ROUTES, type RouteName } from '../../functions/handlers/routes.ts';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import { removeAssemblies, synthHerald, logicalId } from '../infra/herald-app.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
+import { aHighlight } from '../support/records.ts';
 
 const TABLES = ['Content', 'Issues', 'Subscribers', 'Deliveries'];
 const ADMIN = 'least-privilege-admin-token-0123456789';
@@ -111,15 +112,7 @@ describe('least privilege of the API functions', () => {
     // Editors: records, issues, previews, tests, sends and stats.
     await route('me', '/api/me');
     await route('listHighlights', '/api/highlights?country=BG&language=en&limit=5');
-    const highlight = {
-      country: 'BG',
-      place: 'Haskovo',
-      startDate: '2026-06-10',
-      title: { en: 'Fair' },
-      summary: { en: 'Makers met buyers.' },
-      body: { en: 'Two days.' },
-      link: 'https://fair.example/',
-    };
+    const highlight = aHighlight;
     const { id } = JSON.parse(await route('createHighlight', '/api/highlights', { body: highlight })) as { id: string };
     await route('getHighlight', `/api/highlights/${id}`);
     await route('updateHighlight', `/api/highlights/${id}`, { body: { ...highlight, place: 'Haskovo city' } });

@@ -9,6 +9,7 @@ import { highlightSchema, issueDraftSchema, type Highlight, type Issue } from '.
 import { multiLine, singleLine, webLink } from '../../functions/domain/text-rules.ts';
 import { validate } from '../../functions/domain/validation.ts';
 import { ValidationError } from '../../functions/domain/errors.ts';
+import { aHighlight, anIssueDraft } from '../support/records.ts';
 
 const CONTROL_CHARACTERS = ['\u0000', '\u0007', '\u000b', '\u000c', '\u001b', '\u007f', '\u0085', '\u2028', '\u2029'];
 
@@ -191,19 +192,7 @@ describe('inert rendering', () => {
 });
 
 describe('input schemas', () => {
-  const valid = {
-    highlight: {
-      id: 'fair',
-      country: 'BG',
-      place: 'Haskovo',
-      startDate: '2026-06-10',
-      title: { en: 'Fair' },
-      summary: { en: 'Makers met buyers.' },
-      body: { en: 'Two days.' },
-      link: 'https://fair.example/',
-    },
-    issue: { title: 'Digest', subject: { en: 'Digest' }, intro: { en: 'Hello' }, sections: [] },
-  };
+  const valid = { highlight: { id: 'fair', ...aHighlight }, issue: anIssueDraft };
   const strings = (value: unknown): string[] =>
     typeof value === 'string'
       ? [value]
