@@ -2,27 +2,41 @@
 import type * as z from 'zod';
 import { ValidationError } from './errors.ts';
 
+/** Deeper than any input of ours nests (a record is four levels deep); deeper is a body built to hurt. */
+export const MAX_DEPTH = 32;
+
+type Visit = { node: unknown; key: string; parent: Visit | undefined; depth: number };
+const pathOf = (visit: Visit | undefined): string[] => (visit?.parent ? [...pathOf(visit.parent), visit.key] : []);
+
 /**
- * The path of the first `__proto__` key in a parsed value. JSON.parse makes it an ordinary key, which schemas of
- * records (and spreads) would drop without a word; it is refused by name like any unknown field.
+ * What makes a parsed value unfit before any schema looks at it: nesting past MAX_DEPTH, or a `__proto__` key,
+ * which JSON.parse makes an ordinary key and which schemas of records (and spreads) would drop without a word.
+ * One pass with a stack (a body may nest deeper than the call stack goes); a path is built only for the culprit.
  */
-function prototypeKeyIn(value: unknown, prefix: string[]): string[] | undefined {
-  // A stack, not recursion: a body may nest deeper than the call stack goes.
-  const pending: [unknown, string[]][] = [[value, prefix]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [node, path] = next;
-    if (!node || typeof node !== 'object') continue;
-    for (const key of Object.keys(node)) {
-      if (key === '__proto__') return [...path, key];
-      pending.push([(node as Record<string, unknown>)[key], [...path, key]]);
+function shapeError(value: unknown, prefix: string): ValidationError | undefined {
+  const root: Visit = { node: value, key: prefix, parent: undefined, depth: 0 };
+  const pending: Visit[] = [root];
+  for (let visit = pending.pop(); visit; visit = pending.pop()) {
+    if (!visit.node || typeof visit.node !== 'object') continue;
+    if (visit.depth >= MAX_DEPTH) return new ValidationError(prefix || 'body', `nests deeper than ${MAX_DEPTH} levels`);
+    for (const key of Object.keys(visit.node)) {
+      const child: Visit = {
+        node: (visit.node as Record<string, unknown>)[key],
+        key,
+        parent: visit,
+        depth: visit.depth + 1,
+      };
+      if (key === '__proto__')
+        return new ValidationError([...(prefix ? [prefix] : []), ...pathOf(child)].join('.'), 'unknown field');
+      pending.push(child);
     }
   }
   return undefined;
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {
-  const prototypeKey = prototypeKeyIn(value, prefix ? [prefix] : []);
-  if (prototypeKey) throw new ValidationError(prototypeKey.join('.'), 'unknown field');
+  const unfit = shapeError(value, prefix);
+  if (unfit) throw unfit;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

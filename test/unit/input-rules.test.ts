@@ -242,3 +242,14 @@ describe('input schemas', () => {
     });
   }
 });
+
+describe('body shape', () => {
+  it('refuses a body nested deeper than any input, naming the body, before any schema walks it', () => {
+    const deep = JSON.parse('['.repeat(150_000) + ']'.repeat(150_000)) as unknown;
+    expect(() => validate(highlightSchema, deep)).toThrow(expect.objectContaining({ field: 'body' }));
+    const nested = JSON.parse(`{"title":{"en":${'['.repeat(40)}${']'.repeat(40)}}}`) as unknown;
+    expect(() => validate(highlightSchema, nested)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('deeper') }),
+    );
+  });
+});
