@@ -288,14 +288,21 @@ function checked(check: TokenCheck) {
 }
 
 /**
+ * Links signed before they carried their issue time (2026-11-29): the unsubscribe links in mail already delivered
+ * keep working for the subscribers who existed then. A record made since (a signup after an erasure among them)
+ * has its links' issue time checked.
+ */
+export const LINKS_TIMED_SINCE = Date.parse('2026-11-29T00:00:00Z');
+
+/**
  * A link is good for the life of the record it was issued in. The id comes from the address, so after an
  * erasure a new signup makes a record with the same id: a link issued before that record was created is one of
  * the erased person's, and opens nothing.
  */
 function ownRecord(claims: TokenClaims, subscriber: SubscriberRecord): SubscriberRecord {
-  if (!(claims.issuedAt !== undefined && claims.issuedAt >= Date.parse(subscriber.createdAt))) {
-    throw new TokenError('invalid');
-  }
+  const created = Date.parse(subscriber.createdAt);
+  const issued = claims.issuedAt ?? (created < LINKS_TIMED_SINCE ? created : undefined);
+  if (issued === undefined || issued < created) throw new TokenError('invalid');
   return subscriber;
 }
 

@@ -377,6 +377,20 @@ describe('erasure', () => {
     });
   });
 
+  it('keeps honouring links signed before they carried their issue time, for subscribers of that time only', async () => {
+    const ctx = setup();
+    await confirmed(ctx);
+    const untimed = createTokens(Buffer.from('a-test-key-of-at-least-32-characters')).sign({
+      purpose: 'manage',
+      subscriberId: id,
+    });
+    // fixedClock's subscriber was created before 2026-11-29: the old email's link still unsubscribes.
+    await expect(unsubscribe(ctx.deps, untimed, 'one-click')).resolves.toMatchObject({ status: 'unsubscribed' });
+    const record = ctx.records.get(id)!;
+    ctx.records.set(id, { ...record, createdAt: '2026-12-01T00:00:00.000Z' });
+    await expect(subscriberForToken(ctx.deps, untimed)).rejects.toMatchObject({ reason: 'invalid' });
+  });
+
   describe('during a send', () => {
     const batch = {
       issueId: 'issue-1',
