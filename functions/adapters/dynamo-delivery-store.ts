@@ -106,7 +106,10 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
       return Item as DeliveryRecord | undefined;
     },
     async delete(issueId, subscriberId) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: { issueId, subscriberId } }));
+      const { Attributes } = await client.send(
+        new DeleteCommand({ TableName: tableName, Key: { issueId, subscriberId }, ReturnValues: 'ALL_OLD' }),
+      );
+      return Attributes as DeliveryRecord | undefined;
     },
     async put(record) {
       await client.send(new PutCommand({ TableName: tableName, Item: record }));

@@ -245,7 +245,8 @@ export interface DeliveryStore {
   get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
   /** Adds `value` to the number set `field` of a delivery record; the set's size after. */
   addToSet(issueId: string, subscriberId: string, field: string, value: number): Promise<number>;
-  delete(issueId: string, subscriberId: string): Promise<void>;
+  /** Deletes a record; the record as it was when this delete removed it, undefined when another delete came first. */
+  delete(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
   /** Writes a whole record (an erased recipient's anonymous one). */
   put(record: DeliveryRecord): Promise<void>;
 }

@@ -519,12 +519,14 @@ export function anonymousDelivery(record: DeliveryRecord): DeliveryRecord {
 }
 
 /**
- * Replaces a named delivery record with an anonymous one. A claim is deleted instead: it is no outcome, and the
- * sender holding it records the outcome later (and anonymizes it, finding the subscriber gone).
+ * Replaces a named delivery record with an anonymous one. Whoever deletes it puts the anonymous copy, of what it
+ * deleted: an erasure and a sender anonymizing the same record at once leave one copy, not two. A claim is only
+ * deleted: it is no outcome, and the sender holding it records the outcome later (and anonymizes it, finding the
+ * subscriber gone).
  */
 async function anonymize(deliveries: Pick<DeliveryStore, 'put' | 'delete'>, record: DeliveryRecord) {
-  if (record.status !== 'claimed') await deliveries.put(anonymousDelivery(record));
-  await deliveries.delete(record.issueId, record.subscriberId);
+  const removed = await deliveries.delete(record.issueId, record.subscriberId);
+  if (removed && removed.status !== 'claimed') await deliveries.put(anonymousDelivery(removed));
 }
 
 /**

@@ -198,8 +198,11 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
         } as DeliveryRecord)
       );
     },
-    async delete(_issueId, id) {
+    async delete(issueId, id) {
+      // One step, as DynamoDB's delete with ReturnValues: of two deletes at once, one gets the record.
+      const record = records.get(id);
       records.delete(id);
+      return record && ({ issueId, subscriberId: id, ...record } as DeliveryRecord);
     },
     async put({ issueId: _issueId, subscriberId, ...record }) {
       records.set(subscriberId, record);

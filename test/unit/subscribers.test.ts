@@ -5,6 +5,7 @@ import { createTokens } from '../../functions/domain/tokens.ts';
 import { deliverBatch } from '../../functions/domain/delivery.ts';
 import { ConflictError, ValidationError } from '../../functions/domain/errors.ts';
 import {
+  anonymizeErasedRecipients,
   checkConfirmation,
   confirm,
   erase,
@@ -440,6 +441,21 @@ describe('erasure', () => {
       expect(anonymous).toHaveLength(1);
       expect(anonymous[0]![1]).toMatchObject({ status: 'sent' });
       expect(anonymous[0]![1]).not.toHaveProperty('messageId');
+    });
+
+    it('leaves one anonymous record when an erasure and a sender anonymize the same one at once', async () => {
+      const ctx = setup();
+      await ctx.deliveries.claim('issue-1', batch, batch.recipients[0]!, fixedClock.now().toISOString());
+      await ctx.deliveries.recordOutcomes(batch, fixedClock.now().toISOString(), [
+        { recipient: batch.recipients[0]!, at: fixedClock.now().toISOString(), status: 'sent', messageId: 'm-1' },
+      ]);
+      const both = { subscribers: ctx.deps.subscribers, deliveries: ctx.deliveries };
+      await Promise.all([
+        anonymizeErasedRecipients(both, 'issue-1', [id]),
+        anonymizeErasedRecipients(both, 'issue-1', [id]),
+      ]);
+      expect([...ctx.deliveries.byId.keys()].filter((key) => key.startsWith('erased-'))).toHaveLength(1);
+      expect(ctx.deliveries.byId.has(id)).toBe(false);
     });
   });
 });
