@@ -79,7 +79,9 @@ export async function archivePage(
   language: string,
 ): Promise<string> {
   if (!isLanguage(language)) throw new ValidationError('lang', `unknown language "${language}"`);
-  const edition = await deps.issues.getEdition(issueId, language);
-  if (!edition) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
+  const [issue, edition] = await Promise.all([deps.issues.get(issueId), deps.issues.getEdition(issueId, language)]);
+  // Editions are stored as a send starts; one left by a send that went back to draft is not published.
+  const published = issue?.status === 'sending' || issue?.status === 'sent';
+  if (!edition || !published) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
   return deps.renderer.personalize(edition.html, { name: '' });
 }

@@ -19,6 +19,7 @@ import { ConflictError, TranslationGapsError } from '../../functions/domain/erro
 import type { EditionView } from '../../functions/domain/edition.ts';
 import type { EditionRenderer, Recipient, SegmentJob, SendBatch } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
+import { archivePage } from '../../functions/domain/issues.ts';
 import {
   collectingQueue,
   fakeContentStore,
@@ -404,6 +405,18 @@ describe('editions too large to store', () => {
     });
     expect((await issues.get(issue.id))?.status).toBe('draft');
     expect(await resumeSend({ ...deps, renderer: huge }, issue.id)).toBeUndefined();
+  });
+});
+
+describe('the archive', () => {
+  it('publishes an edition only once its issue is being sent, not one left by a send that went back to draft', async () => {
+    const { issues } = setup({});
+    await issues.put(issue);
+    await issues.putEdition(issue.id, { language: 'bg', subject: 's', html: '<p>bg</p>', text: 'bg' });
+    const deps = { issues, renderer: labelRenderer };
+    await expect(archivePage(deps, issue.id, 'bg')).rejects.toMatchObject({ status: 404 });
+    await issues.transition(issue.id, 'draft', 'sending');
+    await expect(archivePage(deps, issue.id, 'bg')).resolves.toBe('<p>bg</p>');
   });
 });
 
