@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
 import { batchGet } from './batch-get.ts';
 import { ConflictError } from '../domain/errors.ts';
@@ -61,6 +62,54 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
           }),
         ),
       );
+    },
+    async end(id, change) {
+      const fields = Object.entries(change.fields).filter(([, value]) => value !== undefined);
+      // What the change does not set goes: a held signup, an earlier unsubscribe's issue. The send index (audience)
+      // goes too, since its key holds the status: an ended subscription is in no audience; the next full write of
+      // the subscriber puts the key back, with the status then.
+      const removed = [
+        'pendingChange',
+        'audience',
+        ...(change.status === 'unsubscribed' ? ['unsubscribeIssueId'] : []),
+      ].filter((name) => !fields.some(([field]) => field === name));
+      const unless = change.unless.map((status, i) => [`:unless${i}`, status] as const);
+      const command = new UpdateCommand({
+        TableName: tableName,
+        Key: { id },
+        UpdateExpression:
+          `SET #status = :status, version = if_not_exists(version, :zero) + :one` +
+          fields.map(([name]) => `, #${name} = :${name}`).join('') +
+          ` REMOVE ${removed.map((name) => `#${name}`).join(', ')}`,
+        ConditionExpression: [
+          'attribute_exists(id)',
+          ...(unless.length > 0 ? [`NOT (#status IN (${unless.map(([name]) => name).join(', ')}))`] : []),
+          ...(change.createdBy ? ['#createdAt <= :createdBy'] : []),
+        ].join(' AND '),
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...(change.createdBy && { '#createdAt': 'createdAt' }),
+          ...Object.fromEntries([...fields.map(([name]) => name), ...removed].map((name) => [`#${name}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':status': change.status,
+          ':zero': 0,
+          ':one': 1,
+          ...Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+          ...Object.fromEntries(unless),
+          ...(change.createdBy && { ':createdBy': change.createdBy }),
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+      try {
+        const { Attributes } = await client.send(command);
+        const { audience: _audience, ...subscriber } = Attributes ?? {};
+        return { subscriber: subscriber as SubscriberRecord, changed: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const subscriber = await this.get(id);
+        return subscriber && { subscriber, changed: false };
+      }
     },
     async signUp(pending, change) {
       // The common case (a new or pending address) is one write. A confirmed or unsubscribed subscriber gets the

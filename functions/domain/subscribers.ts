@@ -88,8 +88,28 @@ export interface SubscriberRepository {
    * is left as it is.
    */
   signUp(pending: SubscriberRecord, change: PendingChange): Promise<SignUpOutcome>;
+  /**
+   * Ends a subscription in one write that no concurrent change can delay or undo: `status` and `fields` set, a
+   * held signup dropped, the version raised (so a versioned write in flight reads again). Only while the status is
+   * none of `unless`, and, for a link, the subscriber was created by `createdBy` (the link's issue time). The
+   * subscriber after the write, or as it is when nothing was written; undefined when there is none.
+   */
+  end(id: string, change: EndChange): Promise<{ subscriber: SubscriberRecord; changed: boolean } | undefined>;
   /** Deletes unconditionally: an erasure always wins. */
   delete(id: string): Promise<void>;
+}
+
+export interface EndChange {
+  status: 'unsubscribed' | 'suppressed';
+  fields: Partial<
+    Pick<
+      SubscriberRecord,
+      'unsubscribedAt' | 'unsubscribeSource' | 'unsubscribeIssueId' | 'suppressedAt' | 'suppressionReason'
+    >
+  >;
+  unless: SubscriberStatus[];
+  /** ISO time: the subscriber must have been created at or before it. */
+  createdBy?: string;
 }
 
 export interface RateLimiter {
@@ -418,19 +438,20 @@ export async function unsubscribe(
   const now = deps.clock.now();
   const claims = checked(deps.tokens.verify(token, 'manage', now));
   const unsubscribedAt = now.toISOString();
-  const { subscriber, changed } = await updateByLink(deps, claims, (s) => {
-    if (s.status === 'unsubscribed' || s.status === 'suppressed') return UNCHANGED;
-    // A signup held for confirmation is dropped with the subscription.
-    const { pendingChange: _p, unsubscribeIssueId: _i, ...rest } = s;
-    return {
-      ...rest,
-      status: 'unsubscribed',
+  // One write, never retried: an unsubscribe gets through whatever else writes the subscriber at the same moment.
+  const result = await deps.subscribers.end(claims.subscriberId, {
+    status: 'unsubscribed',
+    fields: {
       unsubscribedAt,
       unsubscribeSource: source,
       ...(claims.issueId && { unsubscribeIssueId: claims.issueId }),
-    };
+    },
+    unless: ['unsubscribed', 'suppressed'],
+    createdBy: new Date(claims.issuedAt ?? LINKS_TIMED_SINCE - 1).toISOString(),
   });
-  if (changed && claims.issueId) await countUnsubscribe(deps, claims.issueId, subscriber.id, unsubscribedAt);
+  if (!result) throw new TokenError('invalid');
+  const subscriber = ownRecord(claims, result.subscriber);
+  if (result.changed && claims.issueId) await countUnsubscribe(deps, claims.issueId, subscriber.id, unsubscribedAt);
   return subscriber;
 }
 
@@ -576,10 +597,10 @@ export async function suppress(
   subscriberId: string,
   reason: 'bounce' | 'complaint',
 ): Promise<void> {
-  const suppressedAt = deps.clock.now().toISOString();
-  await update(deps, subscriberId, (s) => {
-    if (s.status === 'suppressed') return UNCHANGED;
-    const { pendingChange: _p, ...rest } = s;
-    return { ...rest, status: 'suppressed', suppressedAt, suppressionReason: reason };
+  // One write, as an unsubscribe: a suppression always gets through.
+  await deps.subscribers.end(subscriberId, {
+    status: 'suppressed',
+    fields: { suppressedAt: deps.clock.now().toISOString(), suppressionReason: reason },
+    unless: ['suppressed'],
   });
 }

@@ -370,6 +370,20 @@ export function fakeSubscribers(
       }
       return 'confirm';
     },
+    end: async (id, change) => {
+      await options.beforeWrite?.(id);
+      const current = records.get(id);
+      if (!current) return undefined;
+      const refused =
+        change.unless.includes(current.status) ||
+        (change.createdBy !== undefined && current.createdAt > change.createdBy);
+      if (refused) return { subscriber: copy(current)!, changed: false };
+      const { pendingChange: _p, ...rest } = current;
+      if (change.status === 'unsubscribed') delete rest.unsubscribeIssueId;
+      const next = { ...rest, ...change.fields, status: change.status, version: (current.version ?? 0) + 1 };
+      records.set(id, next);
+      return { subscriber: copy(next)!, changed: true };
+    },
     delete: async (id) => void records.delete(id),
     statuses: async (ids) =>
       new Map(ids.flatMap((id) => (records.has(id) ? [[id, records.get(id)!.status] as const] : []))),

@@ -281,6 +281,22 @@ describe('concurrent changes', () => {
       updatePreferences(ctx.deps, manageToken(ctx.deps.tokens, id), { language: 'en', country: 'RO' }),
     ).rejects.toBeInstanceOf(ConflictError);
   });
+
+  it('lets an unsubscribe and a suppression through in one write however often the subscriber changes under them', async () => {
+    const ctx = setup(undefined, {
+      beforeWrite: async (changed) => {
+        const current = ctx.records.get(changed)!;
+        ctx.records.set(changed, { ...current, version: (current.version ?? 0) + 1 });
+      },
+    });
+    ctx.records.set(id, await seeded(ctx));
+    await expect(unsubscribe(ctx.deps, manageToken(ctx.deps.tokens, id), 'one-click')).resolves.toMatchObject({
+      status: 'unsubscribed',
+    });
+    ctx.records.set(id, await seeded(ctx));
+    await suppress(ctx.deps, id, 'complaint');
+    expect(ctx.records.get(id)?.status).toBe('suppressed');
+  });
 });
 
 /** A confirmed subscriber created at the clock's time, as a record to store. */
