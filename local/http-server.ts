@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HTML_SECURITY_HEADERS, webAppCsp } from '../functions/handlers/security-headers.ts';
 import { logger } from '../functions/wiring/logger.ts';
+import { VIEWER_IP_HEADER } from '../functions/handlers/security-headers.ts';
 
 /** API Gateway refuses payloads over 10 MB; nothing Herald accepts comes close. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -51,6 +52,8 @@ export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer):
     if (value === undefined || /^cloudfront-/i.test(name)) continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // And as CloudFront's viewer-request function does, it names the reader's address, whatever the client said.
+  headers[VIEWER_IP_HEADER] = req.socket.remoteAddress ?? '127.0.0.1';
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] ? `${query[name]},${value}` : value;
   const text = isText(headers['content-type']);

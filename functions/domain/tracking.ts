@@ -64,7 +64,7 @@ export function withTracking(html: string, publicUrl: string): { html: string; l
 /** Who made a request to a tracking route, as far as the request tells. */
 export interface Requester {
   userAgent: string;
-  /** The client's address (the first of X-Forwarded-For behind CloudFront). */
+  /** The client's address, as the edge saw it (never X-Forwarded-For, which clients write). */
   ip: string;
 }
 

@@ -11,7 +11,7 @@ import { validate } from '../domain/validation.ts';
 import { logger } from '../wiring/logger.ts';
 import { checkPathParams } from './path-params.ts';
 import type { Access, RouteSpec } from './routes.ts';
-import { HTML_SECURITY_HEADERS, NO_STORE, PAGE_CSP } from './security-headers.ts';
+import { HTML_SECURITY_HEADERS, NO_STORE, PAGE_CSP, VIEWER_IP_HEADER } from './security-headers.ts';
 
 export type Response = APIGatewayProxyStructuredResultV2;
 /** The event as API Gateway passes it; `authorizer` is present once the JWT authorizer (or the local one) accepted a token. */
@@ -150,13 +150,9 @@ export function principalOf(event: HttpEvent): Principal | undefined {
   };
 }
 
-/**
- * The reader's address as the edge saw it: CloudFront's `CloudFront-Viewer-Address` (`ip:port`, which CloudFront
- * sets itself), else the connection's. X-Forwarded-For is never read: any client can write it.
- */
+/** The reader's address as the edge saw it, else the connection's. X-Forwarded-For is never read: any client writes it. */
 export function viewerIp(event: HttpEvent): string {
-  const viewer = event.headers['cloudfront-viewer-address'] ?? '';
-  const ip = viewer.slice(0, viewer.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  const ip = event.headers[VIEWER_IP_HEADER] ?? '';
   return isIP(ip) ? ip : event.requestContext.http.sourceIp;
 }
 

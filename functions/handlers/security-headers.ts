@@ -31,3 +31,6 @@ export const HTML_SECURITY_HEADERS = {
 
 /** Personal pages, exports and every answer to a signed-in user: neither the browser nor a proxy keeps them. */
 export const NO_STORE = 'no-store';
+
+/** The header the edge sets to the reader's address, replacing any a client sent (CloudFront's function, or the local server). */
+export const VIEWER_IP_HEADER = 'true-client-ip';

@@ -40,7 +40,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { rules } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 import { WEB_VENDOR_FILES } from '../web-vendor.ts';
-import { PAGE_CSP, webAppCsp } from '../../functions/handlers/security-headers.ts';
+import { PAGE_CSP, VIEWER_IP_HEADER, webAppCsp } from '../../functions/handlers/security-headers.ts';
 
 /** The paths CloudFront sends to the HTTP API; everything else is the static web app. */
 export const API_PATH_PATTERNS = [
@@ -59,6 +59,17 @@ export const WEB_CONFIG_KEY = 'herald-config.json';
  * A CloudFront Function (viewer request) giving the private bucket directory indexes, as S3 website
  * hosting would: `/editor/` serves `/editor/index.html`, `/editor` redirects to `/editor/`.
  */
+/**
+ * A CloudFront Function (viewer request) on the API's paths that names the reader's address in `true-client-ip`,
+ * replacing whatever a client sent (AWS's own example, amazon-cloudfront-functions/add-true-client-ip-header). The
+ * origin sees CloudFront's connection, and X-Forwarded-For is the client's to write.
+ */
+export const VIEWER_IP_CODE = `function handler(event) {
+  var request = event.request;
+  request.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip };
+  return request;
+}`;
+
 export const DIRECTORY_INDEX_CODE = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
@@ -123,6 +134,11 @@ export class HeraldSite extends Construct {
       serverAccessLogsPrefix: 'site-bucket/',
     });
 
+    const viewerIp = new CloudFrontFunction(this, 'ViewerIp', {
+      comment: 'Herald: the reader address in true-client-ip, for the API',
+      code: FunctionCode.fromInline(VIEWER_IP_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+    });
     const directoryIndex = new CloudFrontFunction(this, 'DirectoryIndex', {
       comment: 'Herald: /dir/ serves /dir/index.html, /dir redirects to /dir/',
       code: FunctionCode.fromInline(DIRECTORY_INDEX_CODE),
@@ -155,11 +171,10 @@ export class HeraldSite extends Construct {
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
-      // Every viewer header (Authorization included, since nothing is cached), cookie and query string, but
-      // Host: API Gateway routes by its own host name. This managed policy also adds CloudFront's viewer headers,
-      // CloudFront-Viewer-Address among them: the reader's address, which tracking uses (never X-Forwarded-For).
-      // A policy of our own could not do both: `allExcept` adds no CloudFront header, `allViewer` sends Host.
+      // Every viewer header (Authorization included, since nothing is cached; true-client-ip, set by the function
+      // below), cookie and query string, but Host: API Gateway routes by its own host name.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      functionAssociations: [{ function: viewerIp, eventType: FunctionEventType.VIEWER_REQUEST }],
       responseHeadersPolicy: apiHeaders,
     };
 

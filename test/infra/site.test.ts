@@ -5,7 +5,12 @@ import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aw
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_HEADER } from '../../functions/handlers/edge.ts';
-import { API_PATH_PATTERNS, DIRECTORY_INDEX_CODE, WEB_CONFIG_KEY } from '../../infra/constructs/herald-site.ts';
+import {
+  API_PATH_PATTERNS,
+  DIRECTORY_INDEX_CODE,
+  VIEWER_IP_CODE,
+  WEB_CONFIG_KEY,
+} from '../../infra/constructs/herald-site.ts';
 import { WEB_VENDOR_FILES } from '../../infra/web-vendor.ts';
 import { PAGE_CSP, webAppCsp } from '../../functions/handlers/security-headers.ts';
 import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
@@ -33,6 +38,19 @@ const distributionConfig = () =>
   };
 const origin = (originId: string) => distributionConfig().Origins.find((o) => o.Id === originId);
 
+describe('the viewer address function', () => {
+  it("names the reader's address in true-client-ip, replacing whatever the client sent", () => {
+    const handler = new Function(`${VIEWER_IP_CODE}; return handler;`)() as (event: object) => {
+      headers: Record<string, { value: string }>;
+    };
+    const request = handler({
+      viewer: { ip: '192.0.2.44' },
+      request: { headers: { 'true-client-ip': { value: '198.51.100.66' } } },
+    });
+    expect(request.headers['true-client-ip']).toEqual({ value: '192.0.2.44' });
+  });
+});
+
 describe('CloudFront distribution', () => {
   it('sends exactly the API paths to the HTTP API, uncached, with every viewer header but Host', () => {
     const behaviors = distributionConfig().CacheBehaviors;
@@ -43,8 +61,11 @@ describe('CloudFront distribution', () => {
       expect(behavior).toMatchObject({
         AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
         CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
-        // Also forwards CloudFront-Viewer-Address, the reader's address that tracking records.
         OriginRequestPolicyId: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId,
+        // The reader's address, set by a function in place of whatever a client sent.
+        FunctionAssociations: [
+          { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [id('ViewerIp'), 'FunctionARN'] } },
+        ],
         ResponseHeadersPolicyId: { Ref: id('ApiHeaders') },
         ViewerProtocolPolicy: 'https-only',
       });

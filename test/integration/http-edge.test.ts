@@ -108,10 +108,14 @@ describe('hostile clients against the embedded HTTP server', () => {
       expect(bad.status).toBe(500);
       expect(bad.headers.get('location')).toBeNull();
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('internal');
-      // This server plays CloudFront: a client's own CloudFront-Viewer-Address does not reach the handler.
-      const next = await fetch(`${base}/next`, { headers: { 'cloudfront-viewer-address': '198.51.100.1:443' } });
+      // This server plays CloudFront: a client's own CloudFront-* headers do not reach the handler, and the
+      // reader's address is the connection's, whatever the client claims.
+      const next = await fetch(`${base}/next`, {
+        headers: { 'cloudfront-viewer-address': '198.51.100.1:443', 'true-client-ip': '198.51.100.1' },
+      });
       expect([next.status, await next.text()]).toEqual([200, 'ok']);
       expect(seen.at(-1)).not.toHaveProperty('cloudfront-viewer-address');
+      expect(seen.at(-1)?.['true-client-ip']).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
