@@ -5,6 +5,7 @@ import type { ContentStore, IssueStore, RecordKind, RecordTypes } from './ports.
 import {
   countrySchema,
   highlightSchema,
+  ID_PATTERN,
   languageSchema,
   practiceSchema,
   type IssueStatus,
@@ -47,7 +48,7 @@ export function slugify(text: string, max = 60): string {
 const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(id)) throw new ValidationError('cursor', 'is not a cursor this API gave out');
+  if (!ID_PATTERN.test(id)) throw new ValidationError('cursor', 'is not a cursor this API gave out');
   return id;
 }
 

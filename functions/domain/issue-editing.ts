@@ -9,6 +9,7 @@ import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
 import { loadIssueContent, renderEdition, type IssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
 import { validate } from './validation.ts';
+import { emailAddress } from './text-rules.ts';
 
 export interface EditingDeps {
   issues: IssueStore;
@@ -164,11 +165,7 @@ export async function previewIssue(deps: PreviewDeps, issueId: string, query: un
 }
 
 export const testSendSchema = z.strictObject({
-  to: z
-    .string()
-    .max(254)
-    .refine((s) => !/[\r\n]/.test(s), 'must not contain line breaks')
-    .pipe(z.email()),
+  to: emailAddress(),
   lang: languageSchema.default('en'),
 });
 

@@ -12,6 +12,7 @@ import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language
 import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, Mailer } from './ports.ts';
 import type { TokenCheck, TokenClaims, Tokens } from './tokens.ts';
 import { validate } from './validation.ts';
+import { emailAddress, singleLine } from './text-rules.ts';
 import { countIncrements } from './segments.ts';
 
 export const CONFIRMATION_DAYS = 7;
@@ -188,14 +189,7 @@ export function subscriberIdFor(email: string): string {
   return `sub-${createHash('sha256').update(normalizeEmail(email).toLowerCase()).digest('hex').slice(0, 32)}`;
 }
 
-const emailSchema = z
-  .string()
-  .refine((s) => !/[\r\n]/.test(s), 'must not contain line breaks')
-  .transform(normalizeEmail)
-  .pipe(z.string().max(254, 'is longer than 254 characters').pipe(z.email('is not an email address')));
-
-/** Control characters (CR, LF, NUL, VT, NEL...) and the Unicode line and paragraph separators. */
-const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+const emailSchema = emailAddress().transform(normalizeEmail);
 
 const preferencesShape = {
   language: languageSchema,
@@ -220,12 +214,8 @@ export const signupSchema = z.strictObject({
   email: emailSchema,
   ...preferencesShape,
   consent: z.literal(true, 'must be given (true)'),
-  name: z
-    .string()
-    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain line breaks or control characters')
-    .trim()
-    .max(120)
-    .optional(),
+  // Left empty on the form when one gives none.
+  name: singleLine(120, 0).optional(),
   /** The honeypot: people leave it empty, bots fill it in. */
   website: z.string().max(200).optional(),
 });

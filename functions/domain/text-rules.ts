@@ -67,3 +67,9 @@ export const webLink = (options: { mailto?: boolean } = {}) =>
       }
       return url.href;
     });
+
+/** An email address as a person types it: one line, trimmed, at most 254 characters (RFC 5321's path limit). */
+export const emailAddress = () =>
+  checked(z.string().trim(), false).pipe(
+    z.string().max(254, 'is longer than 254 characters').pipe(z.email('is not an email address')),
+  );

@@ -4,13 +4,15 @@ import { HeraldError, NotFoundError } from '../domain/errors.ts';
 import { followClick, recordOpen, type Requester, type TrackingDeps } from '../domain/tracking.ts';
 import { logger } from '../wiring/logger.ts';
 import { viewerIp, type Request, type Response } from './http.ts';
+import { NO_STORE } from './security-headers.ts';
 import type { RouteName } from './routes.ts';
 
 export type TrackingRouteName = Extract<RouteName, 'trackOpen' | 'trackClick'>;
 
 /** A transparent 1x1 GIF. */
 const PIXEL = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
-const NO_STORE = { 'cache-control': 'no-store, private', 'referrer-policy': 'no-referrer' };
+/** Neither the pixel nor the redirect may be cached (each counts), nor may the link's target see where it came from. */
+const PRIVATE = { 'cache-control': NO_STORE, 'referrer-policy': 'no-referrer' };
 
 /** Who fetched the pixel or followed the link: the address the edge saw (X-Forwarded-For is the client's to write). */
 export function requesterOf(r: Pick<Request, 'event'>): Requester {
@@ -43,14 +45,14 @@ export function trackingRoutes(services: TrackingDeps): Record<TrackingRouteName
       }
       return {
         statusCode: 200,
-        headers: { 'content-type': 'image/gif', ...NO_STORE },
+        headers: { 'content-type': 'image/gif', ...PRIVATE },
         body: PIXEL,
         isBase64Encoded: true,
       };
     },
     trackClick: async (r) => ({
       statusCode: 302,
-      headers: { location: location(await followClick(services, r.params.token ?? '', requesterOf(r))), ...NO_STORE },
+      headers: { location: location(await followClick(services, r.params.token ?? '', requesterOf(r))), ...PRIVATE },
     }),
   };
 }
