@@ -146,7 +146,8 @@ export class StatelessStack extends Stack {
       entry: 'functions/handlers/fan-out.ts',
       description: 'Herald fan-out: reads one (country, language) audience page by page into send batches',
       timeout: FAN_OUT_TIMEOUT,
-      environment: publicUrl,
+      // The send's end check, which the fan-out queues, waits one run of the Sender before it looks.
+      environment: { ...publicUrl, SEND_CLAIM_TIMEOUT_SECONDS: String(SENDER_TIMEOUT.toSeconds()) },
     })
       .bindTable(issues, 'readWrite')
       .bindTable(subscribers, 'read')

@@ -21,7 +21,7 @@ const BODY_TIMEOUT_MS = 30_000;
 
 type Body = Buffer | 'too large' | 'timed out' | 'aborted';
 
-/** The request body, unless it is too large, stalls past `timeoutMs`, or the client goes away before its end. */
+/** The request body, unless it is too large, is not all in by `timeoutMs`, or the client goes away before its end. */
 function readBody(req: IncomingMessage, timeoutMs: number): Promise<Body> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -211,11 +211,12 @@ export async function startHttpServer(handler: ApiHandler, options: HttpServerOp
     }
     const body = await readBody(req, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
     if (body === 'aborted') {
-      logger.info('a client went away while sending its request', { path: url.pathname });
+      // No path in the log: it may hold a subscriber's link token.
+      logger.info('a client went away while sending its request', { method: req.method });
       return;
     }
     if (body === 'too large') return sendError(res, 413, 'body: request body is too large', 'body');
-    if (body === 'timed out') return sendError(res, 408, 'body: the request body stalled', 'body');
+    if (body === 'timed out') return sendError(res, 408, 'body: the request body did not arrive in time', 'body');
     const event = toApiGatewayEvent(req, url, body);
     const token = /^Bearer\s+(\S+)$/i.exec(event.headers.authorization ?? '')?.[1];
     const claims = token && options.authorize ? await options.authorize(token) : undefined;

@@ -2,7 +2,7 @@
 import type { ContentStore, Edition, EditionRenderer } from './ports.ts';
 import type { Highlight, Indicator, Issue, Partner, Practice, Text } from './records.ts';
 import { COUNTRIES, SOURCE_LANGUAGE, type Country, type Language } from './reference.ts';
-import { withoutControls } from './text-rules.ts';
+import { webLink, withoutControls } from './text-rules.ts';
 
 /** A text in the edition's language, or its English source with `fallback` set (shown with an "in English" label). */
 export interface LocalText {
@@ -84,6 +84,15 @@ export function localize(text: Text, language: Language): LocalText {
   return { text: text[SOURCE_LANGUAGE] ?? '', fallback: language !== SOURCE_LANGUAGE };
 }
 
+/**
+ * A link as the schemas store it, or nothing: records stored before links were checked may hold a `javascript:` or
+ * a placeholder, which no edition shows.
+ */
+function safeLink(url: string | undefined, mailto = false): string | undefined {
+  const parsed = url === undefined ? undefined : webLink({ mailto }).safeParse(url);
+  return parsed?.success ? parsed.data : undefined;
+}
+
 function dateRange(language: Language, start: string, end?: string): string {
   const format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
   const from = new Date(`${start}T00:00:00Z`);
@@ -109,8 +118,9 @@ function highlightView(h: Highlight, language: Language): HighlightView {
     dates: dateRange(language, h.startDate, h.endDate),
     place: [h.place, h.city].filter(Boolean).join(', '),
     ...(h.participants !== undefined && { participantCount: h.participants }),
-    ...(h.link && { link: h.link }),
-    ...(h.image && { image: { url: h.image.url, alt: localize(h.image.alt, language) } }),
+    ...(safeLink(h.link, true) && { link: safeLink(h.link, true) }),
+    ...(h.image &&
+      safeLink(h.image.url) && { image: { url: safeLink(h.image.url)!, alt: localize(h.image.alt, language) } }),
   };
 }
 
@@ -122,7 +132,7 @@ function practiceView(p: Practice, language: Language): PracticeView {
     organisation: p.organisation.name,
     where: [p.city, p.region, countryName(language, p.country)].filter(Boolean).join(', '),
     ...(p.startDate && { dates: dateRange(language, p.startDate, p.endDate) }),
-    ...(p.links?.[0] && { link: p.links[0] }),
+    ...(safeLink(p.links?.[0], true) && { link: safeLink(p.links?.[0], true) }),
   };
 }
 

@@ -83,5 +83,10 @@ export async function archivePage(
   // Editions are stored as a send starts; one left by a send that went back to draft is not published.
   const published = issue?.status === 'sending' || issue?.status === 'sent';
   if (!edition || !published) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
-  return deps.renderer.personalize(edition.html, { name: '' });
+  try {
+    return deps.renderer.personalize(edition.html, { name: '' });
+  } catch {
+    // Only an edition stored before texts were made inert can fail to compile; it stays unpublished.
+    throw new NotFoundError(`edition ${language} of issue ${issueId}`);
+  }
 }

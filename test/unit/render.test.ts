@@ -51,6 +51,22 @@ describe('edition view', () => {
     expect(localize({ en: 'Hello', bg: 'Здравей' }, 'bg')).toEqual({ text: 'Здравей', fallback: false });
   });
 
+  it('leaves out a stored link that is no longer allowed (from before links were checked)', () => {
+    const workshop = content.highlights.get('workshop')!;
+    const stored = {
+      ...content,
+      highlights: new Map([
+        [
+          'workshop',
+          { ...workshop, link: 'javascript:alert(1)', image: { url: 'https://x.example/{{name}}', alt: { en: 'x' } } },
+        ],
+      ]),
+    };
+    const section = buildEditionView(issue, stored, 'en', 'https://news.example').sections[0];
+    expect(section?.type === 'highlights' && section.items[0]).not.toHaveProperty('link');
+    expect(section?.type === 'highlights' && section.items[0]).not.toHaveProperty('image');
+  });
+
   it('formats dates in the edition language', () => {
     const view = buildEditionView(issue, content, 'de', 'https://news.example');
     const section = view.sections[0];
