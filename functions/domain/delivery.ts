@@ -5,19 +5,18 @@ import { trackingData } from './tracking.ts';
 import { finishIfComplete, recipientLinks, segmentIncrements } from './sending.ts';
 import { anonymizeErasedRecipients, type SubscriberRepository } from './subscribers.ts';
 import type { Tokens } from './tokens.ts';
-import { NotFoundError } from './errors.ts';
-import {
-  MailerRefusedError,
-  type BulkResult,
-  type Clock,
-  type DeliveryStore,
-  type Edition,
-  type IssueStore,
-  type Mailer,
-  type Outcome,
-  type Recipient,
-  type SendBatch,
-  type SendPacer,
+import { MailerRefusedError, NotFoundError, RetryLaterError } from './errors.ts';
+import type {
+  BulkResult,
+  Clock,
+  DeliveryStore,
+  Edition,
+  IssueStore,
+  Mailer,
+  Outcome,
+  Recipient,
+  SendBatch,
+  SendPacer,
 } from './ports.ts';
 import type { Language } from './reference.ts';
 
@@ -59,14 +58,6 @@ export interface DeliveryDeps {
 export interface Attempt {
   number: number;
   last: boolean;
-}
-
-/** Thrown when some recipients of a batch should be tried again later; the queue redelivers the batch. */
-export class RetryLaterError extends Error {
-  constructor(readonly reasons: string[]) {
-    super(`retry later: ${[...new Set(reasons)].join('; ')}`);
-    this.name = 'RetryLaterError';
-  }
 }
 
 /** What a delivery found out, recorded and counted at its end. */

@@ -285,20 +285,6 @@ export interface BulkEntry {
 /** An entry SES did not send: `retry` when it may succeed later (throttled, transient), the reason as SES gave it. */
 export type BulkResult = { ok: true; messageId: string } | { ok: false; error: string; retry: boolean };
 
-/**
- * SES answered the whole call with an error: nothing was sent. `retry` when a later attempt may succeed
- * (throttling). Any other error from a mailer leaves the outcome unknown.
- */
-export class MailerRefusedError extends Error {
-  constructor(
-    message: string,
-    readonly retry: boolean,
-  ) {
-    super(message);
-    this.name = 'MailerRefusedError';
-  }
-}
-
 export interface Mailer {
   sendBulk(edition: Edition, entries: BulkEntry[]): Promise<BulkResult[]>;
 }

@@ -6,7 +6,7 @@
 // read the subscriber before it (an erasure deletes, and a later conditional write finds nothing).
 import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { ConflictError, HeraldError, ValidationError } from './errors.ts';
+import { ConflictError, MailerRefusedError, RateLimitedError, TokenError, ValidationError } from './errors.ts';
 import { countrySchema, languageSchema } from './records.ts';
 import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language } from './reference.ts';
 import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, Mailer } from './ports.ts';
@@ -122,17 +122,6 @@ export interface SubscriberDeps {
   clock: Clock;
   publicUrl: string;
   limits: { perIpPerMinute: number; perAddressPerHour: number };
-}
-
-export class RateLimitedError extends HeraldError {
-  constructor(field?: string) {
-    super(
-      429,
-      'rate_limited',
-      `${field ? `${field}: ` : ''}too many signups; try again later`,
-      field ? { field } : undefined,
-    );
-  }
 }
 
 /** Trimmed, with the domain lower-cased (the local part is the mailbox owner's business). */
@@ -272,13 +261,11 @@ export async function signup(
   const [result] = await deps.mailer.sendBulk({ language: input.language, ...email }, [
     { to: input.email, data: {}, tags: { purpose: 'confirmation', language: input.language } },
   ]);
-  if (!result?.ok) throw new Error(`SES refused the confirmation email: ${result?.error ?? 'no result'}`);
-}
-
-/** Thrown for a link that cannot be used; pages show it localized. */
-export class TokenError extends HeraldError {
-  constructor(readonly reason: 'invalid' | 'expired') {
-    super(reason === 'expired' ? 410 : 400, `token_${reason}`, `token: this link is ${reason}`, { field: 'token' });
+  if (!result?.ok) {
+    throw new MailerRefusedError(
+      `SES refused the confirmation email: ${result?.error ?? 'no result'}`,
+      result?.retry ?? false,
+    );
   }
 }
 

@@ -2,7 +2,8 @@
 // has ended (queued by the fan-out and again by each check, with a delay, until the send ends).
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
+import { deliverBatch } from '../domain/delivery.ts';
+import { RetryLaterError } from '../domain/errors.ts';
 import { checkSendEnd } from '../domain/resume.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';

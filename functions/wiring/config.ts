@@ -3,6 +3,7 @@
 // becomes a port that fails, naming the setting, if it is ever used (wiring/clients.ts `unavailable`).
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { ConfigError } from '../domain/errors.ts';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../infra/tables.ts';
 
 const required = z.string().min(1);
@@ -76,8 +77,6 @@ export interface Config {
   machineWindowSeconds: number;
   assetsDir: string;
 }
-
-export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);

@@ -20,7 +20,7 @@ import type {
   SendCheck,
 } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
-import { MailerRefusedError } from '../../functions/domain/ports.ts';
+import { MailerRefusedError } from '../../functions/domain/errors.ts';
 import { EMPTY_COUNTS } from '../../functions/domain/issues.ts';
 import type { SubscriberRecord, SubscriberRepository } from '../../functions/domain/subscribers.ts';
 

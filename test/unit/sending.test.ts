@@ -7,7 +7,7 @@ import {
   scheduleSend,
   startSend,
 } from '../../functions/domain/sending.ts';
-import { deliverBatch, OUTCOME_UNKNOWN, RetryLaterError } from '../../functions/domain/delivery.ts';
+import { deliverBatch, OUTCOME_UNKNOWN } from '../../functions/domain/delivery.ts';
 import { checkSendEnd, resumeSend, type EndCheckOutcome } from '../../functions/domain/resume.ts';
 import { ingestSesEvent } from '../../functions/domain/ses-events.ts';
 import { createSenderHandler } from '../../functions/handlers/sender.ts';
@@ -15,7 +15,7 @@ import type { DeliveryServices } from '../../functions/wiring/delivery-services.
 import { sqsEvent } from '../../local/queue.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
 import { createTokens } from '../../functions/domain/tokens.ts';
-import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
+import { ConflictError, RetryLaterError, TranslationGapsError } from '../../functions/domain/errors.ts';
 import type { EditionView } from '../../functions/domain/edition.ts';
 import type { EditionRenderer, Recipient, SegmentJob, SendBatch } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';

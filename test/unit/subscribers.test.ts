@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTokens } from '../../functions/domain/tokens.ts';
 import { deliverBatch } from '../../functions/domain/delivery.ts';
-import { ConflictError, ValidationError } from '../../functions/domain/errors.ts';
+import { ConflictError, MailerRefusedError, RateLimitedError, ValidationError } from '../../functions/domain/errors.ts';
 import {
   checkConfirmation,
   confirm,
@@ -11,7 +11,6 @@ import {
   mailboxOf,
   manageToken,
   normalizeEmail,
-  RateLimitedError,
   signup,
   subscriberForToken,
   subscriberIdFor,
@@ -169,6 +168,14 @@ describe('signup', () => {
     await signup(deps, form, api);
     later(8 * 24 * 3600_000);
     await expect(confirm(deps, confirmLink(calls))).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  it('reports a confirmation email SES refuses as a refusal it may retry, not a bare error', async () => {
+    const { deps } = setup();
+    const { mailer } = fakeMailer({ fail: () => ({ error: 'Throttling: slow down', retry: true }) });
+    const refused = signup({ ...deps, mailer }, form, api);
+    await expect(refused).rejects.toBeInstanceOf(MailerRefusedError);
+    await expect(refused).rejects.toMatchObject({ retry: true, message: /Throttling: slow down/ });
   });
 });
 
