@@ -9,10 +9,18 @@ import * as z from 'zod';
 import { ConflictError, MailerRefusedError, RateLimitedError, TokenError, ValidationError } from './errors.ts';
 import { countrySchema, languageSchema } from './records.ts';
 import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language } from './reference.ts';
-import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, Mailer } from './ports.ts';
-import type { TokenCheck, TokenClaims, Tokens } from './tokens.ts';
+import type {
+  Clock,
+  DeliveryMarks,
+  DeliveryRecord,
+  DeliveryRecords,
+  IssueStore,
+  Mailer,
+  SendCounters,
+} from './ports.ts';
+import { countIncrements } from './progress.ts';
+import { manageToken, type TokenCheck, type TokenClaims, type Tokens } from './tokens.ts';
 import { validate } from './validation.ts';
-import { countIncrements } from './segments.ts';
 
 export const CONFIRMATION_DAYS = 7;
 /** The per-address signup limit's window. */
@@ -113,8 +121,9 @@ export interface SubscriberMessages {
 
 export interface SubscriberDeps {
   subscribers: SubscriberRepository;
-  issues: IssueStore;
-  deliveries: DeliveryStore;
+  issues: Pick<IssueStore, 'list'>;
+  counters: Pick<SendCounters, 'add'>;
+  deliveries: DeliveryMarks & DeliveryRecords;
   rateLimiter: RateLimiter;
   tokens: Tokens;
   mailer: Mailer;
@@ -327,10 +336,6 @@ async function updateByLink(deps: Pick<SubscriberDeps, 'subscribers'>, claims: T
   return result;
 }
 
-export function manageToken(tokens: Tokens, subscriberId: string, issueId?: string): string {
-  return tokens.sign({ purpose: 'manage', subscriberId, ...(issueId && { issueId }) });
-}
-
 /**
  * What following a confirmation link does to the subscriber: confirms a pending signup, or applies the change a
  * later signup holds (also bringing an unsubscribed subscriber back: they asked again, and this link proves the
@@ -416,14 +421,14 @@ export async function unsubscribe(
 
 /** Counts an unsubscribe against the issue whose email carried the link: once per recipient, in their segments. */
 async function countUnsubscribe(
-  deps: Pick<SubscriberDeps, 'deliveries' | 'issues'>,
+  deps: Pick<SubscriberDeps, 'deliveries' | 'counters'>,
   issueId: string,
   subscriberId: string,
   at: string,
 ) {
   const delivery = await deps.deliveries.get(issueId, subscriberId);
   if (!delivery || !(await deps.deliveries.markOnce(issueId, subscriberId, 'unsubscribedAt', at))) return;
-  await deps.issues.addCounts(
+  await deps.counters.add(
     issueId,
     countIncrements(delivery.country, delivery.language, [delivery.region], 'unsubscribed'),
   );
@@ -502,7 +507,7 @@ export function anonymousDelivery(record: DeliveryRecord): DeliveryRecord {
  * Replaces a named delivery record with an anonymous one. A claim is deleted instead: it is no outcome, and the
  * sender holding it records the outcome later (and anonymizes it, finding the subscriber gone).
  */
-async function anonymize(deliveries: Pick<DeliveryStore, 'put' | 'delete'>, record: DeliveryRecord) {
+async function anonymize(deliveries: Pick<DeliveryRecords, 'put' | 'delete'>, record: DeliveryRecord) {
   if (record.status !== 'claimed') await deliveries.put(anonymousDelivery(record));
   await deliveries.delete(record.issueId, record.subscriberId);
 }
@@ -512,7 +517,10 @@ async function anonymize(deliveries: Pick<DeliveryStore, 'put' | 'delete'>, reco
  * keeps no record under their id.
  */
 export async function anonymizeErasedRecipients(
-  deps: { subscribers: Pick<SubscriberRepository, 'statuses'>; deliveries: DeliveryStore },
+  deps: {
+    subscribers: Pick<SubscriberRepository, 'statuses'>;
+    deliveries: Pick<DeliveryRecords, 'getMany' | 'put' | 'delete'>;
+  },
   issueId: string,
   subscriberIds: string[],
 ): Promise<void> {

@@ -94,7 +94,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     listIssues: async () => json(200, { issues: await listIssues(services.issues) }),
     createIssue: async (r) => json(201, { id: (await createIssue(services, body(r))).id }),
     getIssue: async (r) => {
-      const issue = await getIssue(services.issues, id(r));
+      const issue = await getIssue(services, id(r));
       const translation = translationStatus(issue, await loadIssueContent(services.content, issue));
       return json(200, { ...issue, translation });
     },

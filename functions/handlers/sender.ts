@@ -4,7 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { deliverBatch } from '../domain/delivery.ts';
 import { RetryLaterError } from '../domain/errors.ts';
-import { checkSendEnd } from '../domain/resume.ts';
+import { checkSendEnd } from '../domain/progress.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
 import { onceStarted } from '../wiring/startup.ts';

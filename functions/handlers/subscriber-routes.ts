@@ -14,8 +14,8 @@ import {
   subscriberForToken,
   unsubscribe,
   updatePreferences,
-  manageToken,
 } from '../domain/subscribers.ts';
+import { manageToken } from '../domain/tokens.ts';
 import { negotiateLanguage } from '../adapters/page-renderer.ts';
 import type { Services } from '../wiring/services.ts';
 import {
