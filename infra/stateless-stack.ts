@@ -22,10 +22,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { apiFunctionOf, type ApiFunction } from '../functions/handlers/api-functions.ts';
-import { EDGE_HEADER } from '../functions/handlers/edge.ts';
-import { ROUTES } from '../functions/handlers/routes.ts';
-import { SES_EVENTS_BATCH_SIZE } from '../functions/handlers/ses-events.ts';
+import { EDGE_HEADER } from '../contracts/headers.ts';
+import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
+import { apiFunctionOf, ROUTES, type ApiFunction } from '../contracts/routes.ts';
 import {
   EDITOR_API_CONCURRENCY,
   EDITOR_THROTTLE,

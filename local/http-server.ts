@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HTML_SECURITY_HEADERS, webAppCsp } from '../functions/handlers/security-headers.ts';
+import { HTML_SECURITY_HEADERS, webAppCsp } from '../contracts/headers.ts';
 import { logger } from '../functions/wiring/logger.ts';
 
 /** API Gateway refuses payloads over 10 MB; nothing Herald accepts comes close. */

@@ -141,28 +141,6 @@ const confirmationToText = compile({
 const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/**
- * `lang` from the query when it is one of the 11, else the best Accept-Language match among them (by q, then
- * order; a regional tag matches its language), else English.
- */
-export function negotiateLanguage(query: string | undefined, acceptLanguage: string | undefined): Language {
-  const primary = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  const requested = primary(query ?? '');
-  if (isLanguage(requested)) return requested;
-  const ranges = (acceptLanguage ?? '')
-    .split(',')
-    .map((part, order) => {
-      const [tag = '', ...params] = part.split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      const quality = q === undefined ? 1 : Number(q.slice(2));
-      return { language: primary(tag), quality: Number.isFinite(quality) ? quality : 0, order };
-    })
-    .filter((range) => range.quality > 0)
-    .sort((a, b) => b.quality - a.quality || a.order - b.order);
-  for (const { language } of ranges) if (isLanguage(language)) return language;
-  return SOURCE_LANGUAGE;
-}
-
 const asList = (value: string | string[] | undefined) =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 

@@ -19,7 +19,6 @@ import { createClients, secretValue } from '../wiring/clients.ts';
 import { loadConfig } from '../wiring/config.ts';
 import { createServices, type Services } from '../wiring/services.ts';
 import { onceStarted } from '../wiring/startup.ts';
-import { routesOf, type ApiFunction } from './api-functions.ts';
 import { throughEdgeOnly } from './edge.ts';
 import {
   createRouter,
@@ -33,7 +32,7 @@ import {
   type Request,
   type Response,
 } from './http.ts';
-import { ROUTES, type RouteName } from './routes.ts';
+import { ROUTES, routesOf, type ApiFunction, type RouteName } from '../../contracts/routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 

@@ -10,8 +10,8 @@ import { CallerError, ForbiddenError, UnauthorizedError, ValidationError } from 
 import { validate } from '../domain/validation.ts';
 import { logger } from '../wiring/logger.ts';
 import { checkPathParams } from './path-params.ts';
-import type { Access, RouteSpec } from './routes.ts';
-import { HTML_SECURITY_HEADERS, NO_STORE, PAGE_CSP } from './security-headers.ts';
+import { HTML_SECURITY_HEADERS, NO_STORE, PAGE_CSP } from '../../contracts/headers.ts';
+import type { Access, RouteSpec } from '../../contracts/routes.ts';
 
 export type Response = APIGatewayProxyStructuredResultV2;
 /** The event as API Gateway passes it; `authorizer` is present once the JWT authorizer (or the local one) accepted a token. */

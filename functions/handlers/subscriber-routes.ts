@@ -3,7 +3,7 @@
 // JSON clients get JSON.
 import * as z from 'zod';
 import { CallerError } from '../domain/errors.ts';
-import { isLanguage, type Language } from '../domain/reference.ts';
+import { isLanguage, negotiateLanguage, type Language } from '../domain/reference.ts';
 import {
   checkConfirmation,
   confirm,
@@ -16,7 +16,6 @@ import {
   updatePreferences,
 } from '../domain/subscribers.ts';
 import { manageToken } from '../domain/tokens.ts';
-import { negotiateLanguage } from '../adapters/page-renderer.ts';
 import type { Services } from '../wiring/services.ts';
 import {
   html,
@@ -29,7 +28,7 @@ import {
   type Request,
   type Response,
 } from './http.ts';
-import type { RouteName } from './routes.ts';
+import type { RouteName } from '../../contracts/routes.ts';
 
 type Handler = (request: Request) => Promise<Response>;
 export type SubscriberRouteName = Extract<

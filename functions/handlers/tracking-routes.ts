@@ -4,7 +4,7 @@ import { CallerError, NotFoundError } from '../domain/errors.ts';
 import { followClick, recordOpen, type Requester, type TrackingDeps } from '../domain/tracking.ts';
 import { logger } from '../wiring/logger.ts';
 import { viewerIp, type Request, type Response } from './http.ts';
-import type { RouteName } from './routes.ts';
+import type { RouteName } from '../../contracts/routes.ts';
 
 export type TrackingRouteName = Extract<RouteName, 'trackOpen' | 'trackClick'>;
 

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { ConfigError } from '../domain/errors.ts';
-import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../infra/tables.ts';
+import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../contracts/tables.ts';
 
 const required = z.string().min(1);
 const optional = required.optional();

@@ -40,7 +40,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { rules } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 import { WEB_VENDOR_FILES } from '../web-vendor.ts';
-import { PAGE_CSP, webAppCsp } from '../../functions/handlers/security-headers.ts';
+import { PAGE_CSP, webAppCsp } from '../../contracts/headers.ts';
 
 /** The paths CloudFront sends to the HTTP API; everything else is the static web app. */
 export const API_PATH_PATTERNS = [
