@@ -1,4 +1,4 @@
-// Lint rules: typescript-eslint's recommended set on every TypeScript file.
+// Lint rules: typescript-eslint's recommended set on every TypeScript file, and which layer may import which.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -20,6 +20,75 @@ export default tseslint.config(
         {
           selector: "ImportDeclaration[source.value=/^zod/] > ImportSpecifier[imported.name='z']",
           message: "Use `import * as z from 'zod'`: the named `z` keeps all of zod in a Lambda bundle.",
+        },
+      ],
+    },
+  },
+  {
+    // The CDK app builds from the contracts and loads no Lambda code with SDK clients (test/infra/app-imports.test.ts).
+    files: ['infra/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(functions/(handlers|adapters|wiring)|local)/',
+              message: 'The CDK app loads no handler, adapter or wiring: share what both need through contracts/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Contracts are data both sides read; the functions never reach into the CDK app.
+    files: ['contracts/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(infra|local)/',
+              message: 'Functions and contracts do not import the CDK app or the embedded stack: use contracts/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain owns its ports; adapters implement them and the wiring joins them, never the other way.
+    files: ['functions/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(adapters|handlers|wiring|infra|local)/|^@aws-sdk/',
+              message:
+                'The domain imports no adapter, handler, wiring or SDK: it owns a port, an adapter implements it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Handlers reach adapters only through the wiring.
+    files: ['functions/handlers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(adapters|infra|local)/',
+              message: 'A handler calls the domain with the services the wiring made; it imports no adapter.',
+            },
+          ],
         },
       ],
     },

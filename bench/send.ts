@@ -87,11 +87,11 @@ export async function benchSend(options: SendBenchOptions) {
       headers: { authorization: `Bearer ${stack.adminToken}` },
     });
     const { recipients } = (await response.json()) as { recipients: number };
-    const { issues } = stack.services;
+    const { issues, counters } = stack.services;
     while ((await issues.get(SAMPLE_ISSUE_ID))?.status !== 'sent') await new Promise((r) => setTimeout(r, 100));
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    const total = await issues.readTotal(SAMPLE_ISSUE_ID);
+    const total = await counters.readTotal(SAMPLE_ISSUE_ID);
     const rate = recipients / seconds;
     const rows: string[][] = [
       ['recipients', String(recipients)],

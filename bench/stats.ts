@@ -11,9 +11,10 @@ import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { sqsEvent } from '../local/queue.ts';
 import { formatTable } from '../local/table.ts';
 import { eachLimited, numberOption } from './common.ts';
-import { createSesEventsHandler, SES_EVENTS_BATCH_SIZE } from '../functions/handlers/ses-events.ts';
+import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
+import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { createClients } from '../functions/wiring/clients.ts';
-import { countIncrements } from '../functions/domain/segments.ts';
+import { countIncrements } from '../functions/domain/progress.ts';
 import { COUNTRY_CODES, LANGUAGES, regionsOf } from '../functions/domain/reference.ts';
 import type { SegmentCounts } from '../functions/domain/ports.ts';
 import { subscriberIdFor } from '../functions/domain/subscribers.ts';
@@ -96,10 +97,7 @@ async function countRange(stack: EmbeddedStack, from: number, to: number, counte
   }
   for (const group of groups.values()) {
     for (const name of counted) {
-      await stack.services.issues.addCounts(
-        ISSUE_ID,
-        countIncrements(group.country, group.language, group.regions, name),
-      );
+      await stack.services.counters.add(ISSUE_ID, countIncrements(group.country, group.language, group.regions, name));
     }
   }
 }
@@ -179,7 +177,7 @@ export async function benchStats(options: StatsBenchOptions = statsOptions(proce
       unIngested += (await ingest(sqsEvent(batch))).batchItemFailures.length;
     });
     const seconds = (performance.now() - started) / 1000;
-    const total = await stack.services.issues.readTotal(ISSUE_ID);
+    const total = await stack.services.counters.readTotal(ISSUE_ID);
     // The remaining recipients' deliveries are counted directly, so the counters hold a full issue's figures.
     if (options.recipients > ingested) await countRange(stack, ingested, options.recipients, ['delivered']);
     const after = await statsTimes(stack, options.requests);

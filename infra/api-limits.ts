@@ -1,7 +1,6 @@
 // What the HTTP API lets through: a throttle of its own for each route, so a flood on one public route cannot use
 // up another's (one-click unsubscribes above all), and the Lambda concurrency each API function reserves.
-import { apiFunctionOf } from '../functions/handlers/api-functions.ts';
-import { ROUTES, type RouteSpec } from '../functions/handlers/routes.ts';
+import { apiFunctionOf, ROUTES, type RouteSpec } from '../contracts/routes.ts';
 
 /** API Gateway's token bucket: requests per second, and how many may arrive at once. */
 export interface Throttle {

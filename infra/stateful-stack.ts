@@ -27,7 +27,7 @@ import {
   subscribersTable,
   type IndexDefinition,
   type TableDefinition,
-} from './tables.ts';
+} from '../contracts/tables.ts';
 
 export interface HeraldTables {
   readonly content: HeraldTable;

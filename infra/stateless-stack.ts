@@ -22,10 +22,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { apiFunctionOf, type ApiFunction } from '../functions/handlers/api-functions.ts';
-import { EDGE_HEADER } from '../functions/handlers/edge.ts';
-import { ROUTES } from '../functions/handlers/routes.ts';
-import { SES_EVENTS_BATCH_SIZE } from '../functions/handlers/ses-events.ts';
+import { EDGE_HEADER } from '../contracts/headers.ts';
+import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
+import { apiFunctionOf, ROUTES, type ApiFunction } from '../contracts/routes.ts';
 import {
   EDITOR_API_CONCURRENCY,
   EDITOR_THROTTLE,
@@ -100,7 +99,7 @@ export class StatelessStack extends Stack {
       target: scheduledSend,
     });
 
-    // The HTTP API is served by two functions, each with a role for its own routes only (api-functions.ts).
+    // The HTTP API is served by two functions, each with a role for its own routes only (contracts/routes.ts).
     // MJML rendering is CPU-bound and Lambda gives CPU in proportion to memory; API Gateway gives up after 30 s.
     const apiFunction = { memorySize: 1024, timeout: Duration.seconds(29), withAssets: true };
     // Signup, confirmation, unsubscribe, preferences, export and erasure, tracking and the archive.
@@ -254,7 +253,7 @@ export class StatelessStack extends Stack {
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Herald: the routes of functions/handlers/routes.ts, to the PublicApi and EditorApi functions',
+      description: 'Herald: the routes of contracts/routes.ts, to the PublicApi and EditorApi functions',
       createDefaultStage: false,
       disableExecuteApiEndpoint: true,
     });

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSend } from '../functions/domain/sending.ts';
-import { getIssue, type ProgressRow } from '../functions/domain/issues.ts';
+import { getIssue } from '../functions/domain/issues.ts';
+import type { ProgressRow } from '../functions/domain/progress.ts';
 import { COUNTRY_CODES, LANGUAGES } from '../functions/domain/reference.ts';
 import { SAMPLE_ISSUE_ID } from './seed.ts';
 import { startEmbeddedStack } from './stack.ts';
@@ -28,7 +29,7 @@ export async function runDemo(out: NodeJS.WriteStream = process.stdout): Promise
     clearInterval(progress);
     if (out.isTTY) out.write('\r\x1b[K');
 
-    const issue = await getIssue(stack.services.issues, SAMPLE_ISSUE_ID);
+    const issue = await getIssue(stack.services, SAMPLE_ISSUE_ID);
     const store = (await (await fetch(`${stack.urls.ses}/store`)).json()) as SesStore;
     // Every country and language gets a row, so a segment that received nothing shows as 0.
     const rows = (found: ProgressRow[], keys: readonly string[], label: string) =>

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { CreateTableCommand, ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from '../infra/tables.ts';
+import type { TableDefinition } from '../contracts/tables.ts';
 
 export interface Emulator {
   port: number;

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HTML_SECURITY_HEADERS, webAppCsp } from '../functions/handlers/security-headers.ts';
+import { HTML_SECURITY_HEADERS, webAppCsp } from '../contracts/headers.ts';
 import { logger } from '../functions/wiring/logger.ts';
-import { VIEWER_IP_HEADER } from '../functions/handlers/security-headers.ts';
+import { VIEWER_IP_HEADER } from '../contracts/headers.ts';
 
 /** API Gateway refuses payloads over 10 MB; nothing Herald accepts comes close. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;

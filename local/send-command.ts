@@ -1,6 +1,6 @@
 // `herald send <issue>`: sends an issue through a running stack's API and follows it to the end with a
 // progress bar, then prints what went out per (country, language).
-import type { ProgressRow } from '../functions/domain/issues.ts';
+import type { ProgressRow } from '../functions/domain/progress.ts';
 import { formatTable } from './table.ts';
 
 export interface SendCommandOptions {

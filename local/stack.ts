@@ -4,7 +4,8 @@ import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../infra/tables.ts';
+import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
+import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../contracts/tables.ts';
 import { WEB_VENDOR_FILES } from '../infra/web-vendor.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
@@ -16,7 +17,7 @@ import { createScheduledSendHandler } from '../functions/handlers/scheduled-send
 import { InProcessScheduler } from './scheduler.ts';
 import { keyIn } from './secrets.ts';
 import { withSimulatedEvents } from './ses-events.ts';
-import { createSesEventsHandler, SES_EVENTS_BATCH_SIZE } from '../functions/handlers/ses-events.ts';
+import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';

@@ -10,14 +10,13 @@ import Handlebars from 'handlebars';
 import i18next, { type TFunction } from 'i18next';
 import mjml2html from 'mjml';
 import { compile } from 'html-to-text';
+import { RenderError } from '../domain/errors.ts';
 import type { Edition, EditionRenderer } from '../domain/ports.ts';
 import { inert, type EditionView } from '../domain/edition.ts';
 import { LANGUAGES } from '../domain/reference.ts';
 import { withTracking } from '../domain/tracking.ts';
 
 export const ISSUE_TEMPLATE = 'issue';
-
-export class MjmlRenderError extends Error {}
 
 /** html-to-text, with its options compiled once. */
 const editionToText = compile({
@@ -164,7 +163,7 @@ export async function createMjmlRenderer(
       validationLevel: options.validation ?? 'skip',
       keepComments: false,
     });
-    if (errors.length > 0) throw new MjmlRenderError(errors.map((e) => e.formattedMessage).join('; '));
+    if (errors.length > 0) throw new RenderError(errors.map((e) => e.formattedMessage).join('; '));
 
     return views.map((view) => {
       const values = tokenValues(slots, { ...view, dir: i18n.dir(view.language) });

@@ -20,7 +20,7 @@ import {
   type Language,
 } from '../domain/reference.ts';
 import { CONFIRMATION_DAYS } from '../domain/subscribers.ts';
-import { MjmlRenderError } from './mjml-renderer.ts';
+import { RenderError } from '../domain/errors.ts';
 
 /** The page family: templates/pages/<name>.hbs, locale namespace `pages`, keys prefixed with the page name. */
 export const PAGES_TEMPLATE = 'pages';
@@ -141,28 +141,6 @@ const confirmationToText = compile({
 const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/**
- * `lang` from the query when it is one of the 11, else the best Accept-Language match among them (by q, then
- * order; a regional tag matches its language), else English.
- */
-export function negotiateLanguage(query: string | undefined, acceptLanguage: string | undefined): Language {
-  const primary = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  const requested = primary(query ?? '');
-  if (isLanguage(requested)) return requested;
-  const ranges = (acceptLanguage ?? '')
-    .split(',')
-    .map((part, order) => {
-      const [tag = '', ...params] = part.split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      const quality = q === undefined ? 1 : Number(q.slice(2));
-      return { language: primary(tag), quality: Number.isFinite(quality) ? quality : 0, order };
-    })
-    .filter((range) => range.quality > 0)
-    .sort((a, b) => b.quality - a.quality || a.order - b.order);
-  for (const { language } of ranges) if (isLanguage(language)) return language;
-  return SOURCE_LANGUAGE;
-}
-
 const asList = (value: string | string[] | undefined) =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
@@ -192,7 +170,7 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
 
   function translate(language: Language, ns: string, key: string, args: Record<string, unknown> = {}): string {
     if (strict && !i18n.exists(key, { lng: language, ns, fallbackLng: false, ...args })) {
-      throw new Error(`Missing locale text ${language}/${ns}.json: ${key}`);
+      throw new RenderError(`Missing locale text ${language}/${ns}.json: ${key}`);
     }
     return i18n.t(key, { lng: language, ns, ...args }) as string;
   }
@@ -311,19 +289,19 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
       validationLevel: strict ? 'strict' : 'skip',
       keepComments: false,
     });
-    if (errors.length > 0) throw new MjmlRenderError(errors.map((e) => e.formattedMessage).join('; '));
+    if (errors.length > 0) throw new RenderError(errors.map((e) => e.formattedMessage).join('; '));
     return html;
   }
 
   return {
     page(name, language, view) {
       const template = pageTemplates.get(name);
-      if (!template) throw new Error(`Unknown page: ${String(name)}`);
+      if (!template) throw new RenderError(`Unknown page: ${String(name)}`);
       return template(pageContext(name, isLanguage(language) ? language : SOURCE_LANGUAGE, view));
     },
 
     async confirmationEmail(language, { confirmUrl, expiryDays = CONFIRMATION_DAYS }) {
-      if (!/^https?:\/\//i.test(confirmUrl)) throw new Error('The confirmation URL must be http(s)');
+      if (!/^https?:\/\//i.test(confirmUrl)) throw new RenderError('The confirmation URL must be http(s)');
       const cacheKey = `${language}:${expiryDays}`;
       let pending = confirmationHtml.get(cacheKey);
       if (!pending) {

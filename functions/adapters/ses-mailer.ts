@@ -1,7 +1,8 @@
 // Sends one edition to up to 50 recipients with a single SES v2 SendBulkEmail call; the edition is the
 // inline template, each entry carries its own placeholder values and message tags.
 import { GetAccountCommand, SendBulkEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { MailerRefusedError, type BulkResult, type Mailer, type QuotaSource } from '../domain/ports.ts';
+import { MailerRefusedError } from '../domain/errors.ts';
+import type { BulkResult, Mailer, QuotaSource } from '../domain/ports.ts';
 
 export const MAX_BULK_ENTRIES = 50;
 

@@ -1,6 +1,7 @@
 // The queues in AWS (send batches and checks, fan-out jobs): items go to SQS ten messages per call, one item per
 // message, hidden for a delay when one is asked (DelaySeconds, at most SQS's 15 minutes).
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { QueueRefusedError } from '../domain/errors.ts';
 import type { SendBatch, WorkQueue } from '../domain/ports.ts';
 
 const SQS_BATCH_LIMIT = 10;
@@ -21,8 +22,9 @@ export function createSqsQueue<T = SendBatch>(client: SQSClient, queueUrl: strin
           }),
         );
         if (Failed.length > 0) {
-          throw new Error(
-            `SQS refused ${Failed.length} of ${chunk.length} messages: ${Failed.map((f) => f.Message).join('; ')}`,
+          throw new QueueRefusedError(
+            { failed: Failed.length, sent: chunk.length },
+            Failed.map((f) => f.Message ?? ''),
           );
         }
       }

@@ -1,32 +1,24 @@
-// Delivering one batch of a send: claim each recipient, wait for the pacer, one SendBulkEmail call, record and
-// count each outcome. The rules that keep a recipient from getting an issue twice live here.
+// Delivering one batch of a send: claim each recipient, wait for the pacer, one SendBulkEmail call, record each
+// outcome, then count them (progress.ts). The rules that keep a recipient from getting an issue twice live here.
+import { MailerRefusedError, NotFoundError, RetryLaterError } from './errors.ts';
 import { tagValue } from './message-tags.ts';
-import { trackingData } from './tracking.ts';
-import { finishIfComplete, recipientLinks, segmentIncrements } from './sending.ts';
-import { anonymizeErasedRecipients, type SubscriberRepository } from './subscribers.ts';
-import type { Tokens } from './tokens.ts';
-import { NotFoundError } from './errors.ts';
-import {
-  MailerRefusedError,
-  type BulkResult,
-  type Clock,
-  type DeliveryStore,
-  type Edition,
-  type IssueStore,
-  type Mailer,
-  type Outcome,
-  type Recipient,
-  type SendBatch,
-  type SendPacer,
+import type {
+  BulkResult,
+  Clock,
+  DeliveryClaims,
+  DeliveryRecords,
+  Edition,
+  Mailer,
+  Outcome,
+  Recipient,
+  SendBatch,
+  SendPacer,
 } from './ports.ts';
+import { countOutcomes, OUTCOME_UNKNOWN, type ProgressDeps } from './progress.ts';
 import type { Language } from './reference.ts';
-
-/**
- * The reason kept for a recipient whose sender stopped between calling SES and recording the answer. SES may
- * or may not have taken the email; Herald never sends it again, so no one gets an issue twice.
- */
-export const OUTCOME_UNKNOWN =
-  'outcome unknown: the sender stopped after calling SES and before recording its answer; not sent again';
+import { anonymizeErasedRecipients, type SubscriberRepository } from './subscribers.ts';
+import { recipientLinks, type Tokens } from './tokens.ts';
+import { trackingData } from './tracking.ts';
 
 export interface DeliveryPolicy {
   /**
@@ -41,9 +33,8 @@ export interface DeliveryPolicy {
 
 export const DEFAULT_POLICY: DeliveryPolicy = { claimTimeoutMs: 60_000, throttleAttempts: 3, backoffMs: 200 };
 
-export interface DeliveryDeps {
-  issues: IssueStore;
-  deliveries: DeliveryStore;
+export interface DeliveryDeps extends ProgressDeps {
+  deliveries: DeliveryClaims & Pick<DeliveryRecords, 'getMany' | 'put' | 'delete'>;
   mailer: Mailer;
   pacer: SendPacer;
   clock: Clock;
@@ -59,14 +50,6 @@ export interface DeliveryDeps {
 export interface Attempt {
   number: number;
   last: boolean;
-}
-
-/** Thrown when some recipients of a batch should be tried again later; the queue redelivers the batch. */
-export class RetryLaterError extends Error {
-  constructor(readonly reasons: string[]) {
-    super(`retry later: ${[...new Set(reasons)].join('; ')}`);
-    this.name = 'RetryLaterError';
-  }
 }
 
 /** What a delivery found out, recorded and counted at its end. */
@@ -147,12 +130,7 @@ export async function deliverBatch(
     ...outcome.records.map((o) => o.recipient.id),
     ...abandoned.map((r) => r.id),
   ]);
-  await deps.issues.addCounts(batch.issueId, [
-    ...segmentIncrements(batch, outcome.sent, 'sent'),
-    ...segmentIncrements(batch, outcome.failed, 'failed'),
-    ...segmentIncrements(batch, outcome.skipped, 'skipped'),
-  ]);
-  await finishIfComplete(deps, batch.issueId);
+  await countOutcomes(deps, batch, outcome);
   if (failure) throw failure;
   if (outcome.retry.length > 0) throw new RetryLaterError(outcome.retry);
   return {

@@ -1,19 +1,36 @@
-// Errors meant for the caller: each maps to one HTTP status and a stable code. Anything else is a 500.
+// Herald's errors, one hierarchy with typed details. A CallerError is meant for the caller: one HTTP status, a
+// stable code, and details the answer carries. Any other HeraldError is logged once and becomes a 500 (or a retry).
 
-export class HeraldError extends Error {
+/** The base of every error Herald throws; `details` are what a log line or an answer may add to the message. */
+export class HeraldError<Details extends object = object> extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
     message: string,
-    readonly details?: unknown,
+    readonly details: Details,
   ) {
     super(message);
     this.name = new.target.name;
   }
 }
 
-/** Bad input; `field` names what is wrong, e.g. `subject.bg` or `body`. */
-export class ValidationError extends HeraldError {
+/** What every caller error's details may hold: `field` names the input at fault, e.g. `subject.bg` or `body`. */
+export interface CallerDetails {
+  field?: string;
+}
+
+/** An error the caller is told about, as `{"error":{code, message, ...details}}` with `status`. */
+export class CallerError<Details extends object = CallerDetails> extends HeraldError<Details & CallerDetails> {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    details: Details & CallerDetails,
+  ) {
+    super(message, details);
+  }
+}
+
+/** Bad input; `field` names what is wrong. */
+export class ValidationError extends CallerError<{ field: string }> {
   constructor(
     readonly field: string,
     message: string,
@@ -22,20 +39,21 @@ export class ValidationError extends HeraldError {
   }
 }
 
-export class NotFoundError extends HeraldError {
+export class NotFoundError extends CallerError {
   constructor(what: string) {
-    super(404, 'not_found', `${what} does not exist`);
+    super(404, 'not_found', `${what} does not exist`, {});
   }
 }
 
-export class ConflictError extends HeraldError {
-  constructor(message: string, details?: unknown) {
+/** A change that the current state refuses; `issues` names the issues that stand in the way. */
+export class ConflictError extends CallerError<CallerDetails & { issues?: string[] }> {
+  constructor(message: string, details: CallerDetails & { issues?: string[] } = {}) {
     super(409, 'conflict', message, details);
   }
 }
 
 /** A send that would show English to subscribers of a language lacking its own subject or intro. */
-export class TranslationGapsError extends HeraldError {
+export class TranslationGapsError extends CallerError<{ gaps: Partial<Record<string, string[]>> }> {
   constructor(readonly gaps: Partial<Record<string, string[]>>) {
     super(
       409,
@@ -47,9 +65,16 @@ export class TranslationGapsError extends HeraldError {
   }
 }
 
+export interface QuotaDetails {
+  recipients: number;
+  remaining: number;
+  max24HourSend: number;
+  sentLast24Hours: number;
+}
+
 /** A send that the SES account's remaining 24-hour quota cannot carry. */
-export class QuotaExceededError extends HeraldError {
-  constructor(details: { recipients: number; remaining: number; max24HourSend: number; sentLast24Hours: number }) {
+export class QuotaExceededError extends CallerError<QuotaDetails> {
+  constructor(details: QuotaDetails) {
     super(
       409,
       'quota_exceeded',
@@ -60,21 +85,27 @@ export class QuotaExceededError extends HeraldError {
   }
 }
 
-export class ForbiddenError extends HeraldError {
+export class ForbiddenError extends CallerError {
   constructor(message: string) {
-    super(403, 'forbidden', message);
+    super(403, 'forbidden', message, {});
   }
 }
 
-export class UnauthorizedError extends HeraldError {
+export class UnauthorizedError extends CallerError {
   constructor(message = 'a valid bearer token is required') {
-    super(401, 'unauthorized', message);
+    super(401, 'unauthorized', message, {});
   }
+}
+
+export interface EditionSizeDetails {
+  language: string;
+  bytes: number;
+  maxBytes: number;
 }
 
 /** An issue whose edition in some language is too large to store and send; `sections` is what to shorten. */
-export class EditionTooLargeError extends HeraldError {
-  constructor(details: { language: string; bytes: number; maxBytes: number }) {
+export class EditionTooLargeError extends CallerError<{ field: 'sections' } & EditionSizeDetails> {
+  constructor(details: EditionSizeDetails) {
     super(
       422,
       'edition_too_large',
@@ -82,5 +113,66 @@ export class EditionTooLargeError extends HeraldError {
         `${details.maxBytes / 1024} KB an edition may have; take out records or shorten their texts`,
       { field: 'sections', ...details },
     );
+  }
+}
+
+/** Too many signups from one address or for one email address; `email` when it is the address's limit. */
+export class RateLimitedError extends CallerError {
+  constructor(field?: 'email') {
+    super(429, 'rate_limited', `${field ? `${field}: ` : ''}too many signups; try again later`, field ? { field } : {});
+  }
+}
+
+/** A link that cannot be used; pages show it localized. */
+export class TokenError extends CallerError<{ field: 'token' }> {
+  constructor(readonly reason: 'invalid' | 'expired') {
+    super(reason === 'expired' ? 410 : 400, `token_${reason}`, `token: this link is ${reason}`, { field: 'token' });
+  }
+}
+
+/**
+ * SES answered a call with an error: nothing was sent. `retry` when a later attempt may succeed (throttling).
+ * Any other error from a mailer leaves the outcome unknown.
+ */
+export class MailerRefusedError extends HeraldError<{ retry: boolean }> {
+  constructor(message: string, retry: boolean) {
+    super(message, { retry });
+  }
+
+  get retry(): boolean {
+    return this.details.retry;
+  }
+}
+
+/** Some recipients of a batch should be tried again later; the queue redelivers the batch. */
+export class RetryLaterError extends HeraldError<{ reasons: string[] }> {
+  constructor(reasons: string[]) {
+    super(`retry later: ${[...new Set(reasons)].join('; ')}`, { reasons });
+  }
+
+  /** Why, as SES gave it for each entry it throttled or failed for a while. */
+  get reasons(): string[] {
+    return this.details.reasons;
+  }
+}
+
+/** SQS took only some of a batch of messages; `failed` of `sent` were refused (the caller enqueues again). */
+export class QueueRefusedError extends HeraldError<{ failed: number; sent: number }> {
+  constructor(details: { failed: number; sent: number }, reasons: string[]) {
+    super(`SQS refused ${details.failed} of ${details.sent} messages: ${reasons.join('; ')}`, details);
+  }
+}
+
+/** A setting a function lacks or has wrong; the message names it. */
+export class ConfigError extends HeraldError {
+  constructor(message: string) {
+    super(message, {});
+  }
+}
+
+/** An email or page that cannot be rendered: invalid MJML, a locale text missing, an unknown page. */
+export class RenderError extends HeraldError {
+  constructor(message: string) {
+    super(message, {});
   }
 }

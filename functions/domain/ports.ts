@@ -99,6 +99,7 @@ export interface SegmentCounter extends SegmentCounts {
 }
 export type CountName = keyof SegmentCounts;
 
+/** Issues and their rendered editions. What a send counts is kept apart, behind SendCounters. */
 export interface IssueStore {
   put(issue: Issue): Promise<void>;
   /** Stores a new issue; false when the id is taken. */
@@ -117,11 +118,22 @@ export interface IssueStore {
   ): Promise<boolean>;
   putEdition(issueId: string, edition: Edition): Promise<void>;
   getEdition(issueId: string, language: Language): Promise<Edition | undefined>;
+}
+
+/** An addition to one counter of an issue. */
+export interface Increment {
+  dimension: Dimension;
+  key: string;
+  counts: Partial<SegmentCounts>;
+}
+
+/**
+ * An issue's counters, one per (dimension, key), and the bookkeeping that tells when its whole audience is
+ * enqueued. functions/domain/progress.ts says what is counted and when a send is complete.
+ */
+export interface SendCounters {
   /** Adds to the counters of every (dimension, key) named, each with one atomic ADD. */
-  addCounts(
-    issueId: string,
-    increments: { dimension: Dimension; key: string; counts: Partial<SegmentCounts> }[],
-  ): Promise<void>;
+  add(issueId: string, increments: Increment[]): Promise<void>;
   /** Records the (country, language) segments the send's audience is read in, `COUNTRY/lang` each. */
   planSegments(issueId: string, segments: string[]): Promise<void>;
   /**
@@ -131,7 +143,10 @@ export interface IssueStore {
    */
   markSegmentEnqueued(issueId: string, segment: string, recipients: number): Promise<boolean>;
   readTotal(issueId: string): Promise<SegmentCounts & { audienceComplete: boolean }>;
-  counters(issueId: string): Promise<SegmentCounter[]>;
+  /** Every counter of the issue. */
+  all(issueId: string): Promise<SegmentCounter[]>;
+  /** The counters of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
+  ofDimension(issueId: string, dimension: Dimension, keyPrefix?: string): Promise<SegmentCounter[]>;
   /**
    * Sets the sending counts (recipients, sent, failed, skipped) of every counter to the values given (absent
    * ones to 0) and forgets which segments were enqueued: the recount after the stack was stopped mid-send.
@@ -143,8 +158,6 @@ export interface IssueStore {
    * count landed), and the caller reads again. The reconciliation at a send's end.
    */
   reconcileSendingCounts(issueId: string, counters: SegmentCounter[], seen: SegmentCounter[]): Promise<boolean>;
-  /** The counters of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
-  countersOf(issueId: string, dimension: Dimension, keyPrefix?: string): Promise<SegmentCounter[]>;
 }
 
 export interface Recipient {
@@ -211,7 +224,9 @@ export interface SendPacer {
 }
 
 export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
-export interface DeliveryStore {
+
+/** The sender's writes on delivery records: a claim per recipient before SES is called, then its outcome. */
+export interface DeliveryClaims {
   /** Claims (issue, recipient) with a conditional write; false when it was claimed before. */
   claim(issueId: string, batch: SendBatch, recipient: Recipient, at: string): Promise<boolean>;
   /**
@@ -219,9 +234,6 @@ export interface DeliveryStore {
    * this sender's, so nothing else writes these records meanwhile).
    */
   recordOutcomes(batch: SendBatch, claimedAt: string, outcomes: Outcome[]): Promise<void>;
-  findByMessageId(messageId: string): Promise<DeliveryRecord | undefined>;
-  /** Sets `field` to `at` on a delivery record if it is not set yet; false when it was (an event seen before). */
-  markOnce(issueId: string, subscriberId: string, field: string, at: string): Promise<boolean>;
   /** Gives a claim back when SES refused it, so the retried batch sends to that recipient. */
   release(issueId: string, subscriberId: string): Promise<void>;
   /**
@@ -229,6 +241,12 @@ export interface DeliveryStore {
    * still that claim (`claimedAt`); false when something else ended it first.
    */
   failClaim(issueId: string, subscriberId: string, claimedAt: string, reason: string, at: string): Promise<boolean>;
+}
+
+/** What SES events, tracking and an unsubscribe mark on a recipient's record after the send. */
+export interface DeliveryMarks {
+  /** Sets `field` to `at` on a delivery record if it is not set yet; false when it was (an event seen before). */
+  markOnce(issueId: string, subscriberId: string, field: string, at: string): Promise<boolean>;
   /**
    * Turns a sent record failed after all (SES rejected the message, or could not render it): `reason`, `failedAt`
    * and the event's own field set, only if the record is still `sent`; false when it was not (a repeat).
@@ -238,18 +256,26 @@ export interface DeliveryStore {
     subscriberId: string,
     change: { reason: string; failedAt: string; field: string; eventAt: string },
   ): Promise<boolean>;
+  /** Adds `value` to the number set `field` of a delivery record; the set's size after. */
+  addToSet(issueId: string, subscriberId: string, field: string, value: number): Promise<number>;
+}
+
+/** Reading delivery records, and the erasure's putting an anonymous record in place of a person's. */
+export interface DeliveryRecords {
+  get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
   /** The records of some recipients of an issue (those that have one). */
   getMany(issueId: string, subscriberIds: string[]): Promise<DeliveryRecord[]>;
   /** Every record of an issue, a page at a time (the recounts: after a restart, at a send's end). */
   records(issueId: string): AsyncIterable<DeliveryRecord[]>;
-  get(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
-  /** Adds `value` to the number set `field` of a delivery record; the set's size after. */
-  addToSet(issueId: string, subscriberId: string, field: string, value: number): Promise<number>;
-  /** Deletes a record; the record as it was when this delete removed it, undefined when another delete came first. */
-  delete(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
+  findByMessageId(messageId: string): Promise<DeliveryRecord | undefined>;
   /** Writes a whole record (an erased recipient's anonymous one). */
   put(record: DeliveryRecord): Promise<void>;
+  /** Deletes a record; the record as it was when this delete removed it, undefined when another delete came first. */
+  delete(issueId: string, subscriberId: string): Promise<DeliveryRecord | undefined>;
 }
+
+/** The three ports of delivery records, as one table backs them. */
+export type DeliveryStore = DeliveryClaims & DeliveryMarks & DeliveryRecords;
 
 export type Outcome = { recipient: Recipient; at: string } & (
   { status: 'sent'; messageId: string } | { status: 'failed' | 'skipped'; reason: string }
@@ -285,20 +311,6 @@ export interface BulkEntry {
 }
 /** An entry SES did not send: `retry` when it may succeed later (throttled, transient), the reason as SES gave it. */
 export type BulkResult = { ok: true; messageId: string } | { ok: false; error: string; retry: boolean };
-
-/**
- * SES answered the whole call with an error: nothing was sent. `retry` when a later attempt may succeed
- * (throttling). Any other error from a mailer leaves the outcome unknown.
- */
-export class MailerRefusedError extends Error {
-  constructor(
-    message: string,
-    readonly retry: boolean,
-  ) {
-    super(message);
-    this.name = 'MailerRefusedError';
-  }
-}
 
 export interface Mailer {
   sendBulk(edition: Edition, entries: BulkEntry[]): Promise<BulkResult[]>;

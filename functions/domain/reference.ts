@@ -1,4 +1,5 @@
-// Reference data of the contract: the 11 languages and the 10 countries with their partner regions.
+// Reference data of the contract: the 11 languages and the 10 countries with their partner regions, and which of
+// the languages a reader gets.
 
 export const LANGUAGES = ['en', 'bg', 'de', 'el', 'es', 'hu', 'lv', 'nl', 'pl', 'pt', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,3 +34,25 @@ export function isLanguage(value: string): value is Language {
 /** What a subscriber can choose to hear about. */
 export const TOPICS = ['events', 'practices', 'policy', 'funding'] as const;
 export type Topic = (typeof TOPICS)[number];
+
+/**
+ * `lang` from the query when it is one of the languages, else the best Accept-Language match among them (by q, then
+ * order; a regional tag matches its language), else the source language.
+ */
+export function negotiateLanguage(query: string | undefined, acceptLanguage: string | undefined): Language {
+  const primary = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  const requested = primary(query ?? '');
+  if (isLanguage(requested)) return requested;
+  const ranges = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, order) => {
+      const [tag = '', ...params] = part.split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const quality = q === undefined ? 1 : Number(q.slice(2));
+      return { language: primary(tag), quality: Number.isFinite(quality) ? quality : 0, order };
+    })
+    .filter((range) => range.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.order - b.order);
+  for (const { language } of ranges) if (isLanguage(language)) return language;
+  return SOURCE_LANGUAGE;
+}

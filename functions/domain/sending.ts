@@ -1,9 +1,8 @@
 // Sending an issue: freeze it and render it once per language, then fan the audience out, one (country,
 // language) segment at a time, into batches of at most 50 on the send queue. Batches are delivered in delivery.ts;
-// a send whose counts fall short of its records is reconciled and ended in resume.ts.
+// what a send counts and when it is complete is progress.ts's.
 import { buildEditionView, loadIssueContent, type IssueContent } from './edition.ts';
-import { countIncrements, regionIncrements } from './segments.ts';
-import type { Tokens } from './tokens.ts';
+import { countEnqueued, planSegments, segmentKey } from './progress.ts';
 import type { DeliveryPolicy } from './delivery.ts';
 import {
   ConflictError,
@@ -19,15 +18,14 @@ import type {
   BatchQueue,
   Clock,
   ContentStore,
-  DeliveryStore,
+  DeliveryRecords,
   Edition,
   EditionRenderer,
   FanOutQueue,
   IssueStore,
-  Recipient,
-  SegmentCounts,
   SegmentJob,
   SendBatch,
+  SendCounters,
   SendScheduler,
   QuotaSource,
 } from './ports.ts';
@@ -41,6 +39,7 @@ const AUDIENCE_PAGE = 500;
 
 export interface SendDeps {
   issues: IssueStore;
+  counters: SendCounters;
   content: ContentStore;
   renderer: EditionRenderer;
   audience: AudienceSource;
@@ -51,30 +50,14 @@ export interface SendDeps {
 }
 
 export interface FanOutDeps {
-  issues: IssueStore;
+  issues: Pick<IssueStore, 'transition'>;
+  counters: SendCounters;
   audience: AudienceSource;
   queue: BatchQueue;
-  deliveries: Pick<DeliveryStore, 'getMany'>;
+  deliveries: Pick<DeliveryRecords, 'getMany'>;
   clock: Clock;
   /** The end check waits a claim timeout: by then no sender that was at work can still be counting. */
   policy: DeliveryPolicy;
-}
-
-/** A (country, language) segment's key in counters and plans: `BG/bg`. */
-export const segmentKey = (country: string, language: string) => `${country}/${language}`;
-
-/** Counter increments for a group of recipients of one (country, language), in every segment they are in. */
-export function segmentIncrements(
-  batch: Pick<SendBatch, 'country' | 'language'>,
-  recipients: Pick<Recipient, 'region'>[],
-  name: keyof SegmentCounts,
-) {
-  return countIncrements(
-    batch.country,
-    batch.language,
-    recipients.map((r) => r.region),
-    name,
-  );
 }
 
 export interface SegmentCount {
@@ -171,15 +154,12 @@ export async function storeEditions(deps: Pick<SendDeps, 'issues'>, issueId: str
 
 /** Records which segments the send reads and queues their fan-out jobs; with none, the send is complete at once. */
 export async function planFanOut(
-  deps: Pick<SendDeps, 'issues' | 'fanOut' | 'clock'>,
+  deps: Pick<SendDeps, 'issues' | 'counters' | 'fanOut' | 'clock'>,
   issueId: string,
   segments: Pick<SegmentJob, 'country' | 'language'>[],
   options: { resume?: boolean } = {},
 ) {
-  await deps.issues.planSegments(
-    issueId,
-    segments.map((s) => segmentKey(s.country, s.language)),
-  );
+  await planSegments(deps, issueId, segments);
   const jobs = segments.map(({ country, language }): SegmentJob => ({
     issueId,
     country,
@@ -187,7 +167,6 @@ export async function planFanOut(
     ...(options.resume && { resume: true }),
   }));
   for (let i = 0; i < jobs.length; i += 10) await deps.fanOut.enqueue(jobs.slice(i, i + 10));
-  await finishIfComplete(deps, issueId);
 }
 
 /**
@@ -221,18 +200,7 @@ export async function fanOutSegment(deps: FanOutDeps, job: SegmentJob): Promise<
     recipients += fresh.length;
     for (const r of fresh) perRegion.set(r.region, (perRegion.get(r.region) ?? 0) + 1);
   }
-  // The total and the mark change in one atomic write: the send cannot look complete before it is counted.
-  if (await deps.issues.markSegmentEnqueued(issueId, segmentKey(country, language), recipients)) {
-    const increments = regionIncrements(country, language, perRegion, 'recipients').filter(
-      (i) => i.dimension !== 'total',
-    );
-    await deps.issues.addCounts(issueId, increments);
-  }
-  // Once the whole audience is on the queue, a check follows the send to its end, whatever happens to its senders.
-  const { audienceComplete, complete } = await finishIfComplete(deps, issueId);
-  if (audienceComplete && !complete) {
-    await deps.queue.enqueue([{ issueId, check: 'end' }], { delayMs: deps.policy.claimTimeoutMs });
-  }
+  await countEnqueued(deps, job, perRegion);
   return { recipients };
 }
 
@@ -307,26 +275,4 @@ export async function runScheduledSend(deps: SendDeps, issueId: string): Promise
   if (issue?.status !== 'scheduled') return undefined;
   // Translations were checked when the editor scheduled it.
   return startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
-}
-
-/**
- * Marks a send complete once every segment is enqueued and the counters give every recipient a final outcome.
- * Counters left short (a sender stopped between recording and counting) are reconciled by the end check.
- */
-export async function finishIfComplete(deps: Pick<SendDeps, 'issues' | 'clock'>, issueId: string) {
-  const total = await deps.issues.readTotal(issueId);
-  const complete = total.audienceComplete && total.sent + total.failed + total.skipped >= total.recipients;
-  if (complete) {
-    await deps.issues.transition(issueId, 'sending', 'sent', { sentAt: deps.clock.now().toISOString() });
-  }
-  return { ...total, complete };
-}
-
-/** A recipient's own links: unsubscribe (attributed to the issue) and preferences. */
-export function recipientLinks(deps: { tokens: Tokens; publicUrl: string }, subscriberId: string, issueId?: string) {
-  const token = deps.tokens.sign({ purpose: 'manage', subscriberId, ...(issueId && { issueId }) });
-  return {
-    unsubscribeUrl: `${deps.publicUrl}/unsubscribe/${token}`,
-    preferencesUrl: `${deps.publicUrl}/preferences/${token}`,
-  };
 }

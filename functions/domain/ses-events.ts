@@ -2,8 +2,16 @@
 // recipient's event is counted once, whatever the order or repetition; a hard bounce or a complaint suppresses
 // the address; a Reject or a Rendering Failure (SES did not send after all) turns the recipient failed.
 import * as z from 'zod';
-import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, SegmentCounts } from './ports.ts';
-import { countIncrements, mergeIncrements, type Increment } from './segments.ts';
+import type {
+  Clock,
+  DeliveryMarks,
+  DeliveryRecord,
+  DeliveryRecords,
+  Increment,
+  SegmentCounts,
+  SendCounters,
+} from './ports.ts';
+import { countIncrements, mergeIncrements } from './progress.ts';
 import { subscriberIdFor, suppress, type SubscriberRepository } from './subscribers.ts';
 
 /** The message tag that names the issue (see deliverBatch). */
@@ -93,8 +101,8 @@ const EFFECTS: Record<
 export type IngestOutcome = 'counted' | 'repeat' | 'unknown-message' | 'malformed' | 'failed';
 
 export interface IngestDeps {
-  deliveries: DeliveryStore;
-  issues: IssueStore;
+  deliveries: DeliveryMarks & Pick<DeliveryRecords, 'getMany' | 'findByMessageId'>;
+  counters: Pick<SendCounters, 'add'>;
   subscribers: SubscriberRepository;
   clock: Clock;
 }
@@ -257,7 +265,7 @@ export async function ingestSesEvents(
   // (closing that gap takes a transaction, which dynalite lacks). They are reported failed all the same.
   for (const [issueId, { increments: issue, from }] of increments) {
     try {
-      await deps.issues.addCounts(issueId, mergeIncrements(issue));
+      await deps.counters.add(issueId, mergeIncrements(issue));
     } catch (error) {
       for (const index of from) fail(index, error);
     }

@@ -2,10 +2,9 @@
 // segments, never with recipients), scoped to a coordinator's region; CSV for spreadsheets.
 import * as z from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
-import { EMPTY_COUNTS } from './issues.ts';
-import type { IssueStore, SegmentCounter, SegmentCounts } from './ports.ts';
+import type { IssueStore, SegmentCounter, SegmentCounts, SendCounters } from './ports.ts';
+import { EMPTY_COUNTS, regionKey, TIMELINE_HOURS } from './progress.ts';
 import { COUNTRY_CODES, OTHER_REGION, regionsOf } from './reference.ts';
-import { regionKey, TIMELINE_HOURS } from './segments.ts';
 import { validate } from './validation.ts';
 
 export const GROUPINGS = ['region', 'country', 'language'] as const;
@@ -149,9 +148,14 @@ function hoursOf(counters: SegmentCounter[]): HourRow[] {
   return hours;
 }
 
+export interface StatsDeps {
+  issues: Pick<IssueStore, 'get' | 'list'>;
+  counters: Pick<SendCounters, 'ofDimension'>;
+}
+
 /** One issue's figures grouped by region, country or language; a handful of counter reads whatever the audience. */
 export async function issueStats(
-  deps: { issues: IssueStore },
+  deps: StatsDeps,
   issueId: string,
   query: unknown,
   scope: StatsScope,
@@ -162,24 +166,24 @@ export async function issueStats(
   // A coordinator follows what was sent; drafts and their titles are the editors' business.
   const visible = 'all' in scope || issue?.status === 'sending' || issue?.status === 'sent';
   if (!issue || !visible) throw new NotFoundError(`issue ${issueId}`);
-  const { issues } = deps;
+  const { counters } = deps;
   const [rows, total, hours] = await Promise.all([
     region
       ? by === 'language'
-        ? issues
-            .countersOf(issueId, 'regionLanguage', `${region}/`)
+        ? counters
+            .ofDimension(issueId, 'regionLanguage', `${region}/`)
             .then((cs) => sortedRows(cs, (c) => c.key.slice(region.length + 1)))
-        : issues.countersOf(issueId, 'region', region).then((cs) =>
+        : counters.ofDimension(issueId, 'region', region).then((cs) =>
             sortedRows(
               cs.filter((c) => c.key === region),
               (c) => (by === 'country' ? c.key.split('/')[0]! : c.key),
             ),
           )
-      : issues.countersOf(issueId, by).then((cs) => sortedRows(cs, (c) => c.key)),
+      : counters.ofDimension(issueId, by).then((cs) => sortedRows(cs, (c) => c.key)),
     region
-      ? issues.countersOf(issueId, 'region', region).then((cs) => cs.find((c) => c.key === region))
-      : issues.countersOf(issueId, 'total').then((cs) => cs[0]),
-    issues.countersOf(issueId, 'hour', `${region ?? 'all'}/`).then(hoursOf),
+      ? counters.ofDimension(issueId, 'region', region).then((cs) => cs.find((c) => c.key === region))
+      : counters.ofDimension(issueId, 'total').then((cs) => cs[0]),
+    counters.ofDimension(issueId, 'hour', `${region ?? 'all'}/`).then(hoursOf),
   ]);
   return {
     issueId,
@@ -202,7 +206,7 @@ export interface IssueComparisonRow extends StatsRow {
 
 /** Every issue that went out, with its totals (or the scope's region's), newest first. */
 export async function compareIssues(
-  deps: { issues: IssueStore },
+  deps: StatsDeps,
   query: unknown,
   scope: StatsScope,
 ): Promise<{ region?: string; issues: IssueComparisonRow[] }> {
@@ -212,8 +216,8 @@ export async function compareIssues(
   const rows = await Promise.all(
     sent.map(async (issue) => {
       const counters = region
-        ? (await deps.issues.countersOf(issue.id, 'region', region)).filter((c) => c.key === region)
-        : await deps.issues.countersOf(issue.id, 'total');
+        ? (await deps.counters.ofDimension(issue.id, 'region', region)).filter((c) => c.key === region)
+        : await deps.counters.ofDimension(issue.id, 'total');
       return {
         ...statsRow(issue.id, counters[0] ?? { ...EMPTY_COUNTS }),
         title: issue.title,

@@ -6,14 +6,22 @@
 // read the subscriber before it (an erasure deletes, and a later conditional write finds nothing).
 import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { ConflictError, HeraldError, ValidationError } from './errors.ts';
+import { ConflictError, MailerRefusedError, RateLimitedError, TokenError, ValidationError } from './errors.ts';
 import { countrySchema, languageSchema } from './records.ts';
 import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language } from './reference.ts';
-import type { Clock, DeliveryRecord, DeliveryStore, IssueStore, Mailer } from './ports.ts';
-import type { TokenCheck, TokenClaims, Tokens } from './tokens.ts';
+import type {
+  Clock,
+  DeliveryMarks,
+  DeliveryRecord,
+  DeliveryRecords,
+  IssueStore,
+  Mailer,
+  SendCounters,
+} from './ports.ts';
+import { countIncrements } from './progress.ts';
+import { manageToken, type TokenCheck, type TokenClaims, type Tokens } from './tokens.ts';
 import { validate } from './validation.ts';
 import { emailAddress, singleLine } from './text-rules.ts';
-import { countIncrements } from './segments.ts';
 
 export const CONFIRMATION_DAYS = 7;
 /** The per-address signup limit's window. */
@@ -134,8 +142,9 @@ export interface SubscriberMessages {
 
 export interface SubscriberDeps {
   subscribers: SubscriberRepository;
-  issues: IssueStore;
-  deliveries: DeliveryStore;
+  issues: Pick<IssueStore, 'list'>;
+  counters: Pick<SendCounters, 'add'>;
+  deliveries: DeliveryMarks & DeliveryRecords;
   rateLimiter: RateLimiter;
   tokens: Tokens;
   mailer: Mailer;
@@ -143,17 +152,6 @@ export interface SubscriberDeps {
   clock: Clock;
   publicUrl: string;
   limits: { perIpPerMinute: number; perAddressPerHour: number };
-}
-
-export class RateLimitedError extends HeraldError {
-  constructor(field?: string) {
-    super(
-      429,
-      'rate_limited',
-      `${field ? `${field}: ` : ''}too many signups; try again later`,
-      field ? { field } : undefined,
-    );
-  }
 }
 
 /** Trimmed, with the domain lower-cased (the local part is the mailbox owner's business). */
@@ -282,13 +280,11 @@ export async function signup(
   const [result] = await deps.mailer.sendBulk({ language: input.language, ...email }, [
     { to: input.email, data: {}, tags: { purpose: 'confirmation', language: input.language } },
   ]);
-  if (!result?.ok) throw new Error(`SES refused the confirmation email: ${result?.error ?? 'no result'}`);
-}
-
-/** Thrown for a link that cannot be used; pages show it localized. */
-export class TokenError extends HeraldError {
-  constructor(readonly reason: 'invalid' | 'expired') {
-    super(reason === 'expired' ? 410 : 400, `token_${reason}`, `token: this link is ${reason}`, { field: 'token' });
+  if (!result?.ok) {
+    throw new MailerRefusedError(
+      `SES refused the confirmation email: ${result?.error ?? 'no result'}`,
+      result?.retry ?? false,
+    );
   }
 }
 
@@ -355,10 +351,6 @@ async function updateByLink(deps: Pick<SubscriberDeps, 'subscribers'>, claims: T
   const result = await update(deps, claims.subscriberId, (s) => transition(ownRecord(claims, s)));
   if (!result) throw new TokenError('invalid');
   return result;
-}
-
-export function manageToken(tokens: Tokens, subscriberId: string, issueId?: string): string {
-  return tokens.sign({ purpose: 'manage', subscriberId, ...(issueId && { issueId }) });
 }
 
 /**
@@ -447,14 +439,14 @@ export async function unsubscribe(
 
 /** Counts an unsubscribe against the issue whose email carried the link: once per recipient, in their segments. */
 async function countUnsubscribe(
-  deps: Pick<SubscriberDeps, 'deliveries' | 'issues'>,
+  deps: Pick<SubscriberDeps, 'deliveries' | 'counters'>,
   issueId: string,
   subscriberId: string,
   at: string,
 ) {
   const delivery = await deps.deliveries.get(issueId, subscriberId);
   if (!delivery || !(await deps.deliveries.markOnce(issueId, subscriberId, 'unsubscribedAt', at))) return;
-  await deps.issues.addCounts(
+  await deps.counters.add(
     issueId,
     countIncrements(delivery.country, delivery.language, [delivery.region], 'unsubscribed'),
   );
@@ -535,7 +527,7 @@ export function anonymousDelivery(record: DeliveryRecord): DeliveryRecord {
  * deleted: it is no outcome, and the sender holding it records the outcome later (and anonymizes it, finding the
  * subscriber gone).
  */
-async function anonymize(deliveries: Pick<DeliveryStore, 'put' | 'delete'>, record: DeliveryRecord) {
+async function anonymize(deliveries: Pick<DeliveryRecords, 'put' | 'delete'>, record: DeliveryRecord) {
   const removed = await deliveries.delete(record.issueId, record.subscriberId);
   if (removed && removed.status !== 'claimed') await deliveries.put(anonymousDelivery(removed));
 }
@@ -545,7 +537,10 @@ async function anonymize(deliveries: Pick<DeliveryStore, 'put' | 'delete'>, reco
  * keeps no record under their id.
  */
 export async function anonymizeErasedRecipients(
-  deps: { subscribers: Pick<SubscriberRepository, 'statuses'>; deliveries: DeliveryStore },
+  deps: {
+    subscribers: Pick<SubscriberRepository, 'statuses'>;
+    deliveries: Pick<DeliveryRecords, 'getMany' | 'put' | 'delete'>;
+  },
   issueId: string,
   subscriberIds: string[],
 ): Promise<void> {

@@ -77,3 +77,17 @@ export function createTokens(key: Uint8Array, clock?: Clock) {
   };
 }
 export type Tokens = ReturnType<typeof createTokens>;
+
+/** A subscriber's manage token (unsubscribe, preferences); `issueId` attributes an unsubscribe to an issue. */
+export function manageToken(tokens: Tokens, subscriberId: string, issueId?: string): string {
+  return tokens.sign({ purpose: 'manage', subscriberId, ...(issueId && { issueId }) });
+}
+
+/** A recipient's own links in an issue's email: unsubscribe (attributed to the issue) and preferences. */
+export function recipientLinks(deps: { tokens: Tokens; publicUrl: string }, subscriberId: string, issueId?: string) {
+  const token = manageToken(deps.tokens, subscriberId, issueId);
+  return {
+    unsubscribeUrl: `${deps.publicUrl}/unsubscribe/${token}`,
+    preferencesUrl: `${deps.publicUrl}/preferences/${token}`,
+  };
+}

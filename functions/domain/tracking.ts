@@ -4,9 +4,9 @@
 // An edition is rendered once per language; its links become `{{#if trackingToken}}<click route>{{else}}<link>{{/if}}`,
 // so SES fills in each recipient's token, and the archive, previews and tests (no token) keep the plain links.
 import { NotFoundError } from './errors.ts';
-import type { Clock, DeliveryRecord, DeliveryStore, Edition, IssueStore } from './ports.ts';
+import type { Clock, DeliveryMarks, DeliveryRecord, DeliveryRecords, Edition, SendCounters } from './ports.ts';
+import { countIncrements, hourIncrements } from './progress.ts';
 import type { Language } from './reference.ts';
-import { countIncrements, hourIncrements } from './segments.ts';
 import type { Tokens } from './tokens.ts';
 
 /** The SES placeholder that carries a recipient's tracking token. */
@@ -70,8 +70,8 @@ export interface Requester {
 
 export interface TrackingDeps {
   tokens: Tokens;
-  deliveries: DeliveryStore;
-  issues: IssueStore;
+  deliveries: DeliveryMarks & Pick<DeliveryRecords, 'get'>;
+  counters: Pick<SendCounters, 'add'>;
   clock: Clock;
   publicUrl: string;
   /** An issue's stored (frozen) edition in one language. */
@@ -130,7 +130,7 @@ async function count(
     (name === 'uniqueOpens' || name === 'uniqueClicks') && delta === 1
       ? hourIncrements(delivery.country, delivery.region, hourOf(deps, delivery), name)
       : [];
-  await deps.issues.addCounts(delivery.issueId, [...increments, ...timeline]);
+  await deps.counters.add(delivery.issueId, [...increments, ...timeline]);
 }
 
 /** A person's open: the first counts them, later ones are repeats. */

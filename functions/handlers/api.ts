@@ -19,7 +19,6 @@ import { createClients, secretValue } from '../wiring/clients.ts';
 import { loadConfig } from '../wiring/config.ts';
 import { createServices, type Services } from '../wiring/services.ts';
 import { onceStarted } from '../wiring/startup.ts';
-import { routesOf, type ApiFunction } from './api-functions.ts';
 import { throughEdgeOnly } from './edge.ts';
 import {
   createRouter,
@@ -33,7 +32,7 @@ import {
   type Request,
   type Response,
 } from './http.ts';
-import { ROUTES, type RouteName } from './routes.ts';
+import { ROUTES, routesOf, type ApiFunction, type RouteName } from '../../contracts/routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 
@@ -94,7 +93,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     listIssues: async () => json(200, { issues: await listIssues(services.issues) }),
     createIssue: async (r) => json(201, { id: (await createIssue(services, body(r))).id }),
     getIssue: async (r) => {
-      const issue = await getIssue(services.issues, id(r));
+      const issue = await getIssue(services, id(r));
       const translation = translationStatus(issue, await loadIssueContent(services.content, issue));
       return json(200, { ...issue, translation });
     },

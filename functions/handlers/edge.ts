@@ -1,10 +1,8 @@
 // Requests to the HTTP API come through CloudFront, which adds a header holding a secret; the API functions refuse a
 // request without it, so the API's own domain reached directly answers 403 and what the edge adds can be trusted.
 import { timingSafeEqual } from 'node:crypto';
+import { EDGE_HEADER } from '../../contracts/headers.ts';
 import type { HttpEvent, Response } from './http.ts';
-
-/** The header CloudFront sets on every request to the API origin (a viewer's own value is replaced). */
-export const EDGE_HEADER = 'x-herald-edge';
 
 const forbidden: Response = {
   statusCode: 403,

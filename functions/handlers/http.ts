@@ -6,12 +6,12 @@ import type {
 } from 'aws-lambda';
 import { isIP } from 'node:net';
 import type * as z from 'zod';
-import { ForbiddenError, HeraldError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
+import { CallerError, ForbiddenError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { validate } from '../domain/validation.ts';
 import { logger } from '../wiring/logger.ts';
 import { checkPathParams } from './path-params.ts';
-import type { Access, RouteSpec } from './routes.ts';
-import { HTML_SECURITY_HEADERS, NO_STORE, PAGE_CSP, VIEWER_IP_HEADER } from './security-headers.ts';
+import { HTML_SECURITY_HEADERS, NO_STORE, PAGE_CSP, VIEWER_IP_HEADER } from '../../contracts/headers.ts';
+import type { Access, RouteSpec } from '../../contracts/routes.ts';
 
 export type Response = APIGatewayProxyStructuredResultV2;
 /** The event as API Gateway passes it; `authorizer` is present once the JWT authorizer (or the local one) accepted a token. */
@@ -63,8 +63,8 @@ export const text = (statusCode: number, body: string): Response => ({
   body,
 });
 
-const errorBody = (code: string, message: string, details?: unknown) => ({
-  error: { code, message, ...(details && typeof details === 'object' ? details : {}) },
+const errorBody = (code: string, message: string, details: object = {}) => ({
+  error: { code, message, ...details },
 });
 
 function compile(path: string) {
@@ -186,7 +186,7 @@ function authorize(access: Access, principal: Principal | undefined) {
 
 /** A failure's log line names the route's template, never the path: paths carry subscribers' link tokens. */
 function errorResponse(error: unknown, method: string, route: string | undefined): Response {
-  if (error instanceof HeraldError) return json(error.status, errorBody(error.code, error.message, error.details));
+  if (error instanceof CallerError) return json(error.status, errorBody(error.code, error.message, error.details));
   logger.error('request failed', { method, route, error });
   return json(500, errorBody('internal', 'something went wrong on our side'));
 }

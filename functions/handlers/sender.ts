@@ -2,8 +2,9 @@
 // has ended (queued by the fan-out and again by each check, with a delay, until the send ends).
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { deliverBatch, RetryLaterError } from '../domain/delivery.ts';
-import { checkSendEnd } from '../domain/resume.ts';
+import { deliverBatch } from '../domain/delivery.ts';
+import { RetryLaterError } from '../domain/errors.ts';
+import { checkSendEnd } from '../domain/progress.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
 import { logger } from '../wiring/logger.ts';
 import { onceStarted } from '../wiring/startup.ts';

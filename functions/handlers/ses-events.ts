@@ -10,9 +10,6 @@ import { parseJson } from './sqs-messages.ts';
 import { onceStarted } from '../wiring/startup.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
-/** Events per invocation at most: the SQS event source's batch size in AWS, the in-process queue's locally. */
-export const SES_EVENTS_BATCH_SIZE = 100;
-
 export function createSesEventsHandler(services: DeliveryServices) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const errors = new Map<number, unknown>();

@@ -2,8 +2,8 @@
 // POST confirms), one-click unsubscribe, preferences, export and erasure. HTML forms work without JavaScript;
 // JSON clients get JSON.
 import * as z from 'zod';
-import { HeraldError } from '../domain/errors.ts';
-import { isLanguage, type Language } from '../domain/reference.ts';
+import { CallerError } from '../domain/errors.ts';
+import { isLanguage, negotiateLanguage, type Language } from '../domain/reference.ts';
 import {
   checkConfirmation,
   confirm,
@@ -14,9 +14,8 @@ import {
   subscriberForToken,
   unsubscribe,
   updatePreferences,
-  manageToken,
 } from '../domain/subscribers.ts';
-import { negotiateLanguage } from '../adapters/page-renderer.ts';
+import { manageToken } from '../domain/tokens.ts';
 import type { Services } from '../wiring/services.ts';
 import {
   html,
@@ -29,7 +28,7 @@ import {
   type Request,
   type Response,
 } from './http.ts';
-import type { RouteName } from './routes.ts';
+import type { RouteName } from '../../contracts/routes.ts';
 
 type Handler = (request: Request) => Promise<Response>;
 export type SubscriberRouteName = Extract<
@@ -61,8 +60,8 @@ function signupFromForm(form: Record<string, string | string[]>): Record<string,
 
 /** Fields whose errors the pages say in the reader's language; others get the generic text. */
 const LOCALIZED_ERRORS = new Set(['email', 'language', 'country', 'region', 'topics', 'consent']);
-function pageError(error: HeraldError) {
-  const field = (error.details as { field?: string } | undefined)?.field?.split('.')[0];
+function pageError(error: CallerError) {
+  const field = error.details.field?.split('.')[0];
   const code = error.code === 'rate_limited' ? 'rateLimited' : field && LOCALIZED_ERRORS.has(field) ? field : 'generic';
   return { ...(field && { field }), code };
 }
@@ -94,7 +93,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
       try {
         return await run(r, language);
       } catch (error) {
-        if (error instanceof HeraldError && error.code.startsWith('token_')) {
+        if (error instanceof CallerError && error.code.startsWith('token_')) {
           return page(error.status, 'token-error', language, {
             reason: error.code === 'token_expired' ? 'expired' : 'invalid',
             languageLinks: false,
@@ -127,7 +126,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
         await signup(services, form, { ip, source: 'signup-page' });
         return page(202, 'signup-done', language, { languageLinks: false });
       } catch (error) {
-        if (!(error instanceof HeraldError) || error.status >= 500) throw error;
+        if (!(error instanceof CallerError) || error.status >= 500) throw error;
         return page(error.status, 'signup', language, {
           values: form,
           error: pageError(error),
@@ -217,7 +216,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
           languageLinks: false,
         });
       } catch (error) {
-        if (!(error instanceof HeraldError) || error.code.startsWith('token_') || error.status >= 500) throw error;
+        if (!(error instanceof CallerError) || error.code.startsWith('token_') || error.status >= 500) throw error;
         const subscriber = await subscriberForToken(services, token(r));
         return page(error.status, 'preferences', subscriber.language, {
           subscriber: publicPreferences(subscriber),

@@ -1,11 +1,11 @@
 // The tracking routes: the open pixel (always the GIF, counted only for a real recipient's token) and the click
 // redirect (to a link of the stored edition, or 404).
-import { HeraldError, NotFoundError } from '../domain/errors.ts';
+import { CallerError, NotFoundError } from '../domain/errors.ts';
 import { followClick, recordOpen, type Requester, type TrackingDeps } from '../domain/tracking.ts';
 import { logger } from '../wiring/logger.ts';
 import { viewerIp, type Request, type Response } from './http.ts';
-import { NO_STORE } from './security-headers.ts';
-import type { RouteName } from './routes.ts';
+import { NO_STORE } from '../../contracts/headers.ts';
+import type { RouteName } from '../../contracts/routes.ts';
 
 export type TrackingRouteName = Extract<RouteName, 'trackOpen' | 'trackClick'>;
 
@@ -41,7 +41,7 @@ export function trackingRoutes(services: TrackingDeps): Record<TrackingRouteName
         await recordOpen(services, r.params.token ?? '', requesterOf(r));
       } catch (error) {
         // The reader's mail client gets its image whatever happened; the failure is logged once here.
-        if (!(error instanceof HeraldError)) logger.error('open not recorded', { error });
+        if (!(error instanceof CallerError)) logger.error('open not recorded', { error });
       }
       return {
         statusCode: 200,

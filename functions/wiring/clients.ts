@@ -5,7 +5,8 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, TABLE_VARS, type Config, type TableName } from './config.ts';
+import { ConfigError } from '../domain/errors.ts';
+import { TABLE_VARS, type Config, type TableName } from './config.ts';
 
 // The SESv2 client reads AWS_ENDPOINT_URL_SESV2; the contract names AWS_ENDPOINT_URL_SES, so both work.
 const sesEndpoint = () => process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_ENDPOINT_URL_SES;

@@ -3,7 +3,8 @@
 // becomes a port that fails, naming the setting, if it is ever used (wiring/clients.ts `unavailable`).
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../infra/tables.ts';
+import { ConfigError } from '../domain/errors.ts';
+import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../contracts/tables.ts';
 
 const required = z.string().min(1);
 const optional = required.optional();
@@ -76,8 +77,6 @@ export interface Config {
   machineWindowSeconds: number;
   assetsDir: string;
 }
-
-export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);

@@ -2,6 +2,7 @@
 // no renderer, so their bundles carry no MJML.
 import { createDynamoDeliveryStore } from '../adapters/dynamo-delivery-store.ts';
 import { createDynamoIssueStore } from '../adapters/dynamo-issue-store.ts';
+import { createDynamoSendCounters } from '../adapters/dynamo-send-counters.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
 import { createDynamoSendPacer } from '../adapters/dynamo-send-pacer.ts';
@@ -18,6 +19,7 @@ import type {
   IssueStore,
   Mailer,
   QuotaSource,
+  SendCounters,
   SendPacer,
 } from '../domain/ports.ts';
 import type { Language } from '../domain/reference.ts';
@@ -30,6 +32,9 @@ import { onceStarted } from './startup.ts';
 export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   config: Config;
   issues: IssueStore;
+  /** What sends count, in the issues table beside the issues. */
+  counters: SendCounters;
+  /** Delivery records: the sender's claims, the events' and tracking's marks, the reads (one table). */
   deliveries: DeliveryStore;
   subscribers: SubscriberRepository;
   mailer: Mailer;
@@ -62,6 +67,7 @@ export async function createDeliveryServices(
   return {
     config,
     issues,
+    counters: forTable(config, 'issues', (table) => createDynamoSendCounters(clients.dynamo, table)),
     deliveries: forTable(config, 'deliveries', (table) => createDynamoDeliveryStore(clients.dynamo, table)),
     subscribers: forTable(config, 'subscribers', (table) => createDynamoSubscriberStore(clients.dynamo, table)),
     mailer: overrides.wrapMailer ? overrides.wrapMailer(ses) : ses,

@@ -6,7 +6,16 @@ import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
-import type { BatchQueue, FanOutQueue, Mailer, SegmentJob, SendScheduler } from '../domain/ports.ts';
+import type {
+  BatchQueue,
+  DeliveryStore,
+  FanOutQueue,
+  IssueStore,
+  Mailer,
+  SegmentJob,
+  SendCounters,
+  SendScheduler,
+} from '../domain/ports.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
 import type { TrackingDeps } from '../domain/tracking.ts';
@@ -17,6 +26,10 @@ import { createDeliveryServices, type DeliveryServices } from './delivery-servic
 export { createClients, type Clients };
 
 export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, TrackingDeps {
+  // Each use case names the part of a port it uses; the services hold the whole ports.
+  issues: IssueStore;
+  counters: SendCounters;
+  deliveries: DeliveryStore;
   scheduler: SendScheduler;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences). */
   pages: PageRenderer;

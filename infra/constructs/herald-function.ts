@@ -10,7 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { TableDefinition } from '../tables.ts';
+import type { TableDefinition } from '../../contracts/tables.ts';
 
 /** The repository root: handler entries, the lock file and the runtime assets are found from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,7 +27,7 @@ const ASSET_FOLDERS = ['templates', 'locales'];
 const REQUIRE_BANNER =
   "import { createRequire as heraldCreateRequire } from 'node:module'; const require = heraldCreateRequire(import.meta.url);";
 
-/** A table and its definition from infra/tables.ts, which names its env var and indexes. */
+/** A table and its definition from contracts/tables.ts, which names its env var and indexes. */
 export interface HeraldTable {
   readonly table: ITableV2;
   readonly definition: TableDefinition;
@@ -154,7 +154,7 @@ export class HeraldFunction extends NodejsFunction {
     this.executionRole = role;
   }
 
-  /** Grants the access and sets the table's env var (named in infra/tables.ts) to its name. */
+  /** Grants the access and sets the table's env var (named in contracts/tables.ts) to its name. */
   bindTable({ table, definition }: HeraldTable, access: TableAccess): this {
     const indexArn = (name: string) => `${table.tableArn}/index/${name}`;
     if (typeof access === 'string') {

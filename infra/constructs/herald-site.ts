@@ -40,7 +40,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { rules } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 import { WEB_VENDOR_FILES } from '../web-vendor.ts';
-import { PAGE_CSP, VIEWER_IP_HEADER, webAppCsp } from '../../functions/handlers/security-headers.ts';
+import { PAGE_CSP, VIEWER_IP_HEADER, webAppCsp } from '../../contracts/headers.ts';
 
 /** The paths CloudFront sends to the HTTP API; everything else is the static web app. */
 export const API_PATH_PATTERNS = [
@@ -145,7 +145,7 @@ export class HeraldSite extends Construct {
       runtime: FunctionRuntime.JS_2_0,
     });
 
-    // The security headers of the local server and the API's router (security-headers.ts), plus HSTS. The bucket's
+    // The security headers of the local server and the API's router (contracts/headers.ts), plus HSTS. The bucket's
     // files get the web apps' policy; the API sets the page policy on its HTML itself, so CloudFront's is a default.
     const securityHeaders = (id: string, contentSecurityPolicy: string, overrideCsp: boolean) =>
       new ResponseHeadersPolicy(this, id, {

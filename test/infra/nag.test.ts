@@ -2,7 +2,7 @@
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/handlers/routes.ts';
+import { ROUTES } from '../../contracts/routes.ts';
 import { PUBLIC_ROUTE_REASON } from '../../infra/stateless-stack.ts';
 import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 

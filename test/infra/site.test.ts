@@ -4,7 +4,7 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDGE_HEADER } from '../../functions/handlers/edge.ts';
+import { EDGE_HEADER } from '../../contracts/headers.ts';
 import {
   API_PATH_PATTERNS,
   DIRECTORY_INDEX_CODE,
@@ -12,7 +12,7 @@ import {
   WEB_CONFIG_KEY,
 } from '../../infra/constructs/herald-site.ts';
 import { WEB_VENDOR_FILES } from '../../infra/web-vendor.ts';
-import { PAGE_CSP, webAppCsp } from '../../functions/handlers/security-headers.ts';
+import { PAGE_CSP, webAppCsp } from '../../contracts/headers.ts';
 import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let herald: ReturnType<typeof synthHerald>;

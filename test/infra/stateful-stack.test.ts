@@ -1,9 +1,9 @@
-// Infra tests of the stateful stack: tables from infra/tables.ts, the SES configuration set, its events topic, the
+// Infra tests of the stateful stack: tables from contracts/tables.ts, the SES configuration set, its events topic, the
 // user pool and the token secret.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_GROUPS, WEB_SIGN_IN_PATHS } from '../../infra/constructs/herald-users.ts';
-import { subscribersTable, TABLES, type IndexDefinition, type TableDefinition } from '../../infra/tables.ts';
+import { subscribersTable, TABLES, type IndexDefinition, type TableDefinition } from '../../contracts/tables.ts';
 import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let template: Template;
@@ -29,7 +29,7 @@ const tableResource = (definition: TableDefinition) =>
   template.toJSON().Resources[logicalId(herald.stateful.node.findChild(definition.id))];
 
 describe('tables', () => {
-  it('creates exactly the four tables of infra/tables.ts', () => {
+  it('creates exactly the four tables of contracts/tables.ts', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', TABLES.length);
   });
 

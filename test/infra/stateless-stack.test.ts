@@ -3,9 +3,8 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiFunctionOf } from '../../functions/handlers/api-functions.ts';
-import { ROUTES, type RouteSpec } from '../../functions/handlers/routes.ts';
-import { SES_EVENTS_BATCH_SIZE } from '../../functions/handlers/ses-events.ts';
+import { SES_EVENTS_BATCH_SIZE } from '../../contracts/limits.ts';
+import { apiFunctionOf, ROUTES, type RouteSpec } from '../../contracts/routes.ts';
 import { loadConfig } from '../../functions/wiring/config.ts';
 import { EDITOR_API_CONCURRENCY, EDITOR_THROTTLE, PUBLIC_API_CONCURRENCY, throttleOf } from '../../infra/api-limits.ts';
 import { SCHEDULE_GROUP_NAME } from '../../infra/stateless-stack.ts';

@@ -4,7 +4,7 @@
 // and the process keeps serving.
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/handlers/routes.ts';
+import { ROUTES } from '../../contracts/routes.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { aHighlight, aPractice, anIssueDraft } from '../support/records.ts';
 

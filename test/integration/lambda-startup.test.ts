@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDGE_HEADER } from '../../functions/handlers/edge.ts';
+import { EDGE_HEADER } from '../../contracts/headers.ts';
 import type { HttpEvent } from '../../functions/handlers/http.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
 import { FUNCTION_ENV, TEST_TOKEN_SECRET } from '../support/function-env.ts';

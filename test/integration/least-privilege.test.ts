@@ -2,8 +2,7 @@
 // route of the contract on the embedded stack records each DynamoDB call, and the synthesized role of the function
 // serving that route must allow it. A grant missing for a route fails here, not in a deployed account.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiFunctionOf } from '../../functions/handlers/api-functions.ts';
-import { ROUTES, type RouteName } from '../../functions/handlers/routes.ts';
+import { apiFunctionOf, ROUTES, type RouteName } from '../../contracts/routes.ts';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import { removeAssemblies, synthHerald, logicalId } from '../infra/herald-app.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import type { DeliveryRecord } from '../../functions/domain/ports.ts';
-import type { Progress } from '../../functions/domain/issues.ts';
+import type { Progress } from '../../functions/domain/progress.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import reject from '../fixtures/ses-events/reject.json' with { type: 'json' };
 
@@ -44,15 +44,15 @@ const countOf = (all: DeliveryRecord[], status: string) => all.filter((r) => r.s
 describe('the end of a send', () => {
   it('ends sent with exact counts when a sender is killed between recording a batch and counting it', async () => {
     test = await startTestStack('send-end-killed', { adminToken: TOKEN, retryAfterSeconds: 1 });
-    const { issues } = test.stack.services;
-    const addCounts = issues.addCounts.bind(issues);
+    const { counters } = test.stack.services;
+    const add = counters.add.bind(counters);
     let killed = 0;
-    issues.addCounts = async (issueId, increments) => {
+    counters.add = async (issueId, increments) => {
       if (killed === 0 && increments.some((i) => i.counts.sent)) {
         killed += 1;
         throw new Error('Sender killed: task timed out');
       }
-      return addCounts(issueId, increments);
+      return add(issueId, increments);
     };
 
     expect((await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, { method: 'POST' })).status).toBe(202);

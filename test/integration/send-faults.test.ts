@@ -3,8 +3,8 @@
 // confirmed subscriber once, and leave every recipient in a final state the progress report shows.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
-import { OUTCOME_UNKNOWN } from '../../functions/domain/delivery.ts';
-import { recipientLinks } from '../../functions/domain/sending.ts';
+import { OUTCOME_UNKNOWN } from '../../functions/domain/progress.ts';
+import { recipientLinks } from '../../functions/domain/tokens.ts';
 import { generatedSubscriber } from '../../local/generate-subscribers.ts';
 import { sentEmails } from '../support/embedded-stack.ts';
 import {

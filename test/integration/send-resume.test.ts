@@ -14,7 +14,7 @@ import { startSesFaultProxy, type FaultProxy } from '../../local/ses-fault-proxy
 import { generateSubscribers } from '../../local/generate-subscribers.ts';
 import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
 import { LOCAL_SES_ACCOUNT } from '../../local/stack.ts';
-import { OUTCOME_UNKNOWN } from '../../functions/domain/delivery.ts';
+import { OUTCOME_UNKNOWN } from '../../functions/domain/progress.ts';
 
 const TOKEN = 'resume-test-token-0123456789';
 let ses: Emulator | undefined;

@@ -6,7 +6,7 @@ import { startSesFaultProxy, type FaultProxy, type FaultProxyOptions } from '../
 import { generateSubscribers } from '../../local/generate-subscribers.ts';
 import { countSegments } from '../../functions/domain/sending.ts';
 import type { DeliveryRecord } from '../../functions/domain/ports.ts';
-import { OUTCOME_UNKNOWN } from '../../functions/domain/delivery.ts';
+import { OUTCOME_UNKNOWN } from '../../functions/domain/progress.ts';
 import { sentEmails, startTestStack, type TestStack } from './embedded-stack.ts';
 
 export const ADMIN_TOKEN = 'fault-suite-token-0123456789';
@@ -101,7 +101,7 @@ export async function expectNoDuplicateAndNoLoss(test: TestStack, issueId: strin
 
   const issue = (await test.stack.services.issues.get(issueId))!;
   expect(issue.status).toBe('sent');
-  const total = await test.stack.services.issues.readTotal(issueId);
+  const total = await test.stack.services.counters.readTotal(issueId);
   const count = (status: string) => records.filter((r) => r.status === status).length;
   expect(total).toMatchObject({
     recipients,

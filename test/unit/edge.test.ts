@@ -1,6 +1,7 @@
 // Unit tests of the edge check: the API functions answer only requests that came through CloudFront.
 import { describe, expect, it } from 'vitest';
-import { EDGE_HEADER, throughEdgeOnly } from '../../functions/handlers/edge.ts';
+import { EDGE_HEADER } from '../../contracts/headers.ts';
+import { throughEdgeOnly } from '../../functions/handlers/edge.ts';
 import type { HttpEvent } from '../../functions/handlers/http.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
 

@@ -1,4 +1,5 @@
-// In-memory implementations of the domain's ports, for unit tests (fakes, not mocks).
+// In-memory implementations of the domain's ports, for unit tests (fakes, not mocks). One map of delivery records
+// backs the three delivery ports, as one table does.
 import type {
   AudienceSource,
   BatchQueue,
@@ -18,27 +19,16 @@ import type {
   SegmentCounts,
   SendBatch,
   SendCheck,
+  SendCounters,
 } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
-import { MailerRefusedError } from '../../functions/domain/ports.ts';
-import { EMPTY_COUNTS } from '../../functions/domain/issues.ts';
+import { MailerRefusedError } from '../../functions/domain/errors.ts';
+import { EMPTY_COUNTS } from '../../functions/domain/progress.ts';
 import type { SubscriberRecord, SubscriberRepository } from '../../functions/domain/subscribers.ts';
 
 export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
   const issues = new Map<string, Issue>();
   const editions = new Map<string, Edition>();
-  const counters = new Map<string, SegmentCounter>();
-  const planned = new Map<string, number>();
-  const enqueued = new Map<string, Set<string>>();
-  const audienceComplete = (issueId: string) =>
-    planned.has(issueId) && (enqueued.get(issueId)?.size ?? 0) >= (planned.get(issueId) ?? 0);
-  const total = () => counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', ...EMPTY_COUNTS };
-  const transition = (id: string, from: Issue['status'], to: Issue['status'], at: Partial<Issue>) => {
-    const issue = issues.get(id);
-    if (issue?.status !== from) return false;
-    issues.set(id, { ...issue, ...at, status: to });
-    return true;
-  };
   return {
     editions,
     async put(issue) {
@@ -61,7 +51,10 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
       return [...issues.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
     async transition(id, from, to, fields = {}) {
-      return transition(id, from, to, fields as Partial<Issue>);
+      const issue = issues.get(id);
+      if (issue?.status !== from) return false;
+      issues.set(id, { ...issue, ...(fields as Partial<Issue>), status: to });
+      return true;
     },
     async putEdition(issueId, edition) {
       editions.set(`${issueId}#${edition.language}`, edition);
@@ -69,7 +62,19 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
     async getEdition(issueId, language) {
       return editions.get(`${issueId}#${language}`);
     },
-    async addCounts(_issueId, increments) {
+  };
+}
+
+/** One issue's counters in memory (the tests use one issue at a time), with the fan-out's bookkeeping. */
+export function fakeSendCounters(): SendCounters {
+  const counters = new Map<string, SegmentCounter>();
+  const planned = new Map<string, number>();
+  const enqueued = new Map<string, Set<string>>();
+  const audienceComplete = (issueId: string) =>
+    planned.has(issueId) && (enqueued.get(issueId)?.size ?? 0) >= (planned.get(issueId) ?? 0);
+  const total = () => counters.get('total#all') ?? { dimension: 'total' as const, key: 'all', ...EMPTY_COUNTS };
+  return {
+    async add(_issueId, increments) {
       for (const { dimension, key, counts } of increments) {
         const current = counters.get(`${dimension}#${key}`) ?? { dimension, key, ...EMPTY_COUNTS };
         for (const [name, n] of Object.entries(counts) as [keyof SegmentCounts, number][]) current[name] += n;
@@ -116,10 +121,10 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
       return { ...total(), audienceComplete: audienceComplete(issueId) };
     },
     // Copies, as a read from a table gives: a later write does not change what was read.
-    async counters() {
+    async all() {
       return [...counters.values()].map((c) => ({ ...c }));
     },
-    async countersOf(_issueId, dimension, keyPrefix = '') {
+    async ofDimension(_issueId, dimension, keyPrefix = '') {
       return [...counters.values()]
         .filter((c) => c.dimension === dimension && c.key.startsWith(keyPrefix))
         .map((c) => ({ ...c }));

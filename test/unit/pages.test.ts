@@ -4,11 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PAGE_NAMES,
   createPageRenderer,
-  negotiateLanguage,
   type PageName,
   type PageRenderer,
 } from '../../functions/adapters/page-renderer.ts';
-import { COUNTRY_CODES, LANGUAGES } from '../../functions/domain/reference.ts';
+import { COUNTRY_CODES, LANGUAGES, negotiateLanguage } from '../../functions/domain/reference.ts';
 
 const assetsDir = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -7,15 +7,16 @@ import {
   scheduleSend,
   startSend,
 } from '../../functions/domain/sending.ts';
-import { deliverBatch, OUTCOME_UNKNOWN, RetryLaterError } from '../../functions/domain/delivery.ts';
-import { checkSendEnd, resumeSend, type EndCheckOutcome } from '../../functions/domain/resume.ts';
+import { deliverBatch } from '../../functions/domain/delivery.ts';
+import { checkSendEnd, OUTCOME_UNKNOWN, type EndCheckOutcome } from '../../functions/domain/progress.ts';
+import { resumeSend } from '../../functions/domain/resume.ts';
 import { ingestSesEvent } from '../../functions/domain/ses-events.ts';
 import { createSenderHandler } from '../../functions/handlers/sender.ts';
 import type { DeliveryServices } from '../../functions/wiring/delivery-services.ts';
 import { sqsEvent } from '../../local/queue.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
 import { createTokens } from '../../functions/domain/tokens.ts';
-import { ConflictError, TranslationGapsError } from '../../functions/domain/errors.ts';
+import { ConflictError, RetryLaterError, TranslationGapsError } from '../../functions/domain/errors.ts';
 import type { EditionView } from '../../functions/domain/edition.ts';
 import type { EditionRenderer, Recipient, SegmentJob, SendBatch } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
@@ -27,6 +28,7 @@ import {
   fakeDeliveryStore,
   fakeIssueStore,
   fakeMailer,
+  fakeSendCounters,
   fakeSubscribers,
   fixedClock,
 } from './fakes.ts';
@@ -63,6 +65,7 @@ function setup(
   quota = { max24HourSend: 50_000, sentLast24Hours: 0, maxSendRate: 14 },
 ) {
   const issues = fakeIssueStore();
+  const counters = fakeSendCounters();
   const deliveries = fakeDeliveryStore();
   const { mailer, calls } = fakeMailer(mailerOptions);
   const queue = collectingQueue();
@@ -77,6 +80,7 @@ function setup(
         new Map(ids.map((id) => [id, unsubscribed.has(id) ? ('unsubscribed' as const) : ('confirmed' as const)])),
     },
     issues,
+    counters,
     content: fakeContentStore(),
     renderer: labelRenderer,
     audience: fakeAudience(segments),
@@ -99,19 +103,19 @@ function setup(
     quota: { quota: async () => quota },
     edition: issues.getEdition,
   };
-  return { deps, issues, deliveries, calls, queue, unsubscribed, jobs, clock, pauses };
+  return { deps, issues, counters, deliveries, calls, queue, unsubscribed, jobs, clock, pauses };
 }
 
 describe('startSend', () => {
   it('renders one edition per language and enqueues each segment in batches of at most 50', async () => {
-    const { deps, issues, queue, jobs } = setup({ 'BG#bg': people(120), 'GR#en': people(3, 'Peloponnese') });
+    const { deps, issues, counters, queue, jobs } = setup({ 'BG#bg': people(120), 'GR#en': people(3, 'Peloponnese') });
     await issues.put(issue);
 
     const { recipients } = await startSend(deps, issue.id, { allowFallback: true });
 
     expect(recipients).toBe(123);
     expect(jobs.map((j) => `${j.country}/${j.language}`)).toEqual(['GR/en', 'BG/bg']);
-    expect((await issues.readTotal(issue.id)).recipients).toBe(123);
+    expect((await counters.readTotal(issue.id)).recipients).toBe(123);
     expect(issues.editions.size).toBe(11);
     expect((await issues.getEdition(issue.id, 'bg'))?.subject).toBe('Новини');
     expect(queue.batches.map((b) => [b.country, b.language, b.recipients.length])).toEqual([
@@ -169,7 +173,7 @@ describe('deliverBatch', () => {
   }
 
   it('sends each recipient their language edition and marks the issue sent when all are done', async () => {
-    const { deps, issues, queue, calls, deliveries } = await sentIssue({ 'BG#bg': people(60) });
+    const { deps, issues, counters, queue, calls, deliveries } = await sentIssue({ 'BG#bg': people(60) });
     for (const batch of queue.batches) await deliverBatch(deps, batch);
 
     expect(calls.map((c) => [c.edition.language, c.entries.length])).toEqual([
@@ -178,18 +182,18 @@ describe('deliverBatch', () => {
     ]);
     expect([...deliveries.byId.values()].every((r) => r.status === 'sent' && r.messageId)).toBe(true);
     expect((await issues.get(issue.id))?.status).toBe('sent');
-    expect((await issues.readTotal(issue.id)).sent).toBe(60);
+    expect((await counters.readTotal(issue.id)).sent).toBe(60);
   });
 
   it('skips recipients already handled when a batch is delivered twice', async () => {
-    const { deps, queue, calls, issues } = await sentIssue({ 'BG#bg': people(5) });
+    const { deps, queue, calls, counters } = await sentIssue({ 'BG#bg': people(5) });
     const batch = queue.batches[0] as SendBatch;
     await deliverBatch(deps, batch);
     const again = await deliverBatch(deps, batch);
 
     expect(again).toEqual({ sent: 0, failed: 0, skipped: 0, alreadyHandled: 5 });
     expect(calls).toHaveLength(1);
-    expect((await issues.readTotal(issue.id)).sent).toBe(5);
+    expect((await counters.readTotal(issue.id)).sent).toBe(5);
   });
 
   it('gives the claims back when SES keeps throttling the call, so the retry reaches everyone once', async () => {
@@ -213,7 +217,7 @@ describe('deliverBatch', () => {
   });
 
   it('records a failed entry with its reason and counts it as failed', async () => {
-    const { deps, queue, deliveries, issues } = await sentIssue(
+    const { deps, queue, deliveries, issues, counters } = await sentIssue(
       { 'BG#bg': people(3) },
       {
         fail: (entry) =>
@@ -226,14 +230,14 @@ describe('deliverBatch', () => {
       status: 'failed',
       reason: 'MESSAGE_REJECTED: address rejected',
     });
-    const total = await issues.readTotal(issue.id);
+    const total = await counters.readTotal(issue.id);
     expect([total.sent, total.failed]).toEqual([2, 1]);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
   it('retries a throttled entry with the next delivery of the batch, and sends the others once', async () => {
     let throttled = true;
-    const { deps, queue, calls, issues } = await sentIssue(
+    const { deps, queue, calls, issues, counters } = await sentIssue(
       { 'BG#bg': people(3) },
       {
         fail: (entry) =>
@@ -253,12 +257,12 @@ describe('deliverBatch', () => {
       'p2@example.org',
       'p2@example.org',
     ]);
-    expect((await issues.readTotal(issue.id)).sent).toBe(3);
+    expect((await counters.readTotal(issue.id)).sent).toBe(3);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
   it('on the last attempt, records a still throttled entry as failed with the reason and sends the batch to the dead letters', async () => {
-    const { deps, queue, deliveries, issues } = await sentIssue(
+    const { deps, queue, deliveries, issues, counters } = await sentIssue(
       { 'BG#bg': people(2) },
       {
         fail: (entry) =>
@@ -269,13 +273,13 @@ describe('deliverBatch', () => {
       RetryLaterError,
     );
     expect(deliveries.byId.get('sHaskovo1')).toEqual({ status: 'failed', reason: 'ACCOUNT_THROTTLED: slow down' });
-    const total = await issues.readTotal(issue.id);
+    const total = await counters.readTotal(issue.id);
     expect([total.sent, total.failed]).toEqual([1, 1]);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
   it('never sends twice when the answer of a call SES took is lost: the claims end as outcome unknown', async () => {
-    const { deps, queue, calls, deliveries, issues, clock } = await sentIssue(
+    const { deps, queue, calls, deliveries, issues, counters, clock } = await sentIssue(
       { 'BG#bg': people(3) },
       { throwOnCall: (n) => (n === 1 ? 'unknown' : false) },
     );
@@ -291,12 +295,12 @@ describe('deliverBatch', () => {
 
     expect(calls).toHaveLength(0);
     expect(deliveries.byId.get('sHaskovo0')).toEqual({ status: 'failed', reason: OUTCOME_UNKNOWN });
-    expect((await issues.readTotal(issue.id)).failed).toBe(3);
+    expect((await counters.readTotal(issue.id)).failed).toBe(3);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
   it('leaves out a subscriber who unsubscribed after the send started, and still completes the issue', async () => {
-    const { deps, queue, calls, deliveries, issues, unsubscribed } = await sentIssue({ 'BG#bg': people(3) });
+    const { deps, queue, calls, deliveries, issues, counters, unsubscribed } = await sentIssue({ 'BG#bg': people(3) });
     unsubscribed.add('sHaskovo1');
     expect(await deliverBatch(deps, queue.batches[0] as SendBatch)).toEqual({
       sent: 2,
@@ -307,7 +311,7 @@ describe('deliverBatch', () => {
 
     expect(calls[0]?.entries.map((e) => e.to)).not.toContain('p1@example.org');
     expect(deliveries.byId.get('sHaskovo1')).toEqual({ status: 'skipped', reason: 'unsubscribed' });
-    expect((await issues.readTotal(issue.id)).skipped).toBe(1);
+    expect((await counters.readTotal(issue.id)).skipped).toBe(1);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
@@ -326,7 +330,7 @@ describe('deliverBatch', () => {
 
 describe('fanOutSegment', () => {
   it('counts a segment once when its fan-out job is delivered twice; the duplicate batches send no one twice', async () => {
-    const { deps, issues, queue, calls } = setup({ 'BG#bg': people(70) });
+    const { deps, issues, counters, queue, calls } = setup({ 'BG#bg': people(70) });
     await issues.put(issue);
     await startSend(deps, issue.id, { allowFallback: true });
     await fanOutSegment(deps, { issueId: issue.id, country: 'BG', language: 'bg' });
@@ -334,7 +338,7 @@ describe('fanOutSegment', () => {
     expect(queue.batches).toHaveLength(4);
     for (const batch of queue.batches) await deliverBatch(deps, batch);
     expect(calls.flatMap((c) => c.entries)).toHaveLength(70);
-    const total = await issues.readTotal(issue.id);
+    const total = await counters.readTotal(issue.id);
     expect([total.recipients, total.sent]).toEqual([70, 70]);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
@@ -356,21 +360,21 @@ describe('fanOutSegment', () => {
 
 describe('resumeSend', () => {
   it('recounts an interrupted send from its records, ends open claims as outcome unknown and sends only the rest', async () => {
-    const { deps, issues, queue, calls, deliveries } = setup({ 'BG#bg': people(120) });
+    const { deps, issues, counters, queue, calls, deliveries } = setup({ 'BG#bg': people(120) });
     await issues.put(issue);
     await startSend(deps, issue.id, { allowFallback: true });
     await deliverBatch(deps, queue.batches[0] as SendBatch);
     // The stack stopped while the second batch was with SES.
     const second = queue.batches[1] as SendBatch;
     for (const r of second.recipients) await deliveries.claim(issue.id, second, r, fixedClock.now().toISOString());
-    await issues.addCounts(issue.id, [{ dimension: 'total', key: 'all', counts: { sent: 7 } }]);
+    await counters.add(issue.id, [{ dimension: 'total', key: 'all', counts: { sent: 7 } }]);
     queue.batches.length = 0;
 
     expect(await resumeSend(deps, issue.id)).toEqual({ handled: 100, unknownOutcome: 50 });
     for (const batch of queue.batches) await deliverBatch(deps, batch);
 
     expect(calls.flatMap((c) => c.entries)).toHaveLength(70);
-    const total = await issues.readTotal(issue.id);
+    const total = await counters.readTotal(issue.id);
     expect([total.recipients, total.sent, total.failed]).toEqual([120, 70, 50]);
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
@@ -450,14 +454,14 @@ describe('the end check of a send', () => {
 
   /** The first batch's sender is killed after recording its outcomes and before counting them. */
   async function killedSender(ctx: Context) {
-    const addCounts = ctx.issues.addCounts;
+    const add = ctx.counters.add;
     let killed = false;
-    ctx.issues.addCounts = async (issueId, increments) => {
+    ctx.counters.add = async (issueId, increments) => {
       if (!killed && increments.some((i) => i.counts.sent)) {
         killed = true;
         throw new Error('Sender killed: task timed out');
       }
-      return addCounts(issueId, increments);
+      return add(issueId, increments);
     };
     const [first, rest] = firstAndRest(ctx);
     await expect(deliverBatch(ctx.deps, first)).rejects.toThrow('killed');
@@ -465,11 +469,11 @@ describe('the end check of a send', () => {
     // The queue delivers the batch again: everyone in it is handled, so nothing more is counted.
     expect(await deliverBatch(ctx.deps, first, { number: 2, last: false })).toMatchObject({ alreadyHandled: 50 });
     expect((await ctx.issues.get(issue.id))?.status).toBe('sending');
-    expect((await ctx.issues.readTotal(issue.id)).sent).toBe(100);
+    expect((await ctx.counters.readTotal(issue.id)).sent).toBe(100);
   }
 
   const sendingCounts = async (ctx: Context, dimension: string, key: string) => {
-    const counter = (await ctx.issues.counters(issue.id)).find((c) => c.dimension === dimension && c.key === key);
+    const counter = (await ctx.counters.all(issue.id)).find((c) => c.dimension === dimension && c.key === key);
     return counter && [counter.recipients, counter.sent, counter.failed, counter.skipped];
   };
 

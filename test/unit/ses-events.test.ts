@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSesEvent, ingestSesEvents, SES_EVENT_TYPES } from '../../functions/domain/ses-events.ts';
 import { subscriberIdFor, type SubscriberRecord } from '../../functions/domain/subscribers.ts';
-import { fakeDeliveryStore, fakeIssueStore, fakeSubscribers, fixedClock } from './fakes.ts';
+import { fakeDeliveryStore, fakeSendCounters, fakeSubscribers, fixedClock } from './fakes.ts';
 import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: 'json' };
 import { readdirSync, readFileSync } from 'node:fs';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events.ts';
 import type { DeliveryServices } from '../../functions/wiring/delivery-services.ts';
 import { InProcessQueue, sqsEvent } from '../../local/queue.ts';
-import { countIncrements } from '../../functions/domain/segments.ts';
+import { countIncrements } from '../../functions/domain/progress.ts';
 import reject from '../fixtures/ses-events/reject.json' with { type: 'json' };
 import renderingFailure from '../fixtures/ses-events/rendering-failure.json' with { type: 'json' };
 
@@ -18,19 +18,19 @@ const documented = readdirSync(FIXTURES)
   .map((file) => ({ file, event: JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) }));
 
 function setup() {
-  const issues = fakeIssueStore();
+  const counters = fakeSendCounters();
   const deliveries = fakeDeliveryStore();
   deliveries.byId.set('sub-a', { status: 'sent', messageId: 'msg-a' });
   const subscribers = new Map<string, SubscriberRecord>([
     ['sub-a', { id: 'sub-a', status: 'confirmed', email: 'a@example.org' } as SubscriberRecord],
   ]);
   const deps = {
-    issues,
+    counters,
     deliveries,
     clock: fixedClock,
     subscribers: fakeSubscribers(subscribers),
   };
-  const total = async () => (await issues.counters('issue-1')).find((c) => c.dimension === 'total');
+  const total = async () => (await counters.all('issue-1')).find((c) => c.dimension === 'total');
   return { deps, subscribers, total };
 }
 
@@ -123,7 +123,7 @@ describe('a batch of SES events', () => {
   it("adds the batch's counts to each region, country and language it touches", async () => {
     const { deps, readers, delivered } = twoReaders();
     await ingestSesEvents(deps, readers.map(delivered));
-    const counters = await deps.issues.counters('issue-1');
+    const counters = await deps.counters.all('issue-1');
     const deliveredIn = (dimension: string, key: string) =>
       counters.find((c) => c.dimension === dimension && c.key === key)?.delivered;
     expect(deliveredIn('country', 'BG')).toBe(2);
@@ -159,7 +159,7 @@ describe('matching an event to its recipient', () => {
 
 describe("SES's documented event examples", () => {
   function ingestSetup() {
-    const issues = fakeIssueStore();
+    const counters = fakeSendCounters();
     const deliveries = fakeDeliveryStore();
     const subscribers = new Map<string, SubscriberRecord>();
     for (const { file, event } of documented) {
@@ -167,9 +167,9 @@ describe("SES's documented event examples", () => {
       deliveries.byId.set(id, { status: 'sent', messageId: event.mail.messageId });
       subscribers.set(id, { id, status: 'confirmed', email: `${id}@example.org` } as SubscriberRecord);
     }
-    const deps = { issues, deliveries, clock: fixedClock, subscribers: fakeSubscribers(subscribers) };
+    const deps = { counters, deliveries, clock: fixedClock, subscribers: fakeSubscribers(subscribers) };
     const handle = createSesEventsHandler(deps as unknown as DeliveryServices);
-    const total = async () => (await issues.counters('issue-1')).find((c) => c.dimension === 'total');
+    const total = async () => (await counters.all('issue-1')).find((c) => c.dimension === 'total');
     return { handle, deps, deliveries, subscribers, total };
   }
 
@@ -234,9 +234,9 @@ describe('events for messages SES did not send after all', () => {
     const { deps, total } = setup();
     deps.deliveries.byId.set('sub-r', { status: 'sent', messageId, country: 'BG', language: 'bg', region: 'Haskovo' });
     // The sender counted the recipient sent.
-    await deps.issues.addCounts('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'sent'));
+    await deps.counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'sent'));
     const counts = async (dimension: string, key: string) => {
-      const c = (await deps.issues.counters('issue-1')).find((x) => x.dimension === dimension && x.key === key);
+      const c = (await deps.counters.all('issue-1')).find((x) => x.dimension === dimension && x.key === key);
       return { sent: c?.sent, failed: c?.failed };
     };
     return { deps, total, counts };
@@ -332,7 +332,7 @@ describe('a failure inside a batch of SES events', () => {
 
     expect(await handle(bounce)).toEqual({ batchItemFailures: [] });
     expect(subscribers.get(readers[0]!.id)?.status).toBe('suppressed');
-    expect((await deps.issues.readTotal('issue-1')).bounced).toBe(1);
+    expect((await deps.counters.readTotal('issue-1')).bounced).toBe(1);
   });
 
   it('has the embedded events queue hand over again only the event that failed, until it counts', async () => {

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors.ts';
-import { countIncrements } from '../../functions/domain/segments.ts';
+import { countIncrements } from '../../functions/domain/progress.ts';
 import { issueStats, resolveRegion, statsRow, toCsv } from '../../functions/domain/stats.ts';
-import { fakeIssueStore } from './fakes.ts';
+import { fakeIssueStore, fakeSendCounters } from './fakes.ts';
 
 async function setup() {
   const issues = fakeIssueStore();
+  const counters = fakeSendCounters();
   await issues.put({ id: 'issue-1', title: 'One', status: 'sent', createdAt: '' } as never);
-  await issues.addCounts('issue-1', countIncrements('BG', 'bg', ['Haskovo', 'Haskovo', 'other'], 'delivered'));
-  await issues.addCounts('issue-1', countIncrements('BG', 'en', ['Haskovo'], 'delivered'));
-  await issues.addCounts('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'uniqueOpens'));
-  return { issues };
+  await counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo', 'Haskovo', 'other'], 'delivered'));
+  await counters.add('issue-1', countIncrements('BG', 'en', ['Haskovo'], 'delivered'));
+  await counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'uniqueOpens'));
+  return { issues, counters };
 }
 
 describe('stats', () => {

@@ -1,18 +1,16 @@
 // Subscriber rules on in-memory fakes: signup limits and consent, double opt-in, third parties' signups,
 // conditional writes that let an unsubscribe, a suppression or an erasure win, and what an erasure leaves.
 import { describe, expect, it } from 'vitest';
-import { createTokens } from '../../functions/domain/tokens.ts';
+import { createTokens, manageToken } from '../../functions/domain/tokens.ts';
 import { deliverBatch } from '../../functions/domain/delivery.ts';
-import { ConflictError, ValidationError } from '../../functions/domain/errors.ts';
+import { ConflictError, MailerRefusedError, RateLimitedError, ValidationError } from '../../functions/domain/errors.ts';
 import {
   anonymizeErasedRecipients,
   checkConfirmation,
   confirm,
   erase,
   mailboxOf,
-  manageToken,
   normalizeEmail,
-  RateLimitedError,
   signup,
   subscriberForToken,
   subscriberIdFor,
@@ -23,7 +21,14 @@ import {
   type SubscriberDeps,
   type SubscriberRecord,
 } from '../../functions/domain/subscribers.ts';
-import { fakeDeliveryStore, fakeIssueStore, fakeMailer, fakeSubscribers, fixedClock } from './fakes.ts';
+import {
+  fakeDeliveryStore,
+  fakeIssueStore,
+  fakeMailer,
+  fakeSendCounters,
+  fakeSubscribers,
+  fixedClock,
+} from './fakes.ts';
 
 /** Fixed windows in memory; remembers every key it was given and every key it forgot. */
 function memoryLimiter() {
@@ -57,10 +62,12 @@ function setup(
   const later = (ms: number) => void (clock.at = new Date(clock.at.getTime() + ms));
   const deliveries = fakeDeliveryStore();
   const issues = fakeIssueStore();
+  const counters = fakeSendCounters();
   const rate = memoryLimiter();
   const deps: SubscriberDeps = {
     subscribers: fakeSubscribers(records, options),
     issues,
+    counters,
     deliveries,
     rateLimiter: rate.limiter,
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters'), clock),
@@ -77,7 +84,7 @@ function setup(
     publicUrl: 'https://news.example',
     limits,
   };
-  return { deps, records, calls, later, deliveries, issues, rate };
+  return { deps, records, calls, later, deliveries, issues, counters, rate };
 }
 
 const form = { email: 'ana@example.org', language: 'ro', country: 'RO', region: 'Harghita', consent: true } as const;
@@ -170,6 +177,14 @@ describe('signup', () => {
     await signup(deps, form, api);
     later(8 * 24 * 3600_000);
     await expect(confirm(deps, confirmLink(calls))).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  it('reports a confirmation email SES refuses as a refusal it may retry, not a bare error', async () => {
+    const { deps } = setup();
+    const { mailer } = fakeMailer({ fail: () => ({ error: 'Throttling: slow down', retry: true }) });
+    const refused = signup({ ...deps, mailer }, form, api);
+    await expect(refused).rejects.toBeInstanceOf(MailerRefusedError);
+    await expect(refused).rejects.toMatchObject({ retry: true, message: /Throttling: slow down/ });
   });
 });
 
@@ -424,6 +439,9 @@ describe('erasure', () => {
       await ctx.deps.subscribers.create({ ...(await seeded(ctx)), id: 'sub-other', email: 'other@example.org' });
       return {
         ...ctx.deps,
+        issues: ctx.issues,
+        counters: ctx.counters,
+        deliveries: ctx.deliveries,
         mailer: {
           sendBulk: async (...args: Parameters<typeof mailer.sendBulk>) => {
             if (eraseDuringCall) ctx.records.delete(id);
@@ -443,7 +461,7 @@ describe('erasure', () => {
       expect(ctx.deliveries.byId.has(id)).toBe(false);
       const anonymous = [...ctx.deliveries.byId].filter(([key]) => key.startsWith('erased-'));
       expect(anonymous.map(([, r]) => [r.status, r.reason])).toEqual([['skipped', 'erased']]);
-      expect((await ctx.issues.readTotal('issue-1')).skipped).toBe(1);
+      expect((await ctx.counters.readTotal('issue-1')).skipped).toBe(1);
     });
 
     it('anonymizes the record of a recipient erased while SES was sending to them', async () => {

@@ -9,14 +9,14 @@ import {
   withTracking,
   type TrackingDeps,
 } from '../../functions/domain/tracking.ts';
-import { fakeDeliveryStore, fakeIssueStore } from './fakes.ts';
+import { fakeDeliveryStore, fakeSendCounters } from './fakes.ts';
 
 const tokens = createTokens(Buffer.from('a-test-key-of-at-least-32-characters'));
 const LINKS = ['https://secon.example/a?x=1&y=2', 'https://secon.example/b', 'https://secon.example/c'];
 const reader = { userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/128.0', ip: '203.0.113.9' };
 
 function setup(now = '2025-03-26T09:00:00Z') {
-  const issues = fakeIssueStore();
+  const sendCounters = fakeSendCounters();
   const deliveries = fakeDeliveryStore();
   deliveries.byId.set('sub-a', {
     status: 'sent',
@@ -30,7 +30,7 @@ function setup(now = '2025-03-26T09:00:00Z') {
   const deps: TrackingDeps = {
     tokens,
     deliveries,
-    issues,
+    counters: sendCounters,
     clock: { now: () => new Date(now) },
     publicUrl: 'https://news.example',
     machineWindowSeconds: 10,
@@ -38,7 +38,7 @@ function setup(now = '2025-03-26T09:00:00Z') {
   };
   const token = trackingData(deps, 'issue-1', 'sub-a').trackingToken!;
   const counters = async (dimension = 'total') =>
-    (await issues.counters('issue-1')).filter((c) => c.dimension === dimension);
+    (await sendCounters.all('issue-1')).filter((c) => c.dimension === dimension);
   const total = async () => (await counters())[0];
   return { deps, token, deliveries, total, counters };
 }

@@ -1,7 +1,8 @@
 // Unit tests of the composition root: a function is given only the settings it uses, and a port it lacks fails
 // when used, naming the missing setting, never at start.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../functions/wiring/config.ts';
+import { ConfigError } from '../../functions/domain/errors.ts';
+import { loadConfig } from '../../functions/wiring/config.ts';
 import { createClients } from '../../functions/wiring/clients.ts';
 import { createServices } from '../../functions/wiring/services.ts';
 import { FUNCTION_ENV, TEST_TOKEN_SECRET } from '../support/function-env.ts';

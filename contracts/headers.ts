@@ -1,5 +1,8 @@
-// The security headers of every HTML page, in one place for the API's router, the embedded stack's static files
-// and CloudFront's response headers policies (infra imports this file without loading a handler).
+// The headers the edge and the functions agree on: the one CloudFront adds to reach the API, and the security
+// headers of every HTML page (the API's router, the embedded stack's static files, CloudFront's policies).
+
+/** The header CloudFront sets on every request to the API origin (a viewer's own value is replaced). */
+export const EDGE_HEADER = 'x-herald-edge';
 
 /**
  * Pages the API renders (subscriber pages, the archive): no script at all; styles are inline (the page layout,

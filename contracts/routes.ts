@@ -1,5 +1,5 @@
-// The HTTP contract's routes and who may call them: one table read by the API handler (to dispatch and
-// check roles) and by the CDK app (to put the JWT authorizer on every route that is not public).
+// The HTTP contract's routes, who may call them and which function serves them: one table read by the API handler
+// (to dispatch and check roles) and by the CDK app (routes, JWT authorizer, each function's role and throttles).
 
 export type Access = 'public' | 'editor' | 'coordinator';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -69,3 +69,15 @@ export const ROUTES = {
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;
+
+/**
+ * PublicApi serves the routes anyone may call, EditorApi those behind the JWT authorizer, each with a role for its own
+ * routes only.
+ */
+export type ApiFunction = 'public' | 'editor';
+
+export const apiFunctionOf = (spec: RouteSpec): ApiFunction => (spec.access === 'public' ? 'public' : 'editor');
+
+/** The names of the routes one function serves, in the route table's order. */
+export const routesOf = (fn: ApiFunction): RouteName[] =>
+  (Object.keys(ROUTES) as RouteName[]).filter((name) => apiFunctionOf(ROUTES[name]) === fn);

@@ -1,4 +1,5 @@
-// The DynamoDB tables, defined once: the CDK stateful stack and the embedded stack both build from this.
+// The DynamoDB tables, defined once: the CDK stateful stack, the embedded stack and the functions' settings (the
+// env var naming each table) all build from this.
 // Every key attribute is a string; numbers live only in non-key attributes (counters).
 
 export interface IndexDefinition {
