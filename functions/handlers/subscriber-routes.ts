@@ -17,6 +17,7 @@ import {
   manageToken,
 } from '../domain/subscribers.ts';
 import { negotiateLanguage } from '../adapters/page-renderer.ts';
+import { count, METRIC } from '../wiring/metrics.ts';
 import type { Services } from '../wiring/services.ts';
 import {
   html,
@@ -116,6 +117,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
       const ip = viewerIp(r.event);
       if (!isForm(r.event)) {
         await signup(services, parseBody(r.event, z.unknown()), { ip, source: 'api' });
+        count(METRIC.signups);
         return json(202, { status: 'pending', message: 'check your inbox for the confirmation link' });
       }
       const form = signupFromForm(parseForm(r.event));
@@ -125,6 +127,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
       );
       try {
         await signup(services, form, { ip, source: 'signup-page' });
+        count(METRIC.signups);
         return page(202, 'signup-done', language, { languageLinks: false });
       } catch (error) {
         if (!(error instanceof HeraldError) || error.status >= 500) throw error;
