@@ -1,5 +1,6 @@
-// BatchGetItem for any number of keys: 100 per call (DynamoDB's limit), the unprocessed ones again until none is left.
+// BatchGetItem for any number of keys: 100 per call (DynamoDB's limit), the unprocessed ones again with backoff.
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { untilProcessed, type BackoffPolicy } from './unprocessed.ts';
 
 const BATCH_GET_LIMIT = 100;
 
@@ -15,17 +16,22 @@ export async function batchGet<Item = Record<string, unknown>>(
   tableName: string,
   keys: readonly Record<string, unknown>[],
   options: KeysAndAttributes = {},
+  backoff?: Partial<BackoffPolicy>,
 ): Promise<Item[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
-    while (pending && pending.length > 0) {
-      const result: BatchGetCommandOutput = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { ...options, Keys: pending } } }),
-      );
-      items.push(...(result.Responses?.[tableName] ?? []));
-      pending = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
+    await untilProcessed(
+      'BatchGetItem',
+      keys.slice(i, i + BATCH_GET_LIMIT),
+      async (pending) => {
+        const result: BatchGetCommandOutput = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { ...options, Keys: [...pending] } } }),
+        );
+        items.push(...(result.Responses?.[tableName] ?? []));
+        return result.UnprocessedKeys?.[tableName]?.Keys;
+      },
+      backoff,
+    );
   }
   return items as Item[];
 }

@@ -11,9 +11,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch-get.ts';
 import { whenConditionHolds } from './conditional-write.ts';
+import { untilProcessed, type BackoffPolicy } from './unprocessed.ts';
 import type { DeliveryRecord, DeliveryStore } from '../domain/ports.ts';
 
-export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableName: string): DeliveryStore {
+export function createDynamoDeliveryStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  /** How unprocessed items of batch calls are sent again (tests pass a sleep that does not wait). */
+  backoff?: Partial<BackoffPolicy>,
+): DeliveryStore {
   return {
     async claim(issueId, batch, recipient, at) {
       return whenConditionHolds(
@@ -50,15 +56,19 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
           },
         },
       }));
-      // 25 puts per BatchWriteItem, the unprocessed ones again until none is left.
+      // 25 puts per BatchWriteItem, the unprocessed ones again with backoff.
       for (let i = 0; i < requests.length; i += 25) {
-        let chunk = requests.slice(i, i + 25);
-        while (chunk.length > 0) {
-          const { UnprocessedItems } = await client.send(
-            new BatchWriteCommand({ RequestItems: { [tableName]: chunk } }),
-          );
-          chunk = (UnprocessedItems?.[tableName] ?? []) as typeof chunk;
-        }
+        await untilProcessed(
+          'BatchWriteItem',
+          requests.slice(i, i + 25),
+          async (chunk) => {
+            const { UnprocessedItems } = await client.send(
+              new BatchWriteCommand({ RequestItems: { [tableName]: [...chunk] } }),
+            );
+            return UnprocessedItems?.[tableName] as typeof chunk | undefined;
+          },
+          backoff,
+        );
       }
     },
     async findByMessageId(messageId) {
@@ -156,7 +166,7 @@ export function createDynamoDeliveryStore(client: DynamoDBDocumentClient, tableN
     },
     async getMany(issueId, subscriberIds) {
       const keys = [...new Set(subscriberIds)].map((subscriberId) => ({ issueId, subscriberId }));
-      return batchGet<DeliveryRecord>(client, tableName, keys, { ConsistentRead: true });
+      return batchGet<DeliveryRecord>(client, tableName, keys, { ConsistentRead: true }, backoff);
     },
     async *records(issueId) {
       const pages = paginateQuery(

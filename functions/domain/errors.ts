@@ -176,3 +176,13 @@ export class RenderError extends HeraldError {
     super(message, {});
   }
 }
+
+/** What DynamoDB still had not processed of a batched read or write when the attempts ran out. */
+export class UnprocessedItemsError extends HeraldError<{ operation: string; unprocessed: number; attempts: number }> {
+  constructor(details: { operation: string; unprocessed: number; attempts: number }) {
+    super(
+      `${details.operation} left ${details.unprocessed} item(s) unprocessed after ${details.attempts} attempts`,
+      details,
+    );
+  }
+}

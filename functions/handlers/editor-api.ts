@@ -1,4 +1,5 @@
 // The EditorApi Lambda: the routes behind the JWT authorizer (records, issues, sends, statistics).
+import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { apiLambda } from './api.ts';
 
-export const handler = apiLambda('editor');
+export const handler = lambdaEntry(apiLambda('editor'));

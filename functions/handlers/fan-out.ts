@@ -4,6 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { fanOutSegment, type FanOutDeps } from '../domain/sending.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
+import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { logger } from '../wiring/logger.ts';
 import { onceStarted } from '../wiring/startup.ts';
 import { handleMessages } from './sqs-messages.ts';
@@ -18,15 +19,16 @@ export const segmentJobSchema = z.object({
 
 export function createFanOutHandler(services: FanOutDeps) {
   return handleMessages('fan-out job', segmentJobSchema, async (job) => {
+    const log = logger.withKeys({ issueId: job.issueId, country: job.country, lang: job.language });
     try {
       const { recipients } = await fanOutSegment(services, job);
-      logger.info('segment enqueued', { issueId: job.issueId, country: job.country, lang: job.language, recipients });
+      log.info('segment enqueued', { recipients });
     } catch (error) {
-      logger.warn('fan-out failed; the queue will retry it', { ...job, error });
+      log.warn('fan-out failed; the queue will retry it', { resume: job.resume, error });
       throw error;
     }
   });
 }
 
 const ready = onceStarted(async () => createFanOutHandler(await deliveryServicesFromEnvironment()));
-export const handler = async (event: SQSEvent) => (await ready())(event);
+export const handler = lambdaEntry(async (event: SQSEvent) => (await ready())(event));

@@ -6,7 +6,9 @@ import { deliverBatch } from '../domain/delivery.ts';
 import { RetryLaterError } from '../domain/errors.ts';
 import { checkSendEnd } from '../domain/progress.ts';
 import { countrySchema, languageSchema } from '../domain/records.ts';
+import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { logger } from '../wiring/logger.ts';
+import { countingOutcomes, countingThrottles } from '../wiring/metrics.ts';
 import { onceStarted } from '../wiring/startup.ts';
 import { handleMessages } from './sqs-messages.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
@@ -28,33 +30,39 @@ export const sendCheckSchema = z.object({
 });
 
 export function createSenderHandler(services: DeliveryServices) {
+  // Recipients sent and failed are counted where their outcome is written, throttles where SES answers.
+  const deps = {
+    ...services,
+    deliveries: countingOutcomes(services.deliveries),
+    mailer: countingThrottles(services.mailer),
+  };
   return handleMessages('send message', z.union([sendBatchSchema, sendCheckSchema]), async (message, record) => {
     const receives = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const log = logger.withKeys({ issueId: message.issueId });
     if ('check' in message) {
       try {
-        const outcome = await checkSendEnd(services, message);
-        logger.info('send end checked', { issueId: message.issueId, outcome, scans: message.scans ?? 0 });
+        const outcome = await checkSendEnd(deps, message);
+        log.info('send end checked', { outcome, scans: message.scans ?? 0 });
       } catch (error) {
-        logger.warn('send end check failed; the queue will retry it', { issueId: message.issueId, error });
+        log.warn('send end check failed; the queue will retry it', { error });
         throw error;
       }
       return;
     }
     const batch = message;
     const attempt = { number: receives, last: receives >= services.config.sending.maxReceives };
-    const where = { issueId: batch.issueId, country: batch.country, lang: batch.language, attempt: receives };
+    const batchLog = log.withKeys({ country: batch.country, lang: batch.language, attempt: receives });
     try {
-      logger.info('batch delivered', { ...where, ...(await deliverBatch(services, batch, attempt)) });
+      batchLog.info('batch delivered', { ...(await deliverBatch(deps, batch, attempt)) });
     } catch (error) {
-      if (attempt.last)
-        logger.error('batch failed on its last attempt; it goes to the dead-letter queue', { ...where, error });
+      if (attempt.last) batchLog.error('batch failed on its last attempt; it goes to the dead-letter queue', { error });
       else if (error instanceof RetryLaterError)
-        logger.info('batch partly throttled; the queue will retry the rest', { ...where, reasons: error.reasons });
-      else logger.warn('batch failed; the queue will retry it', { ...where, error });
+        batchLog.info('batch partly throttled; the queue will retry the rest', { reasons: error.reasons });
+      else batchLog.warn('batch failed; the queue will retry it', { error });
       throw error;
     }
   });
 }
 
 const ready = onceStarted(async () => createSenderHandler(await deliveryServicesFromEnvironment()));
-export const handler = async (event: SQSEvent) => (await ready())(event);
+export const handler = lambdaEntry(async (event: SQSEvent) => (await ready())(event));

@@ -3,13 +3,21 @@
 // Each event is matched to its recipient and counted once; the batch's counts are summed into one write per
 // counter. Malformed events and events for unknown messages are logged and acknowledged; an event whose read or
 // write failed is reported alone (batchItemFailures), so the queue hands over that one again, not the batch.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ingestSesEvents } from '../domain/ses-events.ts';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ingestSesEvents, type IngestOutcome } from '../domain/ses-events.ts';
+import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { logger } from '../wiring/logger.ts';
+import { count, METRIC } from '../wiring/metrics.ts';
 import { parseJson } from './sqs-messages.ts';
 import { onceStarted } from '../wiring/startup.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
 
+/**
+ * The whole batch goes to the domain at once, which reads the events' records in one batched call and sums their
+ * counts into one write per counter (one event at a time would cost a read and several writes each). The batch
+ * processor then reports each event by its outcome: a failed one fails alone.
+ */
 export function createSesEventsHandler(services: DeliveryServices) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const errors = new Map<number, unknown>();
@@ -18,22 +26,29 @@ export function createSesEventsHandler(services: DeliveryServices) {
       event.Records.map((record) => parseJson(record.body)),
       (i, error) => errors.set(i, error),
     );
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    outcomes.forEach((outcome, i) => {
-      const sqsMessageId = event.Records[i]!.messageId;
+    count(METRIC.sesEventsIngested, outcomes.filter((outcome) => outcome === 'counted').length);
+    const found = new Map<string, { outcome: IngestOutcome; error: unknown }>(
+      event.Records.map((record, i) => [record.messageId, { outcome: outcomes[i]!, error: errors.get(i) }]),
+    );
+    const report = async (record: SQSRecord) => {
+      const sqsMessageId = record.messageId;
+      const { outcome, error } = found.get(sqsMessageId)!;
       if (outcome === 'failed') {
-        const error = errors.get(i);
         logger.warn('SES event not ingested; the queue will hand it over again', { sqsMessageId, error });
-        batchItemFailures.push({ itemIdentifier: sqsMessageId });
-      } else if (outcome === 'malformed' || outcome === 'unknown-message') {
+        throw error instanceof Error ? error : new Error(String(error));
+      }
+      if (outcome === 'malformed' || outcome === 'unknown-message') {
         logger.warn('SES event acknowledged without counting', { outcome, sqsMessageId });
       } else {
         logger.debug('SES event', { outcome, sqsMessageId });
       }
+    };
+    // One processor per event, as for the other queues; a batch whose every event failed is reported, not thrown.
+    return processPartialResponse(event, report, new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
     });
-    return { batchItemFailures };
   };
 }
 
 const ready = onceStarted(async () => createSesEventsHandler(await deliveryServicesFromEnvironment()));
-export const handler = async (event: SQSEvent) => (await ready())(event);
+export const handler = lambdaEntry(async (event: SQSEvent) => (await ready())(event));

@@ -16,6 +16,7 @@ import {
   updatePreferences,
 } from '../domain/subscribers.ts';
 import { manageToken } from '../domain/tokens.ts';
+import { count, METRIC } from '../wiring/metrics.ts';
 import type { Services } from '../wiring/services.ts';
 import {
   html,
@@ -115,6 +116,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
       const ip = viewerIp(r.event);
       if (!isForm(r.event)) {
         await signup(services, parseBody(r.event, z.unknown()), { ip, source: 'api' });
+        count(METRIC.signups);
         return json(202, { status: 'pending', message: 'check your inbox for the confirmation link' });
       }
       const form = signupFromForm(parseForm(r.event));
@@ -124,6 +126,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
       );
       try {
         await signup(services, form, { ip, source: 'signup-page' });
+        count(METRIC.signups);
         return page(202, 'signup-done', language, { languageLinks: false });
       } catch (error) {
         if (!(error instanceof CallerError) || error.status >= 500) throw error;

@@ -4,7 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError } from '../domain/errors.ts';
 import { TABLE_VARS, type Config, type TableName } from './config.ts';
 
@@ -25,17 +26,21 @@ export function createClients() {
     sesBulk: new SESv2Client({ endpoint: sesEndpoint(), maxAttempts: 1, cacheMiddleware }),
     sqs: new SQSClient({ cacheMiddleware }),
     scheduler: new SchedulerClient({ cacheMiddleware }),
-    secrets: new SecretsManagerClient({ cacheMiddleware }),
+    // Powertools Parameters: a value read is kept SECRET_MAX_AGE_SECONDS; a failed read is not kept, so the next
+    // read (the next start-up, see startup.ts) asks Secrets Manager again.
+    secrets: new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({ cacheMiddleware }) }),
   };
 }
 export type Clients = ReturnType<typeof createClients>;
 
+/** How long a secret read from Secrets Manager is reused before it is read again. */
+export const SECRET_MAX_AGE_SECONDS = 300;
+
 /** A secret's value: given (embedded stack) or read from Secrets Manager (AWS); `name` says which, if it is empty. */
 export async function secretValue(secret: { value: string } | { arn: string }, clients: Clients, name: string) {
   const value =
-    'value' in secret
-      ? secret.value
-      : (await clients.secrets.send(new GetSecretValueCommand({ SecretId: secret.arn }))).SecretString;
+    'value' in secret ? secret.value : await clients.secrets.get(secret.arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+  if (value !== undefined && typeof value !== 'string') throw new ConfigError(`the ${name} is binary, not text`);
   if (!value) throw new ConfigError(`the ${name} is empty`);
   return value;
 }

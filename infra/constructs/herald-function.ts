@@ -122,6 +122,9 @@ export class HeraldFunction extends NodejsFunction {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        // Powertools: the `service` of log lines and metrics, and the metrics' namespace (functions/wiring/metrics.ts).
+        POWERTOOLS_SERVICE_NAME: 'herald',
+        POWERTOOLS_METRICS_NAMESPACE: 'Herald',
         ...(withAssets && { HERALD_ASSETS_DIR: LAMBDA_ASSETS_DIR }),
         ...props.environment,
       },

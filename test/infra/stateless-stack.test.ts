@@ -63,6 +63,15 @@ describe('functions', () => {
     }
   });
 
+  it('names the service and the metrics namespace for Powertools in every function', () => {
+    for (const fn of FUNCTIONS) {
+      expect(environment(fn)).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'herald',
+        POWERTOOLS_METRICS_NAMESPACE: 'Herald',
+      });
+    }
+  });
+
   it('writes each function log to its own log group kept three months', () => {
     for (const fn of FUNCTIONS) {
       expect(resource(fn).Properties.LoggingConfig).toEqual({
