@@ -36,11 +36,3 @@ export const OTHER_REGION = 'other';
 export function regionsOf(country) {
   return [...(COUNTRIES[country]?.regions ?? []), OTHER_REGION];
 }
-
-/** Section types of an issue and the kind of record each one picks its items from. */
-export const SECTION_TYPES = {
-  highlights: { label: 'Highlights', recordKind: 'highlights' },
-  practices: { label: 'Best practices', recordKind: 'practices' },
-  events: { label: 'Events', recordKind: 'highlights' },
-  indicators: { label: 'Indicators', recordKind: 'indicators' },
-};

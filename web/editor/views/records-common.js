@@ -1,6 +1,8 @@
-// What the record views share: the two kinds of records, their titles and which languages they are written in.
+// What the record views share: the two kinds of records, their titles, which languages they are written in, and
+// the question before one is deleted.
 import { h, visuallyHidden } from '../dom.js';
 import { LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
+import { confirmDialog } from '../widgets/confirm-dialog.js';
 
 export const RECORD_KINDS = {
   highlights: { label: 'Highlights', singular: 'highlight', article: 'a highlight' },
@@ -22,4 +24,14 @@ export function languageBadges(text, { label = 'Languages' } = {}) {
       h('span', { class: 'lang-badge', 'aria-hidden': 'true', title: LANGUAGE_NAMES[lang] }, lang.toUpperCase()),
     ),
   );
+}
+
+/** Asks before a record titled `title` of the kind `meta` is deleted; resolves true when confirmed. */
+export function confirmDelete(meta, title) {
+  return confirmDialog({
+    title: `Delete this ${meta.singular}?`,
+    message: [`“${title}” will be deleted in every language.`, 'This cannot be undone.'],
+    confirmLabel: 'Delete',
+    danger: true,
+  });
 }
