@@ -1,6 +1,6 @@
 // Preview an edition exactly as subscribers get it: phone and desktop width side by side, or the plain text.
 import { h, uid } from '../dom.js';
-import { LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
+import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE } from '../reference.js';
 import { feedback } from '../widgets/feedback.js';
 
 const FRAMES = [
@@ -17,7 +17,7 @@ const withLinksInNewTab = (html) =>
 const hasGaps = (issue, lang) => issue.translation?.[lang]?.complete === false;
 
 export function renderPreview(panel, ctx, { issue, lang: initial }) {
-  const chosen = { lang: LANGUAGES.includes(initial) ? initial : 'en', plain: false };
+  const chosen = { lang: LANGUAGES.includes(initial) ? initial : SOURCE_LANGUAGE, plain: false };
   const cache = new Map();
   const notes = feedback();
   const languages = languageChoice(issue, chosen.lang, (lang) => {

@@ -1,7 +1,7 @@
 // What the record views share: the two kinds of records, their titles, which languages they are written in, and
 // the question before one is deleted.
 import { h, visuallyHidden } from '../dom.js';
-import { LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
+import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE } from '../reference.js';
 import { confirmDialog } from '../widgets/confirm-dialog.js';
 
 export const RECORD_KINDS = {
@@ -9,7 +9,8 @@ export const RECORD_KINDS = {
   practices: { label: 'Best practices', singular: 'best practice', article: 'a best practice' },
 };
 
-export const titleOf = (record) => record?.title?.en ?? record?.label?.en ?? record?.id ?? '';
+export const titleOf = (record) =>
+  record?.title?.[SOURCE_LANGUAGE] ?? record?.label?.[SOURCE_LANGUAGE] ?? record?.id ?? '';
 
 export const languagesOf = (text) => LANGUAGES.filter((lang) => text?.[lang]);
 

@@ -98,7 +98,11 @@ function renderCard(main, message, content) {
         { class: 'signin-card', 'aria-labelledby': 'signin-title' },
         h('p', { class: 'signin-brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'H'), 'Herald'),
         h('h1', { id: 'signin-title', tabindex: '-1' }, 'Sign in to the editor'),
-        h('p', { class: 'lead' }, 'Write records in eleven languages, compose issues, preview and send them.'),
+        h(
+          'p',
+          { class: 'lead' },
+          'Write records in every language of the project, compose issues, preview and send them.',
+        ),
         message ? h('p', { class: 'notice', role: 'status' }, message) : null,
         content,
       ),
