@@ -14,8 +14,54 @@ const TEXT_FIELDS = [
 
 export async function renderCompose(panel, ctx, { issue, flash, onIssue }) {
   const editable = !issue || issue.status === 'draft';
-  const notes = feedback();
   const announcer = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  const parts = {
+    issue,
+    editable,
+    announcer,
+    notes: feedback(),
+    title: titleInput(issue, editable),
+    texts: languageTexts({
+      legend: 'Subject, preheader and intro',
+      fields: TEXT_FIELDS,
+      values: issue ?? {},
+      readOnly: !editable,
+    }),
+    sections: sectionsEditor({
+      sections: issue?.sections ?? [],
+      editable,
+      announce: (text) => (announcer.textContent = text),
+    }),
+    save: h('button', { type: 'submit', class: 'button primary' }, issue ? 'Save changes' : 'Save draft'),
+  };
+  const { notes, title, texts, sections } = parts;
+  const form = composeForm(parts);
+  panel.append(form);
+  if (flash) notes.success(flash);
+  const locate = (path, message) => {
+    if (path !== 'title') return texts.showError(path, message) ?? sections.locate(path);
+    setFieldError(title, message);
+    return title;
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!editable) return;
+    clearFieldErrors(form);
+    notes.clear();
+    const text = texts.values();
+    const draft = {
+      title: title.value,
+      subject: text.subject ?? {},
+      ...(text.preheader && { preheader: text.preheader }),
+      intro: text.intro ?? {},
+      sections: sections.values(),
+    };
+    saveIssue({ ctx, issue, onIssue, notes, save: parts.save, locate }, draft);
+  });
+  await loadRecords(ctx, sections, notes);
+}
+
+function titleInput(issue, editable) {
   const title = h('input', {
     type: 'text',
     name: 'title',
@@ -24,19 +70,12 @@ export async function renderCompose(panel, ctx, { issue, flash, onIssue }) {
     autocomplete: 'off',
   });
   title.setAttribute('aria-required', 'true');
-  const texts = languageTexts({
-    legend: 'Subject, preheader and intro',
-    fields: TEXT_FIELDS,
-    values: issue ?? {},
-    readOnly: !editable,
-  });
-  const sections = sectionsEditor({
-    sections: issue?.sections ?? [],
-    editable,
-    announce: (text) => (announcer.textContent = text),
-  });
-  const save = h('button', { type: 'submit', class: 'button primary' }, issue ? 'Save changes' : 'Save draft');
-  const form = h(
+  return title;
+}
+
+/** The title and the texts on the main side, the sections beside them, and Save under both while a draft. */
+function composeForm({ issue, editable, announcer, notes, title, texts, sections, save }) {
+  return h(
     'form',
     { class: 'compose-form', novalidate: true },
     !editable ? h('p', { class: 'notice' }, `This issue is ${issue.status}; only drafts can be edited.`) : null,
@@ -56,30 +95,6 @@ export async function renderCompose(panel, ctx, { issue, flash, onIssue }) {
       : notes.element,
     announcer,
   );
-  panel.append(form);
-  if (flash) notes.success(flash);
-
-  const page = { ctx, issue, onIssue, notes, save };
-  page.locate = (path, message) => {
-    if (path !== 'title') return texts.showError(path, message) ?? sections.locate(path);
-    setFieldError(title, message);
-    return title;
-  };
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (!editable) return;
-    clearFieldErrors(form);
-    notes.clear();
-    const text = texts.values();
-    saveIssue(page, {
-      title: title.value,
-      subject: text.subject ?? {},
-      ...(text.preheader && { preheader: text.preheader }),
-      intro: text.intro ?? {},
-      sections: sections.values(),
-    });
-  });
-  await loadRecords(ctx, sections, notes);
 }
 
 /** Every highlight (newest first), practice and indicator, for the sections' pickers. */

@@ -17,26 +17,32 @@ const withLinksInNewTab = (html) =>
 const hasGaps = (issue, lang) => issue.translation?.[lang]?.complete === false;
 
 export function renderPreview(panel, ctx, { issue, lang: initial }) {
-  const chosen = { lang: LANGUAGES.includes(initial) ? initial : SOURCE_LANGUAGE, plain: false };
-  const cache = new Map();
-  const notes = feedback();
-  const languages = languageChoice(issue, chosen.lang, (lang) => {
-    chosen.lang = lang;
+  const frames = FRAMES.map(previewFrame);
+  const view = {
+    ctx,
+    issue,
+    chosen: { lang: LANGUAGES.includes(initial) ? initial : SOURCE_LANGUAGE, plain: false },
+    cache: new Map(),
+    notes: feedback(),
+    frames,
+    htmlView: h(
+      'div',
+      { class: 'preview-frames' },
+      frames.map((f) => f.figure),
+    ),
+    textView: h('pre', { class: 'preview-text', tabindex: '0', hidden: true }),
+    status: h('p', { class: 'preview-status muted', role: 'status' }),
+  };
+  const show = () => showEdition(view);
+  const languages = languageChoice(issue, view.chosen.lang, (lang) => {
+    view.chosen.lang = lang;
     show();
   });
   const plainToggle = h('input', { type: 'checkbox', id: uid('plain'), class: 'switch' });
   plainToggle.addEventListener('change', () => {
-    chosen.plain = plainToggle.checked;
+    view.chosen.plain = plainToggle.checked;
     show();
   });
-  const frames = FRAMES.map(previewFrame);
-  const htmlView = h(
-    'div',
-    { class: 'preview-frames' },
-    frames.map((f) => f.figure),
-  );
-  const textView = h('pre', { class: 'preview-text', tabindex: '0', hidden: true });
-  const status = h('p', { class: 'preview-status muted', role: 'status' });
   panel.append(
     h(
       'div',
@@ -45,42 +51,43 @@ export function renderPreview(panel, ctx, { issue, lang: initial }) {
       h('div', { class: 'switch-field' }, plainToggle, h('label', { for: plainToggle.id }, 'Plain text')),
       LANGUAGES.some((code) => hasGaps(issue, code)) ? gapLegend() : null,
     ),
-    notes.element,
-    status,
-    htmlView,
-    textView,
+    view.notes.element,
+    view.status,
+    view.htmlView,
+    view.textView,
   );
-
-  async function show() {
-    const { lang, plain } = chosen;
-    const format = plain ? 'text' : 'html';
-    const key = `${lang}:${format}`;
-    history.replaceState(null, '', `#/issues/${encodeURIComponent(issue.id)}/preview/${lang}`);
-    htmlView.hidden = plain;
-    textView.hidden = !plain;
-    notes.clear();
-    status.textContent = `Loading the ${LANGUAGE_NAMES[lang]} ${plain ? 'plain-text' : 'HTML'} edition…`;
-    htmlView.setAttribute('aria-busy', 'true');
-    let body;
-    try {
-      body = cache.get(key) ?? (await ctx.api.issues.preview(issue.id, lang, format));
-      cache.set(key, body);
-    } catch (error) {
-      status.textContent = '';
-      notes.error(`The ${LANGUAGE_NAMES[lang]} preview could not be loaded.`, error);
-      return;
-    }
-    if (key !== `${chosen.lang}:${chosen.plain ? 'text' : 'html'}`) return; // another was chosen meanwhile
-    if (plain) {
-      textView.textContent = body;
-      textView.lang = lang;
-    } else {
-      for (const frame of frames) frame.show(lang, body);
-    }
-    htmlView.removeAttribute('aria-busy');
-    status.textContent = `${LANGUAGE_NAMES[lang]} edition, ${plain ? 'plain text' : 'as HTML'}: exactly what a subscriber gets.`;
-  }
   show();
+}
+
+/** Loads the chosen edition (once per language and format) and shows it in the frames or as text. */
+async function showEdition({ ctx, issue, chosen, cache, notes, frames, htmlView, textView, status }) {
+  const { lang, plain } = chosen;
+  const format = plain ? 'text' : 'html';
+  const key = `${lang}:${format}`;
+  history.replaceState(null, '', `#/issues/${encodeURIComponent(issue.id)}/preview/${lang}`);
+  htmlView.hidden = plain;
+  textView.hidden = !plain;
+  notes.clear();
+  status.textContent = `Loading the ${LANGUAGE_NAMES[lang]} ${plain ? 'plain-text' : 'HTML'} edition…`;
+  htmlView.setAttribute('aria-busy', 'true');
+  let body;
+  try {
+    body = cache.get(key) ?? (await ctx.api.issues.preview(issue.id, lang, format));
+    cache.set(key, body);
+  } catch (error) {
+    status.textContent = '';
+    notes.error(`The ${LANGUAGE_NAMES[lang]} preview could not be loaded.`, error);
+    return;
+  }
+  if (key !== `${chosen.lang}:${chosen.plain ? 'text' : 'html'}`) return; // another was chosen meanwhile
+  if (plain) {
+    textView.textContent = body;
+    textView.lang = lang;
+  } else {
+    for (const frame of frames) frame.show(lang, body);
+  }
+  htmlView.removeAttribute('aria-busy');
+  status.textContent = `${LANGUAGE_NAMES[lang]} edition, ${plain ? 'plain text' : 'as HTML'}: exactly what a subscriber gets.`;
 }
 
 /** One radio button per language, those with translation gaps marked by a dot. */
