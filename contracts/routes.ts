@@ -21,6 +21,7 @@ const route = (method: Method, path: string, access: Access, options: Pick<Route
 
 export const ROUTES = {
   me: route('GET', '/api/me', 'editor'),
+  reference: route('GET', '/api/reference', 'editor'),
 
   listHighlights: route('GET', '/api/highlights', 'editor'),
   createHighlight: route('POST', '/api/highlights', 'editor'),

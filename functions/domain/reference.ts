@@ -1,5 +1,5 @@
-// Reference data of the contract: the 11 languages and the 10 countries with their partner regions, and which of
-// the languages a reader gets.
+// Reference data of the contract: the 11 languages, the 10 countries with their partner regions, the topics, and
+// which of the languages a reader gets; the web apps get it from here too (referenceData(), GET /api/reference).
 
 export const LANGUAGES = ['en', 'bg', 'de', 'el', 'es', 'hu', 'lv', 'nl', 'pl', 'pt', 'ro'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -55,4 +55,28 @@ export function negotiateLanguage(query: string | undefined, acceptLanguage: str
     .sort((a, b) => b.quality - a.quality || a.order - b.order);
   for (const { language } of ranges) if (isLanguage(language)) return language;
   return SOURCE_LANGUAGE;
+}
+
+/** The reference data as the web apps take it (`GET /api/reference`); names are in English, the editor's language. */
+export interface ReferenceData {
+  sourceLanguage: Language;
+  languages: { code: Language; name: string }[];
+  /** Each with its partner regions; every country also takes `otherRegion`. */
+  countries: { code: Country; name: string; language: Language; regions: string[] }[];
+  otherRegion: string;
+  topics: Topic[];
+}
+
+export function referenceData(): ReferenceData {
+  const languageName = new Intl.DisplayNames(['en'], { type: 'language' });
+  return {
+    sourceLanguage: SOURCE_LANGUAGE,
+    languages: LANGUAGES.map((code) => ({ code, name: languageName.of(code) ?? code })),
+    countries: COUNTRY_CODES.map((code) => {
+      const { name, language, regions } = COUNTRIES[code];
+      return { code, name, language, regions: [...regions] };
+    }),
+    otherRegion: OTHER_REGION,
+    topics: [...TOPICS],
+  };
 }

@@ -15,6 +15,7 @@ import { archivePage, getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError } from '../domain/errors.ts';
+import { referenceData } from '../domain/reference.ts';
 import { createClients, secretValue } from '../wiring/clients.ts';
 import { loadConfig } from '../wiring/config.ts';
 import { createServices, type Services } from '../wiring/services.ts';
@@ -78,6 +79,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     (request: Request) => Promise<Response>
   > = {
     me: async ({ principal }) => json(200, principal),
+    reference: async () => json(200, referenceData()),
     listHighlights: highlights.list,
     createHighlight: highlights.create,
     getHighlight: highlights.get,

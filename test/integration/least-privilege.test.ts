@@ -110,6 +110,7 @@ describe('least privilege of the API functions', () => {
     const { stack } = test;
     // Editors: records, issues, previews, tests, sends and stats.
     await route('me', '/api/me');
+    await route('reference', '/api/reference');
     await route('listHighlights', '/api/highlights?country=BG&language=en&limit=5');
     const highlight = aHighlight;
     const { id } = JSON.parse(await route('createHighlight', '/api/highlights', { body: highlight })) as { id: string };

@@ -61,6 +61,7 @@ export function createApi(session) {
 
   return {
     me: () => get('/api/me'),
+    reference: () => get('/api/reference'),
     highlights: records('highlights'),
     practices: records('practices'),
     indicators: { list: () => get('/api/indicators') },

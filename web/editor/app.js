@@ -2,6 +2,7 @@
 import { createApi } from './api.js';
 import { finishSignIn, loadConfig, logoutUrl, redirectUri } from './auth.js';
 import { h } from './dom.js';
+import { loadReference } from './reference.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderRecordList } from './views/record-list.js';
 import { renderRecordForm } from './views/record-form.js';
@@ -110,7 +111,8 @@ function showUser() {
 export async function signIn(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
   try {
-    me = await api.me();
+    // The views read the reference data as they render: it is there before the first one.
+    [me] = await Promise.all([api.me(), loadReference(api)]);
   } catch (error) {
     sessionStorage.removeItem(TOKEN_KEY);
     throw error;

@@ -1,46 +1,39 @@
-// The contract's reference data for the browser: a copy of functions/domain/reference.ts (a test keeps them equal).
+// The reference data every view reads (languages and their names, countries and their regions, topics), as the
+// server gives it (GET /api/reference): loaded once after sign-in, before the first view renders. No copy here.
 
-export const LANGUAGES = ['en', 'bg', 'de', 'el', 'es', 'hu', 'lv', 'nl', 'pl', 'pt', 'ro'];
-export const SOURCE_LANGUAGE = 'en';
+// Live bindings: loadReference() sets them, and every importer sees the new values.
+export let LANGUAGES = [];
+export let SOURCE_LANGUAGE;
+/** Each language's name in English, for labels and for screen readers. */
+export let LANGUAGE_NAMES = {};
+/** `{GR: {name, language, regions}, ...}` in the server's order; `regions` are the partner regions. */
+export let COUNTRIES = {};
+export let COUNTRY_CODES = [];
+export let OTHER_REGION;
+export let TOPICS = [];
 
-/** Each language's name in English and in itself, for labels and for the `lang` attribute's readers. */
-export const LANGUAGE_NAMES = {
-  en: 'English',
-  bg: 'Bulgarian',
-  de: 'German',
-  el: 'Greek',
-  es: 'Spanish',
-  hu: 'Hungarian',
-  lv: 'Latvian',
-  nl: 'Dutch',
-  pl: 'Polish',
-  pt: 'Portuguese',
-  ro: 'Romanian',
-};
+let loading;
 
-export const COUNTRIES = {
-  GR: { name: 'Greece', language: 'el', regions: ['Peloponnese'] },
-  BE: { name: 'Belgium', language: 'nl', regions: ['Flemish Brabant'] },
-  PL: { name: 'Poland', language: 'pl', regions: ['Mazowieckie'] },
-  ES: { name: 'Spain', language: 'es', regions: ['Extremadura'] },
-  DE: { name: 'Germany', language: 'de', regions: ['Rhine-Neckar'] },
-  RO: { name: 'Romania', language: 'ro', regions: ['Harghita'] },
-  PT: { name: 'Portugal', language: 'pt', regions: ['Oliveira de Azeméis'] },
-  LV: { name: 'Latvia', language: 'lv', regions: ['Riga Planning Region'] },
-  BG: { name: 'Bulgaria', language: 'bg', regions: ['Haskovo'] },
-  HU: { name: 'Hungary', language: 'hu', regions: ['West Transdanubia'] },
-};
-export const COUNTRY_CODES = Object.keys(COUNTRIES);
-export const OTHER_REGION = 'other';
+/** Fetches the reference data on the first call; later calls share it. A failed fetch is tried again next time. */
+export function loadReference(api) {
+  loading ??= api.reference().then(use, (error) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
 
+function use(data) {
+  LANGUAGES = data.languages.map((language) => language.code);
+  SOURCE_LANGUAGE = data.sourceLanguage;
+  LANGUAGE_NAMES = Object.fromEntries(data.languages.map(({ code, name }) => [code, name]));
+  COUNTRIES = Object.fromEntries(data.countries.map(({ code, ...country }) => [code, country]));
+  COUNTRY_CODES = data.countries.map((country) => country.code);
+  OTHER_REGION = data.otherRegion;
+  TOPICS = data.topics;
+}
+
+/** A country's partner regions and "other", the choices a record's region has. */
 export function regionsOf(country) {
   return [...(COUNTRIES[country]?.regions ?? []), OTHER_REGION];
 }
-
-/** Section types of an issue and the kind of record each one picks its items from. */
-export const SECTION_TYPES = {
-  highlights: { label: 'Highlights', recordKind: 'highlights' },
-  practices: { label: 'Best practices', recordKind: 'practices' },
-  events: { label: 'Events', recordKind: 'highlights' },
-  indicators: { label: 'Indicators', recordKind: 'indicators' },
-};

@@ -1,17 +1,9 @@
 // Issues, newest first, with their status.
-import { feedback, formatDate, h, pageHeader } from '../dom.js';
-
-export const STATUS_LABELS = {
-  draft: 'Draft',
-  scheduled: 'Scheduled',
-  sending: 'Sending',
-  sent: 'Sent',
-  failed: 'Failed',
-};
-
-export function statusBadge(status) {
-  return h('span', { class: `status status-${status}` }, STATUS_LABELS[status] ?? status);
-}
+import { formatDate, h } from '../dom.js';
+import { dataTable } from '../widgets/data-table.js';
+import { feedback } from '../widgets/feedback.js';
+import { pageHeader } from '../widgets/page.js';
+import { statusBadge } from '../widgets/status-badge.js';
 
 export async function renderIssueList(container, ctx) {
   ctx.setTitle('Issues');
@@ -34,47 +26,30 @@ export async function renderIssueList(container, ctx) {
     return;
   }
   list.removeAttribute('aria-busy');
-  if (issues.length === 0) {
-    list.replaceChildren(h('p', { class: 'empty-state' }, 'No issues yet. Start with “New issue”.'));
-    return;
-  }
   list.replaceChildren(
+    issues.length === 0
+      ? h('p', { class: 'empty-state' }, 'No issues yet. Start with “New issue”.')
+      : dataTable({
+          caption: 'Issues, newest first',
+          captionClass: 'visually-hidden',
+          columns: ['Title', 'Status', 'Created', 'Sent'],
+          body: h('tbody', {}, issues.map(issueRow)),
+        }),
+  );
+}
+
+function issueRow(issue) {
+  return h(
+    'tr',
+    {},
     h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'data-table' },
-        h('caption', { class: 'visually-hidden' }, 'Issues, newest first'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Title', 'Status', 'Created', 'Sent'].map((label) => h('th', { scope: 'col' }, label)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          issues.map((issue) =>
-            h(
-              'tr',
-              {},
-              h(
-                'td',
-                { class: 'cell-title' },
-                h('a', { href: `#/issues/${encodeURIComponent(issue.id)}` }, issue.title),
-                h('span', { class: 'cell-sub' }, issue.id),
-              ),
-              h('td', {}, statusBadge(issue.status)),
-              h('td', { class: 'cell-dates' }, formatDate(issue.createdAt)),
-              h('td', { class: 'cell-dates' }, issue.sentAt ? formatDate(issue.sentAt) : '—'),
-            ),
-          ),
-        ),
-      ),
+      'td',
+      { class: 'cell-title' },
+      h('a', { href: `#/issues/${encodeURIComponent(issue.id)}` }, issue.title),
+      h('span', { class: 'cell-sub' }, issue.id),
     ),
+    h('td', {}, statusBadge(issue.status)),
+    h('td', { class: 'cell-dates' }, formatDate(issue.createdAt)),
+    h('td', { class: 'cell-dates' }, issue.sentAt ? formatDate(issue.sentAt) : '—'),
   );
 }

@@ -1,9 +1,13 @@
 // Test and send: a test email in any language, send now (confirmed; English fallback when translations have
 // gaps) or schedule, and the sending progress in total and per (country, language), refreshed every 2 s while
 // the issue is sending.
-import { clearFieldErrors, confirmDialog, feedback, field, formatDate, h, select, setFieldError } from '../dom.js';
+import { formatDate, h } from '../dom.js';
 import { COUNTRIES, LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
-import { statusBadge } from './issue-list.js';
+import { confirmDialog } from '../widgets/confirm-dialog.js';
+import { dataTable } from '../widgets/data-table.js';
+import { feedback } from '../widgets/feedback.js';
+import { clearFieldErrors, field, fieldLocator, select, setFieldError } from '../widgets/fields.js';
+import { statusBadge } from '../widgets/status-badge.js';
 import { groupGaps } from './issue-translations.js';
 
 const REFRESH_MS = 2000;
@@ -15,6 +19,12 @@ const SEGMENT_COLUMNS = [
   ['failed', 'Failed'],
   ['skipped', 'Skipped'],
 ];
+const TOTAL_FIGURES = [
+  ['recipients', 'Recipients'],
+  ['sent', 'Sent'],
+  ['failed', 'Failed'],
+  ['pending', 'Pending'],
+];
 
 const formatCount = (n) => String(n ?? 0).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
@@ -25,43 +35,54 @@ function segmentNames(key) {
 }
 
 export function renderSend(panel, ctx, { issue: initial, onIssue }) {
-  let issue = initial;
-  let timer;
-  let stopped = false;
+  const state = { issue: initial, stopped: false, timer: undefined };
+  const progress = progressCard();
+  const sending = sendControls(ctx, state, update);
+  panel.append(
+    h(
+      'div',
+      { class: 'send-layout' },
+      h('div', { class: 'send-actions' }, testForm(ctx, state), sending.element),
+      progress.element,
+    ),
+  );
 
-  // Progress
-  const figures = { recipients: h('dd'), sent: h('dd'), failed: h('dd'), pending: h('dd') };
+  /** Shows `issue` everywhere, and keeps refreshing it while it is sending. */
+  function update(issue) {
+    state.issue = issue;
+    progress.show(issue);
+    onIssue(issue);
+    sending.show(issue);
+    poll();
+  }
+
+  function poll() {
+    clearTimeout(state.timer);
+    if (state.stopped || state.issue.status !== 'sending') return;
+    state.timer = setTimeout(async () => {
+      try {
+        update(await ctx.api.issues.get(state.issue.id));
+      } catch {
+        poll(); // a missed refresh is retried on the next tick
+      }
+    }, REFRESH_MS);
+  }
+
+  update(initial);
+  return () => {
+    state.stopped = true;
+    clearTimeout(state.timer);
+  };
+}
+
+/** Status, the totals as figures and a bar, and the table per (country, language). */
+function progressCard() {
+  const figures = Object.fromEntries(TOTAL_FIGURES.map(([key]) => [key, h('dd')]));
   const bar = h('progress', { max: '1', value: '0', 'aria-labelledby': 'progress-label' });
   const statusLine = h('p', { class: 'status-line' });
   const refreshing = h('p', { class: 'muted small-text' });
-  const segmentRows = h('tbody');
-  const segments = h(
-    'div',
-    { class: 'segment-progress' },
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'data-table segment-table' },
-        h('caption', {}, 'Per country and language'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'Country'),
-            h('th', { scope: 'col' }, 'Language'),
-            SEGMENT_COLUMNS.map(([, label]) => h('th', { scope: 'col', class: 'numeric' }, label)),
-          ),
-        ),
-        segmentRows,
-      ),
-    ),
-    h('p', { class: 'muted small-text' }, 'Skipped: unsubscribed, suppressed or erased after the send started.'),
-  );
-  const progressCard = h(
+  const segments = segmentTable();
+  const element = h(
     'section',
     { class: 'card', 'aria-labelledby': 'progress-title' },
     h('h2', { id: 'progress-title' }, 'Status and progress'),
@@ -69,12 +90,9 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
     h(
       'dl',
       { class: 'figures' },
-      [
-        ['recipients', 'Recipients'],
-        ['sent', 'Sent'],
-        ['failed', 'Failed'],
-        ['pending', 'Pending'],
-      ].map(([key, label]) => h('div', { class: `figure figure-${key}` }, h('dt', {}, label), figures[key])),
+      TOTAL_FIGURES.map(([key, label]) =>
+        h('div', { class: `figure figure-${key}` }, h('dt', {}, label), figures[key]),
+      ),
     ),
     h(
       'div',
@@ -82,74 +100,71 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
       h('span', { id: 'progress-label', class: 'visually-hidden' }, 'Sent so far'),
       bar,
     ),
-    segments,
+    segments.element,
     refreshing,
   );
+  return {
+    element,
+    show(issue) {
+      const total = issue.progress?.total ?? { recipients: 0, sent: 0, failed: 0, pending: 0 };
+      for (const key of Object.keys(figures)) figures[key].textContent = formatCount(total[key]);
+      segments.show(issue.progress?.bySegment ?? []);
+      bar.max = Math.max(total.recipients, 1);
+      bar.value = total.sent + total.failed;
+      statusLine.replaceChildren(statusBadge(issue.status), ' ', statusText(issue));
+      refreshing.textContent = issue.status === 'sending' ? 'Sending: the figures refresh every 2 seconds.' : '';
+    },
+  };
+}
 
-  function showProgress() {
-    const total = issue.progress?.total ?? { recipients: 0, sent: 0, failed: 0, pending: 0 };
-    for (const key of Object.keys(figures)) figures[key].textContent = formatCount(total[key]);
-    showSegments(issue.progress?.bySegment ?? []);
-    bar.max = Math.max(total.recipients, 1);
-    bar.value = total.sent + total.failed;
-    statusLine.replaceChildren(
-      statusBadge(issue.status),
-      ' ',
-      issue.status === 'draft'
-        ? 'Not sent yet.'
-        : issue.sentAt
-          ? `Sent ${formatDate(issue.sentAt)}.`
-          : issue.scheduledAt
-            ? `Scheduled for ${formatDate(issue.scheduledAt)}.`
-            : '',
-    );
-    refreshing.textContent = issue.status === 'sending' ? 'Sending: the figures refresh every 2 seconds.' : '';
-    onIssue(issue);
-    sendCard.hidden = issue.status !== 'draft';
-    scheduledCard.hidden = issue.status !== 'scheduled';
-    notDraft.hidden = issue.status === 'draft' || issue.status === 'scheduled';
-  }
+function statusText(issue) {
+  if (issue.status === 'draft') return 'Not sent yet.';
+  if (issue.sentAt) return `Sent ${formatDate(issue.sentAt)}.`;
+  return issue.scheduledAt ? `Scheduled for ${formatDate(issue.scheduledAt)}.` : '';
+}
 
-  function showSegments(rows) {
-    const named = rows.map((row) => ({ row, ...segmentNames(row.key) }));
-    named.sort((a, b) => a.country.localeCompare(b.country) || a.language.localeCompare(b.language));
-    segmentRows.replaceChildren(
-      ...named.map(({ row, country, language }) =>
-        h(
-          'tr',
-          { dataset: { segment: row.key } },
-          h('th', { scope: 'row' }, country),
-          h('td', {}, language),
-          SEGMENT_COLUMNS.map(([field]) => h('td', { class: 'numeric', dataset: { field } }, formatCount(row[field]))),
-        ),
+/** The table per (country, language), named in words and sorted by them; hidden while there is no row. */
+function segmentTable() {
+  const rows = h('tbody');
+  const element = h(
+    'div',
+    { class: 'segment-progress' },
+    dataTable({
+      caption: 'Per country and language',
+      className: 'data-table segment-table',
+      columns: ['Country', 'Language', ...SEGMENT_COLUMNS.map(([, label]) => ({ label, class: 'numeric' }))],
+      body: rows,
+    }),
+    h('p', { class: 'muted small-text' }, 'Skipped: unsubscribed, suppressed or erased after the send started.'),
+  );
+  const row = ({ segment, country, language }) =>
+    h(
+      'tr',
+      { dataset: { segment: segment.key } },
+      h('th', { scope: 'row' }, country),
+      h('td', {}, language),
+      SEGMENT_COLUMNS.map(([name]) =>
+        h('td', { class: 'numeric', dataset: { field: name } }, formatCount(segment[name])),
       ),
     );
-    segments.hidden = rows.length === 0;
-  }
+  return {
+    element,
+    show(segments) {
+      const named = segments.map((segment) => ({ segment, ...segmentNames(segment.key) }));
+      named.sort((a, b) => a.country.localeCompare(b.country) || a.language.localeCompare(b.language));
+      rows.replaceChildren(...named.map(row));
+      element.hidden = segments.length === 0;
+    },
+  };
+}
 
-  function poll() {
-    clearTimeout(timer);
-    if (stopped || issue.status !== 'sending') return;
-    timer = setTimeout(async () => {
-      try {
-        issue = await ctx.api.issues.get(issue.id);
-        showProgress();
-      } catch {
-        // A missed refresh is retried on the next tick.
-      }
-      poll();
-    }, REFRESH_MS);
-  }
-
-  // Test email
-  const testNotes = feedback();
+/** One test email to one address, in the language chosen. */
+function testForm(ctx, state) {
+  const notes = feedback();
   const to = h('input', { type: 'email', name: 'to', autocomplete: 'email', value: ctx.me?.email ?? '' });
-  const testLang = select({
-    name: 'lang',
-    options: LANGUAGES.map((code) => [code, `${LANGUAGE_NAMES[code]} (${code})`]),
-  });
-  const testButton = h('button', { type: 'submit', class: 'button secondary' }, 'Send test');
-  const testForm = h(
+  const lang = select({ name: 'lang', options: LANGUAGES.map((code) => [code, `${LANGUAGE_NAMES[code]} (${code})`]) });
+  const button = h('button', { type: 'submit', class: 'button secondary' }, 'Send test');
+  const form = h(
     'form',
     { class: 'card', novalidate: true, 'aria-labelledby': 'test-title' },
     h('h2', { id: 'test-title' }, 'Send a test'),
@@ -158,40 +173,63 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
       'div',
       { class: 'field-row' },
       field({ label: 'Email address', control: to, className: 'grow' }),
-      field({ label: 'Language', control: testLang }),
+      field({ label: 'Language', control: lang }),
     ),
-    testNotes.element,
-    h('div', { class: 'form-actions' }, testButton),
+    notes.element,
+    h('div', { class: 'form-actions' }, button),
   );
-  testForm.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    clearFieldErrors(testForm);
-    testButton.disabled = true;
+    clearFieldErrors(form);
+    button.disabled = true;
     try {
-      const { messageId } = await ctx.api.issues.sendTest(issue.id, to.value.trim(), testLang.value);
-      testNotes.success(
-        `Test email in ${LANGUAGE_NAMES[testLang.value]} sent to ${to.value.trim()}.`,
+      const { messageId } = await ctx.api.issues.sendTest(state.issue.id, to.value.trim(), lang.value);
+      notes.success(
+        `Test email in ${LANGUAGE_NAMES[lang.value]} sent to ${to.value.trim()}.`,
         messageId ? h('p', { class: 'muted small-text' }, 'Message ID ', h('code', {}, messageId)) : null,
       );
     } catch (error) {
-      testNotes.error('The test email was not sent.', error, (name, message) => {
-        const control = { to, lang: testLang }[name];
-        if (control) setFieldError(control, message);
-        return control;
-      });
+      notes.error('The test email was not sent.', error, fieldLocator({ to, lang }));
     } finally {
-      testButton.disabled = false;
+      button.disabled = false;
     }
   });
+  return form;
+}
 
-  // Send now or schedule
-  const sendNotes = feedback();
-  const at = h('input', { type: 'datetime-local', name: 'at' });
-  const sendNow = h('button', { type: 'button', class: 'button primary' }, 'Send now…');
-  const schedule = h('button', { type: 'button', class: 'button secondary' }, 'Schedule');
+/** Send now or schedule while a draft, cancel while scheduled, and a notice once neither is possible. */
+function sendControls(ctx, state, update) {
+  const notes = feedback();
+  const sendCard = sendNowCard({ ctx, state, update, notes });
+  const scheduledCard = cancelScheduleCard({ ctx, state, update, notes });
   const notDraft = h('p', { class: 'notice' }, 'This issue is no longer a draft: it cannot be sent again.');
-  const cancelButton = h('button', { type: 'button', class: 'button secondary' }, 'Cancel the scheduled send');
-  const scheduledCard = h(
+  return {
+    element: h('div', {}, sendCard, scheduledCard, notDraft, notes.element),
+    show(issue) {
+      sendCard.hidden = issue.status !== 'draft';
+      scheduledCard.hidden = issue.status !== 'scheduled';
+      notDraft.hidden = issue.status === 'draft' || issue.status === 'scheduled';
+    },
+  };
+}
+
+function cancelScheduleCard({ ctx, state, update, notes }) {
+  const button = h('button', { type: 'button', class: 'button secondary' }, 'Cancel the scheduled send');
+  button.addEventListener('click', async () => {
+    notes.clear();
+    button.disabled = true;
+    try {
+      await ctx.api.issues.cancelSchedule(state.issue.id);
+      const issue = await ctx.api.issues.get(state.issue.id);
+      notes.success('The scheduled send was cancelled; the issue is a draft again.');
+      update(issue);
+    } catch (error) {
+      notes.error('The scheduled send was not cancelled.', error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h(
     'section',
     { class: 'card', 'aria-labelledby': 'scheduled-title' },
     h('h2', { id: 'scheduled-title' }, 'Scheduled'),
@@ -200,23 +238,15 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
       { class: 'hint' },
       'Until it starts, you can cancel the send; the issue becomes a draft you can edit again.',
     ),
-    h('div', { class: 'form-actions' }, cancelButton),
+    h('div', { class: 'form-actions' }, button),
   );
-  cancelButton.addEventListener('click', async () => {
-    sendNotes.clear();
-    cancelButton.disabled = true;
-    try {
-      await ctx.api.issues.cancelSchedule(issue.id);
-      issue = await ctx.api.issues.get(issue.id);
-      sendNotes.success('The scheduled send was cancelled; the issue is a draft again.');
-      showProgress();
-    } catch (error) {
-      sendNotes.error('The scheduled send was not cancelled.', error);
-    } finally {
-      cancelButton.disabled = false;
-    }
-  });
-  const sendCard = h(
+}
+
+function sendNowCard(context) {
+  const at = h('input', { type: 'datetime-local', name: 'at' });
+  const sendNow = h('button', { type: 'button', class: 'button primary' }, 'Send now…');
+  const schedule = h('button', { type: 'button', class: 'button secondary' }, 'Schedule');
+  const card = h(
     'section',
     { class: 'card', 'aria-labelledby': 'send-title' },
     h('h2', { id: 'send-title' }, 'Send to subscribers'),
@@ -229,79 +259,17 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
       schedule,
     ),
   );
-
-  async function send(options, what) {
-    clearFieldErrors(sendCard);
-    sendNotes.clear();
-    sendNow.disabled = schedule.disabled = true;
-    try {
-      const answer = await ctx.api.issues.send(issue.id, options);
-      issue = await ctx.api.issues.get(issue.id);
-      sendNotes.success(
-        options.at
-          ? `Scheduled for ${formatDate(options.at)}.`
-          : `${what} ${answer?.recipients ?? issue.progress?.total?.recipients ?? 0} recipients.`,
-      );
-      showProgress();
-      poll();
-    } catch (error) {
-      if (error.code === 'translation_gaps') showGaps(error, options);
-      else
-        sendNotes.error(
-          options.at ? 'The issue was not scheduled.' : 'The issue was not sent.',
-          error,
-          (name, message) => {
-            if (name !== 'at') return undefined;
-            setFieldError(at, message);
-            return at;
-          },
-        );
-    } finally {
-      sendNow.disabled = schedule.disabled = false;
-    }
-  }
-
-  function showGaps(error, options) {
-    const gaps = Object.entries(error.details.gaps ?? {}).filter(([, list]) => list?.length);
-    const fallback = h(
-      'button',
-      { type: 'button', class: 'button primary' },
-      options.at ? 'Schedule anyway with English fallback' : 'Send anyway with English fallback',
-    );
-    fallback.addEventListener('click', () =>
-      send({ ...options, allowFallback: true }, 'Sending, with English where translations are missing, to'),
-    );
-    sendNotes.error(
-      'Some languages have translation gaps.',
-      error,
-      undefined,
-      h(
-        'ul',
-        { class: 'gap-summary' },
-        gaps.map(([lang, list]) =>
-          h('li', {}, h('strong', {}, `${LANGUAGE_NAMES[lang] ?? lang}: `), groupGaps(list).join('; ')),
-        ),
-      ),
-      h(
-        'p',
-        {},
-        'Those subscribers would see the English text, labelled “in English”, where their language is missing.',
-      ),
-      h('div', { class: 'form-actions' }, fallback),
-    );
-    fallback.focus();
-  }
-
+  const sender = { ...context, card, at, buttons: [sendNow, schedule] };
   sendNow.addEventListener('click', async () => {
     const confirmed = await confirmDialog({
       title: 'Send this issue now?',
       message: [
-        `“${issue.title}” goes to every confirmed subscriber, each in their own language.`,
+        `“${sender.state.issue.title}” goes to every confirmed subscriber, each in their own language.`,
         'A sent issue cannot be recalled.',
       ],
       confirmLabel: 'Send now',
     });
-    if (confirmed) await send({}, 'Sending to');
+    if (confirmed) await send(sender, {}, 'Sending to');
   });
   schedule.addEventListener('click', () => {
     if (!at.value) {
@@ -309,21 +277,61 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
       at.focus();
       return;
     }
-    send({ at: new Date(at.value).toISOString() }, 'Scheduled for');
+    send(sender, { at: new Date(at.value).toISOString() }, 'Scheduled for');
   });
+  return card;
+}
 
-  panel.append(
-    h(
-      'div',
-      { class: 'send-layout' },
-      h('div', { class: 'send-actions' }, testForm, h('div', {}, sendCard, scheduledCard, notDraft, sendNotes.element)),
-      progressCard,
-    ),
+/** Sends or schedules (`options.at`); `what` starts the confirmation, e.g. "Sending to". */
+async function send(sender, options, what) {
+  const { ctx, state, update, notes, card, at, buttons } = sender;
+  clearFieldErrors(card);
+  notes.clear();
+  for (const button of buttons) button.disabled = true;
+  try {
+    const answer = await ctx.api.issues.send(state.issue.id, options);
+    const issue = await ctx.api.issues.get(state.issue.id);
+    notes.success(
+      options.at
+        ? `Scheduled for ${formatDate(options.at)}.`
+        : `${what} ${answer?.recipients ?? issue.progress?.total?.recipients ?? 0} recipients.`,
+    );
+    update(issue);
+  } catch (error) {
+    if (error.code === 'translation_gaps') showGaps(sender, error, options);
+    else {
+      const failed = options.at ? 'The issue was not scheduled.' : 'The issue was not sent.';
+      notes.error(failed, error, fieldLocator({ at }));
+    }
+  } finally {
+    for (const button of buttons) button.disabled = false;
+  }
+}
+
+/** The gaps per language, and a button to send (or schedule) anyway with the English text in their place. */
+function showGaps(sender, error, options) {
+  const gaps = Object.entries(error.details.gaps ?? {}).filter(([, list]) => list?.length);
+  const fallback = h(
+    'button',
+    { type: 'button', class: 'button primary' },
+    options.at ? 'Schedule anyway with English fallback' : 'Send anyway with English fallback',
   );
-  showProgress();
-  poll();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  fallback.addEventListener('click', () =>
+    send(sender, { ...options, allowFallback: true }, 'Sending, with English where translations are missing, to'),
+  );
+  sender.notes.error(
+    'Some languages have translation gaps.',
+    error,
+    undefined,
+    h(
+      'ul',
+      { class: 'gap-summary' },
+      gaps.map(([lang, list]) =>
+        h('li', {}, h('strong', {}, `${LANGUAGE_NAMES[lang] ?? lang}: `), groupGaps(list).join('; ')),
+      ),
+    ),
+    h('p', {}, 'Those subscribers would see the English text, labelled “in English”, where their language is missing.'),
+    h('div', { class: 'form-actions' }, fallback),
+  );
+  fallback.focus();
 }

@@ -45,38 +45,41 @@ export function renderTranslations(panel, ctx, { issue }) {
     h(
       'ul',
       { class: 'translation-grid', 'aria-label': 'Translation status per language' },
-      LANGUAGES.map((lang) => {
-        const state = translation[lang] ?? { complete: false, gaps: ['no status reported'] };
-        const gaps = state.gaps ?? [];
-        return h(
-          'li',
-          { class: `translation-cell ${state.complete ? 'is-complete' : 'has-gaps'}` },
-          h(
-            'div',
-            { class: 'translation-head' },
-            h('span', { class: 'lang-code-big', 'aria-hidden': 'true' }, lang.toUpperCase()),
-            h('h2', { class: 'translation-name' }, LANGUAGE_NAMES[lang]),
-            h(
-              'span',
-              { class: `chip ${state.complete ? 'chip-ok' : 'chip-warn'}` },
-              state.complete ? 'Complete' : `${gaps.length} ${gaps.length === 1 ? 'gap' : 'gaps'}`,
-            ),
-          ),
-          gaps.length
-            ? h(
-                'ul',
-                { class: 'gap-list', 'aria-label': `Missing in ${LANGUAGE_NAMES[lang]}` },
-                groupGaps(gaps).map((gap) => h('li', {}, gap)),
-              )
-            : null,
-          h(
-            'a',
-            { class: 'translation-preview', href: `${base}/preview/${lang}` },
-            'Preview',
-            h('span', { class: 'visually-hidden' }, ` in ${LANGUAGE_NAMES[lang]}`),
-          ),
-        );
-      }),
+      LANGUAGES.map((lang) => translationCell(lang, translation[lang], base)),
+    ),
+  );
+}
+
+/** A language's cell: complete, or its gaps grouped by record; and a link to its preview. */
+function translationCell(lang, reported, base) {
+  const state = reported ?? { complete: false, gaps: ['no status reported'] };
+  const gaps = state.gaps ?? [];
+  return h(
+    'li',
+    { class: `translation-cell ${state.complete ? 'is-complete' : 'has-gaps'}` },
+    h(
+      'div',
+      { class: 'translation-head' },
+      h('span', { class: 'lang-code-big', 'aria-hidden': 'true' }, lang.toUpperCase()),
+      h('h2', { class: 'translation-name' }, LANGUAGE_NAMES[lang]),
+      h(
+        'span',
+        { class: `chip ${state.complete ? 'chip-ok' : 'chip-warn'}` },
+        state.complete ? 'Complete' : `${gaps.length} ${gaps.length === 1 ? 'gap' : 'gaps'}`,
+      ),
+    ),
+    gaps.length
+      ? h(
+          'ul',
+          { class: 'gap-list', 'aria-label': `Missing in ${LANGUAGE_NAMES[lang]}` },
+          groupGaps(gaps).map((gap) => h('li', {}, gap)),
+        )
+      : null,
+    h(
+      'a',
+      { class: 'translation-preview', href: `${base}/preview/${lang}` },
+      'Preview',
+      h('span', { class: 'visually-hidden' }, ` in ${LANGUAGE_NAMES[lang]}`),
     ),
   );
 }

@@ -1,7 +1,9 @@
 // One issue: a header with its status and four tabs (compose, translations, preview, send and progress).
-import { feedback, h, pageHeader, subnav } from '../dom.js';
+import { h } from '../dom.js';
 import { LANGUAGES } from '../reference.js';
-import { statusBadge } from './issue-list.js';
+import { feedback } from '../widgets/feedback.js';
+import { pageHeader, subnav } from '../widgets/page.js';
+import { statusBadge } from '../widgets/status-badge.js';
 import { renderCompose } from './issue-compose.js';
 import { renderTranslations } from './issue-translations.js';
 import { renderPreview } from './issue-preview.js';
@@ -17,9 +19,8 @@ const TABS = {
 export async function renderIssue(container, ctx, { id, tab, lang }) {
   const back = h('p', { class: 'breadcrumb' }, h('a', { href: '#/issues' }, '← Issues'));
   const header = pageHeader(id ? 'Issue' : 'New issue');
-  const title = header.querySelector('h1');
   const badge = h('span', { class: 'header-status' });
-  title.after(badge);
+  header.querySelector('h1').after(badge);
   const notes = feedback();
   container.append(back, header, notes.element);
 
@@ -42,9 +43,24 @@ export async function renderIssue(container, ctx, { id, tab, lang }) {
     'Issue',
     Object.entries(TABS).map(([name, { text }]) => ({ href: `${base}/${name}`, text, current: name === tab })),
   );
-  const translationsLink = nav.querySelector(`a[href="${base}/translations"]`);
-  /** Shows the issue's title, status and translation count; tabs call it again when the issue changes. */
-  const showHeader = (current) => {
+  const showHeader = headerOf(ctx, {
+    header,
+    badge,
+    tab,
+    translationsLink: nav.querySelector(`a[href="${base}/translations"]`),
+  });
+  showHeader(issue);
+  const panel = h('div', { class: 'tab-panel' });
+  container.append(nav, panel);
+  const flash = ctx.takeFlash();
+  if (flash && tab !== 'compose') notes.success(flash);
+  return TABS[tab].render(panel, ctx, { issue, lang, notes, flash, onIssue: showHeader });
+}
+
+/** Shows the issue's title, status and translation count; tabs call it again when the issue changes. */
+function headerOf(ctx, { header, badge, tab, translationsLink }) {
+  const title = header.querySelector('h1');
+  return (current) => {
     title.textContent = current.title;
     badge.replaceChildren(statusBadge(current.status));
     ctx.setTitle(`${TABS[tab].text} · ${current.title}`);
@@ -55,10 +71,4 @@ export async function renderIssue(container, ctx, { id, tab, lang }) {
       h('span', { class: 'tab-count' }, `${complete}/${LANGUAGES.length}`),
     );
   };
-  showHeader(issue);
-  const panel = h('div', { class: 'tab-panel' });
-  container.append(nav, panel);
-  const flash = ctx.takeFlash();
-  if (flash && tab !== 'compose') notes.success(flash);
-  return TABS[tab].render(panel, ctx, { issue, lang, notes, flash, onIssue: showHeader });
 }

@@ -1,8 +1,11 @@
 // Create or edit a highlight or a best practice: text per language behind the language switcher, details beside it.
-import { clearFieldErrors, confirmDialog, feedback, field, h, pageHeader, select, setFieldError, uid } from '../dom.js';
-import { languageTexts } from '../language-texts.js';
-import { COUNTRIES, COUNTRY_CODES, regionsOf } from '../reference.js';
-import { RECORD_KINDS, titleOf } from './records-common.js';
+import { h, uid } from '../dom.js';
+import { COUNTRIES, COUNTRY_CODES, OTHER_REGION, regionsOf } from '../reference.js';
+import { feedback } from '../widgets/feedback.js';
+import { clearFieldErrors, field, fieldLocator, select } from '../widgets/fields.js';
+import { languageTexts } from '../widgets/language-texts.js';
+import { pageHeader } from '../widgets/page.js';
+import { RECORD_KINDS, confirmDelete, titleOf } from './records-common.js';
 
 const TEXT_FIELDS = {
   highlights: [
@@ -23,10 +26,10 @@ const TEXT_FIELDS = {
 
 const optional = (value) => (value.trim() === '' ? undefined : value.trim());
 const withoutUndefined = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
+const group = (legend, children) => h('fieldset', { class: 'group' }, h('legend', {}, legend), children);
 
 export async function renderRecordForm(container, ctx, { kind, id }) {
   const meta = RECORD_KINDS[kind];
-  const records = ctx.api[kind];
   const heading = pageHeader(id ? `Edit ${meta.singular}` : `New ${meta.singular}`);
   const notes = feedback();
   container.append(
@@ -35,20 +38,66 @@ export async function renderRecordForm(container, ctx, { kind, id }) {
     notes.element,
   );
   ctx.setTitle(id ? `Edit ${meta.singular}` : `New ${meta.singular}`);
+  const record = id ? await loadRecord(ctx, { kind, id, heading, notes }) : {};
+  if (!record) return;
+  container.append(recordForm({ ctx, kind, id, meta, notes, record }));
+  const flash = ctx.takeFlash();
+  if (flash) notes.success(flash);
+}
 
-  let record = {};
-  if (id) {
-    try {
-      record = await records.get(id);
-    } catch (error) {
-      notes.error(`This ${meta.singular} could not be loaded.`, error);
-      return;
-    }
+async function loadRecord(ctx, { kind, id, heading, notes }) {
+  try {
+    const record = await ctx.api[kind].get(id);
     heading.querySelector('h1').textContent = titleOf(record);
     ctx.setTitle(titleOf(record));
+    return record;
+  } catch (error) {
+    notes.error(`This ${RECORD_KINDS[kind].singular} could not be loaded.`, error);
+    return undefined;
   }
+}
 
-  /** Controls by the API's field path, so an error naming `organisation.name` or `links.1` finds its input. */
+/** The texts on the main side, the details beside them; save, cancel and delete under both. */
+function recordForm(page) {
+  const { kind, id, meta, notes, record } = page;
+  const texts = languageTexts({
+    legend: 'Text',
+    fields: TEXT_FIELDS[kind],
+    values: { ...record, 'image.alt': record.image?.alt },
+  });
+  const registry = controlRegistry();
+  const recordId = idDetails(id, record, registry);
+  const where = placeAndDates(record, kind, registry);
+  const details = (kind === 'highlights' ? highlightDetails : practiceDetails)(record, registry, where);
+  const save = h(
+    'button',
+    { type: 'submit', class: 'button primary' },
+    id ? 'Save changes' : `Create ${meta.singular}`,
+  );
+  const form = h(
+    'form',
+    { class: 'record-form', novalidate: true },
+    h(
+      'div',
+      { class: 'form-layout' },
+      h('div', { class: 'form-main' }, texts.element),
+      h('div', { class: 'form-side' }, recordId.element, details.elements),
+    ),
+    h('div', { class: 'form-footer' }, notes.element, formActions(page, save)),
+  );
+  const locateDetail = fieldLocator(registry.controls);
+  page.locate = (path, message) => texts.showError(path, message) ?? locateDetail(path, message);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    notes.clear();
+    saveRecord(page, details.build(texts.values(), { id: recordId.value(), ...where.values() }), save);
+  });
+  return form;
+}
+
+/** Controls by the API's field path, so an error naming `organisation.name` or `links.1` finds its input. */
+function controlRegistry() {
   const controls = new Map();
   const control = (path, element) => {
     element.id ||= uid(path.replace(/\W/g, '-'));
@@ -57,15 +106,22 @@ export async function renderRecordForm(container, ctx, { kind, id }) {
     return element;
   };
   const input = (path, value, props = {}) => control(path, h('input', { type: 'text', value: value ?? '', ...props }));
+  return { controls, control, input };
+}
 
-  const texts = languageTexts({
-    legend: 'Text',
-    fields: TEXT_FIELDS[kind],
-    values: { ...record, 'image.alt': record.image?.alt },
-  });
+/** A new record's optional ID, or the ID of the one edited. */
+function idDetails(id, record, { input }) {
+  if (id) return { element: h('p', { class: 'record-id' }, 'ID ', h('code', {}, record.id)), value: () => id };
+  const idInput = input('id', '', { autocomplete: 'off', spellcheck: 'false' });
+  const hint = 'Lower-case letters, digits and dashes. Left empty, it is made from the English title.';
+  return {
+    element: h('div', { class: 'group' }, field({ label: 'ID (optional)', control: idInput, hint })),
+    value: () => optional(idInput.value),
+  };
+}
 
-  // Details
-  const idInput = id ? null : input('id', '', { autocomplete: 'off', spellcheck: 'false' });
+/** Country, region (the chosen country's), city and dates: what both kinds of record have. */
+function placeAndDates(record, kind, { control, input }) {
   const country = control(
     'country',
     select({
@@ -81,7 +137,7 @@ export async function renderRecordForm(container, ctx, { kind, id }) {
     region.replaceChildren(
       h('option', { value: '' }, kind === 'practices' ? 'Choose a region…' : 'No region'),
       ...choices.map((name) =>
-        h('option', { value: name, selected: name === selected }, name === 'other' ? 'Other' : name),
+        h('option', { value: name, selected: name === selected }, name === OTHER_REGION ? 'Other' : name),
       ),
     );
     region.disabled = !country.value;
@@ -91,205 +147,144 @@ export async function renderRecordForm(container, ctx, { kind, id }) {
   const city = input('city', record.city, { autocomplete: 'off' });
   const startDate = input('startDate', record.startDate, { type: 'date' });
   const endDate = input('endDate', record.endDate, { type: 'date' });
+  return {
+    fields: [
+      field({ label: 'Country', control: country }),
+      field({ label: 'Region', control: region }),
+      field({ label: 'City', control: city }),
+    ],
+    dates: h(
+      'div',
+      { class: 'field-row' },
+      field({ label: 'Starts', control: startDate }),
+      field({ label: 'Ends', control: endDate }),
+    ),
+    values: () => ({
+      country: country.value || undefined,
+      // A practice needs its region: an empty one is sent, and the API names the field.
+      region: kind === 'practices' ? region.value : region.value || undefined,
+      city: optional(city.value),
+      startDate: startDate.value || undefined,
+      endDate: endDate.value || undefined,
+    }),
+  };
+}
 
-  const details = [];
-  if (idInput) {
-    details.push(
-      h(
-        'div',
-        { class: 'group' },
-        field({
-          label: 'ID (optional)',
-          control: idInput,
-          hint: 'Lower-case letters, digits and dashes. Left empty, it is made from the English title.',
-        }),
-      ),
-    );
-  } else {
-    details.push(h('p', { class: 'record-id' }, 'ID ', h('code', {}, record.id)));
-  }
-
-  let build;
-  if (kind === 'highlights') {
-    const place = input('place', record.place, { 'aria-required': 'true' });
-    const participants = input('participants', record.participants, {
-      type: 'number',
-      min: '0',
-      step: '1',
-      inputmode: 'numeric',
+/** A highlight's place and participants, its link and image; `build` makes the API's body. */
+function highlightDetails(record, { controls, input }, where) {
+  const place = input('place', record.place, { 'aria-required': 'true' });
+  const participants = input('participants', record.participants, {
+    type: 'number',
+    min: '0',
+    step: '1',
+    inputmode: 'numeric',
+  });
+  const link = input('link', record.link, { type: 'url', placeholder: 'https://' });
+  const imageUrl = input('image.url', record.image?.url, { type: 'url', placeholder: 'https://' });
+  controls.set('image', imageUrl);
+  const elements = [
+    group('Where and when', [
+      ...where.fields,
+      field({ label: 'Place', control: place, hint: 'As readers should see it, e.g. “Haskovo, Bulgaria”.' }),
+      where.dates,
+      field({ label: 'Participants', control: participants }),
+    ]),
+    group('Link and image', [
+      field({ label: 'Link', control: link, hint: 'Where readers can read more.' }),
+      field({ label: 'Image URL', control: imageUrl, hint: 'Describe the image in each language under Text.' }),
+    ]),
+  ];
+  const build = (text, common) => {
+    const alt = text['image.alt'];
+    const url = optional(imageUrl.value);
+    return withoutUndefined({
+      ...common,
+      place: place.value.trim(),
+      participants: participants.value === '' ? undefined : Number(participants.value),
+      title: text.title ?? {},
+      summary: text.summary ?? {},
+      body: text.body ?? {},
+      link: optional(link.value),
+      image: url || alt ? { url: url ?? '', alt: alt ?? {} } : undefined,
     });
-    const link = input('link', record.link, { type: 'url', placeholder: 'https://' });
-    const imageUrl = input('image.url', record.image?.url, { type: 'url', placeholder: 'https://' });
-    controls.set('image', imageUrl);
-    details.push(
-      group('Where and when', [
-        field({ label: 'Country', control: country }),
-        field({ label: 'Region', control: region }),
-        field({ label: 'City', control: city }),
-        field({ label: 'Place', control: place, hint: 'As readers should see it, e.g. “Haskovo, Bulgaria”.' }),
-        h(
-          'div',
-          { class: 'field-row' },
-          field({ label: 'Starts', control: startDate }),
-          field({ label: 'Ends', control: endDate }),
-        ),
-        field({ label: 'Participants', control: participants }),
-      ]),
-      group('Link and image', [
-        field({ label: 'Link', control: link, hint: 'Where readers can read more.' }),
-        field({ label: 'Image URL', control: imageUrl, hint: 'Describe the image in each language under Text.' }),
-      ]),
-    );
-    build = (text) => {
-      const alt = text['image.alt'];
-      const url = optional(imageUrl.value);
-      return withoutUndefined({
-        id: id ?? optional(idInput.value),
-        country: country.value || undefined,
-        region: region.value || undefined,
-        city: optional(city.value),
-        place: place.value.trim(),
-        startDate: startDate.value || undefined,
-        endDate: endDate.value || undefined,
-        participants: participants.value === '' ? undefined : Number(participants.value),
-        title: text.title ?? {},
-        summary: text.summary ?? {},
-        body: text.body ?? {},
-        link: optional(link.value),
-        image: url || alt ? { url: url ?? '', alt: alt ?? {} } : undefined,
-      });
-    };
-  } else {
-    const orgName = input('organisation.name', record.organisation?.name, { 'aria-required': 'true' });
-    const orgType = input('organisation.type', record.organisation?.type, {
-      'aria-required': 'true',
-      placeholder: 'e.g. Social cooperative',
-    });
-    controls.set('organisation', orgName);
-    const links = linkList(record.links ?? [], controls);
-    details.push(
-      group('Organisation', [field({ label: 'Name', control: orgName }), field({ label: 'Type', control: orgType })]),
-      group('Where and when', [
-        field({ label: 'Country', control: country }),
-        field({ label: 'Region', control: region }),
-        field({ label: 'City', control: city }),
-        h(
-          'div',
-          { class: 'field-row' },
-          field({ label: 'Starts', control: startDate }),
-          field({ label: 'Ends', control: endDate }),
-        ),
-      ]),
-      links.element,
-    );
-    build = (text) =>
-      withoutUndefined({
-        id: id ?? optional(idInput.value),
-        country: country.value || undefined,
-        region: region.value,
-        city: optional(city.value),
-        organisation: { name: orgName.value.trim(), type: orgType.value.trim() },
-        startDate: startDate.value || undefined,
-        endDate: endDate.value || undefined,
-        title: text.title ?? {},
-        summary: text.summary ?? {},
-        resources: text.resources,
-        details: text.details,
-        results: text.results,
-        transfer: text.transfer,
-        links: links.values().length ? links.values() : undefined,
-      });
-  }
+  };
+  return { elements, build };
+}
 
-  const save = h(
-    'button',
-    { type: 'submit', class: 'button primary' },
-    id ? 'Save changes' : `Create ${meta.singular}`,
-  );
-  const actions = h(
+/** A practice's organisation and links; `build` makes the API's body. */
+function practiceDetails(record, { controls, input }, where) {
+  const orgName = input('organisation.name', record.organisation?.name, { 'aria-required': 'true' });
+  const orgType = input('organisation.type', record.organisation?.type, {
+    'aria-required': 'true',
+    placeholder: 'e.g. Social cooperative',
+  });
+  controls.set('organisation', orgName);
+  const links = linkList(record.links ?? [], controls);
+  const elements = [
+    group('Organisation', [field({ label: 'Name', control: orgName }), field({ label: 'Type', control: orgType })]),
+    group('Where and when', [...where.fields, where.dates]),
+    links.element,
+  ];
+  const build = (text, common) =>
+    withoutUndefined({
+      ...common,
+      organisation: { name: orgName.value.trim(), type: orgType.value.trim() },
+      title: text.title ?? {},
+      summary: text.summary ?? {},
+      resources: text.resources,
+      details: text.details,
+      results: text.results,
+      transfer: text.transfer,
+      links: links.values().length ? links.values() : undefined,
+    });
+  return { elements, build };
+}
+
+function formActions(page, save) {
+  const { kind, id, meta } = page;
+  return h(
     'div',
     { class: 'form-actions' },
     save,
     h('a', { class: 'button quiet', href: `#/records/${kind}` }, 'Cancel'),
+    id
+      ? h(
+          'button',
+          { type: 'button', class: 'button quiet danger-text push-end', onclick: () => removeRecord(page) },
+          `Delete ${meta.singular}`,
+        )
+      : null,
   );
-  if (id) {
-    actions.append(
-      h(
-        'button',
-        { type: 'button', class: 'button quiet danger-text push-end', onclick: () => remove() },
-        `Delete ${meta.singular}`,
-      ),
-    );
-  }
-  const form = h(
-    'form',
-    { class: 'record-form', novalidate: true },
-    h(
-      'div',
-      { class: 'form-layout' },
-      h('div', { class: 'form-main' }, texts.element),
-      h('div', { class: 'form-side' }, details),
-    ),
-    h('div', { class: 'form-footer' }, notes.element, actions),
-  );
-  container.append(form);
-
-  const locate = (path, message) => {
-    const text = texts.showError(path, message);
-    if (text) return text;
-    for (let parts = path.split('.'); parts.length; parts = parts.slice(0, -1)) {
-      const found = controls.get(parts.join('.'));
-      if (found) {
-        setFieldError(found, message);
-        return found;
-      }
-    }
-    return undefined;
-  };
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearFieldErrors(form);
-    notes.clear();
-    const body = build(texts.values());
-    save.disabled = true;
-    try {
-      if (id) {
-        record = await records.update(id, body);
-        notes.success(`Saved “${titleOf(record)}”.`);
-      } else {
-        const created = await records.create(body);
-        ctx.navigate(`#/records/${kind}/${encodeURIComponent(created.id)}`, `Created “${titleOf(created)}”.`);
-      }
-    } catch (error) {
-      notes.error(`The ${meta.singular} was not saved.`, error, locate);
-    } finally {
-      save.disabled = false;
-    }
-  });
-
-  async function remove() {
-    const confirmed = await confirmDialog({
-      title: `Delete this ${meta.singular}?`,
-      message: [`“${titleOf(record)}” will be deleted in every language.`, 'This cannot be undone.'],
-      confirmLabel: 'Delete',
-      danger: true,
-    });
-    if (!confirmed) return;
-    try {
-      await records.remove(id);
-      ctx.navigate(`#/records/${kind}`, `Deleted “${titleOf(record)}”.`);
-    } catch (error) {
-      notes.error(`The ${meta.singular} was not deleted.`, error);
-    }
-  }
-
-  const flash = ctx.takeFlash();
-  if (flash) notes.success(flash);
 }
 
-function group(legend, children) {
-  return h('fieldset', { class: 'group' }, h('legend', {}, legend), children);
+async function saveRecord(page, body, save) {
+  const { ctx, kind, id, meta, notes } = page;
+  save.disabled = true;
+  try {
+    if (id) {
+      page.record = await ctx.api[kind].update(id, body);
+      notes.success(`Saved “${titleOf(page.record)}”.`);
+    } else {
+      const created = await ctx.api[kind].create(body);
+      ctx.navigate(`#/records/${kind}/${encodeURIComponent(created.id)}`, `Created “${titleOf(created)}”.`);
+    }
+  } catch (error) {
+    notes.error(`The ${meta.singular} was not saved.`, error, page.locate);
+  } finally {
+    save.disabled = false;
+  }
+}
+
+async function removeRecord(page) {
+  const { ctx, kind, id, meta, notes } = page;
+  const title = titleOf(page.record);
+  if (!(await confirmDelete(meta, title))) return;
+  try {
+    await ctx.api[kind].remove(id);
+    ctx.navigate(`#/records/${kind}`, `Deleted “${title}”.`);
+  } catch (error) {
+    notes.error(`The ${meta.singular} was not deleted.`, error);
+  }
 }
 
 /** The practice's links: one URL input each, added and removed with buttons. */
@@ -298,6 +293,21 @@ function linkList(initial, controls) {
   const add = h('button', { type: 'button', class: 'button secondary small' }, 'Add a link');
   const element = h('fieldset', { class: 'group' }, h('legend', {}, 'Links'), list, add);
   const inputs = [];
+  const newInput = (value = '') => h('input', { type: 'url', value, placeholder: 'https://' });
+
+  function removeButton(i) {
+    const onclick = () => {
+      inputs.splice(i, 1);
+      render(Math.min(i, inputs.length - 1));
+      if (inputs.length === 0) add.focus();
+    };
+    const label = `Remove link ${i + 1}`;
+    return h(
+      'button',
+      { type: 'button', class: 'icon-button', 'aria-label': label, title: 'Remove link', onclick },
+      '✕',
+    );
+  }
 
   function render(focusIndex) {
     for (const key of [...controls.keys()]) if (key.startsWith('links.')) controls.delete(key);
@@ -306,37 +316,19 @@ function linkList(initial, controls) {
         input.id ||= uid('link');
         input.name = `links.${i}`;
         controls.set(`links.${i}`, input);
-        const remove = h(
-          'button',
-          {
-            type: 'button',
-            class: 'icon-button',
-            'aria-label': `Remove link ${i + 1}`,
-            title: 'Remove link',
-            onclick: () => {
-              inputs.splice(i, 1);
-              render(Math.min(i, inputs.length - 1));
-              if (inputs.length === 0) add.focus();
-            },
-          },
-          '✕',
-        );
         const row = field({ label: `Link ${i + 1}`, control: input, className: 'link-row' });
-        row.append(remove);
+        row.append(removeButton(i));
         return h('li', {}, row);
       }),
     );
     if (focusIndex !== undefined && inputs[focusIndex]) inputs[focusIndex].focus();
   }
-  const newInput = (value = '') => h('input', { type: 'url', value, placeholder: 'https://' });
+
   for (const url of initial) inputs.push(newInput(url));
   add.addEventListener('click', () => {
     inputs.push(newInput());
     render(inputs.length - 1);
   });
   render();
-  return {
-    element,
-    values: () => inputs.map((input) => input.value.trim()).filter(Boolean),
-  };
+  return { element, values: () => inputs.map((input) => input.value.trim()).filter(Boolean) };
 }

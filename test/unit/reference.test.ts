@@ -1,0 +1,51 @@
+// GET /api/reference: the web apps' one source of languages, countries, regions and topics, served from the domain's.
+import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../functions/handlers/api.ts';
+import type { HttpEvent } from '../../functions/handlers/http.ts';
+import { COUNTRIES, LANGUAGES, OTHER_REGION, SOURCE_LANGUAGE, TOPICS } from '../../functions/domain/reference.ts';
+import type { Services } from '../../functions/wiring/services.ts';
+import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
+
+/** The route reads no store: services it never touches. */
+const api = createApiHandler({} as Services, 'editor');
+
+const get = (groups?: string) =>
+  api({
+    ...baseEvent,
+    rawPath: '/api/reference',
+    requestContext: {
+      ...baseEvent.requestContext,
+      http: { ...baseEvent.requestContext.http, method: 'GET', path: '/api/reference' },
+      ...(groups && {
+        authorizer: {
+          principalId: '',
+          integrationLatency: 0,
+          jwt: { claims: { sub: 'u1', 'cognito:groups': groups }, scopes: [] },
+        },
+      }),
+    },
+  } as HttpEvent);
+
+describe('GET /api/reference', () => {
+  it('gives an editor the languages with their English names, the countries with their regions and the topics', async () => {
+    const response = await get('[editor]');
+    expect(response.statusCode).toBe(200);
+    const data = JSON.parse(String(response.body));
+    expect(data.sourceLanguage).toBe(SOURCE_LANGUAGE);
+    expect(data.languages.map((l: { code: string }) => l.code)).toEqual(LANGUAGES);
+    expect(data.languages).toContainEqual({ code: 'el', name: 'Greek' });
+    expect(data.languages).toContainEqual({ code: 'lv', name: 'Latvian' });
+    expect(data.countries).toHaveLength(Object.keys(COUNTRIES).length);
+    expect(data.countries).toContainEqual({ code: 'BG', name: 'Bulgaria', language: 'bg', regions: ['Haskovo'] });
+    expect(Object.fromEntries(data.countries.map(({ code, ...rest }: { code: string }) => [code, rest]))).toEqual(
+      COUNTRIES,
+    );
+    expect(data.otherRegion).toBe(OTHER_REGION);
+    expect(data.topics).toEqual(TOPICS);
+  });
+
+  it('answers 401 without a token and 403 to a coordinator', async () => {
+    expect((await get()).statusCode).toBe(401);
+    expect((await get('[coordinator]')).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,174 @@
+// Per-language text fields behind one language switcher: a tab per language, marked by how much is written.
+import { h, uid, visuallyHidden } from '../dom.js';
+import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE } from '../reference.js';
+import { setFieldError } from './fields.js';
+
+const STATE_TEXT = { complete: 'complete', partial: 'partly written', empty: 'no text yet' };
+
+/**
+ * @param {{ legend: string, fields: Array<{name: string, label: string, rows?: number, required?: boolean,
+ *   type?: string}>, values: Record<string, Record<string, string> | undefined>, readOnly?: boolean,
+ *   onInput?: () => void }} options  `rows` makes a textarea; `required` means required in English.
+ */
+export function languageTexts({ legend, fields, values, readOnly = false, onInput = () => {} }) {
+  const texts = Object.fromEntries(fields.map((f) => [f.name, { ...(values[f.name] ?? {}) }]));
+  let current = SOURCE_LANGUAGE;
+  const panelId = uid('lang-panel');
+  const tabs = languageTabs(panelId, (lang) => show(lang));
+  const refreshTabs = () => tabs.refresh(current, (lang) => stateOf(fields, texts, lang));
+  const rows = fields.map((f) =>
+    textRow(f, readOnly, (value) => {
+      if (value.trim()) texts[f.name][current] = value;
+      else delete texts[f.name][current];
+      refreshTabs();
+      onInput();
+    }),
+  );
+  const note = h('p', { class: 'lang-note' });
+  const panel = h(
+    'div',
+    { role: 'tabpanel', id: panelId, class: 'lang-panel' },
+    note,
+    rows.map((r) => r.element),
+  );
+  const element = h('fieldset', { class: 'lang-texts' }, h('legend', {}, legend), tabs.element, panel);
+
+  function show(lang) {
+    current = lang;
+    panel.setAttribute('aria-labelledby', tabs.idOf(lang));
+    note.textContent = languageNote(lang);
+    for (const row of rows) row.show(lang, texts[row.field.name]);
+    refreshTabs();
+  }
+
+  show(SOURCE_LANGUAGE);
+
+  return {
+    element,
+    /** The texts as the API takes them: empty languages left out, a field with no text at all undefined. */
+    values: () => apiTexts(fields, texts),
+    /**
+     * Shows an API error on the field it names, e.g. `subject.bg`, `image.alt.en` or `intro`
+     * (a field alone means its English text); returns the control, or undefined when not one of ours.
+     */
+    showError(path, message) {
+      const row = rows.find(({ field }) => path === field.name || path.startsWith(`${field.name}.`));
+      if (!row) return undefined;
+      const rest = path.slice(row.field.name.length + 1);
+      show(LANGUAGES.includes(rest) ? rest : SOURCE_LANGUAGE);
+      setFieldError(row.control, message);
+      return row.control;
+    },
+  };
+}
+
+/** The switcher: a tab per language (arrow keys, Home and End move along), each naming how much is written. */
+function languageTabs(panelId, choose) {
+  const tabs = LANGUAGES.map((lang) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: uid('lang-tab'),
+        class: 'lang-tab',
+        'aria-controls': panelId,
+        dataset: { lang },
+        onclick: () => choose(lang),
+      },
+      h('span', { class: 'lang-code', 'aria-hidden': 'true' }, lang.toUpperCase()),
+      h('span', { class: 'lang-state', 'aria-hidden': 'true' }),
+      visuallyHidden(''),
+    ),
+  );
+  const element = h('div', { role: 'tablist', class: 'lang-tabs', 'aria-label': 'Language of the texts' }, tabs);
+  element.addEventListener('keydown', (event) => {
+    const index = tabs.findIndex((tab) => tab.getAttribute('aria-selected') === 'true');
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: LANGUAGES.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const to = (next + LANGUAGES.length) % LANGUAGES.length;
+    choose(LANGUAGES[to]);
+    tabs[to].focus();
+  });
+  return {
+    element,
+    idOf: (lang) => tabs[LANGUAGES.indexOf(lang)].id,
+    /** Selects `current`'s tab and marks every tab with its language's state. */
+    refresh(current, stateOfLanguage) {
+      for (const [i, lang] of LANGUAGES.entries()) {
+        const tab = tabs[i];
+        const state = stateOfLanguage(lang);
+        tab.dataset.state = state;
+        tab.setAttribute('aria-selected', String(lang === current));
+        tab.tabIndex = lang === current ? 0 : -1;
+        tab.lastElementChild.textContent = `${LANGUAGE_NAMES[lang]}, ${STATE_TEXT[state]}`;
+      }
+    },
+  };
+}
+
+/** One text field's control, labelled with the language shown, with the English text under it as a reference. */
+function textRow(field, readOnly, onChange) {
+  const control = field.rows
+    ? h('textarea', { rows: field.rows, readonly: readOnly })
+    : h('input', { type: field.type ?? 'text', readonly: readOnly, autocomplete: 'off' });
+  control.id = uid(field.name.replace(/\W/g, '-'));
+  control.dataset.textField = field.name;
+  control.addEventListener('input', () => {
+    setFieldError(control, '');
+    onChange(control.value);
+  });
+  const languageLabel = h('span', { class: 'label-lang' });
+  const requiredMark = h('span', { class: 'label-required' });
+  const source = h('p', { class: 'source-text', id: `${control.id}-source` });
+  const error = h('p', { class: 'field-error', id: `${control.id}-error`, hidden: true });
+  control.setAttribute('aria-describedby', `${source.id} ${error.id}`);
+  const label = h('label', { for: control.id }, field.label, ' ', languageLabel, requiredMark);
+  return {
+    field,
+    control,
+    element: h('div', { class: 'field' }, label, control, source, error),
+    /** Shows `text` (the field's texts by language) in `lang`. */
+    show(lang, text) {
+      const required = lang === SOURCE_LANGUAGE && Boolean(field.required);
+      control.value = text[lang] ?? '';
+      control.lang = lang;
+      languageLabel.textContent = `(${LANGUAGE_NAMES[lang]})`;
+      requiredMark.textContent = required ? ' required' : '';
+      control.setAttribute('aria-required', String(required));
+      const english = text[SOURCE_LANGUAGE];
+      source.textContent = lang !== SOURCE_LANGUAGE && english ? `English: ${english}` : '';
+      source.hidden = !source.textContent;
+      setFieldError(control, '');
+    },
+  };
+}
+
+function languageNote(lang) {
+  const name = LANGUAGE_NAMES[lang];
+  return lang === SOURCE_LANGUAGE
+    ? 'English is the source language and is required. Other languages fall back to English where they have no text.'
+    : `Writing in ${name}. Empty fields fall back to English in the ${name} edition.`;
+}
+
+/** 'complete' when every text wanted in `lang` is written, 'partial' when some are, 'empty' when none. */
+function stateOf(fields, texts, lang) {
+  const wanted = fields.filter((f) =>
+    lang === SOURCE_LANGUAGE ? f.required || texts[f.name][lang] : texts[f.name][SOURCE_LANGUAGE],
+  );
+  const written = fields.filter((f) => texts[f.name][lang]);
+  if (written.length === 0) return 'empty';
+  return wanted.every((f) => texts[f.name][lang]) ? 'complete' : 'partial';
+}
+
+function apiTexts(fields, texts) {
+  return Object.fromEntries(
+    fields.map((f) => {
+      const text = Object.fromEntries(
+        LANGUAGES.filter((lang) => texts[f.name][lang]?.trim()).map((lang) => [lang, texts[f.name][lang].trim()]),
+      );
+      return [f.name, Object.keys(text).length ? text : undefined];
+    }),
+  );
+}
