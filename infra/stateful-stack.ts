@@ -1,5 +1,5 @@
-// The stateful stack: what holds data or reputation and outlives any deploy (tables, SES configuration set, events
-// topic, the user pool, the key that signs the links in sent emails).
+// The stateful stack: what holds data or reputation and outlives any deploy (tables, the SES identity and
+// configuration set, events topic, the user pool, the key that signs the links in sent emails).
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
@@ -13,12 +13,13 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { HeraldTable } from './constructs/herald-function.ts';
 import { HeraldUsers } from './constructs/herald-users.ts';
 import { ReputationAlarms } from './constructs/reputation-alarms.ts';
+import { SendingDomain } from './constructs/sending-domain.ts';
 import { readSettings } from './settings.ts';
 import {
   contentTable,
@@ -62,6 +63,8 @@ function projection(index: IndexDefinition): Pick<GlobalSecondaryIndexPropsV2, '
 export interface HeraldData {
   readonly tables: HeraldTables;
   readonly configurationSetName: string;
+  /** The SES domain identity the functions may send from (a reference to the one this stack creates). */
+  readonly sesIdentityName: string;
   readonly sesEventsTopic: ITopic;
   /** Issuer of the JWTs the HTTP API accepts. */
   readonly userPool: IUserPool;
@@ -76,6 +79,7 @@ export interface HeraldData {
 export class StatefulStack extends Stack implements HeraldData {
   readonly tables: HeraldTables;
   readonly configurationSetName: string;
+  readonly sesIdentityName: string;
   readonly sesEventsTopic: ITopic;
   readonly userPool: IUserPool;
   readonly webClient: IUserPoolClient;
@@ -108,11 +112,16 @@ export class StatefulStack extends Stack implements HeraldData {
     });
     this.tokenSecret = tokenSecret;
 
+    const settings = readSettings(this.node);
     const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
       sendingEnabled: true,
+      // SES itself refuses an address that bounced hard or complained, even before SesEvents suppresses it.
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     this.configurationSetName = configurationSet.configurationSetName;
+    const sendingDomain = new SendingDomain(this, 'SendingDomain', { settings, configurationSet });
+    this.sesIdentityName = sendingDomain.identity.emailIdentityName;
 
     // A customer managed key: SES can publish to an encrypted topic only with a key whose policy lets it in,
     // which the AWS managed alias/aws/sns key never does.
@@ -145,7 +154,6 @@ export class StatefulStack extends Stack implements HeraldData {
     });
     this.sesEventsTopic = topic;
 
-    const settings = readSettings(this.node);
     const reputation = new ReputationAlarms(this, 'ReputationAlarms', {
       ...(settings.alarmEmail && { email: settings.alarmEmail }),
     });

@@ -71,7 +71,7 @@ export class StatelessStack extends Stack {
     const { content, issues, subscribers, deliveries } = props.tables;
     const sending: SesSending = {
       configurationSetName: props.configurationSetName,
-      identity: settings.sesIdentity,
+      identity: props.sesIdentityName,
       fromAddress: settings.fromAddress,
     };
     const publicUrl = { HERALD_PUBLIC_URL: settings.publicUrl };

@@ -298,13 +298,18 @@ describe('permissions', () => {
     }
   });
 
-  it('scopes SES sending to the identity and the configuration set', () => {
+  it('scopes SES sending to the identity and the configuration set of the stateful stack', () => {
+    const identityId = logicalId(herald.stateful.node.findChild('SendingDomain').node.findChild('Identity'));
+    const configurationSetId = logicalId(herald.stateful.node.findChild('ConfigurationSet'));
     for (const fn of ['PublicApi', 'EditorApi', 'Sender']) {
       const send = statements(fn).find((s) => [s.Action].flat().includes('ses:SendBulkEmail'));
-      const resources = JSON.stringify(send?.Resource);
-      expect(resources).toContain(':identity/secon.example');
-      expect(resources).toContain(':configuration-set/');
-      expect(resources).not.toContain('"*"');
+      // Each ARN is `arn:…:ses:…:<kind>/` joined to a reference to the stateful stack's resource.
+      const arns = [send?.Resource].flat() as { 'Fn::Join': [string, unknown[]] }[];
+      const scoped = arns.map((arn) => {
+        const parts = arn['Fn::Join'][1];
+        return `${String(parts.at(-2)).split(':').at(-1)}${statefulRef(parts.at(-1))}`;
+      });
+      expect(scoped.sort(), fn).toEqual([`configuration-set/${configurationSetId}`, `identity/${identityId}`]);
     }
   });
 
