@@ -12,7 +12,7 @@ export function createHeraldApp(props: AppProps = {}) {
   const stateful = new StatefulStack(app, 'HeraldStateful', {
     env,
     description:
-      'Herald data: tables, SES identity and configuration set, SES events topic, user pool and link-signing key',
+      'Herald data: tables, SES identity and configuration set, SES events and alarms topics, user pool and link-signing key',
   });
   const stateless = new StatelessStack(app, 'HeraldStateless', {
     env,
@@ -21,6 +21,7 @@ export function createHeraldApp(props: AppProps = {}) {
     configurationSetName: stateful.configurationSetName,
     sesIdentityName: stateful.sesIdentityName,
     sesEventsTopic: stateful.sesEventsTopic,
+    alarmTopic: stateful.alarmTopic,
     userPool: stateful.userPool,
     webClient: stateful.webClient,
     authDomainUrl: stateful.authDomainUrl,

@@ -1,5 +1,5 @@
 // The stateful stack: what holds data or reputation and outlives any deploy (tables, the SES identity and
-// configuration set, events topic, the user pool, the key that signs the links in sent emails).
+// configuration set, events topic, the alarms topic, the user pool, the key that signs the links in sent emails).
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
@@ -66,6 +66,8 @@ export interface HeraldData {
   /** The SES domain identity the functions may send from (a reference to the one this stack creates). */
   readonly sesIdentityName: string;
   readonly sesEventsTopic: ITopic;
+  /** Where every Herald alarm goes (SES reputation, dead letters, Sender errors). */
+  readonly alarmTopic: ITopic;
   /** Issuer of the JWTs the HTTP API accepts. */
   readonly userPool: IUserPool;
   /** The web app's client: the audience of the HTTP API's JWT authorizer. */
@@ -81,6 +83,7 @@ export class StatefulStack extends Stack implements HeraldData {
   readonly configurationSetName: string;
   readonly sesIdentityName: string;
   readonly sesEventsTopic: ITopic;
+  readonly alarmTopic: ITopic;
   readonly userPool: IUserPool;
   readonly webClient: IUserPoolClient;
   readonly authDomainUrl?: string;
@@ -157,9 +160,10 @@ export class StatefulStack extends Stack implements HeraldData {
     const reputation = new ReputationAlarms(this, 'ReputationAlarms', {
       ...(settings.alarmEmail && { email: settings.alarmEmail }),
     });
+    this.alarmTopic = reputation.topic;
     new CfnOutput(this, 'ReputationAlarmTopicArn', {
       value: reputation.topic.topicArn,
-      description: 'SNS topic of the SES bounce and complaint rate alarms',
+      description: 'SNS topic of every Herald alarm: SES bounce and complaint rates, dead letters, Sender errors',
     });
 
     const users = new HeraldUsers(this, 'Users', {
