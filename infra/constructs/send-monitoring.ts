@@ -6,7 +6,6 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
-  type HorizontalAnnotation,
   MathExpression,
   Metric,
   TextWidget,
@@ -39,6 +38,17 @@ const MINUTE = Duration.minutes(1);
 function heraldRate(metricName: string, label: string): IMetric {
   const search = `SEARCH('Namespace="${HERALD_METRICS_NAMESPACE}" MetricName="${metricName}"', 'Sum', 60)`;
   return new MathExpression({ expression: `SUM(${search})/60`, usingMetrics: {}, label, period: MINUTE });
+}
+
+/** One of SES's account-wide reputation rates, with the threshold of its alarm (reputation-alarms.ts). */
+function reputationGraph({ metricName, threshold, label }: (typeof REPUTATION_ALARMS)[number]): GraphWidget {
+  return new GraphWidget({
+    title: `SES ${metricName} (account)`,
+    left: [new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) })],
+    leftAnnotations: [{ value: threshold, label: `alarm: ${label}` }],
+    leftYAxis: { min: 0, showUnits: false },
+    width: 8,
+  });
 }
 
 export class SendMonitoring extends Construct {
@@ -85,14 +95,6 @@ export class SendMonitoring extends Construct {
       alarm.addOkAction(action);
     }
 
-    const reputation = (index: 0 | 1) => {
-      const { metricName, threshold, label } = REPUTATION_ALARMS[index];
-      const metric = new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
-      const annotation: HorizontalAnnotation = { value: threshold, label: `alarm: ${label}` };
-      return { metric, annotation };
-    };
-    const bounces = reputation(0);
-    const complaints = reputation(1);
     const region = Stack.of(this).region;
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(6),
@@ -130,20 +132,7 @@ export class SendMonitoring extends Construct {
             leftAnnotations: [{ value: 1, label: 'alarm' }],
             width: 8,
           }),
-          new GraphWidget({
-            title: 'SES bounce rate (account)',
-            left: [bounces.metric],
-            leftAnnotations: [bounces.annotation],
-            leftYAxis: { min: 0, showUnits: false },
-            width: 8,
-          }),
-          new GraphWidget({
-            title: 'SES complaint rate (account)',
-            left: [complaints.metric],
-            leftAnnotations: [complaints.annotation],
-            leftYAxis: { min: 0, showUnits: false },
-            width: 8,
-          }),
+          ...REPUTATION_ALARMS.map(reputationGraph),
         ],
       ],
     });

@@ -598,8 +598,14 @@ describe('alarms and dashboard', () => {
         `<${id}.QueueName>`,
       ]),
     );
-    expect(graphs['SES bounce rate (account)']![0]!.slice(0, 2)).toEqual(['AWS/SES', 'Reputation.BounceRate']);
-    expect(graphs['SES complaint rate (account)']![0]!.slice(0, 2)).toEqual(['AWS/SES', 'Reputation.ComplaintRate']);
+    expect(graphs['SES Reputation.BounceRate (account)']![0]!.slice(0, 2)).toEqual([
+      'AWS/SES',
+      'Reputation.BounceRate',
+    ]);
+    expect(graphs['SES Reputation.ComplaintRate (account)']![0]!.slice(0, 2)).toEqual([
+      'AWS/SES',
+      'Reputation.ComplaintRate',
+    ]);
     expect(template.toJSON().Outputs.SendDashboardUrl).toBeDefined();
   });
 });
