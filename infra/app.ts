@@ -11,14 +11,17 @@ export function createHeraldApp(props: AppProps = {}) {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
   const stateful = new StatefulStack(app, 'HeraldStateful', {
     env,
-    description: 'Herald data: tables, SES configuration set, SES events topic, user pool and link-signing key',
+    description:
+      'Herald data: tables, SES identity and configuration set, SES events and alarms topics, user pool and link-signing key',
   });
   const stateless = new StatelessStack(app, 'HeraldStateless', {
     env,
     description: 'Herald compute and front door: functions, HTTP API, send queue, CloudFront and the web app',
     tables: stateful.tables,
     configurationSetName: stateful.configurationSetName,
+    sesIdentityName: stateful.sesIdentityName,
     sesEventsTopic: stateful.sesEventsTopic,
+    alarmTopic: stateful.alarmTopic,
     userPool: stateful.userPool,
     webClient: stateful.webClient,
     authDomainUrl: stateful.authDomainUrl,

@@ -3,10 +3,37 @@ import { isAbsolute, join } from 'node:path';
 import type { Node } from 'constructs';
 import { PROJECT_ROOT } from './constructs/herald-function.ts';
 
+/** What the DMARC record asks receivers to do with mail that fails it, or `existing`: the domain has one already. */
+export const DMARC_POLICIES = ['none', 'quarantine', 'reject', 'existing'] as const;
+export type DmarcPolicy = (typeof DMARC_POLICIES)[number];
+
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ADDRESS = /^[^\s@<>]+@([^\s@<>]+)$/;
+const isWithin = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
+
 export interface HeraldSettings {
-  /** SES identity the functions may send from (`herald:sesIdentity`). */
+  /**
+   * The domain the CDK app makes an SES identity of, with Easy DKIM (`herald:sesIdentity`): the functions may send
+   * from it only, and the From address must be in it.
+   */
   sesIdentity: string;
+  /** The From header (`herald:fromAddress`), `Name <address>` or an address, in the identity's domain. */
   fromAddress: string;
+  /**
+   * The custom MAIL FROM domain: `herald:mailFromSubdomain` (`mail` by default) under the identity. Bounces return
+   * there, so SPF passes for a name in the identity's domain, which DMARC needs.
+   */
+  mailFromDomain: string;
+  /**
+   * A Route 53 public hosted zone holding the identity's domain (`herald:hostedZoneId` with `herald:hostedZoneName`,
+   * both or neither): the CDK app adds the DKIM, MAIL FROM and DMARC records to it. Without it they are outputs.
+   */
+  hostedZone?: { id: string; name: string };
+  /**
+   * The DMARC record at `_dmarc.<identity>`: `herald:dmarcPolicy` (`none` by default; `existing` leaves a record
+   * the domain already has alone) and an address for aggregate reports (`herald:dmarcReportAddress`, none by default).
+   */
+  dmarc: { policy: DmarcPolicy; reportAddress?: string };
   /**
    * Base URL of links in emails and of the web app (`herald:publicUrl`): the CloudFront distribution's URL
    * or a custom domain. Not a reference to the distribution, which would make a cycle (the distribution
@@ -48,7 +75,8 @@ export interface HeraldSettings {
   alarmEmail?: string;
 }
 
-export function readSettings(node: Node): HeraldSettings {
+/** Reads and checks the settings; a plain `tryGetContext` (the CLI's, from cdk.json) serves as well as a construct's. */
+export function readSettings(node: Pick<Node, 'tryGetContext'>): HeraldSettings {
   const optional = (key: string): string | undefined => {
     const value: unknown = node.tryGetContext(key);
     return typeof value === 'string' && value !== '' ? value : undefined;
@@ -85,7 +113,7 @@ export function readSettings(node: Node): HeraldSettings {
     );
   }
   const apiDomainName = text('herald:apiDomainName', `api.${new URL(publicUrl).hostname}`);
-  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(apiDomainName)) {
+  if (!HOST_NAME.test(apiDomainName)) {
     throw new Error(`herald:apiDomainName must be a lower-case host name, not ${apiDomainName}`);
   }
   const apiCertificateArn = optional('herald:apiCertificateArn');
@@ -96,9 +124,9 @@ export function readSettings(node: Node): HeraldSettings {
     throw new Error(`herald:apiCertificateArn must be the ARN of an ACM certificate, not ${apiCertificateArn}`);
   }
   const webDir = text('herald:webDir', 'web');
+  const sending = readSending(optional);
   return {
-    sesIdentity: text('herald:sesIdentity', 'secon.example'),
-    fromAddress: text('herald:fromAddress', 'SECON Newsletter <newsletter@secon.example>'),
+    ...sending,
     publicUrl,
     maxSendRate,
     signupLimits,
@@ -108,5 +136,67 @@ export function readSettings(node: Node): HeraldSettings {
     accountConcurrency: integer('herald:accountConcurrency', 1000, 100, 10_000_000),
     authDomainPrefix: optional('herald:authDomainPrefix'),
     alarmEmail: optional('herald:alarmEmail'),
+  };
+}
+
+/** The SES identity, the From address, MAIL FROM, the hosted zone and DMARC: what deliverability rests on. */
+function readSending(optional: (key: string) => string | undefined) {
+  const sesIdentity = optional('herald:sesIdentity') ?? 'secon.example';
+  if (!HOST_NAME.test(sesIdentity)) {
+    throw new Error(
+      `herald:sesIdentity must be a lower-case domain name (the CDK app verifies it), not ${sesIdentity}`,
+    );
+  }
+  const fromAddress = optional('herald:fromAddress') ?? 'SECON Newsletter <newsletter@secon.example>';
+  const fromDomain = ADDRESS.exec(/<([^<>]*)>\s*$/.exec(fromAddress)?.[1] ?? fromAddress.trim())?.[1]?.toLowerCase();
+  if (!fromDomain) throw new Error(`herald:fromAddress must be an address or Name <address>, not ${fromAddress}`);
+  // SES sends only from a verified identity, and DMARC passes only when the From domain aligns with the DKIM domain.
+  if (!isWithin(fromDomain, sesIdentity)) {
+    throw new Error(
+      `herald:fromAddress must be an address at ${sesIdentity} (herald:sesIdentity), not at ${fromDomain}`,
+    );
+  }
+  const mailFromSubdomain = optional('herald:mailFromSubdomain') ?? 'mail';
+  const mailFromDomain = `${mailFromSubdomain}.${sesIdentity}`;
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(mailFromSubdomain) || !HOST_NAME.test(mailFromDomain)) {
+    throw new Error(
+      `herald:mailFromSubdomain must be a lower-case subdomain label such as mail, not ${mailFromSubdomain}`,
+    );
+  }
+  // SES refuses a MAIL FROM domain that is also the From address's domain.
+  if (mailFromDomain === fromDomain) {
+    throw new Error(
+      `herald:mailFromSubdomain must not make the From address's domain (${fromDomain}) the MAIL FROM domain`,
+    );
+  }
+  const hostedZoneId = optional('herald:hostedZoneId');
+  const hostedZoneName = optional('herald:hostedZoneName')?.replace(/\.$/, '');
+  if ((hostedZoneId === undefined) !== (hostedZoneName === undefined)) {
+    throw new Error('herald:hostedZoneId and herald:hostedZoneName go together: set both or neither');
+  }
+  if (hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId)) {
+    throw new Error(
+      `herald:hostedZoneId must be a Route 53 hosted zone id such as Z0123456789ABC, not ${hostedZoneId}`,
+    );
+  }
+  if (hostedZoneName !== undefined && !isWithin(sesIdentity, hostedZoneName)) {
+    throw new Error(
+      `herald:hostedZoneName must be ${sesIdentity} (herald:sesIdentity) or a parent of it, not ${hostedZoneName}`,
+    );
+  }
+  const policy = optional('herald:dmarcPolicy') ?? 'none';
+  if (!DMARC_POLICIES.includes(policy as DmarcPolicy)) {
+    throw new Error(`herald:dmarcPolicy must be one of ${DMARC_POLICIES.join(', ')}, not ${policy}`);
+  }
+  const reportAddress = optional('herald:dmarcReportAddress');
+  if (reportAddress !== undefined && !ADDRESS.test(reportAddress)) {
+    throw new Error(`herald:dmarcReportAddress must be an email address, not ${reportAddress}`);
+  }
+  return {
+    sesIdentity,
+    fromAddress,
+    mailFromDomain,
+    hostedZone: hostedZoneId && hostedZoneName ? { id: hostedZoneId, name: hostedZoneName } : undefined,
+    dmarc: { policy: policy as DmarcPolicy, ...(reportAddress && { reportAddress }) },
   };
 }

@@ -1,5 +1,5 @@
-// The stateful stack: what holds data or reputation and outlives any deploy (tables, SES configuration set, events
-// topic, the user pool, the key that signs the links in sent emails).
+// The stateful stack: what holds data or reputation and outlives any deploy (tables, the SES identity and
+// configuration set, events topic, the alarms topic, the user pool, the key that signs the links in sent emails).
 import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
@@ -13,12 +13,13 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { HeraldTable } from './constructs/herald-function.ts';
 import { HeraldUsers } from './constructs/herald-users.ts';
 import { ReputationAlarms } from './constructs/reputation-alarms.ts';
+import { SendingDomain } from './constructs/sending-domain.ts';
 import { readSettings } from './settings.ts';
 import {
   contentTable,
@@ -62,7 +63,11 @@ function projection(index: IndexDefinition): Pick<GlobalSecondaryIndexPropsV2, '
 export interface HeraldData {
   readonly tables: HeraldTables;
   readonly configurationSetName: string;
+  /** The SES domain identity the functions may send from (a reference to the one this stack creates). */
+  readonly sesIdentityName: string;
   readonly sesEventsTopic: ITopic;
+  /** Where every Herald alarm goes (SES reputation, dead letters, Sender errors). */
+  readonly alarmTopic: ITopic;
   /** Issuer of the JWTs the HTTP API accepts. */
   readonly userPool: IUserPool;
   /** The web app's client: the audience of the HTTP API's JWT authorizer. */
@@ -76,7 +81,9 @@ export interface HeraldData {
 export class StatefulStack extends Stack implements HeraldData {
   readonly tables: HeraldTables;
   readonly configurationSetName: string;
+  readonly sesIdentityName: string;
   readonly sesEventsTopic: ITopic;
+  readonly alarmTopic: ITopic;
   readonly userPool: IUserPool;
   readonly webClient: IUserPoolClient;
   readonly authDomainUrl?: string;
@@ -108,11 +115,16 @@ export class StatefulStack extends Stack implements HeraldData {
     });
     this.tokenSecret = tokenSecret;
 
+    const settings = readSettings(this.node);
     const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
       sendingEnabled: true,
+      // SES itself refuses an address that bounced hard or complained, even before SesEvents suppresses it.
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
     this.configurationSetName = configurationSet.configurationSetName;
+    const sendingDomain = new SendingDomain(this, 'SendingDomain', { settings, configurationSet });
+    this.sesIdentityName = sendingDomain.identity.emailIdentityName;
 
     // A customer managed key: SES can publish to an encrypted topic only with a key whose policy lets it in,
     // which the AWS managed alias/aws/sns key never does.
@@ -145,13 +157,13 @@ export class StatefulStack extends Stack implements HeraldData {
     });
     this.sesEventsTopic = topic;
 
-    const settings = readSettings(this.node);
     const reputation = new ReputationAlarms(this, 'ReputationAlarms', {
       ...(settings.alarmEmail && { email: settings.alarmEmail }),
     });
+    this.alarmTopic = reputation.topic;
     new CfnOutput(this, 'ReputationAlarmTopicArn', {
       value: reputation.topic.topicArn,
-      description: 'SNS topic of the SES bounce and complaint rate alarms',
+      description: 'SNS topic of every Herald alarm: SES bounce and complaint rates, dead letters, Sender errors',
     });
 
     const users = new HeraldUsers(this, 'Users', {

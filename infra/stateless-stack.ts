@@ -20,7 +20,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EDGE_HEADER } from '../contracts/headers.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
@@ -35,6 +35,7 @@ import {
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
 import { HeraldSchedules } from './constructs/herald-schedules.ts';
 import { HeraldSite } from './constructs/herald-site.ts';
+import { SendMonitoring } from './constructs/send-monitoring.ts';
 import { readSettings } from './settings.ts';
 import type { HeraldData } from './stateful-stack.ts';
 
@@ -64,13 +65,16 @@ export const PUBLIC_ROUTE_REASON =
   'links in emails carry a signed token; signup is rate-limited per IP and per address.';
 
 export class StatelessStack extends Stack {
+  /** Each dead-letter queue by the name of the queue it serves: every one has an alarm. */
+  private readonly deadLetterQueues: Record<string, IQueue> = {};
+
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const settings = readSettings(this.node);
     const { content, issues, subscribers, deliveries } = props.tables;
     const sending: SesSending = {
       configurationSetName: props.configurationSetName,
-      identity: settings.sesIdentity,
+      identity: props.sesIdentityName,
       fromAddress: settings.fromAddress,
     };
     const publicUrl = { HERALD_PUBLIC_URL: settings.publicUrl };
@@ -331,6 +335,17 @@ export class StatelessStack extends Stack {
       customDomain: settings.customDomain,
     });
 
+    const monitoring = new SendMonitoring(this, 'Monitoring', {
+      alarmTopic: props.alarmTopic,
+      deadLetterQueues: this.deadLetterQueues,
+      sender,
+    });
+    new CfnOutput(this, 'SendDashboardUrl', {
+      value: monitoring.url,
+      description:
+        'CloudWatch dashboard of sends: recipients per second, throttles, dead letters, bounce and complaint rates',
+    });
+
     new CfnOutput(this, 'ApiDomainTarget', {
       value: apiDomain.regionalDomainName,
       description: `Point a CNAME record for ${settings.apiDomain.domainName} (herald:apiDomainName) at this name`,
@@ -349,11 +364,12 @@ export class StatelessStack extends Stack {
   /**
    * An encrypted, TLS-only queue (`<name>Queue`) whose messages go to `<name>DeadLetters` after `maxReceiveCount`
    * receives. The visibility timeout is six times the consumer's timeout, as AWS advises, so retries inside a
-   * slow invocation do not count as failed receives.
+   * slow invocation do not count as failed receives. The dead letters are alarmed on (SendMonitoring).
    */
   private queueWithDeadLetters(name: string, consumerTimeout: Duration, maxReceiveCount: number) {
     const secure = { enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED };
     const deadLetters = new Queue(this, `${name}DeadLetters`, { ...secure, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueues[name] = deadLetters;
     return new Queue(this, `${name}Queue`, {
       ...secure,
       visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),

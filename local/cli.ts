@@ -1,6 +1,7 @@
 // `herald <command>`: the command-line interface of the embedded stack.
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
+import { runDoctorCommand } from './doctor-command.ts';
 import { runSendCommand } from './send-command.ts';
 import { runStatsCommand } from './stats-command.ts';
 
@@ -17,6 +18,11 @@ Commands:
       --region REGION    only this region (a coordinator always sees only their own)
       --csv              print CSV instead of a table
       --url URL, --token TOKEN   as for send (a coordinator's token works too)
+  doctor               the DNS records SES needs for the sending domain (DKIM, MAIL FROM, DMARC), checked in DNS;
+                       with AWS credentials, the deployed identity's DKIM records and status
+      -c, --context KEY=VALUE   a CDK setting, as for cdk deploy (e.g. -c herald:sesIdentity=news.example.eu)
+      --region REGION    the stacks' region (default $AWS_REGION)
+      --offline          ask neither SES nor DNS
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -84,6 +90,24 @@ switch (command) {
     } catch (error) {
       process.stderr.write(`herald stats: ${(error as Error).message}\n`);
       process.exit(1);
+    }
+    break;
+  }
+  case 'doctor': {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        context: { type: 'string', short: 'c', multiple: true },
+        region: { type: 'string' },
+        offline: { type: 'boolean' },
+      },
+    });
+    try {
+      process.exit((await runDoctorCommand(values)) ? 0 : 1);
+    } catch (error) {
+      // An invalid setting names itself (infra/settings.ts).
+      process.stderr.write(`herald doctor: ${(error as Error).message}\n`);
+      process.exit(2);
     }
     break;
   }

@@ -1,5 +1,6 @@
 // CloudWatch alarms on the SES account's reputation: the bounce and complaint rates SES watches to decide whether
-// an account may keep sending, raised well before SES's own review thresholds, to an encrypted SNS topic.
+// an account may keep sending, raised well before SES's own review thresholds, to an encrypted SNS topic (which the
+// other Herald alarms share).
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -38,7 +39,7 @@ export class ReputationAlarms extends Construct {
         resources: ['*'],
       }),
     );
-    this.topic = new Topic(this, 'Topic', { enforceSSL: true, masterKey: key, displayName: 'Herald SES reputation' });
+    this.topic = new Topic(this, 'Topic', { enforceSSL: true, masterKey: key, displayName: 'Herald alarms' });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
     const action = new SnsAction(this.topic);
     this.alarms = REPUTATION_ALARMS.map(({ id: alarmId, metricName, threshold, label }) => {

@@ -1,10 +1,10 @@
-// Infra tests of the stateful stack: tables from contracts/tables.ts, the SES configuration set, its events topic, the
-// user pool and the token secret.
+// Infra tests of the stateful stack: tables from contracts/tables.ts, the SES identity with its DNS records, the
+// configuration set, its events topic, the user pool and the token secret.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_GROUPS, WEB_SIGN_IN_PATHS } from '../../infra/constructs/herald-users.ts';
 import { subscribersTable, TABLES, type IndexDefinition, type TableDefinition } from '../../contracts/tables.ts';
-import { logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
+import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
 let template: Template;
 let herald: ReturnType<typeof synthHerald>;
@@ -112,6 +112,12 @@ describe('SES', () => {
     });
   });
 
+  it('lets SES refuse, in every send through the configuration set, an address that bounced or complained', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: Match.arrayEquals(['BOUNCE', 'COMPLAINT']) },
+    });
+  });
+
   it('publishes every message event of the configuration set to the SES events topic', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: { Ref: logicalId(herald.stateful.node.findChild('ConfigurationSet')) },
@@ -151,6 +157,133 @@ describe('SES', () => {
         ]),
       },
     });
+  });
+});
+
+describe('sending domain', () => {
+  const identityId = () => logicalId(herald.stateful.node.findChild('SendingDomain').node.findChild('Identity'));
+  const dnsOutputs = (t: Template) =>
+    Object.fromEntries(Object.entries(t.toJSON().Outputs ?? {}).filter(([id]) => id.startsWith('Dns'))) as Record<
+      string,
+      { Value: unknown }
+    >;
+  const withZone = { 'herald:hostedZoneId': 'Z0123456789ABC', 'herald:hostedZoneName': 'secon.example' };
+
+  it('verifies the domain herald:sesIdentity with Easy DKIM (2048-bit), a MAIL FROM subdomain and the configuration set', () => {
+    template.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'secon.example',
+      DkimAttributes: { SigningEnabled: true },
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      MailFromAttributes: { MailFromDomain: 'mail.secon.example', BehaviorOnMxFailure: 'USE_DEFAULT_VALUE' },
+      ConfigurationSetAttributes: {
+        ConfigurationSetName: { Ref: logicalId(herald.stateful.node.findChild('ConfigurationSet')) },
+      },
+    });
+  });
+
+  it('outputs every DNS record to add when no hosted zone is given: three DKIM, the MAIL FROM MX and SPF, DMARC', () => {
+    const outputs = dnsOutputs(template);
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['DnsDkim1', 'DnsDkim2', 'DnsDkim3', 'DnsDmarc', 'DnsMailFromMx', 'DnsMailFromSpf'].sort(),
+    );
+    for (const n of [1, 2, 3]) {
+      expect(outputs[`DnsDkim${n}`]!.Value).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            { 'Fn::GetAtt': [identityId(), `DkimDNSTokenName${n}`] },
+            ' CNAME ',
+            { 'Fn::GetAtt': [identityId(), `DkimDNSTokenValue${n}`] },
+          ],
+        ],
+      });
+    }
+    expect(outputs.DnsMailFromMx!.Value).toEqual({
+      'Fn::Join': ['', ['mail.secon.example MX 10 feedback-smtp.', { Ref: 'AWS::Region' }, '.amazonses.com']],
+    });
+    expect(outputs.DnsMailFromSpf!.Value).toBe('mail.secon.example TXT "v=spf1 include:amazonses.com ~all"');
+    expect(outputs.DnsDmarc!.Value).toBe('_dmarc.secon.example TXT "v=DMARC1; p=none"');
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+  });
+
+  it('adds the same records to the Route 53 zone of herald:hostedZoneId, without a lookup, and outputs none', () => {
+    const zoned = synthHerald({ context: withZone }).statefulTemplate;
+    expect(dnsOutputs(zoned)).toEqual({});
+    const records = Object.values(zoned.findResources('AWS::Route53::RecordSet')).map((r) => r.Properties);
+    expect(records).toHaveLength(6);
+    for (const record of records) expect(record).toMatchObject({ HostedZoneId: 'Z0123456789ABC', TTL: '1800' });
+    const id = identityId(); // the same construct path as in the default app
+    const byType = (type: string) => records.filter((r) => r.Type === type);
+    expect(byType('CNAME').map((r) => [r.Name, r.ResourceRecords])).toEqual(
+      [1, 2, 3].map((n) => [
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, `DkimDNSTokenName${n}`] }, '.']] },
+        [{ 'Fn::GetAtt': [id, `DkimDNSTokenValue${n}`] }],
+      ]),
+    );
+    expect(byType('MX')).toEqual([
+      expect.objectContaining({
+        Name: 'mail.secon.example.',
+        ResourceRecords: [{ 'Fn::Join': ['', ['10 feedback-smtp.', { Ref: 'AWS::Region' }, '.amazonses.com']] }],
+      }),
+    ]);
+    expect(byType('TXT').map((r) => [r.Name, r.ResourceRecords])).toEqual([
+      ['mail.secon.example.', ['"v=spf1 include:amazonses.com ~all"']],
+      ['_dmarc.secon.example.', ['"v=DMARC1; p=none"']],
+    ]);
+  });
+
+  it('takes the MAIL FROM subdomain and the DMARC policy and report address from the settings', () => {
+    const custom = synthHerald({
+      context: {
+        'herald:mailFromSubdomain': 'bounce',
+        'herald:dmarcPolicy': 'quarantine',
+        'herald:dmarcReportAddress': 'dmarc@secon.example',
+      },
+    }).statefulTemplate;
+    custom.hasResourceProperties('AWS::SES::EmailIdentity', {
+      MailFromAttributes: Match.objectLike({ MailFromDomain: 'bounce.secon.example' }),
+    });
+    expect(dnsOutputs(custom).DnsDmarc!.Value).toBe(
+      '_dmarc.secon.example TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@secon.example"',
+    );
+  });
+
+  it('leaves a DMARC record the domain already has alone with herald:dmarcPolicy existing', () => {
+    const existing = synthHerald({ context: { ...withZone, 'herald:dmarcPolicy': 'existing' } }).statefulTemplate;
+    const names = Object.values(existing.findResources('AWS::Route53::RecordSet')).map((r) => r.Properties.Name);
+    expect(names).toHaveLength(5);
+    expect(names).not.toContain('_dmarc.secon.example.');
+  });
+
+  it.each([
+    [{ 'herald:sesIdentity': 'Newsletter@secon.example' }, /herald:sesIdentity must be a lower-case domain name/],
+    [{ 'herald:fromAddress': 'News <news@other.example>' }, /herald:fromAddress must be an address at secon.example/],
+    [{ 'herald:fromAddress': 'no address' }, /herald:fromAddress must be an address or Name <address>/],
+    [{ 'herald:mailFromSubdomain': 'Mail_From' }, /herald:mailFromSubdomain must be a lower-case subdomain/],
+    [
+      { 'herald:fromAddress': 'news@mail.secon.example' },
+      /herald:mailFromSubdomain must not make the From address's domain/,
+    ],
+    [{ 'herald:hostedZoneId': 'Z0123456789ABC' }, /herald:hostedZoneId and herald:hostedZoneName go together/],
+    [{ ...withZone, 'herald:hostedZoneId': 'zone-1' }, /herald:hostedZoneId must be a Route 53 hosted zone id/],
+    [
+      { ...withZone, 'herald:hostedZoneName': 'other.example' },
+      /herald:hostedZoneName must be secon.example .* or a parent/,
+    ],
+    [{ 'herald:dmarcPolicy': 'strict' }, /herald:dmarcPolicy must be one of none, quarantine, reject, existing/],
+    [{ 'herald:dmarcReportAddress': 'reports' }, /herald:dmarcReportAddress must be an email address/],
+  ])('refuses %o, naming the setting', (context, message) => {
+    expect(() => buildHerald({ context })).toThrow(message);
+  });
+
+  it('accepts a From address in a subdomain of the identity and a zone above it', () => {
+    const context = {
+      'herald:fromAddress': 'SECON <news@news.secon.example>',
+      'herald:hostedZoneId': 'Z0123456789ABC',
+      'herald:hostedZoneName': 'example.',
+    };
+    expect(() => buildHerald({ context })).not.toThrow();
   });
 });
 

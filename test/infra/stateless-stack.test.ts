@@ -1,5 +1,6 @@
 // Infra tests of the stateless stack: functions, their bindings, the send queue, scheduled sends, the SES events
-// subscription and the HTTP API (split between a public and an editor function, throttled per route).
+// subscription, the HTTP API (split between a public and an editor function, throttled per route), the alarms and
+// the dashboard of sends.
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -306,13 +307,18 @@ describe('permissions', () => {
     }
   });
 
-  it('scopes SES sending to the identity and the configuration set', () => {
+  it('scopes SES sending to the identity and the configuration set of the stateful stack', () => {
+    const identityId = logicalId(herald.stateful.node.findChild('SendingDomain').node.findChild('Identity'));
+    const configurationSetId = logicalId(herald.stateful.node.findChild('ConfigurationSet'));
     for (const fn of ['PublicApi', 'EditorApi', 'Sender']) {
       const send = statements(fn).find((s) => [s.Action].flat().includes('ses:SendBulkEmail'));
-      const resources = JSON.stringify(send?.Resource);
-      expect(resources).toContain(':identity/secon.example');
-      expect(resources).toContain(':configuration-set/');
-      expect(resources).not.toContain('"*"');
+      // Each ARN is `arn:…:ses:…:<kind>/` joined to a reference to the stateful stack's resource.
+      const arns = [send?.Resource].flat() as { 'Fn::Join': [string, unknown[]] }[];
+      const scoped = arns.map((arn) => {
+        const parts = arn['Fn::Join'][1];
+        return `${String(parts.at(-2)).split(':').at(-1)}${statefulRef(parts.at(-1))}`;
+      });
+      expect(scoped.sort(), fn).toEqual([`configuration-set/${configurationSetId}`, `identity/${identityId}`]);
     }
   });
 
@@ -517,6 +523,98 @@ describe('SES events', () => {
         'Fn::GetAtt': [logicalId(herald.stateless.node.findChild('SesEventsDeadLetters')), 'Arn'],
       },
     });
+  });
+});
+
+describe('alarms and dashboard', () => {
+  type Alarm = { Properties: Record<string, unknown> };
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Alarm[];
+  const alarmTopicId = () => logicalId(herald.stateful.node.findChild('ReputationAlarms').node.findChild('Topic'));
+  /** Every queue another queue sends its failed messages to. */
+  const deadLetterQueueIds = () =>
+    Object.values(template.findResources('AWS::SQS::Queue'))
+      .map((q) => q.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0] as string | undefined)
+      .filter((id): id is string => id !== undefined);
+
+  it('raises an alarm, to the alarms topic, as soon as any dead-letter queue holds a message', () => {
+    const ids = deadLetterQueueIds();
+    expect(ids.sort()).toEqual(
+      ['SendDeadLetters', 'FanOutDeadLetters', 'SesEventsDeadLetters']
+        .map((id) => logicalId(herald.stateless.node.findChild(id)))
+        .sort(),
+    );
+    for (const id of ids) {
+      const found = alarms().filter(
+        (a) =>
+          JSON.stringify(a.Properties.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]),
+      );
+      expect(found, id).toHaveLength(1);
+      const alarm = found[0]!.Properties;
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+      });
+      expect((alarm.AlarmActions as unknown[]).map(statefulRef)).toEqual([alarmTopicId()]);
+    }
+  });
+
+  it("raises an alarm, to the alarms topic, on any error of the Sender's invocations", () => {
+    const sender = alarms().filter((a) => a.Properties.MetricName === 'Errors');
+    expect(sender).toHaveLength(1);
+    expect(sender[0]!.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(herald.stateless.node.findChild('Sender')) } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect((sender[0]!.Properties.AlarmActions as unknown[]).map(statefulRef)).toEqual([alarmTopicId()]);
+  });
+
+  it('charts recipients per second, SES throttles, dead letters and the bounce and complaint rates', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    // The body is JSON joined with references: each reference becomes `<logical ID>` or `<logical ID.attribute>`.
+    const [, parts] = dashboards[0]!.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+    const text = parts
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const { Ref: ref, 'Fn::GetAtt': getAtt } = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
+        return `<${ref ?? getAtt!.join('.')}>`;
+      })
+      .join('');
+    type Metrics = (string | Record<string, unknown>)[][];
+    const body = JSON.parse(text) as { widgets: { properties: { title?: string; metrics?: Metrics } }[] };
+    const graphs: Record<string, Metrics> = Object.fromEntries(
+      body.widgets.filter((w) => w.properties.metrics).map((w) => [w.properties.title, w.properties.metrics!]),
+    );
+    // The functions' metrics summed over whatever dimensions they carry, per second of a 60-second period.
+    const rate = (metric: string) => `SUM(SEARCH('Namespace="Herald" MetricName="${metric}"', 'Sum', 60))/60`;
+    const expressions = (title: string) => graphs[title]!.map((m) => (m.at(-1) as { expression?: string }).expression);
+    expect(expressions('Recipients per second')).toEqual([rate('RecipientsSent'), rate('RecipientsFailed')]);
+    expect(expressions('SES throttles (per second) and Sender errors')[0]).toBe(rate('SesThrottles'));
+    expect(graphs['Messages in dead-letter queues']!.map((m) => m.slice(0, 4))).toEqual(
+      deadLetterQueueIds().map((id) => [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        'QueueName',
+        `<${id}.QueueName>`,
+      ]),
+    );
+    expect(graphs['SES Reputation.BounceRate (account)']![0]!.slice(0, 2)).toEqual([
+      'AWS/SES',
+      'Reputation.BounceRate',
+    ]);
+    expect(graphs['SES Reputation.ComplaintRate (account)']![0]!.slice(0, 2)).toEqual([
+      'AWS/SES',
+      'Reputation.ComplaintRate',
+    ]);
+    expect(template.toJSON().Outputs.SendDashboardUrl).toBeDefined();
   });
 });
 
