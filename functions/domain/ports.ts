@@ -202,6 +202,8 @@ export interface SendCheck {
   handled?: number;
   /** Checks in a row that read the records and found the send unfinished: each waits twice as long. */
   scans?: number;
+  /** When the counts were first found still (epoch ms): a send still unfinished a day later is left to people. */
+  stillSince?: number;
 }
 
 export interface EnqueueOptions {

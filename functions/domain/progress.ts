@@ -212,8 +212,8 @@ export async function countEnqueued(
       increments.filter((i) => i.dimension !== 'total'),
     );
   }
-  const { audienceComplete, complete } = await finishIfComplete(deps, issueId);
-  if (audienceComplete && !complete) {
+  // Every send gets its end check, also one its counts already ended: the counts are reconciled with the records.
+  if ((await finishIfComplete(deps, issueId)).audienceComplete) {
     await deps.queue.enqueue([{ issueId, check: 'end' }], { delayMs: deps.policy.claimTimeoutMs });
   }
 }
@@ -333,24 +333,30 @@ export interface EndCheckDeps extends RecountDeps {
 
 /** SQS delays a message 15 minutes at most. */
 const MAX_CHECK_DELAY_MS = 15 * 60_000;
+/** A send whose counts stood still this long without every recipient having an outcome needs a person. */
+export const GIVE_UP_AFTER_MS = 24 * 3_600_000;
 
-export type EndCheckOutcome = 'not-sending' | 'complete' | 'reconciled' | 'later';
+export type EndCheckOutcome = 'done' | 'reconciled' | 'later' | 'given-up';
 
 /**
- * A send's end check, queued after its audience is enqueued and again after each look until the send ends:
- * - a send whose counters are complete ends (as `finishIfComplete` does);
+ * A send's end check, queued once its audience is enqueued and again after each look, until the send's counts
+ * have been reconciled with its delivery records, once, at its end:
  * - while the counters move, senders are at work: look again after a claim timeout, without reading the records;
- * - once they stall, the records are read. When every recipient has a final record and none changed within a
+ * - once they stand still, the records are read. When every recipient has a final record and none changed within a
  *   claim timeout (no sender can still be counting one), the counters' sending counts are set from the records,
- *   each only if it did not move since it was read, and the send ends. Otherwise look again, later each time.
+ *   each only if it did not move since it was read: a count a killed sender left short, or one counted twice, is
+ *   put right, and the send ends. Otherwise look again, later each time;
+ * - a send still unfinished a day after its counts stood still (a batch in the dead-letter queue) is left as it is,
+ *   showing who is pending, for a person to redrive or look into; a redriven batch ends it as usual.
  */
 export async function checkSendEnd(deps: EndCheckDeps, check: SendCheck): Promise<EndCheckOutcome> {
   const { issueId } = check;
-  if ((await deps.issues.get(issueId))?.status !== 'sending') return 'not-sending';
+  const issue = await deps.issues.get(issueId);
+  if ((issue?.status !== 'sending' && issue?.status !== 'sent') || issue.reconciledAt) return 'done';
   const total = await finishIfComplete(deps, issueId);
-  if (total.complete) return 'complete';
 
   const timeout = deps.policy.claimTimeoutMs;
+  const now = deps.clock.now().getTime();
   const handled = total.sent + total.failed + total.skipped;
   const again = async (next: Omit<SendCheck, 'issueId' | 'check'>) => {
     const delayMs = Math.min(MAX_CHECK_DELAY_MS, timeout * 2 ** (next.scans ?? 0));
@@ -358,14 +364,18 @@ export async function checkSendEnd(deps: EndCheckDeps, check: SendCheck): Promis
     return 'later' as const;
   };
   if (!total.audienceComplete || handled !== check.handled) return again({ handled });
+  const stillSince = check.stillSince ?? now;
 
   // Read before the records: a count that lands after this read makes its conditional write fail.
   const seen = await deps.counters.all(issueId);
-  const now = deps.clock.now().getTime();
   const records = await recount(deps, issueId, now - timeout);
   const settled = records.open === 0 && records.final === total.recipients && now - records.newest >= timeout;
-  if (!settled) return again({ handled, scans: (check.scans ?? 0) + 1 });
+  if (!settled) {
+    if (now - stillSince >= GIVE_UP_AFTER_MS) return 'given-up';
+    return again({ handled, stillSince, scans: (check.scans ?? 0) + 1 });
+  }
   if (!(await deps.counters.reconcileSendingCounts(issueId, records.counters, seen))) return again({});
   await finishIfComplete(deps, issueId);
+  await deps.issues.transition(issueId, 'sent', 'sent', { reconciledAt: new Date(now).toISOString() });
   return 'reconciled';
 }

@@ -112,6 +112,8 @@ export type Issue = IssueDraft & {
   /** The editor accepted English fallback when scheduling. */
   allowFallback?: boolean;
   sentAt?: string;
+  /** When the send's end check set its counts from its delivery records (once, after the send settled). */
+  reconciledAt?: string;
 };
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;

@@ -27,6 +27,7 @@ export const sendCheckSchema = z.object({
   check: z.literal('end'),
   handled: z.number().int().min(0).optional(),
   scans: z.number().int().min(0).optional(),
+  stillSince: z.number().int().min(0).optional(),
 });
 
 export function createSenderHandler(services: DeliveryServices) {
@@ -42,7 +43,11 @@ export function createSenderHandler(services: DeliveryServices) {
     if ('check' in message) {
       try {
         const outcome = await checkSendEnd(deps, message);
-        log.info('send end checked', { outcome, scans: message.scans ?? 0 });
+        if (outcome === 'given-up') {
+          log.error(
+            'send left open: recipients without an outcome a day after its counts stood still; see the dead-letter queue',
+          );
+        } else log.info('send end checked', { outcome, scans: message.scans ?? 0 });
       } catch (error) {
         log.warn('send end check failed; the queue will retry it', { error });
         throw error;

@@ -8,7 +8,12 @@ import {
   startSend,
 } from '../../functions/domain/sending.ts';
 import { deliverBatch } from '../../functions/domain/delivery.ts';
-import { checkSendEnd, OUTCOME_UNKNOWN, type EndCheckOutcome } from '../../functions/domain/progress.ts';
+import {
+  checkSendEnd,
+  countIncrements,
+  OUTCOME_UNKNOWN,
+  type EndCheckOutcome,
+} from '../../functions/domain/progress.ts';
 import { resumeSend } from '../../functions/domain/resume.ts';
 import { ingestSesEvent } from '../../functions/domain/ses-events.ts';
 import { createSenderHandler } from '../../functions/handlers/sender.ts';
@@ -428,9 +433,9 @@ describe('the end check of a send', () => {
   type Context = ReturnType<typeof setup>;
 
   /** Runs the end checks as the send queue would hand them over, each after its delay; their outcomes and delays. */
-  async function runChecks(ctx: Context) {
+  async function runChecks(ctx: Context, most = 20) {
     const seen: { outcome: EndCheckOutcome; delayMs: number }[] = [];
-    for (let check = ctx.queue.checks.shift(); check && seen.length < 20; check = ctx.queue.checks.shift()) {
+    for (let check = ctx.queue.checks.shift(); check && seen.length < most; check = ctx.queue.checks.shift()) {
       const { delayMs, ...message } = check;
       ctx.clock.at = new Date(ctx.clock.at.getTime() + delayMs);
       seen.push({ outcome: await checkSendEnd(ctx.deps, message), delayMs });
@@ -477,11 +482,42 @@ describe('the end check of a send', () => {
     return counter && [counter.recipients, counter.sent, counter.failed, counter.skipped];
   };
 
-  it('follows the send once its audience is enqueued, and finds nothing to do when the counts ended it', async () => {
+  it('follows the send once its audience is enqueued, and reconciles it once even when the counts ended it', async () => {
     const ctx = await started();
     expect(ctx.queue.checks).toEqual([{ issueId: issue.id, check: 'end', delayMs: 60_000 }]);
     for (const batch of ctx.queue.batches) await deliverBatch(ctx.deps, batch);
-    expect(await runChecks(ctx)).toEqual([{ outcome: 'not-sending', delayMs: 60_000 }]);
+    expect((await ctx.issues.get(issue.id))?.status).toBe('sent');
+    expect((await runChecks(ctx)).map((c) => c.outcome)).toEqual(['later', 'reconciled']);
+    expect((await ctx.issues.get(issue.id))?.reconciledAt).toBeDefined();
+    expect(await sendingCounts(ctx, 'total', 'all')).toEqual([150, 150, 0, 0]);
+    // Another check (a fan-out delivered twice queues one) finds the send reconciled.
+    expect(await checkSendEnd(ctx.deps, { issueId: issue.id, check: 'end' })).toBe('done');
+  });
+
+  it('puts right a count added twice, in the total and in every segment, once the send has ended', async () => {
+    const ctx = await started();
+    for (const batch of ctx.queue.batches) await deliverBatch(ctx.deps, batch);
+    // A sender whose count write was retried after it had landed: one recipient counted twice.
+    await ctx.counters.add(issue.id, countIncrements('BG', 'bg', ['Haskovo'], 'sent'));
+    expect(await sendingCounts(ctx, 'total', 'all')).toEqual([150, 151, 0, 0]);
+    expect((await runChecks(ctx)).map((c) => c.outcome)).toEqual(['later', 'reconciled']);
+    expect(await sendingCounts(ctx, 'total', 'all')).toEqual([150, 150, 0, 0]);
+    expect(await sendingCounts(ctx, 'region', 'BG/Haskovo')).toEqual([120, 120, 0, 0]);
+  });
+
+  it('leaves a send with recipients that never got a record to people after a day, instead of looking for ever', async () => {
+    const ctx = await started();
+    // The first batch went to the dead-letter queue before anyone in it was claimed.
+    for (const batch of firstAndRest(ctx)[1]) await deliverBatch(ctx.deps, batch);
+    // Every 15 minutes at most, for a day.
+    const outcomes = (await runChecks(ctx, 200)).map((c) => c.outcome);
+    expect(outcomes.at(-1)).toBe('given-up');
+    expect(outcomes.slice(0, -1).every((o) => o === 'later')).toBe(true);
+    expect(ctx.queue.checks).toEqual([]);
+    expect((await ctx.issues.get(issue.id))?.status).toBe('sending');
+    // A redrive of the batch ends the send as usual.
+    await deliverBatch(ctx.deps, firstAndRest(ctx)[0]);
+    expect((await ctx.issues.get(issue.id))?.status).toBe('sent');
   });
 
   it('ends a send whose counts a killed sender left short, its counts set from the delivery records', async () => {
