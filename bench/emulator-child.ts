@@ -9,20 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_SES_ACCOUNT } from '../local/stack.ts';
 import { startDynalite, startSesEmulator, type Emulator } from '../local/emulators.ts';
+import { readBody } from '../local/ses-fault-proxy.ts';
 
 const UNPACED_SEND_RATE = 1_000_000;
 const BULK_PATH = '/v2/email/outbound-bulk-emails';
 
 let peakRss = process.memoryUsage().rss;
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100).unref();
-
-const readBody = (stream: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 
 /** A proxy to `target` that counts, per address, the SendBulkEmail entries SES answered SUCCESS for. */
 async function countingProxy(target: URL, tally: Map<string, number>): Promise<string> {

@@ -9,14 +9,13 @@ import {
   TableV2,
   type GlobalSecondaryIndexPropsV2,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
-import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { HeraldTable } from './constructs/herald-function.ts';
+import { encryptedTopic } from './constructs/encrypted-topic.ts';
 import { HeraldUsers } from './constructs/herald-users.ts';
 import { ReputationAlarms } from './constructs/reputation-alarms.ts';
 import { SendingDomain } from './constructs/sending-domain.ts';
@@ -126,31 +125,22 @@ export class StatefulStack extends Stack implements HeraldData {
     const sendingDomain = new SendingDomain(this, 'SendingDomain', { settings, configurationSet });
     this.sesIdentityName = sendingDomain.identity.emailIdentityName;
 
-    // A customer managed key: SES can publish to an encrypted topic only with a key whose policy lets it in,
-    // which the AWS managed alias/aws/sns key never does.
-    const key = new Key(this, 'SesEventsKey', {
-      description: 'Encrypts the SES events topic of Herald',
-      enableKeyRotation: true,
-    });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('ses.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: {
-            'aws:SourceArn': this.formatArn({
-              service: 'ses',
-              resource: 'configuration-set',
-              resourceName: configurationSet.configurationSetName,
-            }),
-          },
-        },
-      }),
-    );
     // The event destination adds the topic policy that lets SES (this configuration set only) publish.
-    const topic = new Topic(this, 'SesEvents', { enforceSSL: true, masterKey: key });
+    const topic = encryptedTopic(this, {
+      ids: { key: 'SesEventsKey', topic: 'SesEvents' },
+      publisher: 'ses.amazonaws.com',
+      description: 'Encrypts the SES events topic of Herald',
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': this.account },
+        ArnLike: {
+          'aws:SourceArn': this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        },
+      },
+    });
     configurationSet.addEventDestination('ToSesEventsTopic', {
       destination: EventDestination.snsTopic(topic),
       events: SES_EVENTS,

@@ -34,7 +34,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const readBody = (req: IncomingMessage) =>
+/** A request's or response's whole body. */
+export const readBody = (req: IncomingMessage) =>
   new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -4,11 +4,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { encryptedTopic } from './encrypted-topic.ts';
 
 /** SES publishes these account-level rates (0 to 1) in AWS/SES when the configuration set has reputation metrics on. */
 export const REPUTATION_ALARMS = [
@@ -27,19 +26,12 @@ export class ReputationAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ReputationAlarmsProps = {}) {
     super(scope, id);
-    // CloudWatch may publish to an encrypted topic only with a customer managed key that lets it in.
-    const key = new Key(this, 'Key', {
+    this.topic = encryptedTopic(this, {
+      ids: { key: 'Key', topic: 'Topic' },
+      publisher: 'cloudwatch.amazonaws.com',
       description: 'Encrypts the SES reputation alarms topic of Herald',
-      enableKeyRotation: true,
+      displayName: 'Herald alarms',
     });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }),
-    );
-    this.topic = new Topic(this, 'Topic', { enforceSSL: true, masterKey: key, displayName: 'Herald alarms' });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
     const action = new SnsAction(this.topic);
     this.alarms = REPUTATION_ALARMS.map(({ id: alarmId, metricName, threshold, label }) => {
