@@ -1,5 +1,6 @@
-// The HTTP API's routes: each route of the contract (routes.ts) mapped to one use case. The PublicApi and EditorApi
-// Lambdas (public-api.ts, editor-api.ts) each serve their part of them, the embedded stack all.
+// The HTTP API's routes: each route of the contract (routes.ts) mapped to one use case. The PublicApi,
+// UnsubscribeApi and EditorApi Lambdas (public-api.ts, unsubscribe-api.ts, editor-api.ts) each serve their part of
+// them, the embedded stack all.
 import * as z from 'zod';
 import {
   createRecord,
@@ -146,8 +147,8 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
 }
 
 /**
- * The Lambda handler of one API function (public-api.ts, editor-api.ts): its services and the edge secret read once
- * per instance (again after a failed start), its routes behind the edge check.
+ * The Lambda handler of one API function (public-api.ts, unsubscribe-api.ts, editor-api.ts): its services and the
+ * edge secret read once per instance (again after a failed start), its routes behind the edge check.
  */
 export function apiLambda(fn: ApiFunction) {
   const ready = onceStarted(async () => {

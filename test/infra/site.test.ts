@@ -293,7 +293,7 @@ describe('custom domain and hosted sign-in', () => {
     const environment = Object.values(custom.statelessTemplate.findResources('AWS::Lambda::Function')).map(
       (fn) => fn.Properties.Environment?.Variables?.HERALD_PUBLIC_URL,
     );
-    expect(environment.filter(Boolean)).toEqual(Array(6).fill('https://news.secon.example'));
+    expect(environment.filter(Boolean)).toEqual(Array(7).fill('https://news.secon.example'));
   });
 
   it('refuses a domain without a certificate in us-east-1', () => {
