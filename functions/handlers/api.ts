@@ -12,7 +12,7 @@ import {
 } from '../domain/content.ts';
 import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
-import { archivePage, getIssue, listIssues } from '../domain/issues.ts';
+import { archivePage, archivePages, getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError } from '../domain/errors.ts';
@@ -52,6 +52,12 @@ function statsScope(principal: Principal | undefined): StatsScope {
   return scope;
 }
 
+/**
+ * The archive is the same page for every reader (no name, no token), so browsers and CloudFront may keep it a while;
+ * an issue's editions do not change once its send has started.
+ */
+export const ARCHIVE_CACHE_CONTROL = 'public, max-age=300';
+
 const wantsCsv = (r: Request) => r.query.format === 'csv' || /\btext\/csv\b/i.test(r.event.headers.accept ?? '');
 const fileName = (value: string) => value.replace(/[^A-Za-z0-9_-]+/g, '-');
 
@@ -74,6 +80,8 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   });
   const highlights = records('highlight');
   const practices = records('practice');
+  // Kept as long as the handler: per Lambda instance, or the embedded stack's process.
+  const archive = archivePages();
 
   const handlers: Record<
     Exclude<RouteName, SubscriberRouteName | TrackingRouteName>,
@@ -134,7 +142,11 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     },
     compareIssues: async (r) => json(200, await compareIssues(services, r.query, statsScope(r.principal))),
 
-    archive: async ({ params }) => html(200, await archivePage(services, params.issueId ?? '', params.lang ?? '')),
+    archive: async ({ params }) => {
+      const deps = { issues: services.issues, renderer: services.renderer, archivePages: archive };
+      const page = html(200, await archivePage(deps, params.issueId ?? '', params.lang ?? ''));
+      return { ...page, headers: { ...page.headers, 'cache-control': ARCHIVE_CACHE_CONTROL } };
+    },
   };
 
   const all: Record<RouteName, (request: Request) => Promise<Response>> = {
