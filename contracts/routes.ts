@@ -73,11 +73,13 @@ export type RouteName = keyof typeof ROUTES;
 
 /**
  * PublicApi serves the routes anyone may call, EditorApi those behind the JWT authorizer, each with a role for its own
- * routes only.
+ * routes only. The unsubscribe link (its page and the RFC 8058 one-click POST) has a function of its own,
+ * UnsubscribeApi, so a flood on the other public routes cannot hold the concurrency an unsubscribe needs.
  */
-export type ApiFunction = 'public' | 'editor';
+export type ApiFunction = 'public' | 'unsubscribe' | 'editor';
 
-export const apiFunctionOf = (spec: RouteSpec): ApiFunction => (spec.access === 'public' ? 'public' : 'editor');
+export const apiFunctionOf = (spec: RouteSpec): ApiFunction =>
+  spec.access !== 'public' ? 'editor' : spec.path === ROUTES.unsubscribe.path ? 'unsubscribe' : 'public';
 
 /** The names of the routes one function serves, in the route table's order. */
 export const routesOf = (fn: ApiFunction): RouteName[] =>

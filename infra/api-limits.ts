@@ -1,6 +1,6 @@
 // What the HTTP API lets through: a throttle of its own for each route, so a flood on one public route cannot use
 // up another's (one-click unsubscribes above all), and the Lambda concurrency each API function reserves.
-import { apiFunctionOf, ROUTES, type RouteSpec } from '../contracts/routes.ts';
+import { apiFunctionOf, ROUTES, type ApiFunction, type RouteSpec } from '../contracts/routes.ts';
 
 /** API Gateway's token bucket: requests per second, and how many may arrive at once. */
 export interface Throttle {
@@ -31,16 +31,26 @@ export function throttleOf(spec: RouteSpec): Throttle {
 /** About how long a warm public request takes (a few DynamoDB calls, a page or an SES call). */
 const PUBLIC_REQUEST_SECONDS = 0.1;
 
+/** Room for every route of a public function at its throttle at once, at PUBLIC_REQUEST_SECONDS a request. */
+const concurrencyFor = (fn: Exclude<ApiFunction, 'editor'>) =>
+  Math.ceil(
+    Object.values(ROUTES)
+      .filter((spec) => apiFunctionOf(spec) === fn)
+      .reduce((sum, spec) => sum + throttleOf(spec).rate, 0) * PUBLIC_REQUEST_SECONDS,
+  );
+
 /**
- * The PublicApi's reserved concurrency, its floor and its ceiling: room for every public route at its throttle at
- * once, so a flood held to its own routes' budgets leaves unsubscribes a function to run in; and a cap, so a
- * flood cannot take the account's concurrency from the editor and the senders.
+ * The PublicApi's reserved concurrency, its floor and its ceiling: room for its routes at their throttles, so a
+ * flood held to its routes' budgets does not throttle its own other routes; and a cap, so a flood cannot take the
+ * account's concurrency from the unsubscribes, the editor and the senders.
  */
-export const PUBLIC_API_CONCURRENCY = Math.ceil(
-  Object.values(ROUTES)
-    .filter((spec) => apiFunctionOf(spec) === 'public')
-    .reduce((sum, spec) => sum + throttleOf(spec).rate, 0) * PUBLIC_REQUEST_SECONDS,
-);
+export const PUBLIC_API_CONCURRENCY = concurrencyFor('public');
+
+/**
+ * The UnsubscribeApi's: room for both unsubscribe routes at their throttles, held for them alone, so a one-click
+ * unsubscribe runs however the other public routes are flooded.
+ */
+export const UNSUBSCRIBE_API_CONCURRENCY = concurrencyFor('unsubscribe');
 
 /** The EditorApi's reserved concurrency: a handful of editors and coordinators, previews that render MJML. */
 export const EDITOR_API_CONCURRENCY = 20;

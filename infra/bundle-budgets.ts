@@ -2,11 +2,12 @@
 
 /**
  * The Sender starts one more instance per 50 recipients a second of send rate: its cold start must stay short. The
- * API functions render pages and emails: MJML and the renderers' libraries make most of their 3.5 MB, and the budget
+ * API functions render pages and emails (UnsubscribeApi shares their handler and services): MJML and the renderers' libraries make most of their 3.5 MB, and the budget
  * keeps the rest from growing unnoticed.
  */
 export const BUNDLE_BUDGETS_KB: Readonly<Partial<Record<string, number>>> = {
   Sender: 300,
   PublicApi: 3800,
+  UnsubscribeApi: 3800,
   EditorApi: 3800,
 };

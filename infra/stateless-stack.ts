@@ -31,6 +31,7 @@ import {
   MIN_UNRESERVED_CONCURRENCY,
   PUBLIC_API_CONCURRENCY,
   throttleOf,
+  UNSUBSCRIBE_API_CONCURRENCY,
 } from './api-limits.ts';
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
 import { HeraldSchedules } from './constructs/herald-schedules.ts';
@@ -103,14 +104,14 @@ export class StatelessStack extends Stack {
       target: scheduledSend,
     });
 
-    // The HTTP API is served by two functions, each with a role for its own routes only (contracts/routes.ts).
+    // The HTTP API is served by three functions, each with a role for its own routes only (contracts/routes.ts).
     // MJML rendering is CPU-bound and Lambda gives CPU in proportion to memory; API Gateway gives up after 30 s.
     const apiFunction = { memorySize: 1024, timeout: Duration.seconds(29), withAssets: true };
-    // Signup, confirmation, unsubscribe, preferences, export and erasure, tracking and the archive.
+    // Signup, confirmation, preferences, export and erasure, tracking and the archive.
     const publicApi = new HeraldFunction(this, 'PublicApi', {
       ...apiFunction,
       entry: 'functions/handlers/public-api.ts',
-      description: 'Herald public API: signup, subscriber links, tracking and the archive',
+      description: 'Herald public API: signup, confirmation, preferences, tracking and the archive',
       reservedConcurrentExecutions: PUBLIC_API_CONCURRENCY,
       environment: {
         ...publicUrl,
@@ -118,15 +119,31 @@ export class StatelessStack extends Stack {
         HERALD_SIGNUP_ADDRESS_LIMIT: String(settings.signupLimits.perAddressPerHour),
       },
     })
-      // Signup's conditional write, the rate limiter's counters, confirm, unsubscribe, preferences, erasure.
+      // Signup's conditional write, the rate limiter's counters, confirm, preferences, erasure.
       .bindTable(subscribers, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] })
-      // Editions (archive, click redirects), counters (unsubscribes, opens, clicks), the issues list (export, erasure).
+      // Editions (archive, click redirects), counters (opens, clicks), the issues list (export, erasure).
       .bindTable(issues, { actions: ['GetItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
       // A subscriber's records (export; erasure puts an anonymous record in place of each) and the opens and clicks
       // marked on them.
       .bindTable(deliveries, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] })
       // The signup's confirmation email.
       .bindSes(sending, ['ses:SendBulkEmail'])
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
+    // The unsubscribe link's page and its one-click POST (RFC 8058), apart: their reserved concurrency is theirs alone,
+    // so a flood on signup, tracking or the archive cannot throttle an unsubscribe.
+    const unsubscribeApi = new HeraldFunction(this, 'UnsubscribeApi', {
+      ...apiFunction,
+      entry: 'functions/handlers/unsubscribe-api.ts',
+      description: 'Herald unsubscribe API: the unsubscribe page and one-click unsubscribe (RFC 8058)',
+      reservedConcurrentExecutions: UNSUBSCRIBE_API_CONCURRENCY,
+      environment: publicUrl,
+    })
+      // The subscriber behind the link (the page), and the one conditional write that unsubscribes them.
+      .bindTable(subscribers, { actions: ['GetItem', 'UpdateItem'] })
+      // The issue's unsubscribe counters; no edition, no issue is read.
+      .bindTable(issues, { actions: ['UpdateItem'] })
+      // The recipient's delivery record of that issue, marked once so the unsubscribe counts once.
+      .bindTable(deliveries, { actions: ['GetItem', 'UpdateItem'] })
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
     // Records, issues, previews and test sends, starting and scheduling sends, statistics.
     const editorApi = new HeraldFunction(this, 'EditorApi', {
@@ -188,11 +205,12 @@ export class StatelessStack extends Stack {
     );
 
     // Lambda keeps some of the account's concurrency unreserved; a synth that reserves more would fail to deploy.
-    const reserved = senders + PUBLIC_API_CONCURRENCY + EDITOR_API_CONCURRENCY;
+    const reserved = senders + PUBLIC_API_CONCURRENCY + UNSUBSCRIBE_API_CONCURRENCY + EDITOR_API_CONCURRENCY;
     if (reserved > settings.accountConcurrency - MIN_UNRESERVED_CONCURRENCY) {
       throw new Error(
         `The functions reserve ${reserved} concurrent executions (Sender ${senders}, PublicApi ` +
-          `${PUBLIC_API_CONCURRENCY}, EditorApi ${EDITOR_API_CONCURRENCY}), more than herald:accountConcurrency ` +
+          `${PUBLIC_API_CONCURRENCY}, UnsubscribeApi ${UNSUBSCRIBE_API_CONCURRENCY}, EditorApi ` +
+          `${EDITOR_API_CONCURRENCY}), more than herald:accountConcurrency ` +
           `(${settings.accountConcurrency}) leaves above Lambda's ${MIN_UNRESERVED_CONCURRENCY} unreserved: ` +
           'ask AWS for a higher limit and set herald:accountConcurrency, or lower herald:maxSendRate.',
       );
@@ -253,11 +271,12 @@ export class StatelessStack extends Stack {
         'the one they read at start: a rotation would refuse requests until both change. A stack update replaces ' +
         'it when needed (the API refuses requests for a moment).',
     });
-    for (const fn of [publicApi, editorApi]) fn.bindSecret(edgeSecret, EDGE_SECRET_ENV);
+    for (const fn of [publicApi, unsubscribeApi, editorApi]) fn.bindSecret(edgeSecret, EDGE_SECRET_ENV);
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Herald: the routes of contracts/routes.ts, to the PublicApi and EditorApi functions',
+      description:
+        'Herald: the routes of contracts/routes.ts, to the PublicApi, UnsubscribeApi and EditorApi functions',
       createDefaultStage: false,
       disableExecuteApiEndpoint: true,
     });
@@ -298,6 +317,9 @@ export class StatelessStack extends Stack {
     // One invoke permission per function rather than one per route (the function policy has a size limit).
     const integrations: Record<ApiFunction, HttpLambdaIntegration> = {
       public: new HttpLambdaIntegration('PublicApiIntegration', publicApi, { scopePermissionToRoute: false }),
+      unsubscribe: new HttpLambdaIntegration('UnsubscribeApiIntegration', unsubscribeApi, {
+        scopePermissionToRoute: false,
+      }),
       editor: new HttpLambdaIntegration('EditorApiIntegration', editorApi, { scopePermissionToRoute: false }),
     };
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};

@@ -32,9 +32,36 @@ export async function getIssue(
   return { ...issue, progress: summarizeProgress(counters) };
 }
 
-/** The web version of a sent edition, as an anonymous reader sees it. */
+/** The archive pages a process has made: `pageOf` returns the one made from `source`, made by `make` if need be. */
+export interface ArchivePages {
+  pageOf(key: string, source: string, make: (source: string) => string | undefined): string | undefined;
+}
+
+/**
+ * Archive pages kept by this process, by issue and language. Filling an edition's placeholders compiles up to
+ * 300 KB of template, and every reader gets the same page: so it is done once per stored edition. An entry counts
+ * only while the stored edition is the one it was made from (an edition is stored again when a send that went back
+ * to draft starts over); past `capacity` the least recently read goes. A page is `undefined` when its edition
+ * fails to compile, which is kept too.
+ */
+export function archivePages(capacity = 32): ArchivePages {
+  const entries = new Map<string, { source: string; page: string | undefined }>();
+  return {
+    pageOf(key, source, make) {
+      const known = entries.get(key);
+      const entry = known?.source === source ? known : { source, page: make(source) };
+      // A Map keeps insertion order: inserting again makes the entry the most recently read.
+      entries.delete(key);
+      entries.set(key, entry);
+      if (entries.size > capacity) entries.delete(entries.keys().next().value!);
+      return entry.page;
+    },
+  };
+}
+
+/** The web version of a sent edition, as an anonymous reader sees it (the same page for every reader). */
 export async function archivePage(
-  deps: { issues: IssueStore; renderer: EditionRenderer },
+  deps: { issues: IssueStore; renderer: EditionRenderer; archivePages?: ArchivePages },
   issueId: string,
   language: string,
 ): Promise<string> {
@@ -43,10 +70,17 @@ export async function archivePage(
   // Editions are stored as a send starts; one left by a send that went back to draft is not published.
   const published = issue?.status === 'sending' || issue?.status === 'sent';
   if (!edition || !published) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
-  try {
-    return deps.renderer.personalize(edition.html, { name: '' });
-  } catch {
-    // Only an edition stored before texts were made inert can fail to compile; it stays unpublished.
-    throw new NotFoundError(`edition ${language} of issue ${issueId}`);
-  }
+  const make = (html: string) => {
+    try {
+      return deps.renderer.personalize(html, { name: '' });
+    } catch {
+      // Only an edition stored before texts were made inert can fail to compile; it stays unpublished.
+      return undefined;
+    }
+  };
+  const page = deps.archivePages
+    ? deps.archivePages.pageOf(`${issueId}#${language}`, edition.html, make)
+    : make(edition.html);
+  if (page === undefined) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
+  return page;
 }

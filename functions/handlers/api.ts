@@ -1,5 +1,6 @@
-// The HTTP API's routes: each route of the contract (routes.ts) mapped to one use case. The PublicApi and EditorApi
-// Lambdas (public-api.ts, editor-api.ts) each serve their part of them, the embedded stack all.
+// The HTTP API's routes: each route of the contract (routes.ts) mapped to one use case. The PublicApi,
+// UnsubscribeApi and EditorApi Lambdas (public-api.ts, unsubscribe-api.ts, editor-api.ts) each serve their part of
+// them, the embedded stack all.
 import * as z from 'zod';
 import {
   createRecord,
@@ -11,7 +12,7 @@ import {
 } from '../domain/content.ts';
 import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
-import { archivePage, getIssue, listIssues } from '../domain/issues.ts';
+import { archivePage, archivePages, getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError } from '../domain/errors.ts';
@@ -51,6 +52,12 @@ function statsScope(principal: Principal | undefined): StatsScope {
   return scope;
 }
 
+/**
+ * The archive is the same page for every reader (no name, no token), so browsers and CloudFront may keep it a while;
+ * an issue's editions do not change once its send has started.
+ */
+export const ARCHIVE_CACHE_CONTROL = 'public, max-age=300';
+
 const wantsCsv = (r: Request) => r.query.format === 'csv' || /\btext\/csv\b/i.test(r.event.headers.accept ?? '');
 const fileName = (value: string) => value.replace(/[^A-Za-z0-9_-]+/g, '-');
 
@@ -73,6 +80,8 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   });
   const highlights = records('highlight');
   const practices = records('practice');
+  // Kept as long as the handler: per Lambda instance, or the embedded stack's process.
+  const archive = archivePages();
 
   const handlers: Record<
     Exclude<RouteName, SubscriberRouteName | TrackingRouteName>,
@@ -133,7 +142,11 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     },
     compareIssues: async (r) => json(200, await compareIssues(services, r.query, statsScope(r.principal))),
 
-    archive: async ({ params }) => html(200, await archivePage(services, params.issueId ?? '', params.lang ?? '')),
+    archive: async ({ params }) => {
+      const deps = { issues: services.issues, renderer: services.renderer, archivePages: archive };
+      const page = html(200, await archivePage(deps, params.issueId ?? '', params.lang ?? ''));
+      return { ...page, headers: { ...page.headers, 'cache-control': ARCHIVE_CACHE_CONTROL } };
+    },
   };
 
   const all: Record<RouteName, (request: Request) => Promise<Response>> = {
@@ -146,8 +159,8 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
 }
 
 /**
- * The Lambda handler of one API function (public-api.ts, editor-api.ts): its services and the edge secret read once
- * per instance (again after a failed start), its routes behind the edge check.
+ * The Lambda handler of one API function (public-api.ts, unsubscribe-api.ts, editor-api.ts): its services and the
+ * edge secret read once per instance (again after a failed start), its routes behind the edge check.
  */
 export function apiLambda(fn: ApiFunction) {
   const ready = onceStarted(async () => {

@@ -1,4 +1,4 @@
-// The PublicApi Lambda: the routes anyone may call (signup, confirmation, unsubscribe, preferences, tracking, archive).
+// The PublicApi Lambda: signup, confirmation, preferences, tracking and the archive (unsubscribe has its own).
 import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { apiLambda } from './api.ts';
 

@@ -1,5 +1,6 @@
 // The web front door: a private bucket with the static web app behind CloudFront, which also passes the HTTP
-// API's paths (editor API, archive, subscription and tracking links) through to API Gateway uncached.
+// API's paths (editor API, archive, subscription and tracking links) through to API Gateway: uncached, but for the
+// public archive, which is kept as long as its answer says.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import {
   Annotations,
@@ -14,7 +15,10 @@ import {
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   Function as CloudFrontFunction,
   FunctionCode,
@@ -51,6 +55,12 @@ export const API_PATH_PATTERNS = [
   '/t/*',
   '/subscribe*',
 ] as const;
+
+/** The one API path CloudFront caches: the archive, the same page for every reader (routes.ts `cache: 'public'`). */
+export const ARCHIVE_PATH_PATTERN = '/archive/*';
+
+/** The archive's longest stay in CloudFront's cache, whatever its answer says; its own max-age is shorter. */
+export const ARCHIVE_MAX_TTL = Duration.hours(1);
 
 /** The object the deployment writes next to the web app: what the browser needs to sign in. */
 export const WEB_CONFIG_KEY = 'herald-config.json';
@@ -162,12 +172,13 @@ export class HeraldSite extends Construct {
     const apiHeaders = securityHeaders('ApiHeaders', PAGE_CSP, false);
 
     // The $default stage is mapped to the domain's root: CloudFront forwards the viewer's path as it is.
+    const apiOrigin = new HttpOrigin(props.api.domainName, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      customHeaders: props.api.headers,
+    });
     const apiBehavior: BehaviorOptions = {
-      origin: new HttpOrigin(props.api.domainName, {
-        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-        customHeaders: props.api.headers,
-      }),
+      origin: apiOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
@@ -175,6 +186,28 @@ export class HeraldSite extends Construct {
       // below), cookie and query string, but Host: API Gateway routes by its own host name.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       functionAssociations: [{ function: viewerIp, eventType: FunctionEventType.VIEWER_REQUEST }],
+      responseHeadersPolicy: apiHeaders,
+    };
+    // The archive costs the function a page of up to 300 KB: CloudFront keeps each answer as long as its
+    // Cache-Control says (`public, max-age=...`; errors and every other answer say `no-store`, and one without the
+    // header is not kept). The cache key is the path alone and nothing of the viewer reaches the origin (no query,
+    // header or cookie), so a query cannot bust the cache and no reader's request can make the page personal.
+    const archiveCache = new CachePolicy(this, 'ArchiveCache', {
+      comment: 'Herald: the public archive, kept as long as its Cache-Control says',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: ARCHIVE_MAX_TTL,
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const archiveBehavior: BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: archiveCache,
       responseHeadersPolicy: apiHeaders,
     };
 
@@ -192,7 +225,9 @@ export class HeraldSite extends Construct {
         responseHeadersPolicy: webHeaders,
         functionAssociations: [{ function: directoryIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, apiBehavior])),
+      additionalBehaviors: Object.fromEntries(
+        API_PATH_PATTERNS.map((pattern) => [pattern, pattern === ARCHIVE_PATH_PATTERN ? archiveBehavior : apiBehavior]),
+      ),
       httpVersion: HttpVersion.HTTP2_AND_3,
       // North America and Europe edge locations: the readers are in Europe.
       priceClass: PriceClass.PRICE_CLASS_100,

@@ -63,7 +63,7 @@ function bundleDir(fn: string): string {
 }
 
 describe('Lambda bundles', () => {
-  it.each(['PublicApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'])(
+  it.each(['PublicApi', 'UnsubscribeApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'])(
     'bundles %s as an ES module that can require CommonJS, with a source map',
     (fn) => {
       const dir = bundleDir(fn);
@@ -73,12 +73,15 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it.each(['PublicApi', 'EditorApi', 'ScheduledSend'])('carries templates and locales next to the %s handler', (fn) => {
-    const dir = bundleDir(fn);
-    expect(existsSync(join(dir, 'templates', 'issue.mjml'))).toBe(true);
-    expect(existsSync(join(dir, 'templates', 'partials'))).toBe(true);
-    expect(existsSync(join(dir, 'locales', 'en', 'issue.json'))).toBe(true);
-  });
+  it.each(['PublicApi', 'UnsubscribeApi', 'EditorApi', 'ScheduledSend'])(
+    'carries templates and locales next to the %s handler',
+    (fn) => {
+      const dir = bundleDir(fn);
+      expect(existsSync(join(dir, 'templates', 'issue.mjml'))).toBe(true);
+      expect(existsSync(join(dir, 'templates', 'partials'))).toBe(true);
+      expect(existsSync(join(dir, 'locales', 'en', 'issue.json'))).toBe(true);
+    },
+  );
 
   it.each(['FanOut', 'Sender', 'SesEvents'])('leaves templates, locales and MJML out of the %s bundle', (fn) => {
     expect(existsSync(join(bundleDir(fn), 'templates'))).toBe(false);
@@ -94,6 +97,23 @@ describe('Lambda bundles', () => {
       invokeBundle(dir, get(path), 'response.statusCode', { HERALD_ASSETS_DIR: dir, CONTENT_TABLE: undefined });
     expect(statuses('/subscribe')).toBe('200');
     expect(statuses('/api/issues')).toBe('404');
+  });
+
+  it('loads the UnsubscribeApi bundle outside the repository: it answers an unsubscribe link and serves no other route', () => {
+    const dir = bundleDir('UnsubscribeApi');
+    // As the stack sets it up: no content table, no sender.
+    const env = {
+      HERALD_ASSETS_DIR: dir,
+      CONTENT_TABLE: undefined,
+      HERALD_FROM_ADDRESS: undefined,
+      SES_CONFIGURATION_SET: undefined,
+    };
+    const answer = (path: string) =>
+      invokeBundle(dir, get(path), 'response.statusCode + " " + response.headers["content-type"]', env);
+    // A link that is no token gets the localized "expired or invalid" page, before any AWS call.
+    expect(answer('/unsubscribe/not-a-token')).toMatch(/^4\d\d text\/html/);
+    expect(answer('/subscribe')).toMatch(/^404 /);
+    expect(answer('/archive/secon-5/en')).toMatch(/^404 /);
   });
 
   it('loads the EditorApi bundle outside the repository: it serves no public route', () => {

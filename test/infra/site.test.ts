@@ -5,8 +5,11 @@ import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aw
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_HEADER } from '../../contracts/headers.ts';
+import { ROUTES } from '../../contracts/routes.ts';
 import {
   API_PATH_PATTERNS,
+  ARCHIVE_MAX_TTL,
+  ARCHIVE_PATH_PATTERN,
   DIRECTORY_INDEX_CODE,
   VIEWER_IP_CODE,
   WEB_CONFIG_KEY,
@@ -52,12 +55,12 @@ describe('the viewer address function', () => {
 });
 
 describe('CloudFront distribution', () => {
-  it('sends exactly the API paths to the HTTP API, uncached, with every viewer header but Host', () => {
+  it('sends exactly the API paths to the HTTP API, all but the archive uncached, with every viewer header but Host', () => {
     const behaviors = distributionConfig().CacheBehaviors;
     expect(behaviors.map((b) => b.PathPattern)).toEqual([...API_PATH_PATTERNS]);
     // The public pages of subscribers (signup, unsubscribe, preferences) are served by the API too.
     expect(API_PATH_PATTERNS).toEqual(expect.arrayContaining(['/subscribe*', '/unsubscribe/*', '/preferences/*']));
-    for (const behavior of behaviors) {
+    for (const behavior of behaviors.filter((b) => b.PathPattern !== ARCHIVE_PATH_PATTERN)) {
       expect(behavior).toMatchObject({
         AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
         CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
@@ -76,6 +79,47 @@ describe('CloudFront distribution', () => {
       expect(origin(behavior.TargetOriginId)?.DomainName).toEqual({
         Ref: logicalId(herald.stateless.node.findChild('ApiDomain')),
       });
+    }
+  });
+
+  it('caches the archive as long as its answer says, keyed on the path alone, and forwards nothing of the viewer', () => {
+    const behavior = distributionConfig().CacheBehaviors.find((b) => b.PathPattern === ARCHIVE_PATH_PATTERN)!;
+    expect(behavior).toMatchObject({
+      AllowedMethods: ['GET', 'HEAD'],
+      CachePolicyId: { Ref: id('ArchiveCache') },
+      ResponseHeadersPolicyId: { Ref: id('ApiHeaders') },
+      ViewerProtocolPolicy: 'https-only',
+    });
+    // The API's origin, with the edge secret, as for the other API paths.
+    const other = distributionConfig().CacheBehaviors.find((b) => b.PathPattern === '/api/*')!;
+    expect(behavior.TargetOriginId).toBe(other.TargetOriginId);
+    // No viewer header, cookie or query reaches the function: no reader can make the page personal.
+    expect(behavior).not.toHaveProperty('OriginRequestPolicyId');
+    expect(behavior).not.toHaveProperty('FunctionAssociations');
+    const policy = template.toJSON().Resources[id('ArchiveCache')].Properties.CachePolicyConfig;
+    expect(policy).toMatchObject({
+      // An answer without Cache-Control is not kept; one with `max-age` is kept that long, at most an hour.
+      MinTTL: 0,
+      DefaultTTL: 0,
+      MaxTTL: ARCHIVE_MAX_TTL.toSeconds(),
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
+        EnableAcceptEncodingGzip: true,
+        EnableAcceptEncodingBrotli: true,
+      },
+    });
+  });
+
+  it('caches only what the route table lets be kept: the archive, and no other route falls under its path', () => {
+    const glob = (pattern: string) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const cached = glob(ARCHIVE_PATH_PATTERN);
+    for (const spec of Object.values(ROUTES)) {
+      // A path of the route, its parameters filled.
+      const path = spec.path.replace(/\{\w+\}/g, 'x');
+      expect(cached.test(path), `${spec.method} ${spec.path}`).toBe(spec.cache === 'public');
     }
   });
 
@@ -293,7 +337,7 @@ describe('custom domain and hosted sign-in', () => {
     const environment = Object.values(custom.statelessTemplate.findResources('AWS::Lambda::Function')).map(
       (fn) => fn.Properties.Environment?.Variables?.HERALD_PUBLIC_URL,
     );
-    expect(environment.filter(Boolean)).toEqual(Array(6).fill('https://news.secon.example'));
+    expect(environment.filter(Boolean)).toEqual(Array(7).fill('https://news.secon.example'));
   });
 
   it('refuses a domain without a certificate in us-east-1', () => {

@@ -1,13 +1,20 @@
 // Infra tests of the stateless stack: functions, their bindings, the send queue, scheduled sends, the SES events
-// subscription, the HTTP API (split between a public and an editor function, throttled per route), the alarms and
-// the dashboard of sends.
+// subscription, the HTTP API (split between a public, an unsubscribe and an editor function, throttled per route),
+// the alarms and the dashboard of sends.
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SES_EVENTS_BATCH_SIZE } from '../../contracts/limits.ts';
-import { apiFunctionOf, ROUTES, type RouteSpec } from '../../contracts/routes.ts';
+import { apiFunctionOf, ROUTES, type ApiFunction, type RouteSpec } from '../../contracts/routes.ts';
 import { loadConfig } from '../../functions/wiring/config.ts';
-import { EDITOR_API_CONCURRENCY, EDITOR_THROTTLE, PUBLIC_API_CONCURRENCY, throttleOf } from '../../infra/api-limits.ts';
+import {
+  EDITOR_API_CONCURRENCY,
+  EDITOR_THROTTLE,
+  MIN_UNRESERVED_CONCURRENCY,
+  PUBLIC_API_CONCURRENCY,
+  throttleOf,
+  UNSUBSCRIBE_API_CONCURRENCY,
+} from '../../infra/api-limits.ts';
 import { SCHEDULE_GROUP_NAME } from '../../infra/stateless-stack.ts';
 import { buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
@@ -44,16 +51,23 @@ const arnOf = (...path: string[]) => {
   return { 'Fn::GetAtt': [logicalId(construct), 'Arn'] };
 };
 
-const FUNCTIONS = ['PublicApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'];
+const FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'];
+/** The three functions behind the HTTP API, by the name `apiFunctionOf` gives them. */
+const CONSTRUCT_OF: Record<ApiFunction, string> = {
+  public: 'PublicApi',
+  unsubscribe: 'UnsubscribeApi',
+  editor: 'EditorApi',
+};
+const API_FUNCTIONS = Object.values(CONSTRUCT_OF);
 /** The functions that sign or check links (signup, unsubscribe, preferences, tracking): they read the token secret. */
-const TOKEN_FUNCTIONS = ['PublicApi', 'Sender'];
+const TOKEN_FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'Sender'];
 /** The functions that send mail or check the sending quota. */
 const SES_FUNCTIONS = ['PublicApi', 'EditorApi', 'ScheduledSend', 'Sender'];
 
 describe('functions', () => {
-  it('runs six functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
-    // The seventh function is BucketDeployment's own handler (Python).
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 6);
+  it('runs seven functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
+    // The eighth function is BucketDeployment's own handler (Python).
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 7);
     for (const fn of FUNCTIONS) {
       expect(resource(fn).Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -85,6 +99,8 @@ describe('functions', () => {
   it.each([
     // No content: the public routes read issues' editions and counters, subscribers and their deliveries.
     ['PublicApi', ['Issues', 'Subscribers', 'Deliveries']],
+    // The subscriber, the issue's counters and the recipient's delivery record, which an unsubscribe is counted on.
+    ['UnsubscribeApi', ['Issues', 'Subscribers', 'Deliveries']],
     // No deliveries: starting a send only queues the fan-out.
     ['EditorApi', ['Content', 'Issues', 'Subscribers']],
     ['ScheduledSend', ['Content', 'Issues', 'Subscribers']],
@@ -113,7 +129,7 @@ describe('functions', () => {
   });
 
   it('points the rendering functions at the templates and locales in their bundle', () => {
-    for (const fn of ['PublicApi', 'EditorApi', 'ScheduledSend']) {
+    for (const fn of ['PublicApi', 'UnsubscribeApi', 'EditorApi', 'ScheduledSend']) {
       expect(environment(fn).HERALD_ASSETS_DIR).toBe('/var/task');
     }
     for (const fn of ['FanOut', 'Sender', 'SesEvents']) expect(environment(fn)).not.toHaveProperty('HERALD_ASSETS_DIR');
@@ -156,8 +172,8 @@ describe('functions', () => {
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_TOKEN_SECRET');
   });
 
-  it('gives the two API functions, and no other, the ARN of the secret CloudFront sends them', () => {
-    for (const fn of ['PublicApi', 'EditorApi']) {
+  it('gives the three API functions, and no other, the ARN of the secret CloudFront sends them', () => {
+    for (const fn of API_FUNCTIONS) {
       expect(environment(fn).EDGE_SECRET_ARN).toEqual({
         Ref: logicalId(herald.stateless.node.findChild('EdgeSecret')),
       });
@@ -179,7 +195,7 @@ describe('functions', () => {
         SEND_QUEUE_URL: { Ref: logicalId(herald.stateless.node.findChild('SendQueue')) },
       });
     }
-    expect(environment('PublicApi')).not.toHaveProperty('FAN_OUT_QUEUE_URL');
+    for (const fn of ['PublicApi', 'UnsubscribeApi']) expect(environment(fn)).not.toHaveProperty('FAN_OUT_QUEUE_URL');
     for (const fn of FUNCTIONS) expect(environment(fn)).not.toHaveProperty('HERALD_ADMIN_TOKEN');
     expect(Object.keys(template.toJSON().Parameters ?? {})).toEqual(['BootstrapVersion']);
   });
@@ -260,7 +276,23 @@ describe('permissions', () => {
     ]);
   });
 
-  it('lets no function but the PublicApi, the Sender and SesEvents write subscribers', () => {
+  it('lets the UnsubscribeApi read a subscriber and unsubscribe them, count the unsubscribe once, and nothing else', () => {
+    // The conditional write that ends the subscription; the page reads the subscriber.
+    expect(onTable('UnsubscribeApi', 'Subscribers').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // The issue's counters only: no edition or issue is read.
+    expect(onTable('UnsubscribeApi', 'Issues')).toEqual(['dynamodb:UpdateItem']);
+    // The recipient's delivery record, marked once.
+    expect(onTable('UnsubscribeApi', 'Deliveries').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(statements('UnsubscribeApi').filter((s) => JSON.stringify(s.Resource).includes('/index/'))).toEqual([]);
+    expect(JSON.stringify(statements('UnsubscribeApi'))).not.toContain('Content');
+    // Besides DynamoDB: its log group, the link-signing key and the edge secret.
+    expect(
+      [...new Set(actions('UnsubscribeApi').map((a) => a.split(':')[0]))].sort(),
+      'services the UnsubscribeApi may use',
+    ).toEqual(['dynamodb', 'logs', 'secretsmanager']);
+  });
+
+  it('lets no function but the PublicApi, the UnsubscribeApi, the Sender and SesEvents write subscribers', () => {
     for (const fn of ['EditorApi', 'ScheduledSend', 'FanOut']) {
       expect(
         onTable(fn, 'Subscribers').filter((a) => WRITES.includes(a)),
@@ -285,10 +317,10 @@ describe('permissions', () => {
     }
   });
 
-  it('lets the two API functions read the edge secret, and no other function', () => {
+  it('lets the three API functions read the edge secret, and no other function', () => {
     const edgeSecret = JSON.stringify({ Ref: logicalId(herald.stateless.node.findChild('EdgeSecret')) });
     const isEdgeSecret = (resource: unknown) => JSON.stringify(resource) === edgeSecret;
-    for (const fn of ['PublicApi', 'EditorApi']) expect(onSecret(fn, isEdgeSecret), fn).toEqual(SECRET_READ);
+    for (const fn of API_FUNCTIONS) expect(onSecret(fn, isEdgeSecret), fn).toEqual(SECRET_READ);
     for (const fn of ['ScheduledSend', 'FanOut', 'Sender', 'SesEvents']) {
       expect(onSecret(fn, isEdgeSecret), fn).toEqual([]);
     }
@@ -482,7 +514,7 @@ describe('scheduled sends', () => {
       SCHEDULED_SEND_FUNCTION_ARN: arnOf('ScheduledSend'),
       SCHEDULER_ROLE_ARN: arnOf('Schedules', 'InvokeRole'),
     });
-    for (const fn of ['PublicApi', 'ScheduledSend', 'Sender', 'SesEvents']) {
+    for (const fn of FUNCTIONS.filter((f) => f !== 'EditorApi')) {
       expect(Object.keys(environment(fn)).filter((name) => name.includes('SCHEDULE'))).toEqual([]);
     }
   });
@@ -652,12 +684,26 @@ describe('HTTP API', () => {
     expect(routes().map((route) => route.RouteKey)).not.toContain('$default');
   });
 
-  it.each(Object.entries(ROUTES))('sends %s to the PublicApi if it is public, else to the EditorApi', (_name, spec) => {
-    const fn = spec.access === 'public' ? 'PublicApi' : 'EditorApi';
-    expect(apiFunctionOf(spec)).toBe(spec.access === 'public' ? 'public' : 'editor');
-    const [integration] = integrationOf(fn);
-    expect(integrationOf(fn)).toHaveLength(1);
-    expect(routeFor(spec)?.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integration }]] });
+  /** The function each route must reach: the unsubscribe link's two routes have their own. */
+  const expectedFunction = (spec: RouteSpec) =>
+    spec.access !== 'public' ? 'EditorApi' : spec.path === '/unsubscribe/{token}' ? 'UnsubscribeApi' : 'PublicApi';
+
+  it.each(Object.entries(ROUTES))(
+    'sends %s to the UnsubscribeApi if it is an unsubscribe route, else to the PublicApi if it is public, else to the EditorApi',
+    (_name, spec) => {
+      const fn = expectedFunction(spec);
+      expect(CONSTRUCT_OF[apiFunctionOf(spec)]).toBe(fn);
+      const [integration] = integrationOf(fn);
+      expect(integrationOf(fn)).toHaveLength(1);
+      expect(routeFor(spec)?.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integration }]] });
+    },
+  );
+
+  it('gives the unsubscribe link its own function: both its routes, and nothing else', () => {
+    const served = Object.values(ROUTES)
+      .filter((spec) => apiFunctionOf(spec) === 'unsubscribe')
+      .map((spec) => `${spec.method} ${spec.path}`);
+    expect(served.sort()).toEqual(['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}']);
   });
 
   it('makes public exactly the archive, the subscriber and the tracking routes', () => {
@@ -715,7 +761,7 @@ describe('HTTP API', () => {
   });
 
   it('lets API Gateway invoke each API function through one permission for the whole API', () => {
-    for (const fn of ['PublicApi', 'EditorApi']) {
+    for (const fn of API_FUNCTIONS) {
       const permissions = template.findResources('AWS::Lambda::Permission', {
         Properties: {
           Principal: 'apigateway.amazonaws.com',
@@ -841,14 +887,42 @@ describe('HTTP API', () => {
       }
     });
 
-    it('reserves concurrency for each API function: a public flood is capped and cannot starve the editor', () => {
-      expect(resource('PublicApi').Properties.ReservedConcurrentExecutions).toBe(PUBLIC_API_CONCURRENCY);
-      expect(resource('EditorApi').Properties.ReservedConcurrentExecutions).toBe(EDITOR_API_CONCURRENCY);
-      // Room for every public route at its rate, at 100 ms a request.
-      const publicRates = Object.values(ROUTES)
-        .filter((spec) => spec.access === 'public')
+    const reservation = (fn: string): number | undefined => resource(fn).Properties.ReservedConcurrentExecutions;
+    /** The requests per second a function's routes may take, each at its throttle. */
+    const ratesOf = (fn: ApiFunction) =>
+      Object.values(ROUTES)
+        .filter((spec) => apiFunctionOf(spec) === fn)
         .reduce((sum, spec) => sum + throttleOf(spec).rate, 0);
-      expect(PUBLIC_API_CONCURRENCY).toBeGreaterThanOrEqual(publicRates / 10);
+
+    it('reserves concurrency for each API function: a public flood is capped and cannot starve the editor', () => {
+      expect(reservation('PublicApi')).toBe(PUBLIC_API_CONCURRENCY);
+      expect(reservation('UnsubscribeApi')).toBe(UNSUBSCRIBE_API_CONCURRENCY);
+      expect(reservation('EditorApi')).toBe(EDITOR_API_CONCURRENCY);
+    });
+
+    it('holds room for both unsubscribe routes at their throttles in a reservation of their own', () => {
+      // At 100 ms a request: 100/s on each of GET and POST.
+      expect(ratesOf('unsubscribe')).toBe(200);
+      expect(UNSUBSCRIBE_API_CONCURRENCY).toBeGreaterThanOrEqual(ratesOf('unsubscribe') / 10);
+      // The PublicApi's covers its own routes, no longer the unsubscribe routes' too.
+      expect(PUBLIC_API_CONCURRENCY).toBe(Math.ceil(ratesOf('public') / 10));
+      expect(ratesOf('public') + ratesOf('unsubscribe')).toBe(
+        Object.values(ROUTES)
+          .filter((spec) => spec.access === 'public')
+          .reduce((sum, spec) => sum + throttleOf(spec).rate, 0),
+      );
+    });
+
+    it("counts every function's reservation, the UnsubscribeApi's included, against the account's concurrency", () => {
+      const reserved = FUNCTIONS.reduce((sum, fn) => sum + (reservation(fn) ?? 0), 0);
+      expect(reserved).toBe(
+        reservation('Sender')! + PUBLIC_API_CONCURRENCY + UNSUBSCRIBE_API_CONCURRENCY + EDITOR_API_CONCURRENCY,
+      );
+      const limit = reserved + MIN_UNRESERVED_CONCURRENCY;
+      expect(() => buildHerald({ context: { 'herald:accountConcurrency': limit } })).not.toThrow();
+      expect(() => buildHerald({ context: { 'herald:accountConcurrency': limit - 1 } })).toThrow(
+        new RegExp(`reserve ${reserved} concurrent executions .*UnsubscribeApi ${UNSUBSCRIBE_API_CONCURRENCY}`),
+      );
     });
 
     it("refuses to reserve more concurrency than the account's limit leaves unreserved", () => {
