@@ -1,10 +1,21 @@
+// Every folder under locales/ matches en: the same namespaces and keys, placeholders, HTML, consent version, exactly
+// the plural forms its language needs, and dates that Intl formats in that language.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { LANGUAGES } from '../../functions/domain/reference.ts';
 
 const localesDir = new URL('../../locales/', import.meta.url);
 const namespaces = readdirSync(new URL('en/', localesDir)).filter((file) => file.endsWith('.json'));
+const languages = readdirSync(localesDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+
+/** The 24 official languages of the EU (Regulation No 1/1958 as amended). */
+const EU_LANGUAGES = [
+  'bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'ga', 'hr',
+  'hu', 'it', 'lt', 'lv', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv',
+]; // prettier-ignore
 
 type Strings = Record<string, string>;
 
@@ -29,6 +40,7 @@ function load(lng: string, namespace: string): Strings {
 const baseKey = (key: string) => key.replace(PLURAL_SUFFIX, '');
 const baseKeys = (strings: Strings) => [...new Set(Object.keys(strings).map(baseKey))].sort();
 const placeholders = (text: string) => [...new Set(text.match(/\{\{\s*[^}]+?\s*\}\}/g) ?? [])].sort();
+const htmlTags = (text: string) => (text.match(/<\/?[a-z][^>]*>/gi) ?? []).sort();
 
 /** Plural keys grouped by base key, e.g. { participants: ['one', 'other'] }. */
 function pluralSuffixes(strings: Strings): Record<string, string[]> {
@@ -40,14 +52,37 @@ function pluralSuffixes(strings: Strings): Record<string, string[]> {
   return groups;
 }
 
+const sampleDate = new Date(Date.UTC(2026, 2, 5));
+const longDate = (lng: string) => new Intl.DateTimeFormat(lng, { dateStyle: 'long', timeZone: 'UTC' });
+
+it('has a locale for each of the 24 official EU languages', () => {
+  expect(languages).toEqual(expect.arrayContaining(EU_LANGUAGES));
+});
+
+describe.each(languages)('locales/%s', (lng) => {
+  it('formats dates in the language', () => {
+    const format = longDate(lng);
+    expect(format.resolvedOptions().locale).toBe(lng);
+    if (lng !== 'en') expect(format.format(sampleDate)).not.toBe(longDate('en').format(sampleDate));
+  });
+
+  it('names the confirm button as the button reads', () => {
+    const pages = load(lng, 'pages.json');
+    const button = pages['confirm.button'] ?? '';
+    expect(load(lng, 'confirmation.json').button).toBe(button);
+    expect(pages['signup-done.body']).toContain(button);
+  });
+});
+
 describe.each(namespaces)('locales/*/%s', (namespace) => {
   const english = load('en', namespace);
+  const englishPlurals = pluralSuffixes(english);
 
-  it.each(LANGUAGES)('is translated into %s', (lng) => {
+  it.each(languages)('is translated into %s', (lng) => {
     expect(existsSync(fileOf(lng, namespace))).toBe(true);
   });
 
-  describe.each(LANGUAGES)('in %s', (lng) => {
+  describe.each(languages)('in %s', (lng) => {
     const strings = load(lng, namespace);
 
     it('gives every language exactly the keys of English', () => {
@@ -55,16 +90,30 @@ describe.each(namespaces)('locales/*/%s', (namespace) => {
     });
 
     it('has exactly the plural forms the language needs', () => {
-      const categories = new Intl.PluralRules(lng).resolvedOptions().pluralCategories;
-      for (const key of Object.keys(pluralSuffixes(english))) {
-        expect(pluralSuffixes(strings)[key]?.sort(), key).toEqual([...categories].sort());
-      }
+      const categories = [...new Intl.PluralRules(lng).resolvedOptions().pluralCategories].sort();
+      const plurals = pluralSuffixes(strings);
+      for (const key of Object.keys(englishPlurals)) expect(plurals[key]?.sort(), key).toEqual(categories);
+      // A key English does not pluralise has no plural forms.
+      expect(Object.keys(plurals).filter((key) => !englishPlurals[key])).toEqual([]);
     });
 
     it('keeps the placeholders of English', () => {
       for (const [key, text] of Object.entries(strings)) {
         const source = english[key] ?? english[`${baseKey(key)}_other`];
         expect(placeholders(text), key).toEqual(placeholders(source ?? ''));
+      }
+    });
+
+    it('keeps the HTML of English', () => {
+      for (const [key, text] of Object.entries(strings)) {
+        const source = english[key] ?? english[`${baseKey(key)}_other`];
+        expect(htmlTags(text), key).toEqual(htmlTags(source ?? ''));
+      }
+    });
+
+    it('keeps the versions of English (what people consented to is the same text everywhere)', () => {
+      for (const key of Object.keys(english).filter((k) => k.endsWith('.version'))) {
+        expect(strings[key], key).toBe(english[key]);
       }
     });
 
