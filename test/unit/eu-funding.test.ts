@@ -7,6 +7,7 @@ import {
   FUNDING_STATEMENTS,
   FUNDING_VARIANTS,
   type EuLanguage,
+  type FundingVariant,
 } from '../../contracts/eu-funding.ts';
 
 const SCRIPT: Partial<Record<EuLanguage, RegExp>> = { bg: /^[\p{Script=Cyrillic} ]+$/u, el: /^[\p{Script=Greek} ]+$/u };
@@ -38,6 +39,52 @@ describe('the funding statement', () => {
   it('tells "funded" from "co-funded" in every language', () => {
     for (const language of EU_LANGUAGES) {
       expect(FUNDING_STATEMENTS.funded[language], language).not.toBe(FUNDING_STATEMENTS['co-funded'][language]);
+    }
+  });
+
+  it('keeps the wording that was checked against the regulation, the Commission or a national authority', () => {
+    // The sources are named beside each language in contracts/eu-funding.ts.
+    const checked: Record<FundingVariant, Partial<Record<EuLanguage, string>>> = {
+      funded: {
+        de: 'Finanziert von der Europäischen Union',
+        en: 'Funded by the European Union',
+        fi: 'Euroopan unionin rahoittama',
+        hr: 'Financira Europska unija',
+        it: 'Finanziato dall’Unione europea',
+        lt: 'Finansuojama Europos Sąjungos',
+        nl: 'Gefinancierd door de Europese Unie',
+        sv: 'Finansieras av Europeiska unionen',
+      },
+      'co-funded': {
+        da: 'Medfinansieret af Den Europæiske Union',
+        de: 'Kofinanziert von der Europäischen Union',
+        el: 'Με τη συγχρηματοδότηση της Ευρωπαϊκής Ένωσης',
+        en: 'Co-funded by the European Union',
+        et: 'Kaasrahastanud Euroopa Liit',
+        hr: 'Sufinancira Europska unija',
+        it: 'Cofinanziato dall’Unione europea',
+        lt: 'Bendrai finansuojama Europos Sąjungos',
+        nl: 'Medegefinancierd door de Europese Unie',
+        ro: 'Cofinanțat de Uniunea Europeană',
+        sk: 'Spolufinancované Európskou úniou',
+        sl: 'Sofinancira Evropska unija',
+        sv: 'Medfinansieras av Europeiska unionen',
+      },
+    };
+    for (const variant of FUNDING_VARIANTS) {
+      for (const [language, text] of Object.entries(checked[variant])) {
+        expect(FUNDING_STATEMENTS[variant][language as EuLanguage], `${variant} ${language}`).toBe(text);
+      }
+    }
+  });
+
+  it('writes the French and Italian apostrophe as the Official Journal does, never as a straight quote', () => {
+    for (const variant of FUNDING_VARIANTS) {
+      for (const language of ['fr', 'it'] as const) {
+        const text = FUNDING_STATEMENTS[variant][language];
+        expect(text, `${variant} ${language}`).toContain('’');
+        expect(text, `${variant} ${language}`).not.toContain("'");
+      }
     }
   });
 
