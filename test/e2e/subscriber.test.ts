@@ -8,7 +8,9 @@ import type { EmbeddedStack } from '../../local/stack.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { launchChromium } from '../support/browser.ts';
 import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
-import { PROJECT_NAME } from '../../functions/domain/edition.ts';
+import { secon } from '../support/profile.ts';
+
+const PROJECT_NAME = secon.profile.shortName;
 
 const locale = <T>(lang: string, ns: string) =>
   JSON.parse(readFileSync(new URL(`../../locales/${lang}/${ns}.json`, import.meta.url), 'utf8')) as T;

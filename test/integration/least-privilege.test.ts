@@ -3,7 +3,7 @@
 // serving that route must allow it. A grant missing for a route fails here, not in a deployed account.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctionOf, ROUTES, type RouteName } from '../../contracts/routes.ts';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
+import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { removeAssemblies, synthHerald, logicalId } from '../infra/herald-app.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { aHighlight } from '../support/records.ts';

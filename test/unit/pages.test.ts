@@ -7,7 +7,9 @@ import {
   type PageName,
   type PageRenderer,
 } from '../../functions/adapters/page-renderer.ts';
-import { COUNTRY_CODES, LANGUAGES, negotiateLanguage } from '../../functions/domain/reference.ts';
+import { COUNTRY_CODES, LANGUAGES, secon } from '../support/profile.ts';
+
+const negotiateLanguage = secon.negotiateLanguage;
 
 const assetsDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,7 +45,7 @@ const views: Record<PageName, Record<string, unknown>> = {
 
 let renderer: PageRenderer;
 beforeAll(async () => {
-  renderer = await createPageRenderer(assetsDir, { validation: 'strict' });
+  renderer = await createPageRenderer(assetsDir, secon, { validation: 'strict' });
 });
 
 describe('public pages', () => {
