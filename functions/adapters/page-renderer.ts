@@ -239,9 +239,11 @@ export async function createPageRenderer(
       showLanguagePicker: links !== false,
       countries: countriesIn(language, values),
       // A fresh form offers every topic ticked; a form shown again keeps what was sent.
+      // A topic without a label in the page's language shows the source language's, marked as such.
       topics: profile.topics.map((topic) => ({
         value: topic.id,
         label: reference.label(topic.label, language),
+        ...(topic.label[language] === undefined && { lang: sourceLanguage }),
         checked: shown ? chosenTopics.includes(topic.id) : true,
       })),
       consent: consentText(language),
