@@ -121,7 +121,7 @@ const topicSchema = z.strictObject({
 export const profileSchema = z.strictObject({
   /** The project's full name, e.g. "Social Economy – Regional Policies for supporting Social Economy Enterprises". */
   name: singleLine(200),
-  /** What the newsletter is called by, e.g. "SECON". */
+  /** What the newsletter is called by: the project's acronym or short name. */
   shortName: singleLine(40),
   website: webLink().optional(),
   logo: imagePath,

@@ -70,9 +70,9 @@ const iamActions = (actions: readonly TableAction[]) => actions.map((action) => 
 /** What a function needs to send through SES: the configuration set, the verified identity and the sender. */
 export interface SesSending {
   readonly configurationSetName: string;
-  /** A verified SES identity, e.g. the domain `secon.example`. */
+  /** A verified SES identity, e.g. the domain `news.example.org`. */
   readonly identity: string;
-  /** The From header, e.g. `SECON Newsletter <newsletter@secon.example>`. */
+  /** The From header, e.g. `Project Newsletter <newsletter@news.example.org>`. */
   readonly fromAddress: string;
 }
 

@@ -185,7 +185,7 @@ function highlightDetails(record, { controls, input }, where) {
   const elements = [
     group('Where and when', [
       ...where.fields,
-      field({ label: 'Place', control: place, hint: 'As readers should see it, e.g. “Haskovo, Bulgaria”.' }),
+      field({ label: 'Place', control: place, hint: 'As readers should see it, e.g. “Town hall, Main Square”.' }),
       where.dates,
       field({ label: 'Participants', control: participants }),
     ]),
