@@ -208,7 +208,8 @@ export function checkProfile(raw: unknown, file: string, options: LoadOptions = 
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) problems.push({ field: [...path, key].join('.'), message: 'unknown field' });
       } else {
-        problems.push({ field: path.join('.') || '(profile)', message: issue.message });
+        const missing = issue.code === 'invalid_type' && path.reduce<unknown>(field, raw) === undefined;
+        problems.push({ field: path.join('.') || '(profile)', message: missing ? 'is required' : issue.message });
       }
     }
   }

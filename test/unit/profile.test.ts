@@ -103,6 +103,14 @@ describe('a bad profile', () => {
     });
   });
 
+  it('names a field that is missing as required', () => {
+    const file = profileFile((p) => {
+      delete p.sender;
+      delete (p.privacy as Record<string, unknown>).contact;
+    });
+    expect(problems(file)).toEqual({ sender: 'is required', 'privacy.contact': 'is required' });
+  });
+
   it('names the missing source-language text of a topic', () => {
     const file = profileFile((p) => {
       (p.topics as Record<string, unknown>[])[1]!.label = { de: 'Flusstourismus' };
