@@ -1,29 +1,34 @@
-// `npm run bench -- render`: how long rendering the sample issue takes, warm, per edition and for all 11,
-// and how big each edition's HTML is (Gmail clips mails over 102 KB).
+// `npm run bench -- render`: how long rendering the sample issue takes, warm, per edition and for all the profile's
+// languages, and how big each edition's HTML is (Gmail clips mails over 102 KB).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadProfile, profilePath } from '../contracts/profile.ts';
 import { createMjmlRenderer } from '../functions/adapters/mjml-renderer.ts';
 import { buildEditionView, type IssueContent } from '../functions/domain/edition.ts';
-import type { Highlight, Indicator, Issue, Partner, Practice } from '../functions/domain/records.ts';
-import { LANGUAGES } from '../functions/domain/reference.ts';
+import type { Highlight, Indicator, Issue, Practice } from '../functions/domain/records.ts';
+import { referenceOf } from '../functions/domain/reference.ts';
+import { sampleContentOf } from '../local/seed.ts';
 import { formatTable } from '../local/table.ts';
-
-const sample = <T>(file: string): T =>
-  JSON.parse(readFileSync(new URL(`../local/sample/${file}`, import.meta.url), 'utf8')) as T;
 const byId = <T extends { id: string }>(records: T[]) => new Map(records.map((r) => [r.id, r]));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 export async function benchRender(rounds = 15) {
+  const profileFile = profilePath();
+  const reference = referenceOf(loadProfile(profileFile));
+  const content = sampleContentOf(profileFile, reference.profile);
+  if (!content) throw new Error('The render benchmark needs a profile with sample content');
+  const sample = <T>(file: string): T => JSON.parse(readFileSync(join(content.dir, file), 'utf8')) as T;
+  const LANGUAGES = reference.languages;
   const issue: Issue = { ...sample<Omit<Issue, 'status' | 'createdAt'>>('issue.json'), status: 'draft', createdAt: '' };
-  const content: IssueContent = {
+  const records: IssueContent = {
     highlights: byId(sample<Highlight[]>('highlights.json')),
     practices: byId(sample<Practice[]>('practices.json')),
     indicators: byId(sample<Indicator[]>('indicators.json')),
-    partners: sample<Partner[]>('partners.json'),
   };
-  const renderer = await createMjmlRenderer(fileURLToPath(new URL('../', import.meta.url)));
+  const renderer = await createMjmlRenderer(fileURLToPath(new URL('../', import.meta.url)), reference);
   const views = LANGUAGES.map((language) =>
-    buildEditionView(issue, content, language, 'https://newsletter.secon.example'),
+    buildEditionView(reference, issue, records, language, 'https://newsletter.example'),
   );
   await renderer.renderAll(views); // warm-up: JIT, MJML's first-use work
 

@@ -1,5 +1,5 @@
 // `npm run bench -- send [--subscribers 20000] [--quota 200]`: sends the sample issue to N generated confirmed
-// subscribers (10 countries, 11 languages) through the embedded pipeline (fan-out, queue, senders, pacer, SES
+// subscribers (in every country and language of the profile) through the embedded pipeline (fan-out, queue, senders, pacer, SES
 // emulator) and prints recipients/s end to end, SES calls, peak RSS of the Herald process (the emulators run in
 // processes of their own, their peak RSS printed beside it), and this machine's ceiling: the same number of
 // ready-made SendBulkEmail calls straight to the emulator. With --quota the emulated SES accepts that many emails
@@ -11,7 +11,6 @@ import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { startEmbeddedStack } from '../local/stack.ts';
 import { startSesFaultProxy } from '../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
-import { SAMPLE_ISSUE_ID } from '../local/seed.ts';
 import { formatTable } from '../local/table.ts';
 import { numberOption, startEmulatorChild } from './common.ts';
 
@@ -36,7 +35,7 @@ async function ceiling(sesUrl: string, html: string, text: string, recipients: n
   const calls = Math.ceil(recipients / 50);
   const command = (k: number) =>
     new SendBulkEmailCommand({
-      FromEmailAddress: 'SECON Newsletter <newsletter@secon.example>',
+      FromEmailAddress: 'Bench <bench@readers.example>',
       DefaultContent: {
         Template: { TemplateContent: { Subject: 'Bench', Html: html, Text: text }, TemplateData: '{}' },
       },
@@ -76,9 +75,16 @@ export async function benchSend(options: SendBenchOptions) {
     adminToken: 'bench-token-0123456789abcdef',
     sendConcurrency: options.concurrency,
   });
+  const SAMPLE_ISSUE_ID = stack.sample?.issueId;
   try {
+    if (!SAMPLE_ISSUE_ID) throw new Error('The send benchmark needs a profile with a sample issue');
     process.stdout.write(`generating ${options.subscribers} confirmed subscribers...\n`);
-    await generateSubscribers(stack.clients.dynamo, stack.services.config.tables.subscribers!, options.subscribers);
+    await generateSubscribers(
+      stack.services.reference,
+      stack.clients.dynamo,
+      stack.services.config.tables.subscribers!,
+      options.subscribers,
+    );
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const started = performance.now();
@@ -119,7 +125,7 @@ export async function benchSend(options: SendBenchOptions) {
         ['share of the quota', `${((rate / options.quota) * 100).toFixed(0)}%`],
       );
     } else {
-      const edition = (await issues.getEdition(SAMPLE_ISSUE_ID, 'en'))!;
+      const edition = (await issues.getEdition(SAMPLE_ISSUE_ID, stack.services.reference.sourceLanguage))!;
       const top = await ceiling(ses.url, edition.html, edition.text, recipients, options.concurrency);
       rows.push(
         ['ceiling (ready-made calls)', `${top.toFixed(0)} recipients/s`],

@@ -11,7 +11,7 @@ import { startEmbeddedStack } from '../local/stack.ts';
 import { formatTable } from '../local/table.ts';
 import { eachLimited, numberOption, startEmulatorChild } from './common.ts';
 import { subscriberIdFor } from '../functions/domain/subscribers.ts';
-import { COUNTRY_CODES, LANGUAGES, regionsOf, TOPICS } from '../functions/domain/reference.ts';
+import type { Reference } from '../functions/domain/reference.ts';
 
 export interface SignupBenchOptions {
   seconds: number;
@@ -23,16 +23,17 @@ export function signupOptions(args: string[]): SignupBenchOptions {
 }
 
 /** The n-th signup: every language, country and region (partner region or "other") in turn, a unique address. */
-function signupBody(run: string, n: number) {
-  const language = LANGUAGES[n % LANGUAGES.length]!;
-  const country = COUNTRY_CODES[n % COUNTRY_CODES.length]!;
-  const regions = regionsOf(country);
+function signupBody(reference: Reference, run: string, n: number) {
+  const { languages, countryCodes } = reference;
+  const language = languages[n % languages.length]!;
+  const country = countryCodes[n % countryCodes.length]!;
+  const regions = reference.regionsOf(country);
   return {
     email: `bench.${run}.${n}@example.${country.toLowerCase()}`,
     language,
     country,
-    region: regions[Math.floor(n / COUNTRY_CODES.length) % regions.length]!,
-    topics: TOPICS.filter((_, i) => (n >> i) & 1),
+    region: regions[Math.floor(n / countryCodes.length) % regions.length]!,
+    topics: reference.topics.filter((_, i) => (n >> i) & 1),
     consent: true as const,
   };
 }
@@ -65,15 +66,15 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
     // Warm-up, not measured: one signup per language renders that language's confirmation email once (then cached).
     const accepted: string[] = [];
     let n = 0;
-    for (let i = 0; i < LANGUAGES.length; i += 1) {
-      const body = signupBody(run, n++);
+    for (let i = 0; i < stack.services.reference.languages.length; i += 1) {
+      const body = signupBody(stack.services.reference, run, n++);
       const response = await post(body);
       await response.arrayBuffer();
       if (response.status === 202) accepted.push(body.email);
     }
 
     console.log(
-      `${options.clients} clients posting to ${url} for ${options.seconds} s (after ${LANGUAGES.length} warm-up signups)`,
+      `${options.clients} clients posting to ${url} for ${options.seconds} s (after ${stack.services.reference.languages.length} warm-up signups)`,
     );
     const latencies: number[] = [];
     const statuses = new Map<string, number>();
@@ -84,7 +85,7 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
     await Promise.all(
       Array.from({ length: options.clients }, async () => {
         while (performance.now() < end) {
-          const body = signupBody(run, n++);
+          const body = signupBody(stack.services.reference, run, n++);
           const t0 = performance.now();
           try {
             const response = await post(body);

@@ -15,7 +15,7 @@ import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { createClients } from '../functions/wiring/clients.ts';
 import { countIncrements } from '../functions/domain/progress.ts';
-import { COUNTRY_CODES, LANGUAGES, regionsOf } from '../functions/domain/reference.ts';
+import type { Reference } from '../functions/domain/reference.ts';
 import type { SegmentCounts } from '../functions/domain/ports.ts';
 import { subscriberIdFor } from '../functions/domain/subscribers.ts';
 
@@ -38,14 +38,15 @@ export const statsOptions = (args: string[]): StatsBenchOptions => ({
 });
 
 /** The n-th recipient: every country, language and region in turn. */
-function recipient(n: number) {
-  const country = COUNTRY_CODES[n % COUNTRY_CODES.length]!;
-  const regions = regionsOf(country);
+function recipient(reference: Reference, n: number) {
+  const { countryCodes, languages } = reference;
+  const country = countryCodes[n % countryCodes.length]!;
+  const regions = reference.regionsOf(country);
   return {
     email: `bench.${n}@example.org`,
     id: subscriberIdFor(`bench.${n}@example.org`),
     country,
-    language: LANGUAGES[Math.floor(n / COUNTRY_CODES.length) % LANGUAGES.length]!,
+    language: languages[Math.floor(n / countryCodes.length) % languages.length]!,
     region: regions[Math.floor(n / 7) % regions.length]!,
     messageId: `bench-message-${n}`,
   };
@@ -60,7 +61,7 @@ async function addRecipients(stack: EmbeddedStack, from: number, to: number, cou
   for (let n = from; n < to; n += 25) chunks.push(Array.from({ length: Math.min(25, to - n) }, (_, i) => n + i));
   await eachLimited(chunks, 8, async (chunk) => {
     let requests = chunk.map((n) => {
-      const r = recipient(n);
+      const r = recipient(stack.services.reference, n);
       return {
         PutRequest: {
           Item: {
@@ -89,7 +90,7 @@ async function addRecipients(stack: EmbeddedStack, from: number, to: number, cou
 async function countRange(stack: EmbeddedStack, from: number, to: number, counted: (keyof SegmentCounts)[]) {
   const groups = new Map<string, { country: string; language: string; regions: string[] }>();
   for (let n = from; n < to; n++) {
-    const r = recipient(n);
+    const r = recipient(stack.services.reference, n);
     const key = `${r.country}/${r.language}`;
     const group = groups.get(key) ?? { country: r.country, language: r.language, regions: [] };
     group.regions.push(r.region);
@@ -158,7 +159,7 @@ export async function benchStats(options: StatsBenchOptions = statsOptions(proce
     // Delivery events through the SesEvents handler as the SQS event source hands them over: 100 per invocation,
     // a few invocations at once, in the order a send produces them (segment by segment, a batch of 50 at a time).
     const ingest = createSesEventsHandler(stack.services);
-    const order = Array.from({ length: ingested }, (_, n) => recipient(n)).sort((a, b) =>
+    const order = Array.from({ length: ingested }, (_, n) => recipient(stack.services.reference, n)).sort((a, b) =>
       `${a.country}/${a.language}`.localeCompare(`${b.country}/${b.language}`),
     );
     const bodies = order.map((r) =>

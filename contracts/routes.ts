@@ -21,7 +21,8 @@ const route = (method: Method, path: string, access: Access, options: Pick<Route
 
 export const ROUTES = {
   me: route('GET', '/api/me', 'editor'),
-  reference: route('GET', '/api/reference', 'editor'),
+  // The editor app's and the dashboard's reference data (from the project profile; public on the signup page anyway).
+  reference: route('GET', '/api/reference', 'coordinator'),
 
   listHighlights: route('GET', '/api/highlights', 'editor'),
   createHighlight: route('POST', '/api/highlights', 'editor'),

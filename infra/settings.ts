@@ -1,6 +1,8 @@
-// Deploy-time settings of the Herald app, read from cdk.json's context or `cdk synth -c key=value`.
+// Deploy-time settings of the Herald app, read from cdk.json's context or `cdk synth -c key=value`; what the project
+// is (its sender among it) comes from its profile (infra/project.ts), which these settings are checked against.
 import { isAbsolute, join } from 'node:path';
 import type { Node } from 'constructs';
+import { fromHeader, type Profile } from '../contracts/profile.ts';
 import { PROJECT_ROOT } from './constructs/herald-function.ts';
 
 /** What the DMARC record asks receivers to do with mail that fails it, or `existing`: the domain has one already. */
@@ -13,11 +15,11 @@ const isWithin = (host: string, domain: string) => host === domain || host.endsW
 
 export interface HeraldSettings {
   /**
-   * The domain the CDK app makes an SES identity of, with Easy DKIM (`herald:sesIdentity`): the functions may send
-   * from it only, and the From address must be in it.
+   * The domain the CDK app makes an SES identity of, with Easy DKIM (`herald:sesIdentity`, by default the domain of
+   * the profile's sender): the functions may send from it only, and the From address must be in it.
    */
   sesIdentity: string;
-  /** The From header (`herald:fromAddress`), `Name <address>` or an address, in the identity's domain. */
+  /** The From header, from the profile's sender (`Name <address>`), in the identity's domain. */
   fromAddress: string;
   /**
    * The custom MAIL FROM domain: `herald:mailFromSubdomain` (`mail` by default) under the identity. Bounces return
@@ -75,8 +77,11 @@ export interface HeraldSettings {
   alarmEmail?: string;
 }
 
-/** Reads and checks the settings; a plain `tryGetContext` (the CLI's, from cdk.json) serves as well as a construct's. */
-export function readSettings(node: Pick<Node, 'tryGetContext'>): HeraldSettings {
+/**
+ * Reads and checks the settings against the project's profile; a plain `tryGetContext` (the CLI's, from cdk.json)
+ * serves as well as a construct's.
+ */
+export function readSettings(node: Pick<Node, 'tryGetContext'>, profile: Profile): HeraldSettings {
   const optional = (key: string): string | undefined => {
     const value: unknown = node.tryGetContext(key);
     return typeof value === 'string' && value !== '' ? value : undefined;
@@ -97,7 +102,7 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): HeraldSettings 
     perIpPerMinute: integer('herald:signupRateLimit', 10, 1, 1_000_000),
     perAddressPerHour: integer('herald:signupAddressLimit', 5, 1, 1_000_000),
   };
-  const publicUrl = text('herald:publicUrl', 'https://newsletter.secon.example').replace(/\/+$/, '');
+  const publicUrl = text('herald:publicUrl', `https://newsletter.${senderDomainOf(profile)}`).replace(/\/+$/, '');
   // Cognito accepts only https callback URLs (but for localhost), and links in emails should be https anyway.
   if (!/^https:\/\/[^\s/]+/.test(publicUrl)) {
     throw new Error(`herald:publicUrl must be an https:// URL, not ${publicUrl}`);
@@ -124,7 +129,7 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): HeraldSettings 
     throw new Error(`herald:apiCertificateArn must be the ARN of an ACM certificate, not ${apiCertificateArn}`);
   }
   const webDir = text('herald:webDir', 'web');
-  const sending = readSending(optional);
+  const sending = readSending(optional, profile);
   return {
     ...sending,
     publicUrl,
@@ -139,21 +144,23 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>): HeraldSettings 
   };
 }
 
+const senderDomainOf = (profile: Profile) =>
+  profile.sender.address.slice(profile.sender.address.lastIndexOf('@') + 1).toLowerCase();
+
 /** The SES identity, the From address, MAIL FROM, the hosted zone and DMARC: what deliverability rests on. */
-function readSending(optional: (key: string) => string | undefined) {
-  const sesIdentity = optional('herald:sesIdentity') ?? 'secon.example';
+function readSending(optional: (key: string) => string | undefined, profile: Profile) {
+  const sesIdentity = optional('herald:sesIdentity') ?? senderDomainOf(profile);
   if (!HOST_NAME.test(sesIdentity)) {
     throw new Error(
       `herald:sesIdentity must be a lower-case domain name (the CDK app verifies it), not ${sesIdentity}`,
     );
   }
-  const fromAddress = optional('herald:fromAddress') ?? 'SECON Newsletter <newsletter@secon.example>';
-  const fromDomain = ADDRESS.exec(/<([^<>]*)>\s*$/.exec(fromAddress)?.[1] ?? fromAddress.trim())?.[1]?.toLowerCase();
-  if (!fromDomain) throw new Error(`herald:fromAddress must be an address or Name <address>, not ${fromAddress}`);
+  const fromAddress = fromHeader(profile.sender);
+  const fromDomain = senderDomainOf(profile);
   // SES sends only from a verified identity, and DMARC passes only when the From domain aligns with the DKIM domain.
   if (!isWithin(fromDomain, sesIdentity)) {
     throw new Error(
-      `herald:fromAddress must be an address at ${sesIdentity} (herald:sesIdentity), not at ${fromDomain}`,
+      `the profile's sender.address must be an address at ${sesIdentity} (herald:sesIdentity), not at ${fromDomain}`,
     );
   }
   const mailFromSubdomain = optional('herald:mailFromSubdomain') ?? 'mail';

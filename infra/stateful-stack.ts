@@ -19,6 +19,7 @@ import { encryptedTopic } from './constructs/encrypted-topic.ts';
 import { HeraldUsers } from './constructs/herald-users.ts';
 import { ReputationAlarms } from './constructs/reputation-alarms.ts';
 import { SendingDomain } from './constructs/sending-domain.ts';
+import type { ProjectProfile } from './project.ts';
 import { readSettings } from './settings.ts';
 import {
   contentTable,
@@ -88,7 +89,7 @@ export class StatefulStack extends Stack implements HeraldData {
   readonly authDomainUrl?: string;
   readonly tokenSecret: ISecret;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StackProps & { project: ProjectProfile }) {
     super(scope, id, props);
 
     this.tables = {
@@ -114,7 +115,7 @@ export class StatefulStack extends Stack implements HeraldData {
     });
     this.tokenSecret = tokenSecret;
 
-    const settings = readSettings(this.node);
+    const settings = readSettings(this.node, props.project.profile);
     const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
       sendingEnabled: true,
@@ -157,6 +158,7 @@ export class StatefulStack extends Stack implements HeraldData {
     });
 
     const users = new HeraldUsers(this, 'Users', {
+      projectName: props.project.profile.shortName,
       publicUrl: settings.publicUrl,
       authDomainPrefix: settings.authDomainPrefix,
     });

@@ -39,8 +39,12 @@ import { HeraldSite } from './constructs/herald-site.ts';
 import { SendMonitoring } from './constructs/send-monitoring.ts';
 import { readSettings } from './settings.ts';
 import type { HeraldData } from './stateful-stack.ts';
+import type { ProjectProfile } from './project.ts';
 
-export interface StatelessStackProps extends StackProps, HeraldData {}
+export interface StatelessStackProps extends StackProps, HeraldData {
+  /** The project profile every function carries and loads. */
+  readonly project: ProjectProfile;
+}
 
 const routeId = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Route`;
 
@@ -71,7 +75,8 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const settings = readSettings(this.node);
+    const settings = readSettings(this.node, props.project.profile);
+    const { project } = props;
     const { content, issues, subscribers, deliveries } = props.tables;
     const sending: SesSending = {
       configurationSetName: props.configurationSetName,
@@ -85,6 +90,7 @@ export class StatelessStack extends Stack {
 
     // The Api's send route, run by EventBridge Scheduler at the scheduled time.
     const scheduledSend = new HeraldFunction(this, 'ScheduledSend', {
+      project,
       entry: 'functions/handlers/scheduled-send.ts',
       description: 'Herald scheduled send: freezes and renders a scheduled issue and enqueues its audience',
       memorySize: 1024,
@@ -106,7 +112,7 @@ export class StatelessStack extends Stack {
 
     // The HTTP API is served by three functions, each with a role for its own routes only (contracts/routes.ts).
     // MJML rendering is CPU-bound and Lambda gives CPU in proportion to memory; API Gateway gives up after 30 s.
-    const apiFunction = { memorySize: 1024, timeout: Duration.seconds(29), withAssets: true };
+    const apiFunction = { memorySize: 1024, timeout: Duration.seconds(29), withAssets: true, project };
     // Signup, confirmation, preferences, export and erasure, tracking and the archive.
     const publicApi = new HeraldFunction(this, 'PublicApi', {
       ...apiFunction,
@@ -163,6 +169,7 @@ export class StatelessStack extends Stack {
       .bindScheduler(schedules);
 
     const fanOut = new HeraldFunction(this, 'FanOut', {
+      project,
       entry: 'functions/handlers/fan-out.ts',
       description: 'Herald fan-out: reads one (country, language) audience page by page into send batches',
       timeout: FAN_OUT_TIMEOUT,
@@ -179,6 +186,7 @@ export class StatelessStack extends Stack {
     // same rate: one 50-recipient call each per second or so, and one more so a slow call never stalls the pace.
     const senders = Math.min(1000, Math.max(2, Math.ceil(settings.maxSendRate / 50) + 1));
     const sender = new HeraldFunction(this, 'Sender', {
+      project,
       entry: 'functions/handlers/sender.ts',
       description: 'Herald sender: one SQS message, one SendBulkEmail call of up to 50 recipients',
       timeout: SENDER_TIMEOUT,
@@ -217,6 +225,7 @@ export class StatelessStack extends Stack {
     }
 
     const sesEvents = new HeraldFunction(this, 'SesEvents', {
+      project,
       entry: 'functions/handlers/ses-events.ts',
       description: 'Herald SES events: delivery, bounce, complaint, open and click per recipient',
       memorySize: 256,

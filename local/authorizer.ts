@@ -11,15 +11,13 @@ export interface DemoUser {
   region?: string;
 }
 
-export const DEMO_USERS = {
-  editor: { sub: 'demo-editor', email: 'editor@secon.example', groups: ['editor'] },
-  coordinator: {
-    sub: 'demo-coordinator-haskovo',
-    email: 'haskovo@secon.example',
-    groups: ['coordinator'],
-    region: 'Haskovo',
-  },
-} as const satisfies Record<string, DemoUser>;
+/** The demo editor and coordinator, at the domain of the project's sender; the coordinator follows `region`. */
+export function demoUsers(domain: string, region: string) {
+  return {
+    editor: { sub: 'demo-editor', email: `editor@${domain}`, groups: ['editor'] },
+    coordinator: { sub: 'demo-coordinator', email: `coordinator@${domain}`, groups: ['coordinator'], region },
+  } satisfies Record<string, DemoUser>;
+}
 
 const ISSUER = 'herald-local';
 const AUDIENCE = 'herald-web';

@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { startSend } from '../functions/domain/sending.ts';
 import { getIssue } from '../functions/domain/issues.ts';
 import type { ProgressRow } from '../functions/domain/progress.ts';
-import { COUNTRY_CODES, LANGUAGES } from '../functions/domain/reference.ts';
-import { SAMPLE_ISSUE_ID } from './seed.ts';
 import { startEmbeddedStack } from './stack.ts';
 import { formatTable } from './table.ts';
 
@@ -20,8 +18,14 @@ export async function runDemo(out: NodeJS.WriteStream = process.stdout): Promise
   const stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 });
   try {
     out.write(`Embedded stack up (data in ${dataDir}); sample content and demo subscribers loaded.\n`);
-    out.write(`Rendering "${SAMPLE_ISSUE_ID}" in ${LANGUAGES.length} languages and sending it...\n`);
-    const { recipients } = await startSend(stack.services, SAMPLE_ISSUE_ID);
+    const sampleIssueId = stack.sample?.issueId;
+    const { countryCodes, languages } = stack.services.reference;
+    if (!sampleIssueId) {
+      out.write(`The profile of ${stack.profile.shortName} names no sample issue (sampleContent/issue.json).\n`);
+      return false;
+    }
+    out.write(`Rendering "${sampleIssueId}" in ${languages.length} languages and sending it...\n`);
+    const { recipients } = await startSend(stack.services, sampleIssueId);
     const progress = setInterval(() => {
       if (out.isTTY) out.write(`\r  batches left: ${stack.queue.depth}   `);
     }, 200);
@@ -29,7 +33,7 @@ export async function runDemo(out: NodeJS.WriteStream = process.stdout): Promise
     clearInterval(progress);
     if (out.isTTY) out.write('\r\x1b[K');
 
-    const issue = await getIssue(stack.services, SAMPLE_ISSUE_ID);
+    const issue = await getIssue(stack.services, sampleIssueId);
     const store = (await (await fetch(`${stack.urls.ses}/store`)).json()) as SesStore;
     // Every country and language gets a row, so a segment that received nothing shows as 0.
     const rows = (found: ProgressRow[], keys: readonly string[], label: string) =>
@@ -37,8 +41,8 @@ export async function runDemo(out: NodeJS.WriteStream = process.stdout): Promise
         const { recipients = 0, sent = 0, failed = 0 } = found.find((r) => r.key === key) ?? {};
         return { [label]: key, recipients, sent, failed };
       });
-    const byCountry = rows(issue.progress.byCountry, COUNTRY_CODES, 'country');
-    const byLanguage = rows(issue.progress.byLanguage, LANGUAGES, 'language');
+    const byCountry = rows(issue.progress.byCountry, countryCodes, 'country');
+    const byLanguage = rows(issue.progress.byLanguage, languages, 'language');
     const counts = ['recipients', 'sent', 'failed'];
     out.write(`\nPer country\n${formatTable(byCountry, ['country', ...counts])}\n`);
     out.write(`\nPer language\n${formatTable(byLanguage, ['language', ...counts])}\n`);

@@ -15,6 +15,8 @@ import {
   type DnsRecord,
 } from '../infra/dns-records.ts';
 import { readSettings, type HeraldSettings } from '../infra/settings.ts';
+import { readProject } from '../infra/project.ts';
+import type { Profile } from '../contracts/profile.ts';
 
 /** What SES reports of the deployed identity. */
 export interface IdentityStatus {
@@ -37,6 +39,8 @@ export interface DnsLookup {
 export interface DoctorOptions {
   /** cdk.json's context with the `-c key=value` overrides: the settings the CDK app reads. */
   context: Record<string, unknown>;
+  /** The project profile (its sender is the From); by default the one the CDK app reads. */
+  profile?: Profile;
   /** The stack's region, for the MAIL FROM MX record; SES's region when it is asked. */
   region?: string;
   /** Asks SES for the identity's DKIM tokens and status; without it the AWS part is skipped for `awsSkipped`. */
@@ -132,7 +136,8 @@ function describe(check: Check): string {
 /** Prints the records and what was checked; true unless a record is missing or wrong, or SES has not verified. */
 export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   const out = options.out ?? process.stdout;
-  const settings: HeraldSettings = readSettings({ tryGetContext: (key: string) => options.context[key] });
+  const profile = options.profile ?? readProject().profile;
+  const settings: HeraldSettings = readSettings({ tryGetContext: (key: string) => options.context[key] }, profile);
   const domain = settings.sesIdentity;
   let ok = true;
   out.write(

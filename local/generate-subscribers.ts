@@ -1,14 +1,15 @@
-// Confirmed subscribers in bulk, spread over the 10 countries, 11 languages and their regions: for the send
-// benchmark and the fault suite. Written 25 per BatchWriteItem, as the audience index expects them.
+// Confirmed subscribers in bulk, spread over the project's countries, languages and regions: for the send benchmark,
+// the fault suite and a profile without sample content. Written 25 per BatchWriteItem, as the audience index wants.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { audienceKey } from '../functions/adapters/dynamo-audience.ts';
-import { COUNTRY_CODES, LANGUAGES, regionsOf } from '../functions/domain/reference.ts';
+import type { Reference } from '../functions/domain/reference.ts';
 import { subscriberIdFor, type SubscriberRecord } from '../functions/domain/subscribers.ts';
 
-export function generatedSubscriber(i: number, domain: string, at: string): SubscriberRecord {
-  const country = COUNTRY_CODES[i % COUNTRY_CODES.length]!;
-  const language = LANGUAGES[Math.floor(i / COUNTRY_CODES.length) % LANGUAGES.length]!;
-  const regions = regionsOf(country);
+export function generatedSubscriber(reference: Reference, i: number, domain: string, at: string): SubscriberRecord {
+  const { countryCodes, languages } = reference;
+  const country = countryCodes[i % countryCodes.length]!;
+  const language = languages[Math.floor(i / countryCodes.length) % languages.length]!;
+  const regions = reference.regionsOf(country);
   const email = `reader${i}@${domain}`;
   return {
     id: subscriberIdFor(email),
@@ -17,7 +18,7 @@ export function generatedSubscriber(i: number, domain: string, at: string): Subs
     status: 'confirmed',
     country,
     language,
-    region: regions[Math.floor(i / 110) % regions.length]!,
+    region: regions[Math.floor(i / (countryCodes.length * languages.length)) % regions.length]!,
     topics: [],
     createdAt: at,
     confirmedAt: at,
@@ -26,6 +27,7 @@ export function generatedSubscriber(i: number, domain: string, at: string): Subs
 }
 
 export async function generateSubscribers(
+  reference: Reference,
   client: DynamoDBDocumentClient,
   tableName: string,
   count: number,
@@ -36,7 +38,7 @@ export async function generateSubscribers(
   let written = 0;
   const writeChunk = async (from: number) => {
     let items = Array.from({ length: Math.min(25, count - from) }, (_, k) => {
-      const subscriber = generatedSubscriber(from + k, domain, at);
+      const subscriber = generatedSubscriber(reference, from + k, domain, at);
       return { PutRequest: { Item: { ...subscriber, audience: audienceKey(subscriber) } } };
     });
     while (items.length > 0) {

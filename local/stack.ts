@@ -1,11 +1,13 @@
 // The embedded stack: emulators, tables, the in-process queue and one HTTP server, all driving the
 // same handlers as the Lambdas. Endpoints reach the SDK through the environment, as in AWS.
 import type { Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../contracts/tables.ts';
+import { fromHeader, loadProfile, PROFILE_ENV, profilePath, type Profile } from '../contracts/profile.ts';
 import { WEB_VENDOR_FILES } from '../infra/web-vendor.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
@@ -22,12 +24,14 @@ import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
-import { createLocalAuthorizer, DEMO_USERS } from './authorizer.ts';
+import { createLocalAuthorizer, demoUsers } from './authorizer.ts';
 import { InProcessQueue, sqsEvent } from './queue.ts';
-import { SAMPLE_ISSUE_ID, seedSampleData } from './seed.ts';
+import { demoCoordinatorRegion, sampleContentOf, seedSampleData, type SampleContent } from './seed.ts';
 
 export interface StackOptions {
   dataDir: string;
+  /** The project profile's file; HERALD_PROJECT or herald.project.json at the repository root by default. */
+  profileFile?: string;
   /** 0 picks a free port (tests, the demo). */
   port: number;
   sesPort: number;
@@ -70,6 +74,10 @@ export interface EmbeddedStack {
   editorToken: string;
   /** True when this start loaded the sample data (a fresh data directory). */
   seeded: boolean;
+  /** The project this stack serves, from its profile. */
+  profile: Profile;
+  /** The sample content its profile names, if any (and so the sample issue's id). */
+  sample: SampleContent | undefined;
   stop(): Promise<void>;
 }
 
@@ -97,8 +105,32 @@ export const LOCAL_SES_ACCOUNT = {
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
+const REPOSITORY_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * The data directory belongs to one project: a start with another project's profile stops here rather than mix the
+ * two projects' subscribers and issues.
+ */
+function claimDataDir(dataDir: string, profile: Profile) {
+  const file = join(dataDir, 'project.json');
+  if (existsSync(file)) {
+    const { shortName } = JSON.parse(readFileSync(file, 'utf8')) as { shortName?: string };
+    if (shortName !== profile.shortName) {
+      throw new Error(
+        `The data directory ${dataDir} holds the project ${shortName}, not ${profile.shortName}: ` +
+          'give this project a HERALD_DATA_DIR of its own.',
+      );
+    }
+  }
+  writeFileSync(file, `${JSON.stringify({ shortName: profile.shortName, name: profile.name })}\n`);
+}
+
 export async function startEmbeddedStack(options: StackOptions): Promise<EmbeddedStack> {
+  // A bad profile stops the start before anything runs, naming every field at fault.
+  const profileFile = options.profileFile ?? profilePath(process.env);
+  const profile = loadProfile(profileFile, { localesDir: join(REPOSITORY_ROOT, 'locales') });
   mkdirSync(options.dataDir, { recursive: true });
+  claimDataDir(options.dataDir, profile);
   const servers: Server[] = [];
   const emulators: Emulator[] = [];
   const previousEnv = { ...process.env };
@@ -151,7 +183,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     [issuesTable.envVar]: tableName(TABLE_PREFIX, issuesTable),
     [subscribersTable.envVar]: tableName(TABLE_PREFIX, subscribersTable),
     [deliveriesTable.envVar]: tableName(TABLE_PREFIX, deliveriesTable),
-    HERALD_FROM_ADDRESS: env.HERALD_FROM_ADDRESS ?? 'SECON Newsletter <newsletter@secon.example>',
+    [PROFILE_ENV]: profileFile,
+    HERALD_FROM_ADDRESS: fromHeader(profile.sender),
     SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET ?? 'herald-local',
     HERALD_PUBLIC_URL: apiUrl,
     HERALD_TOKEN_SECRET: env.HERALD_TOKEN_SECRET ?? keyIn(options.dataDir, 'token-secret'),
@@ -220,12 +253,18 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     }
   };
 
+  const sample = sampleContentOf(profileFile, profile);
+  const senderDomain = profile.sender.address.slice(profile.sender.address.lastIndexOf('@') + 1);
+  const users = demoUsers(senderDomain, demoCoordinatorRegion(services.reference, sample));
   const tokens = {
-    editor: await authorizer.issue(DEMO_USERS.editor),
-    coordinator: await authorizer.issue(DEMO_USERS.coordinator),
+    editor: await authorizer.issue(users.editor),
+    coordinator: await authorizer.issue(users.coordinator),
   };
-  const seeded = !(await services.issues.get(SAMPLE_ISSUE_ID));
-  if (seeded) await seedSampleData(services, services.clock.now());
+  // Loaded once per data directory: the marker says so (a directory of older runs has the sample issue instead).
+  const marker = join(options.dataDir, 'sample-loaded');
+  const seeded = !existsSync(marker) && !(sample?.issueId && (await services.issues.get(sample.issueId)));
+  if (seeded) await seedSampleData(services, services.clock.now(), sample);
+  writeFileSync(marker, '');
 
   // A send the last run was stopped in the middle of is finished now, without sending anyone twice. One that
   // cannot be resumed is logged and left as it is: the other sends and the stack go on.
@@ -265,6 +304,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     tokens,
     editorToken: tokens.editor,
     seeded,
+    profile,
+    sample,
     async stop() {
       await scheduler.stop();
       fanOutQueue.stop();

@@ -11,12 +11,11 @@ import { batchGet } from './batch-get.ts';
 import { whenConditionHolds } from './conditional-write.ts';
 import type { ContentStore, RecordFilter, RecordKind, RecordTypes } from '../domain/ports.ts';
 
-/** Titles for highlights and practices, labels for indicators, names for partners. */
+/** Titles for highlights and practices, labels for indicators. */
 const TEXT_FIELD: Record<RecordKind, string> = {
   highlight: 'title',
   practice: 'title',
   indicator: 'label',
-  partner: 'name',
 };
 
 function filterExpression(kind: RecordKind, filter: RecordFilter) {

@@ -13,7 +13,7 @@ import { compile } from 'html-to-text';
 import { RenderError } from '../domain/errors.ts';
 import type { Edition, EditionRenderer } from '../domain/ports.ts';
 import { inert, type EditionView } from '../domain/edition.ts';
-import { LANGUAGES } from '../domain/reference.ts';
+import type { Reference } from '../domain/reference.ts';
 import { withTracking } from '../domain/tracking.ts';
 
 export const ISSUE_TEMPLATE = 'issue';
@@ -80,20 +80,23 @@ function leaf(view: unknown, path: string): unknown {
 
 export async function createMjmlRenderer(
   assetsDir: string,
+  reference: Reference,
   options: MjmlRendererOptions = {},
 ): Promise<EditionRenderer> {
+  const { languages, sourceLanguage } = reference;
   const i18n = i18next.createInstance();
+  // The locales' own source is English (locales/en), whatever the project's source language.
   const namespaces = readdirSync(join(assetsDir, 'locales', 'en')).map((file) => basename(file, '.json'));
   await i18n.init({
-    lng: 'en',
-    fallbackLng: 'en',
-    supportedLngs: [...LANGUAGES],
+    lng: sourceLanguage,
+    fallbackLng: sourceLanguage,
+    supportedLngs: [...languages],
     ns: namespaces,
     defaultNS: ISSUE_TEMPLATE,
     // Texts are HTML-escaped once, when they replace their tokens.
     interpolation: { escapeValue: false },
     resources: Object.fromEntries(
-      LANGUAGES.map((lng) => [
+      languages.map((lng) => [
         lng,
         Object.fromEntries(
           namespaces.map((ns) => [ns, JSON.parse(readFileSync(join(assetsDir, 'locales', lng, `${ns}.json`), 'utf8'))]),

@@ -1,24 +1,12 @@
 // Renders the subscriber's public pages (Handlebars HTML, no JavaScript) and the double opt-in email (MJML) in the
-// 11 languages. Templates and locales are read and compiled once per process.
+// project's languages, with its countries, regions and topics. Templates and locales are read and compiled once.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import i18next from 'i18next';
 import mjml2html from 'mjml';
 import { compile } from 'html-to-text';
-import { PROJECT_NAME } from '../domain/edition.ts';
-import {
-  COUNTRIES,
-  COUNTRY_CODES,
-  LANGUAGES,
-  OTHER_REGION,
-  SOURCE_LANGUAGE,
-  isLanguage,
-  regionsOf,
-  TOPICS,
-  type Country,
-  type Language,
-} from '../domain/reference.ts';
+import { OTHER_REGION, type Country, type Language, type Reference } from '../domain/reference.ts';
 import { CONFIRMATION_DAYS } from '../domain/subscribers.ts';
 import { RenderError } from '../domain/errors.ts';
 
@@ -37,8 +25,6 @@ export const PAGE_NAMES = [
   'error',
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
-
-/** What a subscriber can choose to hear about (form values; labels under `topics.*`). */
 
 /** Form values a page shows again (a failed signup, the current preferences). Strings as a form posts them. */
 export interface FormValues {
@@ -109,17 +95,15 @@ export interface PageRendererOptions {
   signupPath?: string;
 }
 
-/** Languages whose Intl data should follow a country variant: the Portuguese partner is in Portugal. */
+/** Languages whose Intl data should follow a country variant: Portuguese as written in Portugal, not Brazil. */
 const INTL_LOCALE: Partial<Record<Language, string>> = { pt: 'pt-PT' };
 const intlLocale = (language: Language) => INTL_LOCALE[language] ?? language;
 
-/** Each language's name in itself, as a speaker would look for it in a list. */
-const OWN_NAMES = Object.fromEntries(
-  LANGUAGES.map((lng) => {
-    const name = new Intl.DisplayNames([intlLocale(lng)], { type: 'language' }).of(lng) ?? lng;
-    return [lng, name.charAt(0).toLocaleUpperCase(lng) + name.slice(1)];
-  }),
-) as Record<Language, string>;
+/** A language's name in itself, as a speaker would look for it in a list. */
+function ownName(lng: Language) {
+  const name = new Intl.DisplayNames([intlLocale(lng)], { type: 'language' }).of(lng) ?? lng;
+  return name.charAt(0).toLocaleUpperCase(lng) + name.slice(1);
+}
 
 /** Page names whose URL carries a token or follows a form: kept out of search engines. */
 const INDEXED_PAGES: ReadonlySet<PageName> = new Set(['signup']);
@@ -144,22 +128,28 @@ const escapeAttribute = (value: string) =>
 const asList = (value: string | string[] | undefined) =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-export async function createPageRenderer(assetsDir: string, options: PageRendererOptions = {}): Promise<PageRenderer> {
+export async function createPageRenderer(
+  assetsDir: string,
+  reference: Reference,
+  options: PageRendererOptions = {},
+): Promise<PageRenderer> {
   const strict = options.validation === 'strict';
   const signupPath = options.signupPath ?? '/subscribe';
+  const { languages, sourceLanguage, profile } = reference;
+  const ownNames = new Map(languages.map((lng) => [lng, ownName(lng)]));
 
   const i18n = i18next.createInstance();
   const namespaces = [PAGES_TEMPLATE, CONFIRMATION_TEMPLATE];
   await i18n.init({
-    lng: SOURCE_LANGUAGE,
-    fallbackLng: SOURCE_LANGUAGE,
-    supportedLngs: [...LANGUAGES],
+    lng: sourceLanguage,
+    fallbackLng: sourceLanguage,
+    supportedLngs: [...languages],
     ns: namespaces,
     defaultNS: PAGES_TEMPLATE,
     // Handlebars escapes every text where it is written.
-    interpolation: { escapeValue: false, defaultVariables: { project: PROJECT_NAME } },
+    interpolation: { escapeValue: false, defaultVariables: { project: profile.shortName } },
     resources: Object.fromEntries(
-      LANGUAGES.map((lng) => [
+      languages.map((lng) => [
         lng,
         Object.fromEntries(
           namespaces.map((ns) => [ns, JSON.parse(readFileSync(join(assetsDir, 'locales', lng, `${ns}.json`), 'utf8'))]),
@@ -194,23 +184,25 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
   function countriesIn(language: Language, values: FormValues) {
     const names = new Intl.DisplayNames([intlLocale(language)], { type: 'region' });
     const collator = new Intl.Collator(intlLocale(language));
-    return COUNTRY_CODES.map((code: Country) => {
-      const name = names.of(code) ?? COUNTRIES[code].name;
-      return {
-        code,
-        name,
-        selected: values.country === code,
-        regions: regionsOf(code).map((region) => ({
-          value: region,
-          label:
-            region === OTHER_REGION
-              ? translate(language, PAGES_TEMPLATE, 'fields.otherRegion', { country: name })
-              : translate(language, PAGES_TEMPLATE, `regions.${region}`, { defaultValue: region }),
-          // "other" is every country's: it is the chosen one only under the chosen country.
-          selected: values.region === region && (region !== OTHER_REGION || values.country === code),
-        })),
-      };
-    }).sort((a, b) => collator.compare(a.name, b.name));
+    return reference.countryCodes
+      .map((code: Country) => {
+        const name = names.of(code) ?? reference.countryName(code);
+        return {
+          code,
+          name,
+          selected: values.country === code,
+          regions: reference.regionsOf(code).map((region) => ({
+            value: region,
+            label:
+              region === OTHER_REGION
+                ? translate(language, PAGES_TEMPLATE, 'fields.otherRegion', { country: name })
+                : reference.regionLabel(code, region, language),
+            // "other" is every country's: it is the chosen one only under the chosen country.
+            selected: values.region === region && (region !== OTHER_REGION || values.country === code),
+          })),
+        };
+      })
+      .sort((a, b) => collator.compare(a.name, b.name));
   }
 
   function languageLinkHref(links: Exclude<LanguageLinks, false>, code: Language) {
@@ -224,7 +216,7 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
     const shown = view.values ?? subscriber;
     const values = shown ?? {};
     const links = view.languageLinks ?? {};
-    const chosenLanguage = values.language && isLanguage(values.language) ? values.language : language;
+    const chosenLanguage = values.language && reference.isLanguage(values.language) ? values.language : language;
     const error = view.error;
     const errorMessage = error && (error.message ?? errorText(language, error));
     const chosenTopics = asList(values.topics);
@@ -237,9 +229,9 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
       language,
       noindex: !INDEXED_PAGES.has(name),
       signupUrl: view.signupUrl ?? `${signupPath}?lang=${language}`,
-      languages: LANGUAGES.map((code) => ({
+      languages: languages.map((code) => ({
         code,
-        name: OWN_NAMES[code],
+        name: ownNames.get(code) ?? code,
         href: links ? languageLinkHref(links, code) : undefined,
         current: code === language,
         selected: code === chosenLanguage,
@@ -247,10 +239,12 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
       showLanguagePicker: links !== false,
       countries: countriesIn(language, values),
       // A fresh form offers every topic ticked; a form shown again keeps what was sent.
-      topics: TOPICS.map((topic) => ({
-        value: topic,
-        label: translate(language, PAGES_TEMPLATE, `topics.${topic}`),
-        checked: shown ? chosenTopics.includes(topic) : true,
+      // A topic without a label in the page's language shows the source language's, marked as such.
+      topics: profile.topics.map((topic) => ({
+        value: topic.id,
+        label: reference.label(topic.label, language),
+        ...(topic.label[language] === undefined && { lang: sourceLanguage }),
+        checked: shown ? chosenTopics.includes(topic.id) : true,
       })),
       consent: consentText(language),
       fieldErrors: error && FIELDS_WITH_ERRORS.has(error.field) ? { [error.field]: errorMessage } : {},
@@ -297,7 +291,7 @@ export async function createPageRenderer(assetsDir: string, options: PageRendere
     page(name, language, view) {
       const template = pageTemplates.get(name);
       if (!template) throw new RenderError(`Unknown page: ${String(name)}`);
-      return template(pageContext(name, isLanguage(language) ? language : SOURCE_LANGUAGE, view));
+      return template(pageContext(name, reference.isLanguage(language) ? language : sourceLanguage, view));
     },
 
     async confirmationEmail(language, { confirmUrl, expiryDays = CONFIRMATION_DAYS }) {

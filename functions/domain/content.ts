@@ -1,20 +1,23 @@
-// Editing content records (highlights and best practices): validated, with ids from their English titles.
+// Editing content records (highlights and best practices): validated, with ids from their source-language titles.
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { ContentStore, IssueStore, RecordKind, RecordTypes } from './ports.ts';
-import {
-  countrySchema,
-  highlightSchema,
-  ID_PATTERN,
-  languageSchema,
-  practiceSchema,
-  type IssueStatus,
-  type Section,
-} from './records.ts';
+import { ID_PATTERN, recordSchemas, type IssueStatus, type Section } from './records.ts';
+import { perReference, type Reference } from './reference.ts';
 import { validate } from './validation.ts';
 
-export const EDITABLE_SCHEMAS = { highlight: highlightSchema, practice: practiceSchema } as const;
-export type EditableKind = keyof typeof EDITABLE_SCHEMAS;
+/** The schemas of the records editors write, by kind. */
+export const editableSchemas = perReference((reference) => {
+  const { highlightSchema, practiceSchema } = recordSchemas(reference);
+  return { highlight: highlightSchema, practice: practiceSchema } as const;
+});
+export type EditableKind = 'highlight' | 'practice';
+
+/** What the record use cases need: the store and the project's reference. */
+export interface ContentDeps {
+  content: ContentStore;
+  reference: Reference;
+}
 
 /** The section types whose items are records of each kind. */
 export const SECTION_KINDS: Record<Section['type'], RecordKind> = {
@@ -25,13 +28,16 @@ export const SECTION_KINDS: Record<Section['type'], RecordKind> = {
 };
 
 const isoDate = z.iso.date();
-export const listQuerySchema = z.strictObject({
-  country: countrySchema.optional(),
-  language: languageSchema.optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+export const listQuerySchema = perReference((reference) => {
+  const { countrySchema, languageSchema } = recordSchemas(reference);
+  return z.strictObject({
+    country: countrySchema.optional(),
+    language: languageSchema.optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(200).optional(),
+  });
 });
 
 export function slugify(text: string, max = 60): string {
@@ -52,14 +58,10 @@ function decodeCursor(cursor: string): string {
   return id;
 }
 
-export async function listRecords<K extends EditableKind | 'indicator'>(
-  content: ContentStore,
-  kind: K,
-  query: unknown,
-) {
-  const q = validate(listQuerySchema, query);
+export async function listRecords<K extends EditableKind | 'indicator'>(deps: ContentDeps, kind: K, query: unknown) {
+  const q = validate(listQuerySchema(deps.reference), query);
   if (q.from && q.to && q.to < q.from) throw new ValidationError('to', 'is before from');
-  const page = await content.page(kind, q, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined);
+  const page = await deps.content.page(kind, q, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined);
   return { items: page.items, ...(page.after && { nextCursor: encodeCursor(page.after) }) };
 }
 
@@ -70,18 +72,18 @@ export async function getRecord<K extends RecordKind>(content: ContentStore, kin
 }
 
 /**
- * Creates a record. Without an id, one is made from the English title (`-2`, `-3`, ... when taken);
+ * Creates a record. Without an id, one is made from the source-language title (`-2`, `-3`, ... when taken);
  * a given id that is taken is a conflict.
  */
-export async function createRecord<K extends EditableKind>(content: ContentStore, kind: K, body: unknown) {
+export async function createRecord<K extends EditableKind>(deps: ContentDeps, kind: K, body: unknown) {
   const fields = validate(z.record(z.string(), z.unknown()), body);
   const given = fields.id !== undefined;
-  const englishTitle = (fields.title as { en?: unknown } | undefined)?.en;
-  const id = given ? fields.id : slugify(typeof englishTitle === 'string' ? englishTitle : '') || kind;
-  const record = validate(EDITABLE_SCHEMAS[kind], { ...fields, id }) as RecordTypes[K];
+  const sourceTitle = (fields.title as Record<string, unknown> | undefined)?.[deps.reference.sourceLanguage];
+  const id = given ? fields.id : slugify(typeof sourceTitle === 'string' ? sourceTitle : '') || kind;
+  const record = validate(editableSchemas(deps.reference)[kind], { ...fields, id }) as RecordTypes[K];
   for (let attempt = 1; attempt <= 20; attempt += 1) {
     const id = attempt === 1 ? record.id : `${record.id.slice(0, 70)}-${attempt}`;
-    if (await content.create(kind, { ...record, id })) return { ...record, id };
+    if (await deps.content.create(kind, { ...record, id })) return { ...record, id };
     if (given) throw new ConflictError(`id: a ${kind} "${record.id}" exists already`, { field: 'id' });
   }
   throw new ConflictError(`id: could not find a free id for "${record.id}"`, { field: 'id' });
@@ -89,14 +91,14 @@ export async function createRecord<K extends EditableKind>(content: ContentStore
 
 /** Replaces a record, unless a scheduled issue uses it: what was checked when it was scheduled is what goes out. */
 export async function updateRecord<K extends EditableKind>(
-  deps: { content: ContentStore; issues: IssueStore },
+  deps: ContentDeps & { issues: IssueStore },
   kind: K,
   id: string,
   body: unknown,
 ) {
   const fields = validate(z.record(z.string(), z.unknown()), body);
   if (fields.id !== undefined && fields.id !== id) throw new ValidationError('id', 'must match the id in the URL');
-  const record = validate(EDITABLE_SCHEMAS[kind], { ...fields, id }) as RecordTypes[K];
+  const record = validate(editableSchemas(deps.reference)[kind], { ...fields, id }) as RecordTypes[K];
   await refuseIfUsed(deps.issues, kind, id, ['scheduled'], 'changed');
   if (!(await deps.content.replace(kind, record))) throw new NotFoundError(`${kind} ${id}`);
   return record;

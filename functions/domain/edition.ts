@@ -1,10 +1,11 @@
-// Builds what one language's edition shows: localized texts with English fallback, dates and numbers per locale.
+// Builds what one language's edition shows: localized texts with fallback to the source language, dates and numbers
+// per locale, the project's name and partners from its profile.
 import type { ContentStore, Edition, EditionRenderer } from './ports.ts';
-import type { Highlight, Indicator, Issue, Partner, Practice, Text } from './records.ts';
-import { COUNTRIES, SOURCE_LANGUAGE, type Country, type Language } from './reference.ts';
+import type { Highlight, Indicator, Issue, Practice, Text } from './records.ts';
+import type { Country, Language, Reference } from './reference.ts';
 import { webLink, withoutControls } from './text-rules.ts';
 
-/** A text in the edition's language, or its English source with `fallback` set (shown with an "in English" label). */
+/** A text in the edition's language, or its source-language text with `fallback` set (shown with a label). */
 export interface LocalText {
   text: string;
   fallback: boolean;
@@ -63,10 +64,7 @@ export interface IssueContent {
   highlights: ReadonlyMap<string, Highlight>;
   practices: ReadonlyMap<string, Practice>;
   indicators: ReadonlyMap<string, Indicator>;
-  partners: readonly Partner[];
 }
-
-export const PROJECT_NAME = 'SECON';
 
 /**
  * Editions are SES templates (Handlebars): a `{{` in a user's text would become a placeholder, and a lone `{`, `}`
@@ -78,11 +76,13 @@ export function inert(text: string): string {
   return withoutControls(text).replace(/[{}\\]/g, (c) => (c === '}' ? '\u200b}' : `${c}\u200b`));
 }
 
-export function localize(text: Text, language: Language): LocalText {
+export function localize(text: Text, language: Language, source: Language): LocalText {
   const own = text[language];
   if (own !== undefined) return { text: own, fallback: false };
-  return { text: text[SOURCE_LANGUAGE] ?? '', fallback: language !== SOURCE_LANGUAGE };
+  return { text: text[source] ?? '', fallback: language !== source };
 }
+
+const localizer = (language: Language, source: Language) => (text: Text) => localize(text, language, source);
 
 /**
  * A link as the schemas store it, or nothing: records stored before links were checked may hold a `javascript:` or
@@ -101,7 +101,7 @@ function dateRange(language: Language, start: string, end?: string): string {
 }
 
 function countryName(language: Language, country: Country): string {
-  return new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? COUNTRIES[country].name;
+  return new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? country;
 }
 
 function pick<T>(map: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
@@ -111,24 +111,25 @@ function pick<T>(map: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
   });
 }
 
-function highlightView(h: Highlight, language: Language): HighlightView {
+function highlightView(h: Highlight, language: Language, source: Language): HighlightView {
+  const localize = localizer(language, source);
   return {
-    title: localize(h.title, language),
-    summary: localize(h.summary, language),
+    title: localize(h.title),
+    summary: localize(h.summary),
     dates: dateRange(language, h.startDate, h.endDate),
     place: [h.place, h.city].filter(Boolean).join(', '),
     ...(h.participants !== undefined && { participantCount: h.participants }),
     ...(safeLink(h.link, true) && { link: safeLink(h.link, true) }),
-    ...(h.image &&
-      safeLink(h.image.url) && { image: { url: safeLink(h.image.url)!, alt: localize(h.image.alt, language) } }),
+    ...(h.image && safeLink(h.image.url) && { image: { url: safeLink(h.image.url)!, alt: localize(h.image.alt) } }),
   };
 }
 
-function practiceView(p: Practice, language: Language): PracticeView {
+function practiceView(p: Practice, language: Language, source: Language): PracticeView {
+  const localize = localizer(language, source);
   return {
-    title: localize(p.title, language),
-    summary: localize(p.summary, language),
-    ...(p.results && { results: localize(p.results, language) }),
+    title: localize(p.title),
+    summary: localize(p.summary),
+    ...(p.results && { results: localize(p.results) }),
     organisation: p.organisation.name,
     where: [p.city, p.region, countryName(language, p.country)].filter(Boolean).join(', '),
     ...(p.startDate && { dates: dateRange(language, p.startDate, p.endDate) }),
@@ -136,10 +137,10 @@ function practiceView(p: Practice, language: Language): PracticeView {
   };
 }
 
-function indicatorView(i: Indicator, language: Language): IndicatorView {
+function indicatorView(i: Indicator, language: Language, source: Language): IndicatorView {
   const number = new Intl.NumberFormat(language);
   return {
-    label: localize(i.label, language),
+    label: localize(i.label, language, source),
     achieved: number.format(i.achieved),
     target: number.format(i.target),
     done: i.achieved >= i.target,
@@ -147,40 +148,42 @@ function indicatorView(i: Indicator, language: Language): IndicatorView {
 }
 
 export function buildEditionView(
+  reference: Reference,
   issue: Issue,
   content: IssueContent,
   language: Language,
   publicUrl: string,
 ): EditionView {
+  const source = reference.sourceLanguage;
   const sections = issue.sections.map((section): SectionView => {
     switch (section.type) {
       case 'highlights':
       case 'events':
         return {
           type: section.type,
-          items: pick(content.highlights, section.items).map((h) => highlightView(h, language)),
+          items: pick(content.highlights, section.items).map((h) => highlightView(h, language, source)),
         };
       case 'practices':
         return {
           type: 'practices',
-          items: pick(content.practices, section.items).map((p) => practiceView(p, language)),
+          items: pick(content.practices, section.items).map((p) => practiceView(p, language, source)),
         };
       case 'indicators':
         return {
           type: 'indicators',
-          items: pick(content.indicators, section.items).map((i) => indicatorView(i, language)),
+          items: pick(content.indicators, section.items).map((i) => indicatorView(i, language, source)),
         };
     }
   });
   return {
     issueId: issue.id,
     language,
-    subject: localize(issue.subject, language),
-    ...(issue.preheader && { preheader: localize(issue.preheader, language) }),
-    intro: localize(issue.intro, language),
-    project: PROJECT_NAME,
+    subject: localize(issue.subject, language, source),
+    ...(issue.preheader && { preheader: localize(issue.preheader, language, source) }),
+    intro: localize(issue.intro, language, source),
+    project: reference.profile.shortName,
     languageName: new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language,
-    partners: content.partners.map((p) => p.name).join(' · '),
+    partners: reference.profile.partners.map((p) => p.name).join(' · '),
     archiveUrl: `${publicUrl}/archive/${encodeURIComponent(issue.id)}/${language}`,
     publicUrl,
     sections: sections.filter((s) => s.items.length > 0),
@@ -189,21 +192,20 @@ export function buildEditionView(
 
 export async function loadIssueContent(content: ContentStore, issue: Issue): Promise<IssueContent> {
   const ids = (...types: string[]) => issue.sections.filter((s) => types.includes(s.type)).flatMap((s) => s.items);
-  const [highlights, practices, indicators, partners] = await Promise.all([
+  const [highlights, practices, indicators] = await Promise.all([
     content.getMany('highlight', ids('highlights', 'events')),
     content.getMany('practice', ids('practices')),
     content.getMany('indicator', ids('indicators')),
-    content.list('partner'),
   ]);
   const byId = <T extends { id: string }>(records: T[]) => new Map(records.map((r) => [r.id, r]));
-  return { highlights: byId(highlights), practices: byId(practices), indicators: byId(indicators), partners };
+  return { highlights: byId(highlights), practices: byId(practices), indicators: byId(indicators) };
 }
 
 export function renderEdition(
-  deps: { renderer: EditionRenderer; publicUrl: string },
+  deps: { renderer: EditionRenderer; publicUrl: string; reference: Reference },
   issue: Issue,
   content: IssueContent,
   language: Language,
 ): Promise<Edition> {
-  return deps.renderer.render(buildEditionView(issue, content, language, deps.publicUrl));
+  return deps.renderer.render(buildEditionView(deps.reference, issue, content, language, deps.publicUrl));
 }

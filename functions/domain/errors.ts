@@ -170,6 +170,22 @@ export class ConfigError extends HeraldError {
   }
 }
 
+/** One field of the project profile that is wrong, by its path (`colours.primary`, `countries.2.language`). */
+export interface ProfileProblem {
+  field: string;
+  message: string;
+}
+
+/** A project profile (herald.project.json) that cannot be used: every invalid field, each named by its path. */
+export class ProfileError extends HeraldError<{ file: string; problems: ProfileProblem[] }> {
+  constructor(file: string, problems: ProfileProblem[]) {
+    super(`The project profile ${file} is invalid:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`, {
+      file,
+      problems,
+    });
+  }
+}
+
 /** An email or page that cannot be rendered: invalid MJML, a locale text missing, an unknown page. */
 export class RenderError extends HeraldError {
   constructor(message: string) {

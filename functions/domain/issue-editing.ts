@@ -4,8 +4,8 @@ import * as z from 'zod';
 import { SECTION_KINDS, slugify } from './content.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { AudienceSource, Clock, ContentStore, Edition, EditionRenderer, IssueStore, Mailer } from './ports.ts';
-import { issueDraftSchema, languageSchema, type Issue, type IssueDraft, type Text } from './records.ts';
-import { COUNTRY_CODES, LANGUAGES, type Language } from './reference.ts';
+import { recordSchemas, type Issue, type IssueDraft, type Text } from './records.ts';
+import { perReference, type Language, type Reference } from './reference.ts';
 import { loadIssueContent, renderEdition, type IssueContent } from './edition.ts';
 import { tagValue } from './message-tags.ts';
 import { validate } from './validation.ts';
@@ -15,6 +15,7 @@ export interface EditingDeps {
   issues: IssueStore;
   content: ContentStore;
   clock: Clock;
+  reference: Reference;
 }
 
 /** Every item must exist as a record of its section's kind; the error names the item, e.g. `sections.1.items.0`. */
@@ -30,7 +31,7 @@ async function checkReferences(content: ContentStore, draft: IssueDraft) {
 }
 
 export async function createIssue(deps: EditingDeps, body: unknown): Promise<Issue> {
-  const draft = validate(issueDraftSchema, body);
+  const draft = validate(recordSchemas(deps.reference).issueDraftSchema, body);
   await checkReferences(deps.content, draft);
   const base = slugify(draft.title, 70) || 'issue';
   for (let attempt = 1; attempt <= 50; attempt += 1) {
@@ -48,7 +49,7 @@ export async function createIssue(deps: EditingDeps, body: unknown): Promise<Iss
 export async function updateIssue(deps: EditingDeps, id: string, body: unknown): Promise<Issue> {
   const existing = await deps.issues.get(id);
   if (!existing) throw new NotFoundError(`issue ${id}`);
-  const draft = validate(issueDraftSchema, body);
+  const draft = validate(recordSchemas(deps.reference).issueDraftSchema, body);
   await checkReferences(deps.content, draft);
   const { title, subject, preheader, intro, sections } = draft;
   const issue: Issue = { ...existing, title, subject, intro, sections, ...(preheader ? { preheader } : {}) };
@@ -63,12 +64,16 @@ export async function updateIssue(deps: EditingDeps, id: string, body: unknown):
 
 export interface LanguageStatus {
   complete: boolean;
-  /** What falls back to English, e.g. "subject" or "practice doeners-be: results". */
+  /** What falls back to the source language, e.g. "subject" or "practice doeners-be: results". */
   gaps: string[];
 }
 
-/** Per language, every text the edition shows that is not translated and so appears in English. */
-export function translationStatus(issue: Issue, content: IssueContent): Record<Language, LanguageStatus> {
+/** Per language, every text the edition shows that is not translated and so appears in the source language. */
+export function translationStatus(
+  languages: readonly Language[],
+  issue: Issue,
+  content: IssueContent,
+): Record<Language, LanguageStatus> {
   const texts: [string, Text | undefined][] = [
     ['subject', issue.subject],
     ['preheader', issue.preheader],
@@ -96,7 +101,7 @@ export function translationStatus(issue: Issue, content: IssueContent): Record<L
   }
   const present = texts.filter((entry): entry is [string, Text] => entry[1] !== undefined);
   return Object.fromEntries(
-    LANGUAGES.map((language) => {
+    languages.map((language) => {
       const gaps = [...new Set(present.filter(([, text]) => text[language] === undefined).map(([name]) => name))];
       return [language, { complete: gaps.length === 0, gaps }];
     }),
@@ -106,10 +111,10 @@ export function translationStatus(issue: Issue, content: IssueContent): Record<L
 /** Confirmed subscribers per language, counted segment by segment (a COUNT query each, never a scan). */
 export type AudienceCounts = Record<Language, number>;
 
-export async function countAudience(audience: AudienceSource): Promise<AudienceCounts> {
+export async function countAudience(audience: AudienceSource, reference: Reference): Promise<AudienceCounts> {
   const perLanguage = await Promise.all(
-    LANGUAGES.map(async (language) => {
-      const counts = await Promise.all(COUNTRY_CODES.map((country) => audience.count(country, language)));
+    reference.languages.map(async (language) => {
+      const counts = await Promise.all(reference.countryCodes.map((country) => audience.count(country, language)));
       return [language, counts.reduce((sum, n) => sum + n, 0)] as const;
     }),
   );
@@ -122,9 +127,9 @@ export function blockingGaps(
   status: Record<Language, LanguageStatus>,
 ): Partial<Record<Language, string[]>> {
   const blocking: Partial<Record<Language, string[]>> = {};
-  for (const language of LANGUAGES) {
-    const gaps = status[language].gaps.filter((g) => g === 'subject' || g === 'intro');
-    if (gaps.length > 0 && audience[language] > 0) blocking[language] = gaps;
+  for (const language of Object.keys(status)) {
+    const gaps = status[language]!.gaps.filter((g) => g === 'subject' || g === 'intro');
+    if (gaps.length > 0 && (audience[language] ?? 0) > 0) blocking[language] = gaps;
   }
   return blocking;
 }
@@ -152,26 +157,30 @@ async function editionOf(deps: PreviewDeps, issueId: string, language: Language)
   return renderEdition(deps, issue, await loadIssueContent(deps.content, issue), language);
 }
 
-export const previewQuerySchema = z.strictObject({
-  lang: languageSchema,
-  format: z.enum(['html', 'text']).default('html'),
-});
+export const previewQuerySchema = perReference((reference) =>
+  z.strictObject({
+    lang: recordSchemas(reference).languageSchema,
+    format: z.enum(['html', 'text']).default('html'),
+  }),
+);
 
 export async function previewIssue(deps: PreviewDeps, issueId: string, query: unknown) {
-  const { lang, format } = validate(previewQuerySchema, query);
+  const { lang, format } = validate(previewQuerySchema(deps.reference), query);
   const edition = await editionOf(deps, issueId, lang);
   const sample = sampleRecipient(deps.publicUrl);
   return { format, body: deps.renderer.personalize(format === 'html' ? edition.html : edition.text, sample) };
 }
 
-export const testSendSchema = z.strictObject({
-  to: emailAddress(),
-  lang: languageSchema.default('en'),
-});
+export const testSendSchema = perReference((reference) =>
+  z.strictObject({
+    to: emailAddress(),
+    lang: recordSchemas(reference).languageSchema.default(reference.sourceLanguage),
+  }),
+);
 
 /** Sends one edition to one address, its subject marked as a test. */
 export async function sendTest(deps: PreviewDeps & { mailer: Mailer }, issueId: string, body: unknown) {
-  const { to, lang } = validate(testSendSchema, body);
+  const { to, lang } = validate(testSendSchema(deps.reference), body);
   const edition = await editionOf(deps, issueId, lang);
   const [result] = await deps.mailer.sendBulk({ ...edition, subject: `[Test] ${edition.subject}` }, [
     { to, data: sampleRecipient(deps.publicUrl), tags: { issue: tagValue(issueId), language: lang, purpose: 'test' } },

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from './errors.ts';
 import type { EditionRenderer, IssueStore, SendCounters } from './ports.ts';
 import { summarizeProgress, type Progress } from './progress.ts';
 import type { Issue } from './records.ts';
-import { isLanguage } from './reference.ts';
+import type { Reference } from './reference.ts';
 
 export interface IssueSummary {
   id: string;
@@ -61,11 +61,11 @@ export function archivePages(capacity = 32): ArchivePages {
 
 /** The web version of a sent edition, as an anonymous reader sees it (the same page for every reader). */
 export async function archivePage(
-  deps: { issues: IssueStore; renderer: EditionRenderer; archivePages?: ArchivePages },
+  deps: { issues: IssueStore; renderer: EditionRenderer; reference: Reference; archivePages?: ArchivePages },
   issueId: string,
   language: string,
 ): Promise<string> {
-  if (!isLanguage(language)) throw new ValidationError('lang', `unknown language "${language}"`);
+  if (!deps.reference.isLanguage(language)) throw new ValidationError('lang', `unknown language "${language}"`);
   const [issue, edition] = await Promise.all([deps.issues.get(issueId), deps.issues.getEdition(issueId, language)]);
   // Editions are stored as a send starts; one left by a send that went back to draft is not published.
   const published = issue?.status === 'sending' || issue?.status === 'sent';

@@ -1,17 +1,16 @@
 // The small interfaces the domain owns; adapters in functions/adapters implement them.
 import type { Country, Language } from './reference.ts';
 import type { EditionView } from './edition.ts';
-import type { Highlight, Indicator, Issue, IssueStatus, Partner, Practice } from './records.ts';
+import type { Highlight, Indicator, Issue, IssueStatus, Practice } from './records.ts';
 
 export interface Clock {
   now(): Date;
 }
 
-export type RecordKind = 'highlight' | 'practice' | 'partner' | 'indicator';
+export type RecordKind = 'highlight' | 'practice' | 'indicator';
 export interface RecordTypes {
   highlight: Highlight;
   practice: Practice;
-  partner: Partner;
   indicator: Indicator;
 }
 

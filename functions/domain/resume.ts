@@ -4,7 +4,6 @@
 import { loadIssueContent } from './edition.ts';
 import type { DeliveryClaims, DeliveryRecords } from './ports.ts';
 import { recountAfterRestart } from './progress.ts';
-import { LANGUAGES } from './reference.ts';
 import { countSegments, planFanOut, renderEditions, storeEditions, type SendDeps } from './sending.ts';
 
 export type ResumeDeps = SendDeps & {
@@ -19,7 +18,8 @@ export async function resumeSend(
   if (issue?.status !== 'sending') return undefined;
 
   // Stopped while rendering: the missing editions are rendered now.
-  const stored = await Promise.all(LANGUAGES.map((language) => deps.issues.getEdition(issueId, language)));
+  const languages = deps.reference.languages;
+  const stored = await Promise.all(languages.map((language) => deps.issues.getEdition(issueId, language)));
   if (stored.some((e) => !e)) {
     // Nothing was queued before every edition was stored: one that cannot be is a draft again, not a stuck send.
     const editions = await renderEditions(deps, issue, await loadIssueContent(deps.content, issue)).catch(
@@ -33,6 +33,6 @@ export async function resumeSend(
 
   // No sender runs yet: every open claim is abandoned.
   const { final, unknownOutcome } = await recountAfterRestart(deps, issueId);
-  await planFanOut(deps, issueId, [...(await countSegments(deps.audience)).values()], { resume: true });
+  await planFanOut(deps, issueId, [...(await countSegments(deps.audience, deps.reference)).values()], { resume: true });
   return { handled: final, unknownOutcome };
 }

@@ -30,7 +30,7 @@ import type {
   QuotaSource,
 } from './ports.ts';
 import type { Issue } from './records.ts';
-import { COUNTRY_CODES, LANGUAGES, type Country, type Language } from './reference.ts';
+import type { Country, Language, Reference } from './reference.ts';
 
 /** SendBulkEmail takes at most 50 destinations; one batch is one call. */
 export const BATCH_SIZE = 50;
@@ -47,6 +47,7 @@ export interface SendDeps {
   clock: Clock;
   publicUrl: string;
   quota: QuotaSource;
+  reference: Reference;
 }
 
 export interface FanOutDeps {
@@ -67,19 +68,22 @@ export interface SegmentCount {
 }
 
 /** Confirmed subscribers per (country, language), the segments a send reads; empty ones left out. */
-export async function countSegments(audience: AudienceSource): Promise<Map<string, SegmentCount>> {
+export async function countSegments(
+  audience: AudienceSource,
+  reference: Reference,
+): Promise<Map<string, SegmentCount>> {
   const counted = await Promise.all(
-    COUNTRY_CODES.flatMap((country) =>
-      LANGUAGES.map(async (language) => ({ country, language, n: await audience.count(country, language) })),
+    reference.countryCodes.flatMap((country) =>
+      reference.languages.map(async (language) => ({ country, language, n: await audience.count(country, language) })),
     ),
   );
   return new Map(counted.filter((c) => c.n > 0).map((c) => [segmentKey(c.country, c.language), c]));
 }
 
 /** Confirmed subscribers per language, from the per-segment counts. */
-function perLanguage(segments: Map<string, SegmentCount>): AudienceCounts {
-  const counts = Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as AudienceCounts;
-  for (const s of segments.values()) counts[s.language] += s.n;
+function perLanguage(languages: readonly Language[], segments: Map<string, SegmentCount>): AudienceCounts {
+  const counts: AudienceCounts = Object.fromEntries(languages.map((l) => [l, 0]));
+  for (const s of segments.values()) counts[s.language] = (counts[s.language] ?? 0) + s.n;
   return counts;
 }
 
@@ -100,10 +104,14 @@ export async function startSend(
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a ${from} issue can be sent now`);
   }
   // The audience is counted once, for the translation check, the quota check and the fan-out plan alike.
-  const [content, segments] = await Promise.all([loadIssueContent(deps.content, issue), countSegments(deps.audience)]);
-  const audience = perLanguage(segments);
+  const [content, segments] = await Promise.all([
+    loadIssueContent(deps.content, issue),
+    countSegments(deps.audience, deps.reference),
+  ]);
+  const { languages } = deps.reference;
+  const audience = perLanguage(languages, segments);
   if (!options.allowFallback) {
-    const gaps = blockingGaps(audience, translationStatus(issue, content));
+    const gaps = blockingGaps(audience, translationStatus(languages, issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
   const recipients = Object.values(audience).reduce((sum, n) => sum + n, 0);
@@ -127,11 +135,13 @@ const byteLength = (text: string) => new TextEncoder().encode(text).length;
 
 /** Every language's edition, rendered in one go; refused when one would be too large to store and send. */
 export async function renderEditions(
-  deps: Pick<SendDeps, 'renderer' | 'publicUrl'>,
+  deps: Pick<SendDeps, 'renderer' | 'publicUrl' | 'reference'>,
   issue: Issue,
   content: IssueContent,
 ): Promise<Edition[]> {
-  const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, deps.publicUrl));
+  const views = deps.reference.languages.map((language) =>
+    buildEditionView(deps.reference, issue, content, language, deps.publicUrl),
+  );
   const editions = await deps.renderer.renderAll(views);
   for (const edition of editions) {
     const bytes = byteLength(edition.html) + byteLength(edition.text) + byteLength(JSON.stringify(edition.links ?? []));
@@ -178,7 +188,7 @@ export async function fanOutSegment(deps: FanOutDeps, job: SegmentJob): Promise<
   const { issueId, country, language } = job;
   const perRegion = new Map<string, number>();
   let recipients = 0;
-  for await (const page of deps.audience.pages(country as Country, language as Language, AUDIENCE_PAGE)) {
+  for await (const page of deps.audience.pages(country, language, AUDIENCE_PAGE)) {
     let fresh = page;
     if (job.resume) {
       // After a restart: who has a delivery record was counted by the recount and is handled already.
@@ -223,7 +233,7 @@ const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
 /** Schedules a draft's send: checked now (translations), started by the scheduler at `at`. */
 export async function scheduleSend(
-  deps: Pick<SendDeps, 'issues' | 'content' | 'audience' | 'clock' | 'renderer' | 'publicUrl'> & {
+  deps: Pick<SendDeps, 'issues' | 'content' | 'audience' | 'clock' | 'renderer' | 'publicUrl' | 'reference'> & {
     scheduler: SendScheduler;
   },
   issueId: string,
@@ -238,9 +248,13 @@ export async function scheduleSend(
   if (issue.status !== 'draft') {
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
   }
-  const [content, segments] = await Promise.all([loadIssueContent(deps.content, issue), countSegments(deps.audience)]);
+  const [content, segments] = await Promise.all([
+    loadIssueContent(deps.content, issue),
+    countSegments(deps.audience, deps.reference),
+  ]);
   if (!options.allowFallback) {
-    const gaps = blockingGaps(perLanguage(segments), translationStatus(issue, content));
+    const { languages } = deps.reference;
+    const gaps = blockingGaps(perLanguage(languages, segments), translationStatus(languages, issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
   // Its records cannot change while it is scheduled, so an edition that fits now fits when it starts.

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 import type { IssueStore, SegmentCounter, SegmentCounts, SendCounters } from './ports.ts';
 import { EMPTY_COUNTS, regionKey, TIMELINE_HOURS } from './progress.ts';
-import { COUNTRY_CODES, OTHER_REGION, regionsOf } from './reference.ts';
+import { OTHER_REGION, type Reference } from './reference.ts';
 import { validate } from './validation.ts';
 
 export const GROUPINGS = ['region', 'country', 'language'] as const;
@@ -107,11 +107,11 @@ export function statsRow(key: string, counts: SegmentCounts): StatsRow {
 }
 
 /** A region's counter key from a key (`BG/Haskovo`) or a partner region's name (`Haskovo`); undefined if none. */
-export function resolveRegion(name: string): string | undefined {
+export function resolveRegion(reference: Reference, name: string): string | undefined {
   const [country, region] = name.includes('/') ? name.split('/', 2) : [undefined, name];
-  for (const code of COUNTRY_CODES) {
+  for (const code of reference.countryCodes) {
     if (country !== undefined && code !== country) continue;
-    const found = regionsOf(code).find((r) => r === region);
+    const found = reference.regionsOf(code).find((r) => r === region);
     // "other" is a region of every country: it needs its country.
     if (found && (found !== OTHER_REGION || country !== undefined)) return regionKey(code, found);
   }
@@ -119,8 +119,8 @@ export function resolveRegion(name: string): string | undefined {
 }
 
 /** The region a request's figures are limited to: a coordinator's own, or the one asked for. */
-function regionOf(scope: StatsScope, asked: string | undefined): string | undefined {
-  const wanted = asked === undefined ? undefined : resolveRegion(asked);
+function regionOf(reference: Reference, scope: StatsScope, asked: string | undefined): string | undefined {
+  const wanted = asked === undefined ? undefined : resolveRegion(reference, asked);
   if (asked !== undefined && !wanted) throw new ValidationError('region', `unknown region "${asked}"`);
   if ('all' in scope) return wanted;
   if (wanted && wanted !== scope.region) {
@@ -151,6 +151,7 @@ function hoursOf(counters: SegmentCounter[]): HourRow[] {
 export interface StatsDeps {
   issues: Pick<IssueStore, 'get' | 'list'>;
   counters: Pick<SendCounters, 'ofDimension'>;
+  reference: Reference;
 }
 
 /** One issue's figures grouped by region, country or language; a handful of counter reads whatever the audience. */
@@ -161,7 +162,7 @@ export async function issueStats(
   scope: StatsScope,
 ): Promise<IssueStats> {
   const { by, region: asked } = validate(statsQuerySchema, query);
-  const region = regionOf(scope, asked);
+  const region = regionOf(deps.reference, scope, asked);
   const issue = await deps.issues.get(issueId);
   // A coordinator follows what was sent; drafts and their titles are the editors' business.
   const visible = 'all' in scope || issue?.status === 'sending' || issue?.status === 'sent';
@@ -211,7 +212,7 @@ export async function compareIssues(
   scope: StatsScope,
 ): Promise<{ region?: string; issues: IssueComparisonRow[] }> {
   const { region: asked } = validate(statsQuerySchema.pick({ region: true }), query);
-  const region = regionOf(scope, asked);
+  const region = regionOf(deps.reference, scope, asked);
   const sent = (await deps.issues.list()).filter((i) => i.status === 'sending' || i.status === 'sent');
   const rows = await Promise.all(
     sent.map(async (issue) => {
@@ -230,8 +231,8 @@ export async function compareIssues(
 }
 
 /** A coordinator's scope from their region claim; undefined when the claim names no known region. */
-export function coordinatorScope(regionClaim: string | undefined): StatsScope | undefined {
-  const region = regionClaim === undefined ? undefined : resolveRegion(regionClaim);
+export function coordinatorScope(reference: Reference, regionClaim: string | undefined): StatsScope | undefined {
+  const region = regionClaim === undefined ? undefined : resolveRegion(reference, regionClaim);
   return region ? { region } : undefined;
 }
 

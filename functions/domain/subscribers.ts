@@ -7,8 +7,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { ConflictError, MailerRefusedError, RateLimitedError, TokenError, ValidationError } from './errors.ts';
-import { countrySchema, languageSchema } from './records.ts';
-import { COUNTRIES, OTHER_REGION, regionsOf, TOPICS, type Country, type Language } from './reference.ts';
+import { recordSchemas } from './records.ts';
+import { OTHER_REGION, perReference, type Country, type Language, type Reference } from './reference.ts';
 import type {
   Clock,
   DeliveryMarks,
@@ -152,6 +152,7 @@ export interface SubscriberDeps {
   clock: Clock;
   publicUrl: string;
   limits: { perIpPerMinute: number; perAddressPerHour: number };
+  reference: Reference;
 }
 
 /** Trimmed, with the domain lower-cased (the local part is the mailbox owner's business). */
@@ -189,36 +190,43 @@ export function subscriberIdFor(email: string): string {
 
 const emailSchema = emailAddress().transform(normalizeEmail);
 
-const preferencesShape = {
-  language: languageSchema,
-  country: countrySchema,
-  region: z.string().min(1).max(80).optional(),
-  topics: z.array(z.enum(TOPICS)).max(TOPICS.length).optional(),
+const preferencesShape = (reference: Reference) => {
+  const { languageSchema, countrySchema } = recordSchemas(reference);
+  const topics = new Set(reference.topics);
+  return {
+    language: languageSchema,
+    country: countrySchema,
+    region: z.string().min(1).max(80).optional(),
+    topics: z
+      .array(z.string().refine((topic) => topics.has(topic), `must be one of ${reference.topics.join(', ')}`))
+      .max(reference.topics.length)
+      .optional(),
+  };
 };
 
 /** A region must be one of the country's regions or "other"; absent means "other". */
-function checkRegion(country: Country, region: string | undefined): string {
+function checkRegion(reference: Reference, country: Country, region: string | undefined): string {
   const chosen = region ?? OTHER_REGION;
-  if (!regionsOf(country).includes(chosen)) {
-    throw new ValidationError(
-      'region',
-      `must be one of ${regionsOf(country).join(', ')} for ${COUNTRIES[country].name}`,
-    );
+  const regions = reference.regionsOf(country);
+  if (!regions.includes(chosen)) {
+    throw new ValidationError('region', `must be one of ${regions.join(', ')} for ${reference.countryName(country)}`);
   }
   return chosen;
 }
 
-export const signupSchema = z.strictObject({
-  email: emailSchema,
-  ...preferencesShape,
-  consent: z.literal(true, 'must be given (true)'),
-  // Left empty on the form when one gives none.
-  name: singleLine(120, 0).optional(),
-  /** The honeypot: people leave it empty, bots fill it in. */
-  website: z.string().max(200).optional(),
-});
+export const signupSchema = perReference((reference) =>
+  z.strictObject({
+    email: emailSchema,
+    ...preferencesShape(reference),
+    consent: z.literal(true, 'must be given (true)'),
+    // Left empty on the form when one gives none.
+    name: singleLine(120, 0).optional(),
+    /** The honeypot: people leave it empty, bots fill it in. */
+    website: z.string().max(200).optional(),
+  }),
+);
 
-export const preferencesUpdateSchema = z.strictObject(preferencesShape);
+export const preferencesUpdateSchema = perReference((reference) => z.strictObject(preferencesShape(reference)));
 
 /**
  * Signs someone up, or signs them up again: the answer is the same whether the address was known or not. A
@@ -231,8 +239,8 @@ export async function signup(
   body: unknown,
   request: { ip: string; source: ConsentSource },
 ): Promise<void> {
-  const input = validate(signupSchema, body);
-  const region = checkRegion(input.country, input.region);
+  const input = validate(signupSchema(deps.reference), body);
+  const region = checkRegion(deps.reference, input.country, input.region);
   if (input.website) return; // a bot: answer as usual, store and send nothing
   const now = deps.clock.now();
   const ipKey = `ip:${deps.tokens.pseudonym(request.ip)}`;
@@ -471,8 +479,8 @@ export function publicPreferences(s: SubscriberRecord) {
 /** Changes language, country, region and topics; the status (an unsubscribe, a suppression) stays as it is. */
 export async function updatePreferences(deps: SubscriberDeps, token: string, body: unknown) {
   const claims = checked(deps.tokens.verify(token, 'manage', deps.clock.now()));
-  const input = validate(preferencesUpdateSchema, body);
-  const region = checkRegion(input.country, input.region);
+  const input = validate(preferencesUpdateSchema(deps.reference), body);
+  const region = checkRegion(deps.reference, input.country, input.region);
   const { subscriber } = await updateByLink(deps, claims, (s) => ({
     ...s,
     language: input.language,

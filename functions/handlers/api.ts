@@ -45,9 +45,9 @@ const sendRequestSchema = z.strictObject({
 });
 
 /** Admins and editors read every region; a coordinator only their own (the `custom:region` claim). */
-function statsScope(principal: Principal | undefined): StatsScope {
+function statsScope(services: Services, principal: Principal | undefined): StatsScope {
   if (principal?.groups.some((g) => g === 'admin' || g === 'editor')) return { all: true };
-  const scope = coordinatorScope(principal?.region);
+  const scope = coordinatorScope(services.reference, principal?.region);
   if (!scope) throw new ForbiddenError('this coordinator account names no known region (custom:region)');
   return scope;
 }
@@ -69,8 +69,8 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
 
   /** The five record routes of one kind. */
   const records = (kind: EditableKind) => ({
-    list: async (r: Request) => json(200, await listRecords(services.content, kind, r.query)),
-    create: async (r: Request) => json(201, await createRecord(services.content, kind, body(r))),
+    list: async (r: Request) => json(200, await listRecords(services, kind, r.query)),
+    create: async (r: Request) => json(201, await createRecord(services, kind, body(r))),
     get: async (r: Request) => json(200, await getRecord(services.content, kind, id(r))),
     update: async (r: Request) => json(200, await updateRecord(services, kind, id(r), body(r))),
     remove: async (r: Request) => {
@@ -88,7 +88,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     (request: Request) => Promise<Response>
   > = {
     me: async ({ principal }) => json(200, principal),
-    reference: async () => json(200, referenceData()),
+    reference: async () => json(200, referenceData(services.reference)),
     listHighlights: highlights.list,
     createHighlight: highlights.create,
     getHighlight: highlights.get,
@@ -105,7 +105,8 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     createIssue: async (r) => json(201, { id: (await createIssue(services, body(r))).id }),
     getIssue: async (r) => {
       const issue = await getIssue(services, id(r));
-      const translation = translationStatus(issue, await loadIssueContent(services.content, issue));
+      const content = await loadIssueContent(services.content, issue);
+      const translation = translationStatus(services.reference.languages, issue, content);
       return json(200, { ...issue, translation });
     },
     updateIssue: async (r) => json(200, await updateIssue(services, id(r), body(r))),
@@ -129,7 +130,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     },
 
     issueStats: async (r) => {
-      const stats = await issueStats(services, id(r), r.query, statsScope(r.principal));
+      const stats = await issueStats(services, id(r), r.query, statsScope(services, r.principal));
       if (!wantsCsv(r)) return json(200, stats);
       return {
         statusCode: 200,
@@ -140,10 +141,10 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
         body: statsCsv(stats),
       };
     },
-    compareIssues: async (r) => json(200, await compareIssues(services, r.query, statsScope(r.principal))),
+    compareIssues: async (r) => json(200, await compareIssues(services, r.query, statsScope(services, r.principal))),
 
     archive: async ({ params }) => {
-      const deps = { issues: services.issues, renderer: services.renderer, archivePages: archive };
+      const deps = { ...services, archivePages: archive };
       const page = html(200, await archivePage(deps, params.issueId ?? '', params.lang ?? ''));
       return { ...page, headers: { ...page.headers, 'cache-control': ARCHIVE_CACHE_CONTROL } };
     },

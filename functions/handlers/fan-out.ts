@@ -3,7 +3,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { fanOutSegment, type FanOutDeps } from '../domain/sending.ts';
-import { countrySchema, languageSchema } from '../domain/records.ts';
 import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { logger } from '../wiring/logger.ts';
 import { onceStarted } from '../wiring/startup.ts';
@@ -12,8 +11,9 @@ import { deliveryServicesFromEnvironment } from '../wiring/delivery-services.ts'
 
 export const segmentJobSchema = z.object({
   issueId: z.string().min(1),
-  country: countrySchema,
-  language: languageSchema,
+  // Written by the send itself from the profile's countries and languages.
+  country: z.string().min(1),
+  language: z.string().min(1),
   resume: z.boolean().optional(),
 });
 

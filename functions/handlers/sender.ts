@@ -5,7 +5,6 @@ import * as z from 'zod';
 import { deliverBatch } from '../domain/delivery.ts';
 import { RetryLaterError } from '../domain/errors.ts';
 import { checkSendEnd } from '../domain/progress.ts';
-import { countrySchema, languageSchema } from '../domain/records.ts';
 import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { logger } from '../wiring/logger.ts';
 import { countingOutcomes, countingThrottles } from '../wiring/metrics.ts';
@@ -15,8 +14,9 @@ import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wirin
 
 export const sendBatchSchema = z.object({
   issueId: z.string().min(1),
-  country: countrySchema,
-  language: languageSchema,
+  // Written by the fan-out from the profile's countries and languages.
+  country: z.string().min(1),
+  language: z.string().min(1),
   recipients: z
     .array(z.object({ id: z.string(), email: z.string(), name: z.string().optional(), region: z.string() }))
     .max(50),

@@ -3,7 +3,7 @@
 // JSON clients get JSON.
 import * as z from 'zod';
 import { CallerError } from '../domain/errors.ts';
-import { isLanguage, negotiateLanguage, type Language } from '../domain/reference.ts';
+import type { Language } from '../domain/reference.ts';
 import {
   checkConfirmation,
   confirm,
@@ -70,9 +70,9 @@ function pageError(error: CallerError) {
 const oneValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export function subscriberRoutes(services: Services): Record<SubscriberRouteName, Handler> {
-  const { pages } = services;
+  const { pages, reference } = services;
   const languageOf = (event: HttpEvent, query: Record<string, string | undefined>) =>
-    negotiateLanguage(query.lang, event.headers['accept-language']);
+    reference.negotiateLanguage(query.lang, event.headers['accept-language']);
   const page = (
     status: number,
     name: Parameters<typeof pages.page>[0],
@@ -106,7 +106,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
   const token = (r: Request) => r.params.token ?? '';
   /** A page about a subscriber speaks their language, unless the page's language picker chose another. */
   const chosenLanguage = (r: Request, theirs: Language): Language =>
-    r.query.lang && isLanguage(r.query.lang) ? r.query.lang : theirs;
+    r.query.lang && reference.isLanguage(r.query.lang) ? r.query.lang : theirs;
 
   return {
     signupPage: async (r) => page(200, 'signup', languageOf(r.event, r.query)),
@@ -120,7 +120,7 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
         return json(202, { status: 'pending', message: 'check your inbox for the confirmation link' });
       }
       const form = signupFromForm(parseForm(r.event));
-      const language = negotiateLanguage(
+      const language = reference.negotiateLanguage(
         oneValue(form.language as string | undefined),
         r.event.headers['accept-language'],
       );

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { ConfigError } from '../domain/errors.ts';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable } from '../../contracts/tables.ts';
+import { PROFILE_ENV, profilePath } from '../../contracts/profile.ts';
 
 const required = z.string().min(1);
 const optional = required.optional();
@@ -24,12 +25,14 @@ const configSchema = z
     [issuesTable.envVar]: optional,
     [subscribersTable.envVar]: optional,
     [deliveriesTable.envVar]: optional,
-    /** The sender, e.g. `SECON Newsletter <newsletter@secon.example>`; a verified SES identity in AWS. */
+    /** The From header, set from the profile's sender by the CDK app and the embedded stack; none: sends no mail. */
     HERALD_FROM_ADDRESS: optional,
     /** SES configuration set whose event destination publishes to the SES events topic. */
     SES_CONFIGURATION_SET: optional,
     /** Public base URL of the HTTP API, for links in emails (archive, later unsubscribe and tracking). */
     HERALD_PUBLIC_URL: z.url(),
+    /** The project profile (contracts/profile.ts); herald.project.json at the repository root by default. */
+    [PROFILE_ENV]: z.string().min(1).optional(),
     /** Folder holding templates/ and locales/ (the bundle's folder in AWS); defaults to the source tree. */
     HERALD_ASSETS_DIR: z.string().min(1).optional(),
     /** Key for signing links (confirmation, unsubscribe, preferences): the key itself (embedded stack) ... */
@@ -76,6 +79,8 @@ export interface Config {
   signupLimits: { perIpPerMinute: number; perAddressPerHour: number };
   machineWindowSeconds: number;
   assetsDir: string;
+  /** The project profile's file. */
+  profileFile: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -110,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { groupName: c.SCHEDULE_GROUP, targetArn: c.SCHEDULED_SEND_FUNCTION_ARN, roleArn: c.SCHEDULER_ROLE_ARN }
         : undefined,
     assetsDir: c.HERALD_ASSETS_DIR ?? fileURLToPath(new URL('../../', import.meta.url)),
+    profileFile: profilePath(env),
   };
 }

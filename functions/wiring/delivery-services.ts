@@ -1,5 +1,5 @@
-// What the Sender, FanOut and SesEvents functions need: stores, the mailer, the pacer and the link signer, but
-// no renderer, so their bundles carry no MJML.
+// What the Sender, FanOut and SesEvents functions need: stores, the mailer, the pacer, the link signer and the
+// project's reference, but no renderer, so their bundles carry no MJML.
 import { createDynamoDeliveryStore } from '../adapters/dynamo-delivery-store.ts';
 import { createDynamoIssueStore } from '../adapters/dynamo-issue-store.ts';
 import { createDynamoSendCounters } from '../adapters/dynamo-send-counters.ts';
@@ -22,7 +22,8 @@ import type {
   SendCounters,
   SendPacer,
 } from '../domain/ports.ts';
-import type { Language } from '../domain/reference.ts';
+import { referenceOf, type Language, type Reference } from '../domain/reference.ts';
+import { loadProfile } from '../../contracts/profile.ts';
 import type { SubscriberRepository } from '../domain/subscribers.ts';
 import { createTokens, type Tokens } from '../domain/tokens.ts';
 import { createClients, forTable, tokenKey, unavailable, type Clients } from './clients.ts';
@@ -46,6 +47,8 @@ export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   tokens: Tokens;
   clock: Clock;
   publicUrl: string;
+  /** The project's reference data, from its profile (HERALD_PROJECT). */
+  reference: Reference;
   /** A language's edition, read once per warm process: editions never change after the send starts. */
   edition(issueId: string, language: Language): Promise<Edition | undefined>;
 }
@@ -55,8 +58,16 @@ const systemClock: Clock = { now: () => new Date() };
 export async function createDeliveryServices(
   config: Config,
   clients: Clients = createClients(),
-  overrides: { wrapMailer?: (ses: Mailer) => Mailer; queue?: BatchQueue; sleep?: (ms: number) => Promise<void> } = {},
+  overrides: {
+    wrapMailer?: (ses: Mailer) => Mailer;
+    queue?: BatchQueue;
+    sleep?: (ms: number) => Promise<void>;
+    /** The reference, when the caller loaded the profile already (with its locales checked). */
+    reference?: Reference;
+  } = {},
 ): Promise<DeliveryServices> {
+  // These functions render nothing and carry no locales: the synth checked them against the same profile.
+  const reference = overrides.reference ?? referenceOf(loadProfile(config.profileFile));
   const issues = forTable(config, 'issues', (table) => createDynamoIssueStore(clients.dynamo, table));
   // Each edition's read is kept once it found the edition; a miss (stored a moment later) or a failure is not.
   const editions = new Map<string, () => Promise<Edition | undefined>>();
@@ -86,6 +97,7 @@ export async function createDeliveryServices(
       : unavailable<Tokens>('signing and checking links needs HERALD_TOKEN_SECRET or TOKEN_SECRET_ARN'),
     clock: systemClock,
     publicUrl: config.publicUrl,
+    reference,
     edition(issueId, language) {
       const key = `${issueId}#${language}`;
       let read = editions.get(key);

@@ -1,11 +1,15 @@
 // The composition root of the functions that render (PublicApi, EditorApi, ScheduledSend): the delivery services
-// plus content, audience, queue, scheduler, the edition and page renderers, and the signup's limits.
+// plus content, audience, queue, scheduler, the edition and page renderers, and the signup's limits. The project
+// profile is loaded once here, its languages checked against the locales these functions carry.
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
+import { join } from 'node:path';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
+import { loadProfile } from '../../contracts/profile.ts';
+import { referenceOf } from '../domain/reference.ts';
 import type {
   BatchQueue,
   DeliveryStore,
@@ -45,8 +49,10 @@ export async function createServices(
     wrapMailer?: (ses: Mailer) => Mailer;
   } = {},
 ): Promise<Services> {
-  const delivery = await createDeliveryServices(config, clients, overrides);
-  const pages = await createPageRenderer(config.assetsDir);
+  const profile = loadProfile(config.profileFile, { localesDir: join(config.assetsDir, 'locales') });
+  const reference = referenceOf(profile);
+  const delivery = await createDeliveryServices(config, clients, { ...overrides, reference });
+  const pages = await createPageRenderer(config.assetsDir, reference);
   const fanOut =
     overrides.fanOut ??
     (config.fanOutQueueUrl
@@ -65,7 +71,7 @@ export async function createServices(
     fanOut,
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
     rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
-    renderer: await createMjmlRenderer(config.assetsDir),
+    renderer: await createMjmlRenderer(config.assetsDir, reference),
     pages,
     messages: pages,
     limits: config.signupLimits,

@@ -1,5 +1,5 @@
 // House construct for Herald's Lambda functions: fixes runtime, architecture, logs, source maps and bundling, and binds resources.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,6 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TableDefinition } from '../../contracts/tables.ts';
+import { PROFILE_ENV, resolveFromProfile, type Profile } from '../../contracts/profile.ts';
 
 /** The repository root: handler entries, the lock file and the runtime assets are found from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,6 +22,9 @@ export const HERALD_RUNTIME = Runtime.NODEJS_24_X;
 /** Lambda unpacks the bundle here, so templates/ and locales/ copied next to index.mjs land in this folder. */
 export const LAMBDA_ASSETS_DIR = '/var/task';
 const ASSET_FOLDERS = ['templates', 'locales'];
+/** Where every bundle carries the project profile, with the files it names beside it (HERALD_PROJECT). */
+export const BUNDLE_PROJECT_DIR = 'project';
+export const LAMBDA_PROFILE_FILE = `${LAMBDA_ASSETS_DIR}/${BUNDLE_PROJECT_DIR}/herald.project.json`;
 
 // CJS dependencies (mjml and friends) call require(); an ES module has none, so the bundle makes one.
 // The alias keeps the banner's import from clashing with a bundled module that imports createRequire itself.
@@ -66,9 +70,9 @@ const iamActions = (actions: readonly TableAction[]) => actions.map((action) => 
 /** What a function needs to send through SES: the configuration set, the verified identity and the sender. */
 export interface SesSending {
   readonly configurationSetName: string;
-  /** A verified SES identity, e.g. the domain `secon.example`. */
+  /** A verified SES identity, e.g. the domain `news.example.org`. */
   readonly identity: string;
-  /** The From header, e.g. `SECON Newsletter <newsletter@secon.example>`. */
+  /** The From header, e.g. `Project Newsletter <newsletter@news.example.org>`. */
   readonly fromAddress: string;
 }
 
@@ -93,6 +97,8 @@ export interface HeraldFunctionProps {
   readonly timeout?: Duration;
   /** Carry templates/ and locales/ in the bundle and point HERALD_ASSETS_DIR at them (for functions that render). */
   readonly withAssets?: boolean;
+  /** The project profile's file and content: every function carries it (and its logos) and loads it. */
+  readonly project: { readonly file: string; readonly profile: Profile };
   readonly environment?: Record<string, string>;
   /** Invocations kept for this function, and its ceiling; none by default. */
   readonly reservedConcurrentExecutions?: number;
@@ -126,6 +132,7 @@ export class HeraldFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'herald',
         POWERTOOLS_METRICS_NAMESPACE: 'Herald',
         ...(withAssets && { HERALD_ASSETS_DIR: LAMBDA_ASSETS_DIR }),
+        [PROFILE_ENV]: LAMBDA_PROFILE_FILE,
         ...props.environment,
       },
       bundling: {
@@ -148,8 +155,12 @@ export class HeraldFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            withAssets ? ASSET_FOLDERS.map((folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`) : [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(withAssets
+              ? ASSET_FOLDERS.map((folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`)
+              : []),
+            ...projectCopies(props.project, `${outputDir}/${BUNDLE_PROJECT_DIR}`),
+          ],
         },
       },
     });
@@ -269,6 +280,19 @@ export class HeraldFunction extends NodejsFunction {
     this.addEnvironment('SCHEDULER_ROLE_ARN', schedules.invokeRole.roleArn);
     return this;
   }
+}
+
+/** Shell commands copying the profile and the logos it names into `dir`, keeping their paths relative to it. */
+function projectCopies(project: { file: string; profile: Profile }, dir: string): string[] {
+  const logos = [project.profile.logo, project.profile.programme.logo];
+  return [
+    `mkdir -p "${dir}"`,
+    `cp "${project.file}" "${dir}/herald.project.json"`,
+    ...logos.flatMap((logo) => [
+      `mkdir -p "${dirname(join(dir, logo))}"`,
+      `cp "${resolveFromProfile(project.file, logo)}" "${join(dir, logo)}"`,
+    ]),
+  ];
 }
 
 /**

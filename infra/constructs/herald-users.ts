@@ -35,6 +35,8 @@ export const REGION_ATTRIBUTE = 'region';
 export const WEB_SIGN_IN_PATHS = { editor: '/editor/', dashboard: '/dashboard/' } as const;
 
 export interface HeraldUsersProps {
+  /** The project's short name, as the invitation email names the newsletter. */
+  readonly projectName: string;
   /** Base URL of the web app: the OAuth callback and sign-out URLs are `<publicUrl>/editor/` and `<publicUrl>/dashboard/`. */
   readonly publicUrl: string;
   /** Prefix of a Cognito-hosted domain (`<prefix>.auth.<region>.amazoncognito.com`) for the OAuth sign-in. */
@@ -79,7 +81,7 @@ export class HeraldUsers extends Construct {
       userInvitation: {
         emailSubject: 'Your Herald account',
         emailBody:
-          `You have been invited to Herald, the SECON newsletter editor. Sign in at ${editorUrl} ` +
+          `You have been invited to Herald, the ${props.projectName} newsletter editor. Sign in at ${editorUrl} ` +
           `(coordinators: the dashboard, ${dashboardUrl}) with the user name {username} and the temporary ` +
           'password {####}; you will choose your own password.',
       },

@@ -10,9 +10,9 @@ import type { EmbeddedStack } from '../../local/stack.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { launchChromium } from '../support/browser.ts';
 import { AUTH, COGNITO, standInHostedUi, tabWith } from '../support/hosted-ui.ts';
-import * as domainReference from '../../functions/domain/reference.ts';
-import highlights from '../../local/sample/highlights.json' with { type: 'json' };
-import practices from '../../local/sample/practices.json' with { type: 'json' };
+import { LANGUAGES, secon } from '../support/profile.ts';
+import highlights from '../../local/sample/secon/highlights.json' with { type: 'json' };
+import practices from '../../local/sample/secon/practices.json' with { type: 'json' };
 
 /** Where the preview screenshot goes (not asserted); set it to web/editor/screenshot-preview.png to refresh the README's. */
 const SCREENSHOT = process.env.HERALD_E2E_SCREENSHOT ?? join(tmpdir(), 'editor-preview.png');
@@ -194,9 +194,9 @@ describe('the editor web app', () => {
     const segments = progress.getByRole('table', { name: 'Per country and language' });
     expect(await segments.locator('tbody tr').count()).toBe(sent.bySegment.length);
     for (const row of sent.bySegment) {
-      const [country, lang] = row.key.split('/') as [keyof typeof domainReference.COUNTRIES, string];
+      const [country, lang] = row.key.split('/') as [string, string];
       const shown = segments.locator(`tr[data-segment="${row.key}"]`);
-      expect(await shown.getByRole('rowheader').innerText()).toBe(domainReference.COUNTRIES[country].name);
+      expect(await shown.getByRole('rowheader').innerText()).toBe(secon.countryName(country));
       expect(await shown.locator('td').first().innerText()).toBe(languageName.of(lang));
       for (const field of ['recipients', 'sent', 'failed', 'skipped']) {
         const text = await shown.locator(`td[data-field=${field}]`).innerText();
@@ -255,7 +255,7 @@ describe('the editor web app', () => {
     const languages = await tab
       .getByRole('tab')
       .evaluateAll((tabs) => tabs.map((t) => (t as HTMLElement).dataset.lang));
-    expect(languages).toEqual([...domainReference.LANGUAGES]);
+    expect(languages).toEqual([...LANGUAGES]);
     await tab.getByRole('tab', { name: /^Latvian, no text yet$/ }).click();
     await tab.context().close();
   });

@@ -8,7 +8,9 @@ import type { EmbeddedStack } from '../../local/stack.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { launchChromium } from '../support/browser.ts';
 import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
-import { PROJECT_NAME } from '../../functions/domain/edition.ts';
+import { secon } from '../support/profile.ts';
+
+const PROJECT_NAME = secon.profile.shortName;
 
 const locale = <T>(lang: string, ns: string) =>
   JSON.parse(readFileSync(new URL(`../../locales/${lang}/${ns}.json`, import.meta.url), 'utf8')) as T;
@@ -33,10 +35,14 @@ async function fillSignup(p: Page, email: string) {
   await p.getByLabel(bgPages.fields!.email!, { exact: true }).fill(email);
   expect(await p.getByLabel(bgPages.fields!.language!, { exact: true }).inputValue()).toBe('bg');
   await p.getByLabel(bgPages.fields!.country!, { exact: true }).selectOption({ label: 'България' });
-  await p.getByLabel(bgPages.fields!.region!, { exact: true }).selectOption({ label: bgPages.regions!.Haskovo! });
+  await p
+    .getByLabel(bgPages.fields!.region!, { exact: true })
+    .selectOption({ label: secon.regionLabel('BG', 'Haskovo', 'bg') });
   // A fresh form offers every topic ticked: keep only events.
   for (const box of await p.locator('input[name="topics"]').all()) await box.uncheck();
-  await p.getByRole('checkbox', { name: bgPages.topics!.events!, exact: true }).check();
+  // Region and topic labels are the profile's.
+  const events = secon.profile.topics.find((t) => t.id === 'events')!;
+  await p.getByRole('checkbox', { name: secon.label(events.label, 'bg'), exact: true }).check();
 }
 
 beforeAll(async () => {

@@ -51,7 +51,12 @@ function invokeBundle(
   return execFileSync(process.execPath, ['--input-type=module', '--enable-source-maps', '-e', script], {
     cwd: herald.assembly.directory,
     encoding: 'utf8',
-    env: Object.fromEntries(Object.entries({ ...OFFLINE_ENV, ...env }).filter(([, value]) => value !== undefined)),
+    // The profile the bundle carries, where the stack's HERALD_PROJECT would find it under /var/task.
+    env: Object.fromEntries(
+      Object.entries({ ...OFFLINE_ENV, HERALD_PROJECT: join(dir, 'project', 'herald.project.json'), ...env }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    ),
   }).trim();
 }
 
@@ -80,6 +85,17 @@ describe('Lambda bundles', () => {
       expect(existsSync(join(dir, 'templates', 'issue.mjml'))).toBe(true);
       expect(existsSync(join(dir, 'templates', 'partials'))).toBe(true);
       expect(existsSync(join(dir, 'locales', 'en', 'issue.json'))).toBe(true);
+    },
+  );
+
+  it.each(['PublicApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'])(
+    'carries the project profile and the logos it names in the %s bundle',
+    (fn) => {
+      const project = join(bundleDir(fn), 'project');
+      const profile = JSON.parse(readFileSync(join(project, 'herald.project.json'), 'utf8'));
+      expect(profile.shortName).toBe('SECON');
+      expect(existsSync(join(project, profile.logo))).toBe(true);
+      expect(existsSync(join(project, profile.programme.logo))).toBe(true);
     },
   );
 

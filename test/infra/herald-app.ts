@@ -6,6 +6,8 @@ import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { createHeraldApp } from '../../infra/app.ts';
+import { readProject } from '../../infra/project.ts';
+import type { Profile } from '../../contracts/profile.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
@@ -20,6 +22,8 @@ export interface HeraldAppOptions {
    */
   validateTemplates?: boolean;
   context?: Record<string, unknown>;
+  /** Another sender than the sample profile's (SECON's). */
+  sender?: Profile['sender'];
 }
 
 const outdirs: string[] = [];
@@ -41,17 +45,21 @@ export function webFixture(): string {
 export function buildHerald(options: HeraldAppOptions = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'herald-cdk-'));
   outdirs.push(outdir);
-  return createHeraldApp({
-    outdir,
-    builtinCloudFormationValidation: options.validateTemplates ?? false,
-    context: {
-      ...cdkJson.context,
-      // An empty list tells CDK that no stack needs bundling: template tests stay fast.
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
-      'herald:webDir': webFixture(),
-      ...options.context,
+  const project = readProject();
+  return createHeraldApp(
+    {
+      outdir,
+      builtinCloudFormationValidation: options.validateTemplates ?? false,
+      context: {
+        ...cdkJson.context,
+        // An empty list tells CDK that no stack needs bundling: template tests stay fast.
+        ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+        'herald:webDir': webFixture(),
+        ...options.context,
+      },
     },
-  });
+    options.sender ? { ...project, profile: { ...project.profile, sender: options.sender } } : project,
+  );
 }
 
 export function synthHerald(options: HeraldAppOptions = {}) {

@@ -258,13 +258,7 @@ describe('sending domain', () => {
 
   it.each([
     [{ 'herald:sesIdentity': 'Newsletter@secon.example' }, /herald:sesIdentity must be a lower-case domain name/],
-    [{ 'herald:fromAddress': 'News <news@other.example>' }, /herald:fromAddress must be an address at secon.example/],
-    [{ 'herald:fromAddress': 'no address' }, /herald:fromAddress must be an address or Name <address>/],
     [{ 'herald:mailFromSubdomain': 'Mail_From' }, /herald:mailFromSubdomain must be a lower-case subdomain/],
-    [
-      { 'herald:fromAddress': 'news@mail.secon.example' },
-      /herald:mailFromSubdomain must not make the From address's domain/,
-    ],
     [{ 'herald:hostedZoneId': 'Z0123456789ABC' }, /herald:hostedZoneId and herald:hostedZoneName go together/],
     [{ ...withZone, 'herald:hostedZoneId': 'zone-1' }, /herald:hostedZoneId must be a Route 53 hosted zone id/],
     [
@@ -277,13 +271,23 @@ describe('sending domain', () => {
     expect(() => buildHerald({ context })).toThrow(message);
   });
 
+  it.each([
+    [{ name: 'News', address: 'news@other.example' }, /sender.address must be an address at secon.example/],
+    [
+      { name: 'News', address: 'news@mail.secon.example' },
+      /herald:mailFromSubdomain must not make the From address's domain/,
+    ],
+  ])("refuses the profile's sender %o, naming it", (sender, message) => {
+    expect(() => buildHerald({ sender, context: { 'herald:sesIdentity': 'secon.example' } })).toThrow(message);
+  });
+
   it('accepts a From address in a subdomain of the identity and a zone above it', () => {
     const context = {
-      'herald:fromAddress': 'SECON <news@news.secon.example>',
+      'herald:sesIdentity': 'secon.example',
       'herald:hostedZoneId': 'Z0123456789ABC',
       'herald:hostedZoneName': 'example.',
     };
-    expect(() => buildHerald({ context })).not.toThrow();
+    expect(() => buildHerald({ context, sender: { name: 'SECON', address: 'news@news.secon.example' } })).not.toThrow();
   });
 });
 

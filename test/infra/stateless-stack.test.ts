@@ -128,6 +128,11 @@ describe('functions', () => {
     }
   });
 
+  it('points every function at the project profile in its bundle', () => {
+    for (const fn of FUNCTIONS)
+      expect(environment(fn).HERALD_PROJECT, fn).toBe('/var/task/project/herald.project.json');
+  });
+
   it('points the rendering functions at the templates and locales in their bundle', () => {
     for (const fn of ['PublicApi', 'UnsubscribeApi', 'EditorApi', 'ScheduledSend']) {
       expect(environment(fn).HERALD_ASSETS_DIR).toBe('/var/task');

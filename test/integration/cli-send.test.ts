@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressBar, runSendCommand } from '../../local/send-command.ts';
 import { runStatsCommand } from '../../local/stats-command.ts';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
+import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';
 
 let test: TestStack;

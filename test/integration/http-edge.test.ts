@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SignJWT } from 'jose';
 import { keyIn } from '../../local/secrets.ts';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
+import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { portOf, startHttpServer, type ApiHandler } from '../../local/http-server.ts';
 import type { EmbeddedStack } from '../../local/stack.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';

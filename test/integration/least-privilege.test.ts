@@ -4,7 +4,7 @@
 // a deployed account.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctionOf, ROUTES, type ApiFunction, type RouteName } from '../../contracts/routes.ts';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
+import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { removeAssemblies, synthHerald, logicalId } from '../infra/herald-app.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { aHighlight } from '../support/records.ts';

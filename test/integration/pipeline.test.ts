@@ -1,9 +1,9 @@
 // The whole pipeline on the embedded stack: dynalite, the SES emulator, the in-process queue, the HTTP server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '../support/embedded-stack.ts';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
-import subscribers from '../../local/sample/subscribers.json' with { type: 'json' };
-import sampleIssue from '../../local/sample/issue.json' with { type: 'json' };
+import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
+import subscribers from '../../local/sample/secon/subscribers.json' with { type: 'json' };
+import sampleIssue from '../../local/sample/secon/issue.json' with { type: 'json' };
 import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
 
 let test: TestStack;

@@ -1,7 +1,7 @@
 // How a send ends on the embedded stack: its counts agree with its delivery records even when a sender stopped
 // between recording a batch and counting it, and SES refusing a message after the send turns its recipient failed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
+import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import type { DeliveryRecord } from '../../functions/domain/ports.ts';
 import type { Progress } from '../../functions/domain/progress.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';

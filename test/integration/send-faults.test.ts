@@ -2,7 +2,7 @@
 // SES faults come from the fault-injecting proxy in front of the SES emulator. Each send must reach every
 // confirmed subscriber once, and leave every recipient in a final state the progress report shows.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
+import { SAMPLE_ISSUE_ID, secon } from '../support/profile.ts';
 import { OUTCOME_UNKNOWN } from '../../functions/domain/progress.ts';
 import { recipientLinks } from '../../functions/domain/tokens.ts';
 import { generatedSubscriber } from '../../local/generate-subscribers.ts';
@@ -89,7 +89,7 @@ describe('sending under faults', () => {
 
   it('leaves out a subscriber who unsubscribes while the send runs, as unsubscribed', async () => {
     current = await startFaultyStack('unsubscribe');
-    const leaving = generatedSubscriber(149, 'faults.example', '');
+    const leaving = generatedSubscriber(secon, 149, 'faults.example', '');
     // The senders wait (an event source switched off) until the audience is on the queue, the leaver in it.
     const { stack } = current.test;
     stack.queue.pause();

@@ -2,8 +2,8 @@
 // the unsubscribes, opens and clicks that feed them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '../support/embedded-stack.ts';
-import { SAMPLE_ISSUE_ID } from '../../local/seed.ts';
-import subscribers from '../../local/sample/subscribers.json' with { type: 'json' };
+import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
+import subscribers from '../../local/sample/secon/subscribers.json' with { type: 'json' };
 
 let test: TestStack;
 let emails: StoredEmail[];

@@ -35,6 +35,7 @@ export async function startFaultyStack(
   });
   const { stack } = test;
   await generateSubscribers(
+    stack.services.reference,
     stack.clients.dynamo,
     stack.services.config.tables.subscribers!,
     options.subscribers ?? 150,
@@ -46,7 +47,10 @@ export async function startFaultyStack(
     test,
     proxy,
     async audience() {
-      return [...(await countSegments(test.stack.services.audience)).values()].reduce((sum, s) => sum + s.n, 0);
+      return [...(await countSegments(test.stack.services.audience, test.stack.services.reference)).values()].reduce(
+        (sum, s) => sum + s.n,
+        0,
+      );
     },
     api: (path, init = {}) =>
       fetch(`${test.stack.urls.api}${path}`, {

@@ -9,6 +9,7 @@ import type { HttpEvent } from '../../functions/handlers/http.ts';
 import type { Services } from '../../functions/wiring/services.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
 import { fakeIssueStore } from './fakes.ts';
+import { secon } from '../support/profile.ts';
 
 const issue: Issue = {
   id: 'issue-1',
@@ -48,7 +49,7 @@ beforeEach(async () => {
 
 describe('the archive page of an edition', () => {
   it('compiles an edition once however many readers open it, once per language', async () => {
-    const deps = { issues, renderer: counting.renderer, archivePages: archivePages() };
+    const deps = { issues, renderer: counting.renderer, reference: secon, archivePages: archivePages() };
     for (let reader = 0; reader < 5; reader++) {
       expect(await archivePage(deps, issue.id, 'bg')).toBe('<p>Hi  bg</p>');
       expect(await archivePage(deps, issue.id, 'el')).toBe('<p>Hi  el</p>');
@@ -57,7 +58,7 @@ describe('the archive page of an edition', () => {
   });
 
   it('compiles again when the edition is stored again, and never serves the page of the one it replaced', async () => {
-    const deps = { issues, renderer: counting.renderer, archivePages: archivePages() };
+    const deps = { issues, renderer: counting.renderer, reference: secon, archivePages: archivePages() };
     await archivePage(deps, issue.id, 'bg');
     await issues.putEdition(issue.id, { language: 'bg', subject: 's', html: '<p>Second {{name}}</p>', text: 'bg' });
     expect(await archivePage(deps, issue.id, 'bg')).toBe('<p>Second </p>');
@@ -66,7 +67,7 @@ describe('the archive page of an edition', () => {
   });
 
   it('keeps as many pages as it is given room for, dropping the one read least recently', async () => {
-    const deps = { issues, renderer: counting.renderer, archivePages: archivePages(1) };
+    const deps = { issues, renderer: counting.renderer, reference: secon, archivePages: archivePages(1) };
     await archivePage(deps, issue.id, 'bg');
     await archivePage(deps, issue.id, 'el');
     await archivePage(deps, issue.id, 'el');
@@ -77,7 +78,7 @@ describe('the archive page of an edition', () => {
 
   it('answers 404 to an edition that fails to compile, and does not compile it again for the next reader', async () => {
     await issues.putEdition(issue.id, { language: 'bg', subject: 's', html: '<p>{{#broken}}</p>', text: 'bg' });
-    const deps = { issues, renderer: counting.renderer, archivePages: archivePages() };
+    const deps = { issues, renderer: counting.renderer, reference: secon, archivePages: archivePages() };
     for (let reader = 0; reader < 3; reader++) {
       await expect(archivePage(deps, issue.id, 'bg')).rejects.toMatchObject({ status: 404 });
     }

@@ -13,6 +13,7 @@ import {
   type IdentityLookup,
 } from '../../local/doctor-command.ts';
 import { removeAssemblies, synthHerald } from '../infra/herald-app.ts';
+import { secon } from '../support/profile.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const REGION = 'eu-west-1';
@@ -186,14 +187,13 @@ describe('herald doctor', () => {
   });
 
   it('reads settings given as -c key=value, and refuses an invalid one by name', async () => {
-    const context = cdkContext(ROOT, [
-      'herald:sesIdentity=news.example.eu',
-      'herald:fromAddress=hello@news.example.eu',
-    ]);
-    const { records } = await doctor({ context, awsSkipped: 'test' });
+    const context = cdkContext(ROOT, ['herald:sesIdentity=news.example.eu']);
+    // The From is the profile's sender: here one at the identity's domain.
+    const profile = { ...secon.profile, sender: { name: 'News', address: 'hello@news.example.eu' } };
+    const { records } = await doctor({ context, profile, awsSkipped: 'test' });
     expect(records).toContain('  _dmarc.news.example.eu TXT "v=DMARC1; p=none"');
     expect(() => cdkContext(ROOT, ['herald:sesIdentity'])).toThrow(/key=value/);
-    await expect(doctor({ context: { ...context, 'herald:dmarcPolicy': 'strict' } })).rejects.toThrow(
+    await expect(doctor({ context: { ...context, 'herald:dmarcPolicy': 'strict' }, profile })).rejects.toThrow(
       /herald:dmarcPolicy must be one of none, quarantine, reject, existing/,
     );
   });

@@ -5,11 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createMjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
 import { buildEditionView, type IssueContent } from '../../functions/domain/edition.ts';
 import type { EditionRenderer } from '../../functions/domain/ports.ts';
-import { highlightSchema, issueDraftSchema, type Highlight, type Issue } from '../../functions/domain/records.ts';
+import { recordSchemas, type Highlight, type Issue } from '../../functions/domain/records.ts';
 import { multiLine, singleLine, webLink } from '../../functions/domain/text-rules.ts';
 import { validate } from '../../functions/domain/validation.ts';
 import { ValidationError } from '../../functions/domain/errors.ts';
 import { aHighlight, anIssueDraft } from '../support/records.ts';
+import { secon } from '../support/profile.ts';
+
+const { highlightSchema, issueDraftSchema } = recordSchemas(secon);
 
 const CONTROL_CHARACTERS = ['\u0000', '\u0007', '\u000b', '\u000c', '\u001b', '\u007f', '\u0085', '\u2028', '\u2029'];
 
@@ -105,7 +108,7 @@ describe('texts', () => {
 describe('inert rendering', () => {
   let renderer: EditionRenderer;
   beforeAll(async () => {
-    renderer = await createMjmlRenderer(fileURLToPath(new URL('../../', import.meta.url)));
+    renderer = await createMjmlRenderer(fileURLToPath(new URL('../../', import.meta.url)), secon);
   });
 
   /** The edition's SES placeholders (Handlebars statements), in order: what a recipient's data can fill in. */
@@ -149,12 +152,18 @@ describe('inert rendering', () => {
       link,
       image: { url: link, alt: { en: text } },
     };
-    return { highlights: new Map([['h', highlight]]), practices: new Map(), indicators: new Map(), partners: [] };
+    return { highlights: new Map([['h', highlight]]), practices: new Map(), indicators: new Map() };
   };
 
   it('gives any editor text and link no way to add, open, close or escape a placeholder', async () => {
     const plain = await renderer.render(
-      buildEditionView(issueWith('plain'), contentWith('plain', 'https://plain.example/'), 'en', 'https://n.example'),
+      buildEditionView(
+        secon,
+        issueWith('plain'),
+        contentWith('plain', 'https://plain.example/'),
+        'en',
+        'https://n.example',
+      ),
     );
     const expected = {
       html: placeholders(plain.html),
@@ -178,7 +187,7 @@ describe('inert rendering', () => {
       fc.asyncProperty(hostileText, fc.webUrl(), async (text, url) => {
         const link = webLink().parse(url);
         const edition = await renderer.render(
-          buildEditionView(issueWith(text), contentWith(text, link), 'en', 'https://n.example'),
+          buildEditionView(secon, issueWith(text), contentWith(text, link), 'en', 'https://n.example'),
         );
         expect(placeholders(edition.html)).toEqual(expected.html);
         expect(placeholders(edition.text)).toEqual(expected.text);

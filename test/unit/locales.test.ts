@@ -4,6 +4,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 
 const localesDir = new URL('../../locales/', import.meta.url);
+/** Every language that has locales: a profile may offer any of them. */
+const LANGUAGES = readdirSync(localesDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 const namespaces = readdirSync(new URL('en/', localesDir)).filter((file) => file.endsWith('.json'));
 const languages = readdirSync(localesDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

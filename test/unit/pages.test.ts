@@ -7,7 +7,10 @@ import {
   type PageName,
   type PageRenderer,
 } from '../../functions/adapters/page-renderer.ts';
-import { COUNTRY_CODES, LANGUAGES, negotiateLanguage } from '../../functions/domain/reference.ts';
+import { COUNTRY_CODES, LANGUAGES, riverwise, secon } from '../support/profile.ts';
+import { referenceOf } from '../../functions/domain/reference.ts';
+
+const negotiateLanguage = secon.negotiateLanguage;
 
 const assetsDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,7 +46,7 @@ const views: Record<PageName, Record<string, unknown>> = {
 
 let renderer: PageRenderer;
 beforeAll(async () => {
-  renderer = await createPageRenderer(assetsDir, { validation: 'strict' });
+  renderer = await createPageRenderer(assetsDir, secon, { validation: 'strict' });
 });
 
 describe('public pages', () => {
@@ -88,6 +91,26 @@ describe('public pages', () => {
     for (const [, , options] of groups) expect(options).toContain('<option value="other">');
     expect(html).toContain('<optgroup label="Bulgaria">\n<option value="Haskovo">Haskovo</option>');
     expect(html).toContain('<option value="Oliveira de Azeméis">');
+  });
+
+  it("offers another project's languages, countries, regions and topics in the page's language, and no SECON", async () => {
+    const theirs = await createPageRenderer(assetsDir, riverwise, { validation: 'strict' });
+    const html = theirs.page('signup', 'hu', {});
+    expect([...html.matchAll(/<option value="([a-z]{2})" lang=/g)].map((m) => m[1])).toEqual(['en', 'de', 'hu', 'ro']);
+    expect([...html.matchAll(/<optgroup label="([^"]+)">/g)].map((m) => m[1]).sort()).toEqual(
+      ['Ausztria', 'Írország', 'Moldova', 'Szlovákia'].sort(),
+    );
+    expect(html).toContain('<option value="Nitra Region">Nyitrai kerület</option>');
+    expect(html).toContain('<label for="topic-flood-resilience">Árvízi ellenálló képesség</label>');
+    expect(html).toContain('RIVERWISE');
+    expect(html).not.toMatch(/SECON|Haskovo|Bulgária/);
+  });
+
+  it('leaves the topics out of the form of a project that offers none', async () => {
+    const reference = referenceOf({ ...riverwise.profile, topics: [] });
+    const html = (await createPageRenderer(assetsDir, reference)).page('signup', 'en', {});
+    expect(html).not.toContain('name="topics"');
+    expect(html).toContain('name="region"');
   });
 
   it('shows a previous attempt again with its error next to the field', () => {

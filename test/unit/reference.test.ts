@@ -2,15 +2,25 @@
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/handlers/api.ts';
 import type { HttpEvent } from '../../functions/handlers/http.ts';
-import { COUNTRIES, LANGUAGES, OTHER_REGION, SOURCE_LANGUAGE, TOPICS } from '../../functions/domain/reference.ts';
+import { OTHER_REGION } from '../../functions/domain/reference.ts';
 import type { Services } from '../../functions/wiring/services.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
+import { LANGUAGES, riverwise, secon, SOURCE_LANGUAGE, TOPICS } from '../support/profile.ts';
 
-/** The route reads no store: services it never touches. */
-const api = createApiHandler({} as Services, 'editor');
+/** The countries as the code once held them: name, home language and partner regions by code. */
+const COUNTRIES = Object.fromEntries(
+  secon.profile.countries.map((c) => [
+    c.code,
+    { name: secon.countryName(c.code), language: c.language, regions: c.regions.map((r) => r.name) },
+  ]),
+);
 
-const get = (groups?: string) =>
-  api({
+/** The route reads no store but the reference: services it never touches. */
+const apiOf = (reference = secon) => createApiHandler({ reference } as Services, 'editor');
+const api = apiOf();
+
+const get = (groups?: string, handler = api) =>
+  handler({
     ...baseEvent,
     rawPath: '/api/reference',
     requestContext: {
@@ -44,8 +54,18 @@ describe('GET /api/reference', () => {
     expect(data.topics).toEqual(TOPICS);
   });
 
-  it('answers 401 without a token and 403 to a coordinator', async () => {
+  it("gives another project's languages, countries, topics and name, and nothing of SECON", async () => {
+    const response = await get('[editor]', apiOf(riverwise));
+    const data = JSON.parse(String(response.body));
+    expect(data.project).toEqual({ name: riverwise.profile.name, shortName: 'RIVERWISE' });
+    expect(data.languages.map((l: { code: string }) => l.code)).toEqual(['en', 'de', 'hu', 'ro']);
+    expect(data.countries.map((c: { code: string }) => c.code)).toEqual(['AT', 'SK', 'MD', 'IE']);
+    expect(data.topicLabels['river-tourism']).toBe('Sustainable river tourism');
+    expect(String(response.body)).not.toMatch(/secon|haskovo/i);
+  });
+
+  it('answers 401 without a token, and gives a coordinator the same data (the dashboard names the project)', async () => {
     expect((await get()).statusCode).toBe(401);
-    expect((await get('[coordinator]')).statusCode).toBe(403);
+    expect((await get('[coordinator]')).statusCode).toBe(200);
   });
 });

@@ -4,7 +4,7 @@ import { createMjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
 import { buildEditionView, localize, type IssueContent } from '../../functions/domain/edition.ts';
 import type { EditionRenderer } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
-import { LANGUAGES } from '../../functions/domain/reference.ts';
+import { LANGUAGES, riverwise, secon } from '../support/profile.ts';
 
 const assetsDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -42,13 +42,12 @@ const content: IssueContent = {
   indicators: new Map([
     ['meetings', { id: 'meetings', label: { en: 'Stakeholder meetings' }, target: 7, achieved: 7 }],
   ]),
-  partners: [{ id: 'kmop', name: 'KMOP', country: 'GR', region: 'Peloponnese' }],
 };
 
 describe('edition view', () => {
   it('falls back to English and says so when a text lacks the language', () => {
-    expect(localize({ en: 'Hello' }, 'bg')).toEqual({ text: 'Hello', fallback: true });
-    expect(localize({ en: 'Hello', bg: 'Здравей' }, 'bg')).toEqual({ text: 'Здравей', fallback: false });
+    expect(localize({ en: 'Hello' }, 'bg', 'en')).toEqual({ text: 'Hello', fallback: true });
+    expect(localize({ en: 'Hello', bg: 'Здравей' }, 'bg', 'en')).toEqual({ text: 'Здравей', fallback: false });
   });
 
   it('leaves out a stored link that is no longer allowed (from before links were checked)', () => {
@@ -62,13 +61,13 @@ describe('edition view', () => {
         ],
       ]),
     };
-    const section = buildEditionView(issue, stored, 'en', 'https://news.example').sections[0];
+    const section = buildEditionView(secon, issue, stored, 'en', 'https://news.example').sections[0];
     expect(section?.type === 'highlights' && section.items[0]).not.toHaveProperty('link');
     expect(section?.type === 'highlights' && section.items[0]).not.toHaveProperty('image');
   });
 
   it('formats dates in the edition language', () => {
-    const view = buildEditionView(issue, content, 'de', 'https://news.example');
+    const view = buildEditionView(secon, issue, content, 'de', 'https://news.example');
     const section = view.sections[0];
     expect(section?.type === 'highlights' && section.items[0]?.dates).toBe('14.–15. Mai 2024');
   });
@@ -77,11 +76,11 @@ describe('edition view', () => {
 describe('MJML renderer', () => {
   let renderer: EditionRenderer;
   beforeAll(async () => {
-    renderer = await createMjmlRenderer(assetsDir, { validation: 'strict' });
+    renderer = await createMjmlRenderer(assetsDir, secon, { validation: 'strict' });
   });
 
   it('renders the Bulgarian edition in Bulgarian with lang set and English fallbacks labelled', async () => {
-    const edition = await renderer.render(buildEditionView(issue, content, 'bg', 'https://news.example'));
+    const edition = await renderer.render(buildEditionView(secon, issue, content, 'bg', 'https://news.example'));
     expect(edition.subject).toBe('Новини от SECON');
     expect(edition.html).toContain('lang="bg"');
     expect(edition.html).toContain('Междурегионален семинар');
@@ -92,13 +91,13 @@ describe('MJML renderer', () => {
   });
 
   it('escapes user text so a <script> in a record renders as text', async () => {
-    const edition = await renderer.render(buildEditionView(issue, content, 'en', 'https://news.example'));
+    const edition = await renderer.render(buildEditionView(secon, issue, content, 'en', 'https://news.example'));
     expect(edition.html).not.toContain('<script>');
     expect(edition.html).toContain('&lt;script&gt;');
   });
 
   it('leaves the greeting for SES to fill per recipient, with a fallback for subscribers without a name', async () => {
-    const edition = await renderer.render(buildEditionView(issue, content, 'en', 'https://news.example'));
+    const edition = await renderer.render(buildEditionView(secon, issue, content, 'en', 'https://news.example'));
     expect(renderer.personalize(edition.html, { name: 'Maria' })).toContain('Hello Maria,');
     expect(renderer.personalize(edition.html, { name: '' })).toContain('Hello,');
     // The intro's text "{{name}}" stays text: shown as written, never filled in.
@@ -109,6 +108,7 @@ describe('MJML renderer', () => {
   it('keeps braces and backslashes in any text from opening, closing or escaping a placeholder', async () => {
     const tricky = { en: 'ends with a brace {' };
     const view = buildEditionView(
+      secon,
       { ...issue, subject: { en: '{{#each x}}' }, intro: { en: '\\' } },
       { ...content, indicators: new Map([['m', { id: 'm', label: tricky, target: 1, achieved: 0 }]]) },
       'en',
@@ -122,13 +122,35 @@ describe('MJML renderer', () => {
 
   it("renders all 11 languages with their own lang attribute, each under Gmail's 102 KB clipping limit", async () => {
     for (const language of LANGUAGES) {
-      const edition = await renderer.render(buildEditionView(issue, content, language, 'https://news.example'));
+      const edition = await renderer.render(buildEditionView(secon, issue, content, language, 'https://news.example'));
       expect(edition.html).toContain(`lang="${language}"`);
       expect(Buffer.byteLength(edition.html)).toBeLessThan(102 * 1024);
     }
   });
+  it("names the profile's project and partners, and another project's edition nothing of SECON", async () => {
+    const own = await renderer.render(buildEditionView(secon, issue, content, 'en', 'https://news.example'));
+    expect(own.html).toContain('KMOP - Social Action and Innovation Centre');
+    const theirs = await createMjmlRenderer(assetsDir, riverwise, { validation: 'strict' });
+    const river: Issue = { ...issue, subject: { en: 'River news', de: 'Flussnachrichten' }, intro: { en: 'Hello' } };
+    const highlight = { ...content.highlights.get('workshop')!, country: 'AT', place: 'Krems' };
+    const edition = await theirs.render(
+      buildEditionView(
+        riverwise,
+        river,
+        { ...content, highlights: new Map([['workshop', { ...highlight, summary: { en: 'Towns met.' } }]]) },
+        'de',
+        'https://news.example',
+      ),
+    );
+    expect(edition.html).toContain('RIVERWISE');
+    expect(edition.html).toContain('Danube Riverside Towns Association');
+    expect(edition.html).not.toMatch(/SECON|KMOP|Haskovo/);
+  });
+
   it('renders all languages at once exactly as it renders each alone', async () => {
-    const views = LANGUAGES.map((language) => buildEditionView(issue, content, language, 'https://news.example'));
+    const views = LANGUAGES.map((language) =>
+      buildEditionView(secon, issue, content, language, 'https://news.example'),
+    );
     const together = await renderer.renderAll(views);
     for (const [i, view] of views.entries()) {
       expect(together[i], view.language).toEqual(await renderer.render(view));

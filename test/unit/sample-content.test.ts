@@ -1,22 +1,17 @@
-// The sample content in local/sample: every file matches its schema and the files fit together.
+// SECON's sample content in local/sample/secon: every file matches its schema and the files fit together.
 import { describe, it, expect } from 'vitest';
 import * as z from 'zod';
-import practicesJson from '../../local/sample/practices.json' with { type: 'json' };
-import highlightsJson from '../../local/sample/highlights.json' with { type: 'json' };
-import partnersJson from '../../local/sample/partners.json' with { type: 'json' };
-import indicatorsJson from '../../local/sample/indicators.json' with { type: 'json' };
-import subscribersJson from '../../local/sample/subscribers.json' with { type: 'json' };
-import issueJson from '../../local/sample/issue.json' with { type: 'json' };
-import {
-  highlightSchema,
-  indicatorSchema,
-  issueDraftSchema,
-  partnerSchema,
-  practiceSchema,
-  subscriberSchema,
-  type Text,
-} from '../../functions/domain/records.ts';
-import { COUNTRIES, COUNTRY_CODES, LANGUAGES, type Country, type Language } from '../../functions/domain/reference.ts';
+import practicesJson from '../../local/sample/secon/practices.json' with { type: 'json' };
+import highlightsJson from '../../local/sample/secon/highlights.json' with { type: 'json' };
+import indicatorsJson from '../../local/sample/secon/indicators.json' with { type: 'json' };
+import subscribersJson from '../../local/sample/secon/subscribers.json' with { type: 'json' };
+import issueJson from '../../local/sample/secon/issue.json' with { type: 'json' };
+import { recordSchemas, type Text } from '../../functions/domain/records.ts';
+import type { Country, Language } from '../../functions/domain/reference.ts';
+import { COUNTRY_CODES, LANGUAGES, secon } from '../support/profile.ts';
+
+const { highlightSchema, indicatorSchema, issueDraftSchema, practiceSchema, subscriberSchema } = recordSchemas(secon);
+const partners = secon.profile.partners;
 
 const SIMULATOR_ADDRESSES = [
   'success@simulator.amazonses.com',
@@ -28,7 +23,6 @@ const { id: issueId, ...issueDraftJson } = issueJson;
 
 const practices = z.array(practiceSchema).parse(practicesJson);
 const highlights = z.array(highlightSchema).parse(highlightsJson);
-const partners = z.array(partnerSchema).parse(partnersJson);
 const indicators = z.array(indicatorSchema).parse(indicatorsJson);
 const subscribers = z.array(subscriberSchema).parse(subscribersJson);
 const issue = issueDraftSchema.parse(issueDraftJson);
@@ -42,7 +36,7 @@ function textFields(record: Record<string, unknown>): [string, Text][] {
 }
 
 function homeLanguage(country: Country): Language {
-  return COUNTRIES[country].language;
+  return secon.country(country)!.language;
 }
 
 function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
@@ -55,7 +49,6 @@ describe('sample content files', () => {
   it.each([
     ['practices', practiceSchema, practicesJson],
     ['highlights', highlightSchema, highlightsJson],
-    ['partners', partnerSchema, partnersJson],
     ['indicators', indicatorSchema, indicatorsJson],
     ['subscribers', subscriberSchema, subscribersJson],
   ] as const)('parse %s with the record schema', (_name, schema, data) => {
@@ -72,7 +65,6 @@ describe('sample content files', () => {
   it.each([
     ['practices', practices],
     ['highlights', highlights],
-    ['partners', partners],
     ['indicators', indicators],
     ['subscribers', subscribers],
   ] as const)('gives every record in %s a unique id', (_name, records) => {
@@ -103,7 +95,7 @@ describe('sample practices', () => {
 
   it("places every practice in one of its country's partner regions", () => {
     for (const practice of practices) {
-      expect(COUNTRIES[practice.country].regions as readonly string[]).toContain(practice.region);
+      expect(secon.country(practice.country)!.regions.map((r) => r.name)).toContain(practice.region);
     }
   });
 
@@ -173,7 +165,7 @@ describe('sample issue', () => {
   });
 });
 
-describe('sample partners', () => {
+describe("the sample profile's partners", () => {
   it('lists the ten partners, two of them in Greece', () => {
     expect(partners).toHaveLength(10);
     expect(partners.filter((p) => p.country === 'GR')).toHaveLength(2);

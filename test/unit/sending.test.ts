@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { secon } from '../support/profile.ts';
 import {
   BATCH_SIZE,
   cancelScheduledSend,
@@ -104,6 +105,7 @@ function setup(
     sleep: async (ms: number) => void pauses.push(ms),
     clock,
     publicUrl: 'https://news.example',
+    reference: secon,
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
     quota: { quota: async () => quota },
     edition: issues.getEdition,
@@ -422,7 +424,7 @@ describe('the archive', () => {
     const { issues } = setup({});
     await issues.put(issue);
     await issues.putEdition(issue.id, { language: 'bg', subject: 's', html: '<p>bg</p>', text: 'bg' });
-    const deps = { issues, renderer: labelRenderer };
+    const deps = { issues, renderer: labelRenderer, reference: secon };
     await expect(archivePage(deps, issue.id, 'bg')).rejects.toMatchObject({ status: 404 });
     await issues.transition(issue.id, 'draft', 'sending');
     await expect(archivePage(deps, issue.id, 'bg')).resolves.toBe('<p>bg</p>');

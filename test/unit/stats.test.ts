@@ -3,6 +3,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/
 import { countIncrements } from '../../functions/domain/progress.ts';
 import { issueStats, resolveRegion, statsRow, toCsv } from '../../functions/domain/stats.ts';
 import { fakeIssueStore, fakeSendCounters } from './fakes.ts';
+import { secon } from '../support/profile.ts';
 
 async function setup() {
   const issues = fakeIssueStore();
@@ -11,7 +12,7 @@ async function setup() {
   await counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo', 'Haskovo', 'other'], 'delivered'));
   await counters.add('issue-1', countIncrements('BG', 'en', ['Haskovo'], 'delivered'));
   await counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'uniqueOpens'));
-  return { issues, counters };
+  return { issues, counters, reference: secon };
 }
 
 describe('stats', () => {
@@ -38,10 +39,10 @@ describe('stats', () => {
   });
 
   it('resolves a partner region by name, but "other" only with its country', () => {
-    expect(resolveRegion('Haskovo')).toBe('BG/Haskovo');
-    expect(resolveRegion('PT/Oliveira de Azeméis')).toBe('PT/Oliveira de Azeméis');
-    expect(resolveRegion('other')).toBeUndefined();
-    expect(resolveRegion('GR/other')).toBe('GR/other');
+    expect(resolveRegion(secon, 'Haskovo')).toBe('BG/Haskovo');
+    expect(resolveRegion(secon, 'PT/Oliveira de Azeméis')).toBe('PT/Oliveira de Azeméis');
+    expect(resolveRegion(secon, 'other')).toBeUndefined();
+    expect(resolveRegion(secon, 'GR/other')).toBe('GR/other');
   });
 
   it('has no rate where nothing was delivered, and quotes CSV cells that need it', () => {

@@ -1,6 +1,7 @@
 // Subscriber rules on in-memory fakes: signup limits and consent, double opt-in, third parties' signups,
 // conditional writes that let an unsubscribe, a suppression or an erasure win, and what an erasure leaves.
 import { describe, expect, it } from 'vitest';
+import { secon } from '../support/profile.ts';
 import { createTokens, manageToken } from '../../functions/domain/tokens.ts';
 import { deliverBatch } from '../../functions/domain/delivery.ts';
 import { ConflictError, MailerRefusedError, RateLimitedError, ValidationError } from '../../functions/domain/errors.ts';
@@ -65,6 +66,7 @@ function setup(
   const counters = fakeSendCounters();
   const rate = memoryLimiter();
   const deps: SubscriberDeps = {
+    reference: secon,
     subscribers: fakeSubscribers(records, options),
     issues,
     counters,

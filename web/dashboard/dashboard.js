@@ -68,6 +68,21 @@ const percent = (rate) => (rate === null || rate === undefined ? '–' : `${(rat
 const show = (field, value) => (isRate(field) ? percent(value) : String(value ?? ''));
 const byLabel = { region: 'region', country: 'country', language: 'language' };
 
+/** The project's reference data (GET /api/reference, from its profile): its name, countries and languages by name. */
+let reference = { project: { shortName: '' }, countries: [], languages: [] };
+/** A group's name in the charts: a country's or a language's name, a region as it is. */
+function groupName(by, key) {
+  const list = by === 'country' ? reference.countries : by === 'language' ? reference.languages : [];
+  return list.find((entry) => entry.code === key)?.name ?? key;
+}
+
+function showProject() {
+  $('brand-project').textContent = reference.project.shortName;
+  document.title = reference.project.shortName
+    ? `${reference.project.shortName} · Herald dashboard`
+    : 'Herald dashboard';
+}
+
 function cell(tag, text, attributes = {}) {
   const element = document.createElement(tag);
   element.textContent = text;
@@ -120,7 +135,7 @@ async function loadIssue(issueId, by) {
   renderTable($('stats-table'), COLUMNS, [...stats.rows, stats.total], (row) => (row.key === 'total' ? 'total' : ''));
   drawChart('rates-chart', {
     type: 'bar',
-    data: { labels: stats.rows.map((r) => r.key), datasets: rateDatasets(stats.rows) },
+    data: { labels: stats.rows.map((r) => groupName(stats.by, r.key)), datasets: rateDatasets(stats.rows) },
     options: { scales: { y: percentAxis } },
   });
   drawChart('hours-chart', {
@@ -192,7 +207,9 @@ function signedOut(message = '') {
 async function start() {
   const params = new URLSearchParams(location.search);
   try {
-    const issues = await loadComparison();
+    const [issues, data] = await Promise.all([loadComparison(), call('/api/reference')]);
+    reference = data;
+    showProject();
     $('issue').replaceChildren(...issues.map((i) => cell('option', i.title, { value: i.key })));
     if (issues.length === 0) throw new ApiError(0, 'No issue has been sent yet.');
     $('issue').value = issues.some((i) => i.key === params.get('issue')) ? params.get('issue') : issues[0].key;

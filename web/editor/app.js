@@ -2,7 +2,7 @@
 import { createApi } from './api.js';
 import { finishSignIn, loadConfig, logoutUrl, redirectUri } from './auth.js';
 import { h } from './dom.js';
-import { loadReference } from './reference.js';
+import { loadReference, PROJECT } from './reference.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderRecordList } from './views/record-list.js';
 import { renderRecordForm } from './views/record-form.js';
@@ -14,6 +14,7 @@ const SESSION_ENDED = 'Your session has ended or the token is no longer accepted
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
 const userBox = document.getElementById('user');
+const brandProject = document.getElementById('brand-project');
 
 /** `/herald-config.json` in AWS (Cognito), null on the embedded stack. */
 const config = await loadConfig();
@@ -63,7 +64,9 @@ const context = {
     return message;
   },
   setTitle(text) {
-    document.title = text ? `${text} · Herald editor` : 'Herald editor';
+    // The project's name once the reference data is in (after sign-in).
+    const app = PROJECT.shortName ? `${PROJECT.shortName} · Herald editor` : 'Herald editor';
+    document.title = text ? `${text} · ${app}` : app;
   },
 };
 
@@ -118,6 +121,7 @@ export async function signIn(token) {
     throw error;
   }
   topbar.hidden = false;
+  brandProject.textContent = PROJECT.shortName;
   showUser();
   route({ initial: true });
   main.querySelector('h1')?.focus();

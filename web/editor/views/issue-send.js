@@ -2,7 +2,7 @@
 // gaps) or schedule, and the sending progress in total and per (country, language), refreshed every 2 s while
 // the issue is sending.
 import { formatDate, h } from '../dom.js';
-import { COUNTRIES, LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
+import { COUNTRIES, LANGUAGE_NAMES, LANGUAGES, sourceName } from '../reference.js';
 import { confirmDialog } from '../widgets/confirm-dialog.js';
 import { dataTable } from '../widgets/data-table.js';
 import { feedback } from '../widgets/feedback.js';
@@ -308,16 +308,20 @@ async function send(sender, options, what) {
   }
 }
 
-/** The gaps per language, and a button to send (or schedule) anyway with the English text in their place. */
+/** The gaps per language, and a button to send (or schedule) anyway with the source-language text in their place. */
 function showGaps(sender, error, options) {
   const gaps = Object.entries(error.details.gaps ?? {}).filter(([, list]) => list?.length);
   const fallback = h(
     'button',
     { type: 'button', class: 'button primary' },
-    options.at ? 'Schedule anyway with English fallback' : 'Send anyway with English fallback',
+    options.at ? `Schedule anyway with ${sourceName()} fallback` : `Send anyway with ${sourceName()} fallback`,
   );
   fallback.addEventListener('click', () =>
-    send(sender, { ...options, allowFallback: true }, 'Sending, with English where translations are missing, to'),
+    send(
+      sender,
+      { ...options, allowFallback: true },
+      `Sending, with ${sourceName()} where translations are missing, to`,
+    ),
   );
   sender.notes.error(
     'Some languages have translation gaps.',
@@ -330,7 +334,11 @@ function showGaps(sender, error, options) {
         h('li', {}, h('strong', {}, `${LANGUAGE_NAMES[lang] ?? lang}: `), groupGaps(list).join('; ')),
       ),
     ),
-    h('p', {}, 'Those subscribers would see the English text, labelled “in English”, where their language is missing.'),
+    h(
+      'p',
+      {},
+      `Those subscribers would see the ${sourceName()} text, labelled “in ${sourceName()}”, where their language is missing.`,
+    ),
     h('div', { class: 'form-actions' }, fallback),
   );
   fallback.focus();

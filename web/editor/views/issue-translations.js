@@ -1,6 +1,6 @@
 // Translation status of an issue: per language, complete or what is still missing.
 import { h } from '../dom.js';
-import { LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
+import { LANGUAGE_NAMES, LANGUAGES, sourceName } from '../reference.js';
 
 /**
  * "highlight haskovo-workshop: title" and "...: summary" become one line per record, after the issue's own
@@ -37,7 +37,7 @@ export function renderTranslations(panel, ctx, { issue }) {
       h(
         'p',
         { class: 'hint' },
-        'Where a language has gaps, its edition shows the English text with a visible “in English” label. ',
+        `Where a language has gaps, its edition shows the ${sourceName()} text with a visible “in ${sourceName()}” label. `,
         issue.status === 'draft' ? h('a', { href: `${base}/compose` }, 'Edit the issue') : null,
         issue.status === 'draft' ? ' or the records it uses to fill them.' : null,
       ),

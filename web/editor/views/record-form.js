@@ -1,6 +1,6 @@
 // Create or edit a highlight or a best practice: text per language behind the language switcher, details beside it.
 import { h, uid } from '../dom.js';
-import { COUNTRIES, COUNTRY_CODES, OTHER_REGION, regionsOf } from '../reference.js';
+import { COUNTRIES, COUNTRY_CODES, OTHER_REGION, regionsOf, sourceName } from '../reference.js';
 import { feedback } from '../widgets/feedback.js';
 import { clearFieldErrors, field, fieldLocator, select } from '../widgets/fields.js';
 import { languageTexts } from '../widgets/language-texts.js';
@@ -113,7 +113,7 @@ function controlRegistry() {
 function idDetails(id, record, { input }) {
   if (id) return { element: h('p', { class: 'record-id' }, 'ID ', h('code', {}, record.id)), value: () => id };
   const idInput = input('id', '', { autocomplete: 'off', spellcheck: 'false' });
-  const hint = 'Lower-case letters, digits and dashes. Left empty, it is made from the English title.';
+  const hint = `Lower-case letters, digits and dashes. Left empty, it is made from the ${sourceName()} title.`;
   return {
     element: h('div', { class: 'group' }, field({ label: 'ID (optional)', control: idInput, hint })),
     value: () => optional(idInput.value),
@@ -185,7 +185,7 @@ function highlightDetails(record, { controls, input }, where) {
   const elements = [
     group('Where and when', [
       ...where.fields,
-      field({ label: 'Place', control: place, hint: 'As readers should see it, e.g. “Haskovo, Bulgaria”.' }),
+      field({ label: 'Place', control: place, hint: 'As readers should see it, e.g. “Town hall, Main Square”.' }),
       where.dates,
       field({ label: 'Participants', control: participants }),
     ]),

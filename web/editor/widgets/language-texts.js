@@ -1,6 +1,6 @@
 // Per-language text fields behind one language switcher: a tab per language, marked by how much is written.
 import { h, uid, visuallyHidden } from '../dom.js';
-import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE } from '../reference.js';
+import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, sourceName } from '../reference.js';
 import { setFieldError } from './fields.js';
 
 const STATE_TEXT = { complete: 'complete', partial: 'partly written', empty: 'no text yet' };
@@ -8,7 +8,7 @@ const STATE_TEXT = { complete: 'complete', partial: 'partly written', empty: 'no
 /**
  * @param {{ legend: string, fields: Array<{name: string, label: string, rows?: number, required?: boolean,
  *   type?: string}>, values: Record<string, Record<string, string> | undefined>, readOnly?: boolean,
- *   onInput?: () => void }} options  `rows` makes a textarea; `required` means required in English.
+ *   onInput?: () => void }} options  `rows` makes a textarea; `required` means required in the source language.
  */
 export function languageTexts({ legend, fields, values, readOnly = false, onInput = () => {} }) {
   const texts = Object.fromEntries(fields.map((f) => [f.name, { ...(values[f.name] ?? {}) }]));
@@ -49,7 +49,7 @@ export function languageTexts({ legend, fields, values, readOnly = false, onInpu
     values: () => apiTexts(fields, texts),
     /**
      * Shows an API error on the field it names, e.g. `subject.bg`, `image.alt.en` or `intro`
-     * (a field alone means its English text); returns the control, or undefined when not one of ours.
+     * (a field alone means its source-language text); returns the control, or undefined when not one of ours.
      */
     showError(path, message) {
       const row = rows.find(({ field }) => path === field.name || path.startsWith(`${field.name}.`));
@@ -108,7 +108,7 @@ function languageTabs(panelId, choose) {
   };
 }
 
-/** One text field's control, labelled with the language shown, with the English text under it as a reference. */
+/** One text field's control, labelled with the language shown, with the source-language text under it as a reference. */
 function textRow(field, readOnly, onChange) {
   const control = field.rows
     ? h('textarea', { rows: field.rows, readonly: readOnly })
@@ -137,8 +137,8 @@ function textRow(field, readOnly, onChange) {
       languageLabel.textContent = `(${LANGUAGE_NAMES[lang]})`;
       requiredMark.textContent = required ? ' required' : '';
       control.setAttribute('aria-required', String(required));
-      const english = text[SOURCE_LANGUAGE];
-      source.textContent = lang !== SOURCE_LANGUAGE && english ? `English: ${english}` : '';
+      const original = text[SOURCE_LANGUAGE];
+      source.textContent = lang !== SOURCE_LANGUAGE && original ? `${sourceName()}: ${original}` : '';
       source.hidden = !source.textContent;
       setFieldError(control, '');
     },
@@ -147,9 +147,10 @@ function textRow(field, readOnly, onChange) {
 
 function languageNote(lang) {
   const name = LANGUAGE_NAMES[lang];
+  const source = sourceName();
   return lang === SOURCE_LANGUAGE
-    ? 'English is the source language and is required. Other languages fall back to English where they have no text.'
-    : `Writing in ${name}. Empty fields fall back to English in the ${name} edition.`;
+    ? `${source} is the source language and is required. Other languages fall back to ${source} where they have no text.`
+    : `Writing in ${name}. Empty fields fall back to ${source} in the ${name} edition.`;
 }
 
 /** 'complete' when every text wanted in `lang` is written, 'partial' when some are, 'empty' when none. */
