@@ -95,7 +95,10 @@ describe('GET /archive/{issueId}/{lang}', () => {
     } as HttpEvent);
 
   it('compiles the page once for every reader of one process, and lets browsers and CloudFront keep it alone', async () => {
-    const api = createApiHandler({ issues, renderer: counting.renderer, reference: secon } as unknown as Services, 'public');
+    const api = createApiHandler(
+      { issues, renderer: counting.renderer, reference: secon } as unknown as Services,
+      'public',
+    );
     for (let reader = 0; reader < 3; reader++) {
       const response = await get(api, `/archive/${issue.id}/bg`);
       expect(response.statusCode).toBe(200);
