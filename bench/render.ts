@@ -26,7 +26,7 @@ export async function benchRender(rounds = 15) {
     practices: byId(sample<Practice[]>('practices.json')),
     indicators: byId(sample<Indicator[]>('indicators.json')),
   };
-  const renderer = await createMjmlRenderer(fileURLToPath(new URL('../', import.meta.url)), reference);
+  const renderer = await createMjmlRenderer(fileURLToPath(new URL('../', import.meta.url)), reference, { profileFile });
   const views = LANGUAGES.map((language) =>
     buildEditionView(reference, issue, records, language, 'https://newsletter.example'),
   );

@@ -6,10 +6,14 @@
 // edition is that HTML with its own escaped texts put in place of the tokens.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import Color from 'color';
 import Handlebars from 'handlebars';
 import i18next, { type TFunction } from 'i18next';
+import { imageSize } from 'image-size';
 import mjml2html from 'mjml';
-import { compile } from 'html-to-text';
+import { compile, type FormatCallback } from 'html-to-text';
+import { EU_EMBLEM } from '../../contracts/eu-funding.ts';
+import { FONT_STACKS, MIN_CONTRAST, resolveFromProfile, type Profile } from '../../contracts/profile.ts';
 import { RenderError } from '../domain/errors.ts';
 import type { Edition, EditionRenderer } from '../domain/ports.ts';
 import { inert, type EditionView } from '../domain/edition.ts';
@@ -18,18 +22,156 @@ import { withTracking } from '../domain/tracking.ts';
 
 export const ISSUE_TEMPLATE = 'issue';
 
-/** html-to-text, with its options compiled once. */
+/** A heading as a line underlined with its formatter's `underline` character, as plain-text mail writes them. */
+const underlinedHeading: FormatCallback = (elem, walk, builder, formatOptions) => {
+  builder.openBlock({ leadingLineBreaks: 2 });
+  walk(elem.children, builder);
+  builder.closeBlock({
+    trailingLineBreaks: 1,
+    blockTransform: (text) => {
+      const width = Math.max(...text.split('\n').map((line) => line.length));
+      return `${text}\n${String(formatOptions.underline ?? '-').repeat(width)}`;
+    },
+  });
+};
+
+/** html-to-text, with its options compiled once: headings underlined, the indicators as aligned columns. */
 const editionToText = compile({
   wordwrap: 78,
+  formatters: { underlinedHeading },
   selectors: [
     { selector: 'img', format: 'skip' },
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    // The project logo's link says nothing without its image.
+    { selector: 'a.logo-link', format: 'skip' },
+    { selector: 'span.fallback', format: 'inlineSurround', options: { prefix: '(', suffix: ')' } },
+    { selector: 'h1', format: 'underlinedHeading', options: { underline: '=' } },
+    { selector: 'h2', format: 'underlinedHeading', options: { underline: '-' } },
+    { selector: 'h3', format: 'heading', options: { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 1 } },
+    { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+    {
+      selector: 'table.indicators',
+      format: 'dataTable',
+      options: { uppercaseHeaderCells: false, maxColumnWidth: 52, colSpacing: 3, rowSpacing: 0 },
+    },
   ],
 });
 
+/** No run of blank lines: at most one between blocks, none at the ends. */
+const tidyText = (text: string) =>
+  text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+
 export interface MjmlRendererOptions {
+  /** The profile's file: its logos are found beside it, and their sizes read once. */
+  profileFile: string;
   /** 'strict' in tests (any MJML error throws); 'skip' in production, where it would cost a third of the time. */
   validation?: 'strict' | 'skip';
+}
+
+/** The colours of one colour scheme; every text colour reaches 4.5:1 on the background it is shown on. */
+export interface Palette {
+  /** Behind the content: the "view in browser" line and the footer. */
+  page: string;
+  /** The content's background. */
+  card: string;
+  text: string;
+  muted: string;
+  mutedOnPage: string;
+  link: string;
+  linkOnPage: string;
+  heading: string;
+  /** The funding statement: Reflex Blue on white, white on dark (Regulation (EU) 2021/1060, Annex IX 1.5). */
+  statement: string;
+  labelText: string;
+  labelBackground: string;
+  rule: string;
+}
+
+/** What the layout takes from the profile and the logo files, the same in every language. */
+export interface EditionTheme {
+  font: string;
+  primary: string;
+  onPrimary: string;
+  light: Palette;
+  dark: Palette;
+  emblem: { width: number; height: number; darkWidth: number; darkHeight: number };
+  logos: { programme: Size; project: Size };
+}
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+/** The box every other logo fits in: lower than the emblem (Annex IX 1.7: the emblem at least as large as any). */
+const LOGO_BOX: Size = { width: 130, height: 40 };
+
+/** `colour`, or the nearest colour towards black (on light) or white (on dark) that is readable on `background`. */
+export function readableOn(colour: string, background: string): string {
+  const towards = Color(background).isDark() ? Color('#ffffff') : Color('#000000');
+  for (let weight = 0; weight < 1; weight += 0.05) {
+    const candidate = Color(colour).mix(towards, weight);
+    // A little above the minimum, so rounding in a client's colour handling cannot push it under.
+    if (candidate.contrast(Color(background)) >= MIN_CONTRAST + 0.1) return candidate.hex().toLowerCase();
+  }
+  return towards.hex().toLowerCase();
+}
+
+/** A logo's display size: its own proportions, inside LOGO_BOX, never larger than its file's pixels. */
+function logoSize(file: string): Size {
+  const { width, height } = imageSize(readFileSync(file));
+  if (!width || !height) throw new RenderError(`${file}: the image has no size`);
+  const scale = Math.min(1, LOGO_BOX.width / width, LOGO_BOX.height / height);
+  return { width: Math.round(width * scale), height: Math.round(height * scale) };
+}
+
+export function editionTheme(profile: Profile, profileFile: string): EditionTheme {
+  const { primary, text } = profile.colours;
+  const light = { page: '#eef1f4', card: '#ffffff', muted: '#4b5563' };
+  const dark = { page: '#111418', card: '#1b1f24', text: '#e6e9ed', muted: '#b3bcc6' };
+  const border = Math.round(EU_EMBLEM.displayHeight * EU_EMBLEM.whiteBorder);
+  const emblemWidth = Math.round(EU_EMBLEM.displayHeight * EU_EMBLEM.aspectRatio);
+  return {
+    font: FONT_STACKS[profile.font].replaceAll('"', "'"),
+    primary,
+    onPrimary: '#ffffff',
+    light: {
+      ...light,
+      text,
+      mutedOnPage: readableOn(light.muted, light.page),
+      link: primary,
+      linkOnPage: readableOn(primary, light.page),
+      heading: primary,
+      statement: EU_EMBLEM.colours.reflexBlue.toLowerCase(),
+      labelText: '#6b4f00',
+      labelBackground: '#fff4cc',
+      rule: '#d5dae0',
+    },
+    dark: {
+      ...dark,
+      mutedOnPage: readableOn(dark.muted, dark.page),
+      link: readableOn(primary, dark.card),
+      linkOnPage: readableOn(primary, dark.page),
+      heading: readableOn(primary, dark.card),
+      statement: '#ffffff',
+      labelText: '#ffe8a3',
+      labelBackground: '#3d3000',
+      rule: '#3a4048',
+    },
+    emblem: {
+      width: emblemWidth,
+      height: EU_EMBLEM.displayHeight,
+      darkWidth: emblemWidth + 2 * border,
+      darkHeight: EU_EMBLEM.displayHeight + 2 * border,
+    },
+    logos: {
+      programme: logoSize(resolveFromProfile(profileFile, profile.programme.logo)),
+      project: logoSize(resolveFromProfile(profileFile, profile.logo)),
+    },
+  };
 }
 
 /** Strings that choose a partial or a locale key, the same in every language: never tokens. */
@@ -37,10 +179,15 @@ const STRUCTURAL_KEYS = new Set(['type']);
 const TOKEN = /\u27e6(\d+)\u27e7/g;
 const token = (n: number) => `\u27e6${n}\u27e7`;
 
-/** What a token stands for: a text of the view, the "in English" label when a text falls back, or a `t` call. */
+/**
+ * What a token stands for: a text of the view, a `t` call, or, for a text that may fall back to the source
+ * language, its flag and what the flag decides: the element that gives the fallen-back text its own `lang`, and
+ * the label that names the source language.
+ */
 type Slot =
   | { kind: 'text'; path: string }
   | { kind: 'fallback'; path: string }
+  | { kind: 'lang-start' | 'lang-end' | 'label'; path: string }
   | { kind: 't'; key: string; hash: Record<string, unknown> };
 
 /**
@@ -48,17 +195,14 @@ type Slot =
  * of the replaced leaves. Two views with the same skeleton render to the same MJML.
  */
 function skeletonOf(view: unknown) {
-  const paths: string[] = [];
   const slots: Slot[] = [];
   const walk = (value: unknown, path: string, key: string): unknown => {
     if (typeof value === 'string' && value !== '' && !STRUCTURAL_KEYS.has(key)) {
       slots.push({ kind: 'text', path });
-      paths.push(path);
       return token(slots.length - 1);
     }
     if (typeof value === 'boolean' && key === 'fallback') {
       slots.push({ kind: 'fallback', path });
-      paths.push(path);
       return token(slots.length - 1);
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}.${i}`, String(i)));
@@ -81,9 +225,10 @@ function leaf(view: unknown, path: string): unknown {
 export async function createMjmlRenderer(
   assetsDir: string,
   reference: Reference,
-  options: MjmlRendererOptions = {},
+  options: MjmlRendererOptions,
 ): Promise<EditionRenderer> {
   const { languages, sourceLanguage } = reference;
+  const theme = editionTheme(reference.profile, options.profileFile);
   const i18n = i18next.createInstance();
   // The locales' own source is English (locales/en), whatever the project's source language.
   const namespaces = readdirSync(join(assetsDir, 'locales', 'en')).map((file) => basename(file, '.json'));
@@ -110,13 +255,36 @@ export async function createMjmlRenderer(
   for (const file of readdirSync(partialsDir)) {
     hb.registerPartial(basename(file, '.mjml'), readFileSync(join(partialsDir, file), 'utf8'));
   }
-  // While the skeleton is filled, `t` and the fallback label only record what they stand for.
+  const slotsOf = (options: Handlebars.HelperOptions) => options.data.root.slots as Slot[];
+  // While the skeleton is filled, `t` and the fallback helpers only record what they stand for.
   hb.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
-    const slots = options.data.root.slots as Slot[];
+    const slots = slotsOf(options);
     slots.push({ kind: 't', key, hash: options.hash });
     return new hb.SafeString(token(slots.length - 1));
   });
-  hb.registerHelper('fallbackLabel', (flag: unknown) => new hb.SafeString(typeof flag === 'string' ? flag : ''));
+  /** A token standing for what a text's fallback flag decides (`local` is a LocalText of the skeleton). */
+  const decided = (kind: 'lang-start' | 'lang-end' | 'label', local: unknown, options: Handlebars.HelperOptions) => {
+    const flag = (local as { fallback?: unknown } | undefined)?.fallback;
+    const n = typeof flag === 'string' ? /^\u27e6(\d+)\u27e7$/.exec(flag)?.[1] : undefined;
+    const slots = slotsOf(options);
+    const slot = n === undefined ? undefined : slots[Number(n)];
+    if (slot?.kind !== 'fallback') return '';
+    slots.push({ kind, path: slot.path });
+    return token(slots.length - 1);
+  };
+  // A localized text: in its own `lang` when it falls back, then the label (unless `label=false`).
+  hb.registerHelper('localText', (local: unknown, options: Handlebars.HelperOptions) => {
+    const text = (local as { text?: unknown } | undefined)?.text;
+    const label = options.hash.label === false ? '' : decided('label', local, options);
+    return new hb.SafeString(
+      `${decided('lang-start', local, options)}${typeof text === 'string' ? text : ''}` +
+        `${decided('lang-end', local, options)}${label}`,
+    );
+  });
+  hb.registerHelper(
+    'fallbackLabel',
+    (local: unknown, options: Handlebars.HelperOptions) => new hb.SafeString(decided('label', local, options)),
+  );
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   // Per-recipient values are left for SES to fill from each entry's replacement data.
   hb.registerHelper('recipient', (name: string) => `{{${name}}}`);
@@ -127,12 +295,16 @@ export async function createMjmlRenderer(
     strict: true,
   });
 
+  const labelStyle =
+    `font-size:12px;font-weight:normal;letter-spacing:0;text-transform:none;padding:0 4px;white-space:nowrap;` +
+    `color:${theme.light.labelText};background-color:${theme.light.labelBackground};`;
+
   /** Each token's value in one language's edition, HTML-escaped. */
   function tokenValues(slots: Slot[], view: EditionView & { dir: string }): string[] {
     const t: TFunction = i18n.getFixedT(view.language, ISSUE_TEMPLATE);
     const textOf = (n: number) => {
       const slot = slots[n];
-      return slot && slot.kind !== 't' ? String(leaf(view, slot.path)) : '';
+      return slot && slot.kind === 'text' ? String(leaf(view, slot.path)) : '';
     };
     // A `t` argument may itself be a token (a formatted number, a name): it takes this language's text.
     const argsOf = (hash: Record<string, unknown>) =>
@@ -142,14 +314,21 @@ export async function createMjmlRenderer(
           typeof v === 'string' ? v.replace(TOKEN, (_, n: string) => inert(textOf(Number(n)))) : v,
         ]),
       );
+    const label = hb.escapeExpression(t('inLanguage', { language: inert(view.sourceLanguageName) }));
     return slots.map((slot, n) => {
       switch (slot.kind) {
         case 'text':
           // Every text of the view (links included) is the user's, so none may act as a placeholder.
           return hb.escapeExpression(inert(textOf(n)));
         case 'fallback':
+          return '';
+        case 'lang-start':
+          return leaf(view, slot.path) === true ? `<span lang="${sourceLanguage}">` : '';
+        case 'lang-end':
+          return leaf(view, slot.path) === true ? '</span>' : '';
+        case 'label':
           return leaf(view, slot.path) === true
-            ? ` <span class="fallback">${hb.escapeExpression(t('inEnglish'))}</span>`
+            ? ` <span class="fallback" lang="${view.language}" style="${labelStyle}">${label}</span>`
             : '';
         case 't':
           return hb.escapeExpression(t(slot.key, argsOf(slot.hash)) as string);
@@ -161,7 +340,8 @@ export async function createMjmlRenderer(
     const first = views[0]!;
     const { skeleton, slots: textSlots } = skeletonOf({ ...first, dir: i18n.dir(first.language) });
     const slots: Slot[] = [...textSlots];
-    const source = issueTemplate({ ...skeleton, slots });
+    // The theme is the same in every language: it is never tokens.
+    const source = issueTemplate({ ...skeleton, slots, theme });
     const { html, errors } = await mjml2html(source, {
       validationLevel: options.validation ?? 'skip',
       keepComments: false,
@@ -172,7 +352,7 @@ export async function createMjmlRenderer(
       const values = tokenValues(slots, { ...view, dir: i18n.dir(view.language) });
       const localized = html.replace(TOKEN, (_, n: string) => values[Number(n)] ?? '');
       // The plain-text part keeps the plain links; the HTML's are tracked when SES fills a recipient's token.
-      const text = editionToText(localized);
+      const text = tidyText(editionToText(localized));
       const tracked = withTracking(localized, view.publicUrl);
       return {
         language: view.language,

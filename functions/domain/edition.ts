@@ -1,5 +1,6 @@
 // Builds what one language's edition shows: localized texts with fallback to the source language, dates and numbers
-// per locale, the project's name and partners from its profile.
+// per locale, the project's name, logos, partners and EU funding statement from its profile, and its links.
+import { EU_EMBLEM, FUNDING_STATEMENTS } from '../../contracts/eu-funding.ts';
 import type { ContentStore, Edition, EditionRenderer } from './ports.ts';
 import type { Highlight, Indicator, Issue, Practice, Text } from './records.ts';
 import type { Country, Language, Reference } from './reference.ts';
@@ -18,7 +19,8 @@ export interface HighlightView {
   place: string;
   /** Already pluralized by the renderer's `t`; here the number only. */
   participantCount?: number;
-  link?: string;
+  /** Its own link, else its page in the archive (where its full text is). */
+  link: string;
   image?: { url: string; alt: LocalText };
 }
 
@@ -29,7 +31,8 @@ export interface PracticeView {
   organisation: string;
   where: string;
   dates?: string;
-  link?: string;
+  /** Its first link, else its page in the archive. */
+  link: string;
 }
 
 export interface IndicatorView {
@@ -44,16 +47,35 @@ export type SectionView =
   | { type: 'practices'; items: PracticeView[] }
   | { type: 'indicators'; items: IndicatorView[] };
 
+/** An image the site serves (`/assets/...`) and its text alternative. */
+export interface LogoView {
+  url: string;
+  alt: string;
+}
+
 export interface EditionView {
   issueId: string;
   language: Language;
+  /** The issue's heading: its subject in this language. */
   subject: LocalText;
   preheader?: LocalText;
   intro: LocalText;
   project: string;
   languageName: string;
+  /** The source language's name in this language, for the label on a text that falls back to it. */
+  sourceLanguageName: string;
   partners: string;
+  /** The header's marks: the EU emblem (its white-bordered file for dark backgrounds), the programme's and project's logos. */
+  emblem: { url: string; darkUrl: string };
+  programmeLogo: LogoView;
+  projectLogo: LogoView & { link?: string };
+  /** "Co-funded by the European Union" (or "Funded ...", as the profile says), written out beside the emblem. */
+  fundingStatement: LocalText;
+  /** The programme whose managing authority the author disclaimer names. */
+  programme: string;
   archiveUrl: string;
+  privacyUrl: string;
+  accessibilityUrl: string;
   /** The base of the tracking routes (`/t/open`, `/t/click`) the edition's links are rewritten to. */
   publicUrl: string;
   sections: SectionView[];
@@ -100,6 +122,22 @@ function dateRange(language: Language, start: string, end?: string): string {
   return format.formatRange(from, new Date(`${end}T00:00:00Z`));
 }
 
+/** Where the site serves a file of `assets/` (the EU emblem) or a logo of the profile (`assets/project/`). */
+const assetUrl = (publicUrl: string, path: string) => `${publicUrl}/assets/${path}`;
+const fileName = (path: string) => encodeURIComponent(path.split(/[\\/]/).pop() ?? path);
+
+/** A record's page in the archive, in the edition's language. */
+const recordPage = (publicUrl: string, issueId: string, language: Language, recordId: string) =>
+  `${publicUrl}/archive/${encodeURIComponent(issueId)}/${language}/${encodeURIComponent(recordId)}`;
+
+/** The funding statement in the edition's language, else the source language's (a language the EU does not have). */
+function fundingStatement(reference: Reference, language: Language): LocalText {
+  const statements: Partial<Record<string, string>> = FUNDING_STATEMENTS[reference.profile.funding];
+  const own = statements[language];
+  if (own !== undefined) return { text: own, fallback: false };
+  return { text: statements[reference.sourceLanguage] ?? statements.en ?? '', fallback: true };
+}
+
 function countryName(language: Language, country: Country): string {
   return new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? country;
 }
@@ -111,20 +149,28 @@ function pick<T>(map: ReadonlyMap<string, T>, ids: readonly string[]): T[] {
   });
 }
 
-function highlightView(h: Highlight, language: Language, source: Language): HighlightView {
+/** What links an edition's records to their pages in the archive. */
+interface RecordContext {
+  language: Language;
+  source: Language;
+  page: (recordId: string) => string;
+}
+
+function highlightView(h: Highlight, { language, source, page }: RecordContext): HighlightView {
   const localize = localizer(language, source);
   return {
     title: localize(h.title),
     summary: localize(h.summary),
     dates: dateRange(language, h.startDate, h.endDate),
-    place: [h.place, h.city].filter(Boolean).join(', '),
+    // A city the place already names ("Cáceres, Spain" in Cáceres) is not said twice.
+    place: [h.place, h.city && !h.place.includes(h.city) ? h.city : undefined].filter(Boolean).join(', '),
     ...(h.participants !== undefined && { participantCount: h.participants }),
-    ...(safeLink(h.link, true) && { link: safeLink(h.link, true) }),
+    link: safeLink(h.link, true) ?? page(h.id),
     ...(h.image && safeLink(h.image.url) && { image: { url: safeLink(h.image.url)!, alt: localize(h.image.alt) } }),
   };
 }
 
-function practiceView(p: Practice, language: Language, source: Language): PracticeView {
+function practiceView(p: Practice, { language, source, page }: RecordContext): PracticeView {
   const localize = localizer(language, source);
   return {
     title: localize(p.title),
@@ -133,7 +179,7 @@ function practiceView(p: Practice, language: Language, source: Language): Practi
     organisation: p.organisation.name,
     where: [p.city, p.region, countryName(language, p.country)].filter(Boolean).join(', '),
     ...(p.startDate && { dates: dateRange(language, p.startDate, p.endDate) }),
-    ...(safeLink(p.links?.[0], true) && { link: safeLink(p.links?.[0], true) }),
+    link: safeLink(p.links?.[0], true) ?? page(p.id),
   };
 }
 
@@ -155,18 +201,25 @@ export function buildEditionView(
   publicUrl: string,
 ): EditionView {
   const source = reference.sourceLanguage;
+  const { profile } = reference;
+  const languageNames = new Intl.DisplayNames([language], { type: 'language' });
+  const records: RecordContext = {
+    language,
+    source,
+    page: (recordId) => recordPage(publicUrl, issue.id, language, recordId),
+  };
   const sections = issue.sections.map((section): SectionView => {
     switch (section.type) {
       case 'highlights':
       case 'events':
         return {
           type: section.type,
-          items: pick(content.highlights, section.items).map((h) => highlightView(h, language, source)),
+          items: pick(content.highlights, section.items).map((h) => highlightView(h, records)),
         };
       case 'practices':
         return {
           type: 'practices',
-          items: pick(content.practices, section.items).map((p) => practiceView(p, language, source)),
+          items: pick(content.practices, section.items).map((p) => practiceView(p, records)),
         };
       case 'indicators':
         return {
@@ -181,10 +234,28 @@ export function buildEditionView(
     subject: localize(issue.subject, language, source),
     ...(issue.preheader && { preheader: localize(issue.preheader, language, source) }),
     intro: localize(issue.intro, language, source),
-    project: reference.profile.shortName,
-    languageName: new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? language,
-    partners: reference.profile.partners.map((p) => p.name).join(' · '),
+    project: profile.shortName,
+    languageName: languageNames.of(language) ?? language,
+    sourceLanguageName: languageNames.of(source) ?? source,
+    partners: profile.partners.map((p) => p.name).join(' · '),
+    emblem: {
+      url: assetUrl(publicUrl, `eu/${EU_EMBLEM.files.png['3x']}`),
+      darkUrl: assetUrl(publicUrl, `eu/${EU_EMBLEM.files.whiteBorderPng['3x']}`),
+    },
+    programmeLogo: {
+      url: assetUrl(publicUrl, `project/${fileName(profile.programme.logo)}`),
+      alt: profile.programme.name,
+    },
+    projectLogo: {
+      url: assetUrl(publicUrl, `project/${fileName(profile.logo)}`),
+      alt: profile.shortName,
+      ...(safeLink(profile.website) && { link: safeLink(profile.website) }),
+    },
+    fundingStatement: fundingStatement(reference, language),
+    programme: profile.programme.name,
     archiveUrl: `${publicUrl}/archive/${encodeURIComponent(issue.id)}/${language}`,
+    privacyUrl: `${publicUrl}/privacy?lang=${language}`,
+    accessibilityUrl: `${publicUrl}/accessibility?lang=${language}`,
     publicUrl,
     sections: sections.filter((s) => s.items.length > 0),
   };

@@ -71,7 +71,7 @@ export async function createServices(
     fanOut,
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
     rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
-    renderer: await createMjmlRenderer(config.assetsDir, reference),
+    renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,
     limits: config.signupLimits,

@@ -10,7 +10,7 @@ import { multiLine, singleLine, webLink } from '../../functions/domain/text-rule
 import { validate } from '../../functions/domain/validation.ts';
 import { ValidationError } from '../../functions/domain/errors.ts';
 import { aHighlight, anIssueDraft } from '../support/records.ts';
-import { secon } from '../support/profile.ts';
+import { SECON_PROFILE_FILE, secon } from '../support/profile.ts';
 
 const { highlightSchema, issueDraftSchema } = recordSchemas(secon);
 
@@ -108,7 +108,9 @@ describe('texts', () => {
 describe('inert rendering', () => {
   let renderer: EditionRenderer;
   beforeAll(async () => {
-    renderer = await createMjmlRenderer(fileURLToPath(new URL('../../', import.meta.url)), secon);
+    renderer = await createMjmlRenderer(fileURLToPath(new URL('../../', import.meta.url)), secon, {
+      profileFile: SECON_PROFILE_FILE,
+    });
   });
 
   /** The edition's SES placeholders (Handlebars statements), in order: what a recipient's data can fill in. */

@@ -2,9 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
 import { buildEditionView, localize, type IssueContent } from '../../functions/domain/edition.ts';
+import { translationStatus } from '../../functions/domain/issue-editing.ts';
 import type { EditionRenderer } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
-import { LANGUAGES, riverwise, secon } from '../support/profile.ts';
+import { LANGUAGES, RIVERWISE_PROFILE_FILE, SECON_PROFILE_FILE, riverwise, secon } from '../support/profile.ts';
 
 const assetsDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -62,8 +63,43 @@ describe('edition view', () => {
       ]),
     };
     const section = buildEditionView(secon, issue, stored, 'en', 'https://news.example').sections[0];
-    expect(section?.type === 'highlights' && section.items[0]).not.toHaveProperty('link');
+    expect(section?.type === 'highlights' && section.items[0]?.link).toBe(
+      'https://news.example/archive/issue-7/en/workshop',
+    );
     expect(section?.type === 'highlights' && section.items[0]).not.toHaveProperty('image');
+  });
+
+  it("links a record without a link of its own to its page in the archive, in the edition's language", () => {
+    const section = buildEditionView(secon, issue, content, 'bg', 'https://news.example').sections[0];
+    expect(section?.type === 'highlights' && section.items[0]?.link).toBe(
+      'https://news.example/archive/issue-7/bg/workshop',
+    );
+    const linked = new Map([['workshop', { ...content.highlights.get('workshop')!, link: 'https://secon.example/w' }]]);
+    const own = buildEditionView(secon, issue, { ...content, highlights: linked }, 'bg', 'https://news.example');
+    expect(own.sections[0]?.type === 'highlights' && own.sections[0].items[0]?.link).toBe('https://secon.example/w');
+  });
+
+  it("counts a record image's missing alt in a language as a translation gap of that language", () => {
+    const image = { url: 'https://img.example/h.jpg', alt: { en: 'Partners', bg: 'Партньори' } };
+    const withImage = {
+      ...content,
+      highlights: new Map([['workshop', { ...content.highlights.get('workshop')!, image }]]),
+    };
+    const status = translationStatus(['en', 'bg', 'de'], issue, withImage);
+    expect(status.bg?.gaps).not.toContain('highlight workshop: image alt');
+    expect(status.de?.gaps).toContain('highlight workshop: image alt');
+  });
+
+  it('names a city once when the place already names it', () => {
+    const workshop = { ...content.highlights.get('workshop')!, place: 'Cáceres, Spain', city: 'Cáceres' };
+    const view = buildEditionView(
+      secon,
+      issue,
+      { ...content, highlights: new Map([['workshop', workshop]]) },
+      'en',
+      'https://news.example',
+    );
+    expect(view.sections[0]?.type === 'highlights' && view.sections[0].items[0]?.place).toBe('Cáceres, Spain');
   });
 
   it('formats dates in the edition language', () => {
@@ -76,7 +112,7 @@ describe('edition view', () => {
 describe('MJML renderer', () => {
   let renderer: EditionRenderer;
   beforeAll(async () => {
-    renderer = await createMjmlRenderer(assetsDir, secon, { validation: 'strict' });
+    renderer = await createMjmlRenderer(assetsDir, secon, { profileFile: SECON_PROFILE_FILE, validation: 'strict' });
   });
 
   it('renders the Bulgarian edition in Bulgarian with lang set and English fallbacks labelled', async () => {
@@ -85,9 +121,30 @@ describe('MJML renderer', () => {
     expect(edition.html).toContain('lang="bg"');
     expect(edition.html).toContain('Междурегионален семинар');
     expect(edition.html).toContain('22 участници');
-    expect(edition.html).toContain('на английски');
+    expect(edition.html).toContain('<span lang="en">Partners met in Haskovo.</span>');
+    expect(edition.html).toMatch(/<span class="fallback" lang="bg"[^>]*>на английски<\/span>/);
     expect(edition.html).toContain('https://news.example/archive/issue-7/bg');
     expect(edition.text).toContain('Междурегионален семинар');
+    expect(edition.text).toContain('Partners met in Haskovo. (на английски)');
+  });
+
+  it('shows a record image across the 600 px layout, from its own (high-density) file, with the alt in the language', async () => {
+    const workshop = content.highlights.get('workshop')!;
+    const image = {
+      url: 'https://img.example/haskovo@2x.jpg',
+      alt: { en: 'Partners at a table', bg: 'Партньори на маса' },
+    };
+    const withImage = { ...content, highlights: new Map([['workshop', { ...workshop, image }]]) };
+    const [bg, de] = await renderer.renderAll(
+      ['bg', 'de'].map((language) => buildEditionView(secon, issue, withImage, language, 'https://news.example')),
+    );
+    const img = (html: string) => /<img[^>]*src="https:\/\/img\.example\/haskovo@2x\.jpg"[^>]*>/.exec(html)?.[0] ?? '';
+    expect(img(bg!.html)).toContain('alt="Партньори на маса"');
+    expect(img(bg!.html)).toContain('width="552"');
+    expect(img(bg!.html)).toContain('height="auto"');
+    expect(img(bg!.html)).toMatch(/style="[^"]*width:100%/);
+    // German has no alt of its own: the English one stands in (and the editor lists it as a translation gap).
+    expect(img(de!.html)).toContain('alt="Partners at a table"');
   });
 
   it('escapes user text so a <script> in a record renders as text', async () => {
@@ -130,7 +187,10 @@ describe('MJML renderer', () => {
   it("names the profile's project and partners, and another project's edition nothing of SECON", async () => {
     const own = await renderer.render(buildEditionView(secon, issue, content, 'en', 'https://news.example'));
     expect(own.html).toContain('KMOP - Social Action and Innovation Centre');
-    const theirs = await createMjmlRenderer(assetsDir, riverwise, { validation: 'strict' });
+    const theirs = await createMjmlRenderer(assetsDir, riverwise, {
+      profileFile: RIVERWISE_PROFILE_FILE,
+      validation: 'strict',
+    });
     const river: Issue = { ...issue, subject: { en: 'River news', de: 'Flussnachrichten' }, intro: { en: 'Hello' } };
     const highlight = { ...content.highlights.get('workshop')!, country: 'AT', place: 'Krems' };
     const edition = await theirs.render(
