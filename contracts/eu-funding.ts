@@ -152,9 +152,9 @@ export const FUNDING_STATEMENTS: Readonly<Record<FundingVariant, Readonly<Record
  * text reads "Funded by the European Union. Views and opinions expressed are however those of the author(s) only and
  * do not necessarily reflect those of the European Union or [name of the granting authority]. Neither the European
  * Union nor the granting authority can be held responsible for them." The opening sentence is the statement of the
- * project's variant, so it is not repeated here. Only the English text is the official one found: the granting
- * authorities publish their own translations (EACEA's name themselves), so a project gives its translation in its
- * profile and every other language shows this English text, marked as English.
+ * project's variant, so it is not repeated here. Only the English text is the official one found; editions and pages
+ * give the disclaimer in their own language from the locales (`footer.disclaimer`, translated from this text and the
+ * granting authorities' published versions), naming the managing authority of the profile's programme.
  */
 export const DISCLAIMER: { readonly lang: 'en'; readonly text: string } = {
   lang: 'en',
