@@ -13,7 +13,7 @@ import { compile } from 'html-to-text';
 import { atomFeed } from './atom-feed.ts';
 import { assetUrl, projectLogoUrl } from '../../contracts/assets.ts';
 import { EU_EMBLEM, EU_LANGUAGES, FUNDING_STATEMENTS, type EuLanguage } from '../../contracts/eu-funding.ts';
-import { FONT_STACKS } from '../../contracts/profile.ts';
+import { FONT_STACKS, MIN_CONTRAST } from '../../contracts/profile.ts';
 import type { ArchiveEntry, RecordView } from '../domain/archive.ts';
 import type { LocalText } from '../domain/edition.ts';
 import { OTHER_REGION, type Country, type Language, type Reference } from '../domain/reference.ts';
@@ -151,6 +151,16 @@ const EMBLEM = {
   height: EU_EMBLEM.displayHeight,
   width: EU_EMBLEM.displayHeight * EU_EMBLEM.aspectRatio,
 };
+/** The darkest grey the layout puts text on (the current language in the picker; the page is lighter). */
+const PAGE_GREY = '#e4e7eb';
+
+/** `colour`, darkened as little as needed to reach WCAG 2.1 AA's 4.5:1 on `background`. */
+function readableOn(colour: string, background: string): string {
+  let shade = Color(colour);
+  while (shade.contrast(Color(background)) < MIN_CONTRAST && shade.lightness() > 0) shade = shade.darken(0.1);
+  return shade.hex().toLowerCase();
+}
+
 const isEuLanguage = (language: string): language is EuLanguage =>
   (EU_LANGUAGES as readonly string[]).includes(language);
 const FIELDS_WITH_ERRORS = new Set(['email', 'language', 'country', 'region', 'topics', 'consent']);
@@ -269,6 +279,10 @@ export async function createPageRenderer(
     ink,
     accent: primary,
     accentDark: Color(primary).darken(0.25).hex(),
+    // The profile's colours are checked on white; the header and footer sit on grey, so there they are darkened
+    // until they read as well.
+    inkOnGrey: readableOn(ink, PAGE_GREY),
+    accentOnGrey: readableOn(primary, PAGE_GREY),
   };
   const logos = [
     { src: projectLogoUrl(profile.programme.logo), alt: profile.programme.name },

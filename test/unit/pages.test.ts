@@ -11,6 +11,7 @@ import { COUNTRY_CODES, LANGUAGES, riverwise, secon } from '../support/profile.t
 import { referenceOf } from '../../functions/domain/reference.ts';
 import type { RecordView } from '../../functions/domain/archive.ts';
 import { EU_EMBLEM, FUNDING_STATEMENTS, type EuLanguage } from '../../contracts/eu-funding.ts';
+import { contrastRatio } from '../../contracts/profile.ts';
 
 const negotiateLanguage = secon.negotiateLanguage;
 
@@ -285,6 +286,19 @@ describe('the EU emblem, the funding statement and the logos on every page', () 
       expect(html).toContain('--accent: #1d6b4f;');
       expect(html).toContain('font: 1rem/1.55 Verdana, Arial, sans-serif;');
       expect(html, name).not.toMatch(/SECON|Interreg Europe|secon\.example|Peloponnese/);
+    }
+  });
+});
+
+describe('colours', () => {
+  it("keeps the profile's colours at 4.5:1 on the header's and footer's grey, even at the edge of what a profile may choose", async () => {
+    const edge = referenceOf({ ...secon.profile, colours: { primary: '#767676', text: '#777777' } });
+    for (const reference of [secon, riverwise, edge]) {
+      const html = (await createPageRenderer(assetsDir, reference, { validation: 'strict' })).page('signup', 'en', {});
+      const [, ink, accent] = /\.top, \.bottom \{ --ink: (#[0-9a-f]{6}); --accent: (#[0-9a-f]{6}); \}/.exec(html)!;
+      for (const colour of [ink!, accent!]) {
+        for (const grey of ['#e4e7eb', '#f2f4f7']) expect(contrastRatio(colour, grey)).toBeGreaterThanOrEqual(4.5);
+      }
     }
   });
 });
