@@ -50,7 +50,15 @@ export const ROUTES = {
   issueStats: route('GET', '/api/issues/{id}/stats', 'coordinator'),
   compareIssues: route('GET', '/api/stats/issues', 'coordinator'),
 
+  // The public archive and the project's notices: the same page for every reader, so browsers and CloudFront may
+  // keep them. API Gateway matches `/archive/{lang}/` to `/archive/{lang}` (a route key cannot end in `/`), and
+  // prefers the literal `feed.xml` to a parameter, as the router does.
+  archiveIndex: route('GET', '/archive/{lang}', 'public', { cache: 'public' }),
+  archiveFeed: route('GET', '/archive/{lang}/feed.xml', 'public', { cache: 'public' }),
   archive: route('GET', '/archive/{issueId}/{lang}', 'public', { cache: 'public' }),
+  archiveRecord: route('GET', '/archive/{issueId}/{lang}/{recordId}', 'public', { cache: 'public' }),
+  privacyPage: route('GET', '/privacy', 'public', { cache: 'public' }),
+  accessibilityPage: route('GET', '/accessibility', 'public', { cache: 'public' }),
 
   signupPage: route('GET', '/subscribe', 'public'),
   subscribe: route('POST', '/api/subscribe', 'public'),

@@ -19,7 +19,7 @@ export const PUBLIC_THROTTLES: readonly { group: string; prefixes: readonly stri
   { group: 'signup', prefixes: ['/subscribe', '/api/subscribe'], throttle: { rate: 20, burst: 40 } },
   { group: 'tracking', prefixes: ['/t/'], throttle: { rate: 50, burst: 100 } },
 ];
-/** A public route of no group above (the archive). */
+/** A public route of no group above (the archive and the notices, which CloudFront mostly answers). */
 export const OTHER_PUBLIC_THROTTLE: Throttle = { rate: 20, burst: 40 };
 
 export function throttleOf(spec: RouteSpec): Throttle {

@@ -36,6 +36,7 @@ import {
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
 import { HeraldSchedules } from './constructs/herald-schedules.ts';
 import { HeraldSite } from './constructs/herald-site.ts';
+import { siteAssetFiles } from '../contracts/assets.ts';
 import { SendMonitoring } from './constructs/send-monitoring.ts';
 import { readSettings } from './settings.ts';
 import type { HeraldData } from './stateful-stack.ts';
@@ -357,6 +358,7 @@ export class StatelessStack extends Stack {
         headers: { [EDGE_HEADER]: edgeSecret.secretValue.unsafeUnwrap() },
       },
       webDir: settings.webDir,
+      assets: siteAssetFiles(project.profile, project.file),
       webConfig: {
         region: this.region,
         userPoolId: props.userPool.userPoolId,

@@ -89,7 +89,7 @@ export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer):
 }
 
 /** Paths the API handles; everything else is the static web app (as CloudFront routes them in AWS). */
-const API_PATHS = /^\/(api|archive|unsubscribe|preferences|t|subscribe)(\/|$)/;
+const API_PATHS = /^\/(api|archive|unsubscribe|preferences|t|subscribe|privacy|accessibility)(\/|$)/;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -98,6 +98,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
   '.ico': 'image/x-icon',
 };
 
@@ -132,7 +135,7 @@ async function serveStatic(
       file = join(file, 'index.html');
     }
     const content = await readFile(file);
-    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
     res.writeHead(200, {
       'content-type': type,
       'cache-control': 'no-cache',

@@ -9,6 +9,7 @@ import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { contentTable, deliveriesTable, issuesTable, subscribersTable, TABLES } from '../contracts/tables.ts';
 import { fromHeader, loadProfile, PROFILE_ENV, profilePath, type Profile } from '../contracts/profile.ts';
 import { WEB_VENDOR_FILES } from '../infra/web-vendor.ts';
+import { siteAssetFiles } from '../contracts/assets.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createFanOutHandler } from '../functions/handlers/fan-out.ts';
@@ -169,7 +170,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     port: options.port,
     authorize: authorizer.claims,
     staticDir: fileURLToPath(new URL('../web/', import.meta.url)).replace(/\/$/, ''),
-    extraFiles: WEB_VENDOR_FILES,
+    // The site's images as CloudFront serves them: the EU emblem and the profile's logos under /assets/.
+    extraFiles: { ...WEB_VENDOR_FILES, ...siteAssetFiles(profile, profileFile) },
     ...(options.bodyTimeoutMs !== undefined && { bodyTimeoutMs: options.bodyTimeoutMs }),
     ...(options.authOrigin && { authOrigin: options.authOrigin }),
   });

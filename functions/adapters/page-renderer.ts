@@ -1,11 +1,21 @@
-// Renders the subscriber's public pages (Handlebars HTML, no JavaScript) and the double opt-in email (MJML) in the
-// project's languages, with its countries, regions and topics. Templates and locales are read and compiled once.
+// Renders the public pages (Handlebars HTML, no JavaScript: the subscriber's, the archive's index and record pages,
+// the privacy notice and accessibility statement, errors) and the double opt-in email (MJML) in the project's
+// languages, with its countries, regions and topics, and on every page the EU emblem with the funding statement and
+// the project's logos. Templates and locales are read and compiled once.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import Color from 'color';
 import Handlebars from 'handlebars';
 import i18next from 'i18next';
+import MarkdownIt from 'markdown-it';
 import mjml2html from 'mjml';
 import { compile } from 'html-to-text';
+import { atomFeed } from './atom-feed.ts';
+import { assetUrl, projectLogoUrl } from '../../contracts/assets.ts';
+import { EU_EMBLEM, EU_LANGUAGES, FUNDING_STATEMENTS, type EuLanguage } from '../../contracts/eu-funding.ts';
+import { FONT_STACKS, MIN_CONTRAST } from '../../contracts/profile.ts';
+import type { ArchiveEntry, RecordView } from '../domain/archive.ts';
+import type { LocalText } from '../domain/edition.ts';
 import { OTHER_REGION, type Country, type Language, type Reference } from '../domain/reference.ts';
 import { CONFIRMATION_DAYS } from '../domain/subscribers.ts';
 import { RenderError } from '../domain/errors.ts';
@@ -23,6 +33,11 @@ export const PAGE_NAMES = [
   'unsubscribed',
   'preferences',
   'error',
+  'archive-index',
+  'record',
+  'privacy',
+  'accessibility',
+  'not-found',
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
@@ -52,9 +67,10 @@ export interface PageError {
 /**
  * Where the language picker's links point: by default the same page with `?lang=xx` only. A page reached
  * with other query parameters (the confirmation link's `token`) names them in `query`; a page that answers
- * a POST names a `path` that can be fetched with GET. `false` hides the picker.
+ * a POST names a `path` that can be fetched with GET; a page with its language in its path (the archive's) gives
+ * the path with `{lang}` in its place as `pattern`. `false` hides the picker.
  */
-export type LanguageLinks = false | { path?: string; query?: Record<string, string> };
+export type LanguageLinks = false | { path?: string; query?: Record<string, string>; pattern?: string };
 
 /** Fields every page understands, besides its own (see the templates). */
 export interface CommonView {
@@ -65,6 +81,10 @@ export interface CommonView {
   languageLinks?: LanguageLinks;
   /** The signup page's URL for "sign up again" links; default `<signupPath>?lang=<language>`. */
   signupUrl?: string;
+  /** The archive's index: the language's published issues, newest first. */
+  entries?: ArchiveEntry[];
+  /** The archive's record page. */
+  record?: RecordView;
   [field: string]: unknown;
 }
 
@@ -86,6 +106,10 @@ export interface PageRenderer {
   confirmationEmail(language: Language, view: ConfirmationView): Promise<RenderedEmail>;
   /** The consent text the signup page shows, with its version, to keep with the subscriber's consent. */
   consentText(language: Language): { version: string; text: string };
+  /** One of the pages' texts (`locales/<language>/pages.json`). */
+  text(language: Language, key: string): string;
+  /** The archive of a language as an Atom feed, its links under `publicUrl`; `whenEmpty` dates a feed with no entry. */
+  feed(language: Language, entries: ArchiveEntry[], options: { publicUrl: string; whenEmpty: string }): string;
 }
 
 export interface PageRendererOptions {
@@ -105,8 +129,40 @@ function ownName(lng: Language) {
   return name.charAt(0).toLocaleUpperCase(lng) + name.slice(1);
 }
 
-/** Page names whose URL carries a token or follows a form: kept out of search engines. */
-const INDEXED_PAGES: ReadonlySet<PageName> = new Set(['signup']);
+/** Pages search engines may list; the others' URLs carry a token, follow a form, or name nothing. */
+const INDEXED_PAGES: ReadonlySet<PageName> = new Set(['signup', 'archive-index', 'record', 'privacy', 'accessibility']);
+
+/**
+ * The subset of Markdown that long texts are written in (ARCHITECTURE.md, "Records"): paragraphs, bold, italic,
+ * links and lists; no HTML, no images, no headings. A link that is not http(s) or mailto stays text.
+ */
+const markdown = new MarkdownIt('zero', { html: false, linkify: false, typographer: false, breaks: true }).enable([
+  'emphasis',
+  'link',
+  'list',
+  'newline',
+  'escape',
+]);
+markdown.validateLink = (url) => /^(https?:\/\/|mailto:)/i.test(url.trim());
+
+/** Each EU_EMBLEM height in CSS pixels has the width 1.5 times it. */
+const EMBLEM = {
+  src: assetUrl(`eu/${EU_EMBLEM.files.svg}`),
+  height: EU_EMBLEM.displayHeight,
+  width: EU_EMBLEM.displayHeight * EU_EMBLEM.aspectRatio,
+};
+/** The darkest grey the layout puts text on (the current language in the picker; the page is lighter). */
+const PAGE_GREY = '#e4e7eb';
+
+/** `colour`, darkened as little as needed to reach WCAG 2.1 AA's 4.5:1 on `background`. */
+function readableOn(colour: string, background: string): string {
+  let shade = Color(colour);
+  while (shade.contrast(Color(background)) < MIN_CONTRAST && shade.lightness() > 0) shade = shade.darken(0.1);
+  return shade.hex().toLowerCase();
+}
+
+const isEuLanguage = (language: string): language is EuLanguage =>
+  (EU_LANGUAGES as readonly string[]).includes(language);
 const FIELDS_WITH_ERRORS = new Set(['email', 'language', 'country', 'region', 'topics', 'consent']);
 
 /** Stands for the confirmation URL while MJML runs, so that one language's MJML output serves every address. */
@@ -147,7 +203,10 @@ export async function createPageRenderer(
     ns: namespaces,
     defaultNS: PAGES_TEMPLATE,
     // Handlebars escapes every text where it is written.
-    interpolation: { escapeValue: false, defaultVariables: { project: profile.shortName } },
+    interpolation: {
+      escapeValue: false,
+      defaultVariables: { project: profile.shortName, programme: profile.programme.name },
+    },
     resources: Object.fromEntries(
       languages.map((lng) => [
         lng,
@@ -176,6 +235,8 @@ export async function createPageRenderer(
     return translate(root.lang, root.ns, key, helperOptions.hash);
   });
   hb.registerHelper('choose', (condition: unknown, yes: unknown, no: unknown) => (condition ? yes : no));
+  // Markdown's HTML is made from escaped text and checked links only (see `markdown`).
+  hb.registerHelper('markdown', (text: unknown) => new hb.SafeString(markdown.render(String(text ?? ''))));
   const compile = (file: string) => hb.compile(readFileSync(file, 'utf8'));
   const pageTemplates = new Map(PAGE_NAMES.map((name) => [name, compile(join(pagesDir, `${name}.hbs`))]));
   const confirmationTemplate = compile(join(assetsDir, 'templates', `${CONFIRMATION_TEMPLATE}.mjml`));
@@ -206,8 +267,155 @@ export async function createPageRenderer(
   }
 
   function languageLinkHref(links: Exclude<LanguageLinks, false>, code: Language) {
+    if (links.pattern) return links.pattern.replace('{lang}', encodeURIComponent(code));
     const query = new URLSearchParams({ ...links.query, lang: code });
     return `${links.path ?? ''}?${query}`;
+  }
+
+  /** What every page's header and footer show: the same for every page of a language, so made once per language. */
+  const { primary, text: ink } = profile.colours;
+  const style = {
+    font: FONT_STACKS[profile.font],
+    ink,
+    accent: primary,
+    accentDark: Color(primary).darken(0.25).hex(),
+    // The profile's colours are checked on white; the header and footer sit on grey, so there they are darkened
+    // until they read as well.
+    inkOnGrey: readableOn(ink, PAGE_GREY),
+    accentOnGrey: readableOn(primary, PAGE_GREY),
+  };
+  const logos = [
+    { src: projectLogoUrl(profile.programme.logo), alt: profile.programme.name },
+    { src: projectLogoUrl(profile.logo), alt: profile.shortName },
+  ];
+  const frames = new Map(
+    languages.map((language) => {
+      // The statement is the EU's own text in each official language; a language without one shows English, marked.
+      const lang = isEuLanguage(language) ? language : 'en';
+      return [
+        language,
+        {
+          style,
+          emblem: EMBLEM,
+          funding: { statement: FUNDING_STATEMENTS[profile.funding][lang], ...(lang !== language && { lang }) },
+          logos,
+          links: {
+            archive: `/archive/${language}/`,
+            privacy: `/privacy?lang=${language}`,
+            accessibility: `/accessibility?lang=${language}`,
+          },
+        },
+      ];
+    }),
+  );
+
+  /** A text as shown: its own `lang` when it is the source language's in place of the page's. */
+  const shown = (text: LocalText) => ({ text: text.text, ...(text.fallback && { lang: sourceLanguage }) });
+  const dateFormat = (language: Language) =>
+    new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'long', timeZone: 'UTC' });
+  const day = (iso: string) => new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  const languageName = (of: Language, language: Language) =>
+    new Intl.DisplayNames([intlLocale(language)], { type: 'language' }).of(of) ?? of;
+
+  function archiveContext(language: Language, entries: ArchiveEntry[]) {
+    return {
+      feedUrl: `/archive/${language}/feed.xml`,
+      entries: entries.map((entry) => ({
+        url: `/archive/${encodeURIComponent(entry.issueId)}/${language}`,
+        subject: shown(entry.subject),
+        date: dateFormat(language).format(day(entry.publishedAt)),
+        datetime: day(entry.publishedAt).toISOString().slice(0, 10),
+      })),
+    };
+  }
+
+  function recordContext(language: Language, record: RecordView) {
+    const t = (key: string, args?: Record<string, unknown>) => translate(language, PAGES_TEMPLATE, key, args);
+    const dates = record.dates;
+    const format = dateFormat(language);
+    const facts = [
+      ...(dates
+        ? [
+            {
+              label: t('record.date'),
+              value:
+                !dates.end || dates.end === dates.start
+                  ? format.format(day(dates.start))
+                  : format.formatRange(day(dates.start), day(dates.end)),
+            },
+          ]
+        : []),
+      ...(record.place ? [{ label: t('record.place'), value: record.place }] : []),
+      ...(record.participants !== undefined
+        ? [
+            {
+              label: t('record.participants'),
+              value: new Intl.NumberFormat(intlLocale(language)).format(record.participants),
+            },
+          ]
+        : []),
+      ...(record.organisation
+        ? [{ label: t('record.organisation'), value: `${record.organisation.name} (${record.organisation.type})` }]
+        : []),
+      ...(record.where
+        ? [
+            {
+              label: t('record.place'),
+              value: [
+                record.where.city,
+                record.where.region,
+                new Intl.DisplayNames([intlLocale(language)], { type: 'region' }).of(record.where.country) ??
+                  record.where.country,
+              ]
+                .filter(Boolean)
+                .join(', '),
+            },
+          ]
+        : []),
+    ];
+    const texts = [record.title, record.summary, ...record.texts.map((t) => t.text)];
+    return {
+      isHighlight: record.kind === 'highlight',
+      title: shown(record.title),
+      summary: shown(record.summary),
+      facts,
+      sections: record.texts.map(({ name, text }) => ({ heading: t(`record.${name}`), ...shown(text) })),
+      ...(record.image && { image: { url: record.image.url, alt: shown(record.image.alt) } }),
+      links: record.links,
+      issue: { url: `/archive/${encodeURIComponent(record.issueId)}/${language}`, subject: shown(record.issueSubject) },
+      // Named in the page's language, once, when any text is the source language's.
+      ...(texts.some((text) => text.fallback) && { fallbackLanguage: languageName(sourceLanguage, language) }),
+    };
+  }
+
+  function privacyContext(language: Language) {
+    const { controller, contact, retentionMonths, purposes } = profile.privacy;
+    return {
+      controller: { name: controller.name, lines: controller.address.split('\n') },
+      contact,
+      purposes: purposes.map((purpose) => ({
+        text: reference.label(purpose, language),
+        ...(purpose[language] === undefined && { lang: sourceLanguage }),
+      })),
+      period: new Intl.NumberFormat(intlLocale(language), { style: 'unit', unit: 'month', unitDisplay: 'long' }).format(
+        retentionMonths,
+      ),
+    };
+  }
+
+  const STATUS_KEYS = {
+    'fully-compliant': 'accessibility.statusFully',
+    'partially-compliant': 'accessibility.statusPartially',
+    'not-compliant': 'accessibility.statusNot',
+  } as const;
+  function accessibilityContext(language: Language) {
+    const { contact, status, reviewedOn } = profile.accessibility;
+    return {
+      contact,
+      statusKey: STATUS_KEYS[status],
+      compliant: status === 'fully-compliant',
+      ...(reviewedOn && { reviewedOn: dateFormat(language).format(day(reviewedOn)) }),
+    };
   }
 
   function pageContext(name: PageName, language: Language, view: CommonView) {
@@ -247,6 +455,11 @@ export async function createPageRenderer(
         checked: shown ? chosenTopics.includes(topic.id) : true,
       })),
       consent: consentText(language),
+      ...frames.get(language),
+      ...(name === 'archive-index' && { archive: archiveContext(language, view.entries ?? []) }),
+      ...(name === 'record' && view.record && { record: recordContext(language, view.record) }),
+      ...(name === 'privacy' && { privacy: privacyContext(language) }),
+      ...(name === 'accessibility' && { accessibility: accessibilityContext(language) }),
       fieldErrors: error && FIELDS_WITH_ERRORS.has(error.field) ? { [error.field]: errorMessage } : {},
       formError: error && !FIELDS_WITH_ERRORS.has(error.field) ? errorMessage : undefined,
       expired: view.reason === 'expired',
@@ -316,5 +529,36 @@ export async function createPageRenderer(
     },
 
     consentText,
+    text: (language, key) => translate(language, PAGES_TEMPLATE, key),
+
+    feed(language, entries, { publicUrl, whenEmpty }) {
+      const indexUrl = `${publicUrl}/archive/${language}/`;
+      const atomText = (text: LocalText) => ({ text: text.text, ...(text.fallback && { lang: sourceLanguage }) });
+      return atomFeed({
+        id: indexUrl,
+        language,
+        title: translate(language, PAGES_TEMPLATE, 'layout.brand'),
+        subtitle: translate(language, PAGES_TEMPLATE, 'archive.intro'),
+        selfUrl: `${indexUrl}feed.xml`,
+        pageUrl: indexUrl,
+        author: { name: profile.name, ...(profile.website && { uri: profile.website }) },
+        updated:
+          entries
+            .map((entry) => entry.updatedAt)
+            .sort()
+            .at(-1) ?? whenEmpty,
+        entries: entries.map((entry) => {
+          const url = `${publicUrl}/archive/${encodeURIComponent(entry.issueId)}/${language}`;
+          return {
+            id: url,
+            link: url,
+            title: atomText(entry.subject),
+            summary: atomText(entry.summary),
+            published: entry.publishedAt,
+            updated: entry.updatedAt,
+          };
+        }),
+      });
+    },
   };
 }

@@ -1,5 +1,6 @@
 // Reading issues: the list, one issue with its sending progress per segment, and the web archive of an edition.
-import { NotFoundError, ValidationError } from './errors.ts';
+import { isPublished } from './archive.ts';
+import { NotFoundError } from './errors.ts';
 import type { EditionRenderer, IssueStore, SendCounters } from './ports.ts';
 import { summarizeProgress, type Progress } from './progress.ts';
 import type { Issue } from './records.ts';
@@ -65,11 +66,10 @@ export async function archivePage(
   issueId: string,
   language: string,
 ): Promise<string> {
-  if (!deps.reference.isLanguage(language)) throw new ValidationError('lang', `unknown language "${language}"`);
+  if (!deps.reference.isLanguage(language)) throw new NotFoundError(`the archive in "${language}"`);
   const [issue, edition] = await Promise.all([deps.issues.get(issueId), deps.issues.getEdition(issueId, language)]);
   // Editions are stored as a send starts; one left by a send that went back to draft is not published.
-  const published = issue?.status === 'sending' || issue?.status === 'sent';
-  if (!edition || !published) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
+  if (!edition || !isPublished(issue)) throw new NotFoundError(`edition ${language} of issue ${issueId}`);
   const make = (html: string) => {
     try {
       return deps.renderer.personalize(html, { name: '' });

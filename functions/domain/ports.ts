@@ -119,6 +119,19 @@ export interface IssueStore {
   getEdition(issueId: string, language: Language): Promise<Edition | undefined>;
 }
 
+/** A highlight or a practice as an issue's send showed it. */
+export type SentRecord = { kind: 'highlight'; record: Highlight } | { kind: 'practice'; record: Practice };
+
+/**
+ * The records an issue's send showed, kept as they were when it started: the archive's record pages read these,
+ * so a record edited or deleted later still reads as it was sent.
+ */
+export interface SentRecords {
+  putSent(issueId: string, records: SentRecord[]): Promise<void>;
+  /** The record of that id the issue showed: its highlight, else its practice. */
+  getSent(issueId: string, recordId: string): Promise<SentRecord | undefined>;
+}
+
 /** An addition to one counter of an issue. */
 export interface Increment {
   dimension: Dimension;

@@ -147,6 +147,8 @@ export type Issue = IssueDraft & {
   scheduledAt?: string;
   /** The editor accepted fallback to the source language when scheduling. */
   allowFallback?: boolean;
+  /** When its send started (ISO 8601): the date readers got it. */
+  sendStartedAt?: string;
   sentAt?: string;
   /** When the send's end check set its counts from its delivery records (once, after the send settled). */
   reconciledAt?: string;

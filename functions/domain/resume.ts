@@ -22,13 +22,12 @@ export async function resumeSend(
   const stored = await Promise.all(languages.map((language) => deps.issues.getEdition(issueId, language)));
   if (stored.some((e) => !e)) {
     // Nothing was queued before every edition was stored: one that cannot be is a draft again, not a stuck send.
-    const editions = await renderEditions(deps, issue, await loadIssueContent(deps.content, issue)).catch(
-      async (error: unknown) => {
-        await deps.issues.transition(issueId, 'sending', 'draft');
-        throw error;
-      },
-    );
-    await storeEditions(deps, issueId, editions);
+    const content = await loadIssueContent(deps.content, issue);
+    const editions = await renderEditions(deps, issue, content).catch(async (error: unknown) => {
+      await deps.issues.transition(issueId, 'sending', 'draft');
+      throw error;
+    });
+    await storeEditions(deps, issueId, editions, content);
   }
 
   // No sender runs yet: every open claim is abandoned.

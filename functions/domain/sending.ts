@@ -3,6 +3,7 @@
 // what a send counts and when it is complete is progress.ts's.
 import { buildEditionView, loadIssueContent, type IssueContent } from './edition.ts';
 import { countEnqueued, planSegments, segmentKey } from './progress.ts';
+import { sentRecordsOf } from './archive.ts';
 import type { DeliveryPolicy } from './delivery.ts';
 import {
   ConflictError,
@@ -28,6 +29,7 @@ import type {
   SendCounters,
   SendScheduler,
   QuotaSource,
+  SentRecords,
 } from './ports.ts';
 import type { Issue } from './records.ts';
 import type { Country, Language, Reference } from './reference.ts';
@@ -48,6 +50,7 @@ export interface SendDeps {
   publicUrl: string;
   quota: QuotaSource;
   reference: Reference;
+  sentRecords: SentRecords;
 }
 
 export interface FanOutDeps {
@@ -121,7 +124,7 @@ export async function startSend(
   if (!(await deps.issues.transition(issueId, from, 'sending', { sendStartedAt: deps.clock.now().toISOString() }))) {
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
-  await storeEditions(deps, issueId, editions);
+  await storeEditions(deps, issueId, editions, content);
   await planFanOut(deps, issueId, [...segments.values()]);
   return { recipients };
 }
@@ -152,9 +155,19 @@ export async function renderEditions(
   return editions;
 }
 
-/** Stores a send's editions; if that fails, the issue is a draft again: nothing has been queued or sent yet. */
-export async function storeEditions(deps: Pick<SendDeps, 'issues'>, issueId: string, editions: Edition[]) {
+/**
+ * Stores a send's editions, and the records they show as they are now (the archive's record pages); if that fails,
+ * the issue is a draft again: nothing has been queued or sent yet.
+ */
+export async function storeEditions(
+  deps: Pick<SendDeps, 'issues' | 'sentRecords'>,
+  issueId: string,
+  editions: Edition[],
+  content: IssueContent,
+) {
   try {
+    // Records first: a send whose editions are all stored has its records too (a resumed send checks the editions).
+    await deps.sentRecords.putSent(issueId, sentRecordsOf(content));
     for (const edition of editions) await deps.issues.putEdition(issueId, edition);
   } catch (error) {
     await deps.issues.transition(issueId, 'sending', 'draft');

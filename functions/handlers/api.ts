@@ -12,7 +12,7 @@ import {
 } from '../domain/content.ts';
 import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
-import { archivePage, archivePages, getIssue, listIssues } from '../domain/issues.ts';
+import { getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError } from '../domain/errors.ts';
@@ -25,6 +25,7 @@ import { throughEdgeOnly } from './edge.ts';
 import {
   createRouter,
   html,
+  type Route,
   type HttpEvent,
   json,
   MAX_RECORD_BODY_BYTES,
@@ -35,6 +36,7 @@ import {
   type Response,
 } from './http.ts';
 import { ROUTES, routesOf, type ApiFunction, type RouteName } from '../../contracts/routes.ts';
+import { archiveRoutes, type ArchiveRouteName } from './archive-routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 
@@ -51,12 +53,6 @@ function statsScope(services: Services, principal: Principal | undefined): Stats
   if (!scope) throw new ForbiddenError('this coordinator account names no known region (custom:region)');
   return scope;
 }
-
-/**
- * The archive is the same page for every reader (no name, no token), so browsers and CloudFront may keep it a while;
- * an issue's editions do not change once its send has started.
- */
-export const ARCHIVE_CACHE_CONTROL = 'public, max-age=300';
 
 const wantsCsv = (r: Request) => r.query.format === 'csv' || /\btext\/csv\b/i.test(r.event.headers.accept ?? '');
 const fileName = (value: string) => value.replace(/[^A-Za-z0-9_-]+/g, '-');
@@ -80,11 +76,10 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   });
   const highlights = records('highlight');
   const practices = records('practice');
-  // Kept as long as the handler: per Lambda instance, or the embedded stack's process.
-  const archive = archivePages();
+  const archive = archiveRoutes(services);
 
   const handlers: Record<
-    Exclude<RouteName, SubscriberRouteName | TrackingRouteName>,
+    Exclude<RouteName, SubscriberRouteName | TrackingRouteName | ArchiveRouteName>,
     (request: Request) => Promise<Response>
   > = {
     me: async ({ principal }) => json(200, principal),
@@ -142,21 +137,22 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       };
     },
     compareIssues: async (r) => json(200, await compareIssues(services, r.query, statsScope(services, r.principal))),
-
-    archive: async ({ params }) => {
-      const deps = { ...services, archivePages: archive };
-      const page = html(200, await archivePage(deps, params.issueId ?? '', params.lang ?? ''));
-      return { ...page, headers: { ...page.headers, 'cache-control': ARCHIVE_CACHE_CONTROL } };
-    },
   };
 
   const all: Record<RouteName, (request: Request) => Promise<Response>> = {
     ...handlers,
     ...subscriberRoutes(services),
     ...trackingRoutes(services),
+    ...archive.handlers,
   };
   const names = only ? routesOf(only) : (Object.keys(ROUTES) as RouteName[]);
-  return createRouter(names.map((name) => ({ spec: ROUTES[name], run: all[name] })));
+  return createRouter(
+    names.map((name): Route => {
+      const spec = ROUTES[name];
+      // Every address under /archive/ answers a page, its 404 too.
+      return { spec, run: all[name], ...(spec.path.startsWith('/archive/') && { failed: archive.notFound }) };
+    }),
+  );
 }
 
 /**

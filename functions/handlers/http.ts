@@ -40,6 +40,11 @@ export interface Request {
 export interface Route {
   spec: RouteSpec;
   run(request: Request): Promise<Response>;
+  /**
+   * A page route's own answer to a caller's error (its parameters' check included), e.g. a localized HTML page;
+   * undefined leaves the JSON error. Its answer is never cacheable either.
+   */
+  failed?(error: CallerError, request: Omit<Request, 'principal'>): Response | undefined;
 }
 
 /** Public forms and commands are small; a record translated into 11 languages is not (DynamoDB takes 400 KB). */
@@ -191,14 +196,31 @@ function errorResponse(error: unknown, method: string, route: string | undefined
   return json(500, errorBody('internal', 'something went wrong on our side'));
 }
 
+/** A page route's own answer to a caller's error; if that page fails, the JSON error stands. */
+function errorPage(error: unknown, route: Route | undefined, request: Omit<Request, 'principal'> | undefined) {
+  if (!(error instanceof CallerError) || !route?.failed || !request) return undefined;
+  try {
+    return route.failed(error, request);
+  } catch (failure) {
+    logger.error('an error page failed', { route: route.spec.path, error: failure });
+    return undefined;
+  }
+}
+
+/** How many parameters a path template has: of two routes that match, API Gateway takes the one with fewer. */
+const parameterCount = (path: string) => path.match(/\{\w+\}/g)?.length ?? 0;
+
 export function createRouter(routes: Route[]) {
-  const compiled = routes.map((route) => ({ route, match: compile(route.spec.path) }));
+  const compiled = routes
+    .map((route) => ({ route, match: compile(route.spec.path) }))
+    .sort((a, b) => parameterCount(a.route.spec.path) - parameterCount(b.route.spec.path));
   return async (event: HttpEvent): Promise<Response> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
     /** Set once a route answered: its errors are never cacheable. */
     let answered: RouteSpec | undefined;
-    let matched: RouteSpec | undefined;
+    let matched: Route | undefined;
+    let request: Omit<Request, 'principal'> | undefined;
     let response: Response;
     try {
       const candidates = compiled.flatMap(({ route, match }) => {
@@ -209,16 +231,16 @@ export function createRouter(routes: Route[]) {
       if (candidates.length === 0) response = json(404, errorBody('not_found', `no route for ${path}`));
       else if (!found) response = json(405, errorBody('method_not_allowed', `${method} is not allowed on ${path}`));
       else {
-        matched = found.route.spec;
+        matched = found.route;
+        request = { params: found.params, query: event.queryStringParameters ?? {}, event };
         const principal = principalOf(event);
         authorize(found.route.spec.access, principal);
         checkPathParams(found.params);
-        const query = event.queryStringParameters ?? {};
-        response = await found.route.run({ params: found.params, query, event, principal });
+        response = await found.route.run({ ...request, principal });
         answered = found.route.spec;
       }
     } catch (error) {
-      response = errorResponse(error, method, matched?.path);
+      response = errorPage(error, matched, request) ?? errorResponse(error, method, matched?.spec.path);
     }
     return withEdgeHeaders(response, answered);
   };

@@ -4,7 +4,7 @@ import { ID_PATTERN } from '../domain/records.ts';
 
 /** Tokens are checked by their signature (and refused past 1,000 characters); nothing else is this long. */
 const MAX_PARAM_LENGTH = 1000;
-const ID_PARAMS = new Set(['id', 'issueId']);
+const ID_PARAMS = new Set(['id', 'issueId', 'recordId']);
 
 /** Refuses a parameter that cannot name anything: an id outside the id pattern, or any value past the length cap. */
 export function checkPathParams(params: Record<string, string>): void {

@@ -3,6 +3,7 @@
 // profile is loaded once here, its languages checked against the locales these functions carry.
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
@@ -35,7 +36,7 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   counters: SendCounters;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
-  /** The localized public pages (signup, confirmation, unsubscribe, preferences). */
+  /** The localized public pages (signup, confirmation, unsubscribe, preferences, the archive's, the notices). */
   pages: PageRenderer;
 }
 
@@ -71,6 +72,7 @@ export async function createServices(
     fanOut,
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
     rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
+    sentRecords: forTable(config, 'issues', (table) => createDynamoSentRecords(clients.dynamo, table)),
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,

@@ -1,7 +1,20 @@
-// The web front door: a private bucket with the static web app behind CloudFront, which also passes the HTTP
-// API's paths (editor API, archive, subscription and tracking links) through to API Gateway: uncached, but for the
-// public archive, which is kept as long as its answer says.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// The web front door: a private bucket with the static web app and the pages' images (the EU emblem, the profile's
+// logos) behind CloudFront, which also passes the HTTP API's paths (editor API, archive, notices, subscription and
+// tracking links) through to API Gateway: uncached, but for the public archive and notices, which are kept as long
+// as their answers say.
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import {
   Annotations,
   AspectPriority,
@@ -54,10 +67,14 @@ export const API_PATH_PATTERNS = [
   '/preferences/*',
   '/t/*',
   '/subscribe*',
+  '/privacy*',
+  '/accessibility*',
 ] as const;
 
-/** The one API path CloudFront caches: the archive, the same page for every reader (routes.ts `cache: 'public'`). */
+/** The API paths CloudFront caches, the same page for every reader (routes.ts `cache: 'public'`): the archive... */
 export const ARCHIVE_PATH_PATTERN = '/archive/*';
+/** ...and the notices, whose language is their `lang` query parameter. */
+export const NOTICE_PATH_PATTERNS = ['/privacy*', '/accessibility*'] as const;
 
 /** The archive's longest stay in CloudFront's cache, whatever its answer says; its own max-age is shorter. */
 export const ARCHIVE_MAX_TTL = Duration.hours(1);
@@ -108,6 +125,8 @@ export interface HeraldSiteProps {
   readonly webDir: string;
   /** Written to `/herald-config.json` for the web app (user pool, client and region). */
   readonly webConfig: Record<string, string>;
+  /** Files deployed beside the web folder, by object key: the pages' images (contracts/assets.ts siteAssetFiles). */
+  readonly assets?: Readonly<Record<string, string>>;
   readonly customDomain?: { domainName: string; certificateArn: string };
 }
 
@@ -210,6 +229,26 @@ export class HeraldSite extends Construct {
       cachePolicy: archiveCache,
       responseHeadersPolicy: apiHeaders,
     };
+    // The notices are kept the same way, keyed on their `lang` parameter too (the only one that reaches the function;
+    // without it the function answers in the reader's language and says `no-store`).
+    const noticeCache = new CachePolicy(this, 'NoticeCache', {
+      comment: 'Herald: the privacy notice and accessibility statement, per language, as long as Cache-Control says',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: ARCHIVE_MAX_TTL,
+      queryStringBehavior: CacheQueryStringBehavior.allowList('lang'),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const noticeBehavior: BehaviorOptions = { ...archiveBehavior, cachePolicy: noticeCache };
+    const behaviorOf = (pattern: string) =>
+      pattern === ARCHIVE_PATH_PATTERN
+        ? archiveBehavior
+        : (NOTICE_PATH_PATTERNS as readonly string[]).includes(pattern)
+          ? noticeBehavior
+          : apiBehavior;
 
     const certificate = props.customDomain
       ? Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn)
@@ -225,9 +264,7 @@ export class HeraldSite extends Construct {
         responseHeadersPolicy: webHeaders,
         functionAssociations: [{ function: directoryIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: Object.fromEntries(
-        API_PATH_PATTERNS.map((pattern) => [pattern, pattern === ARCHIVE_PATH_PATTERN ? archiveBehavior : apiBehavior]),
-      ),
+      additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, behaviorOf(pattern)])),
       httpVersion: HttpVersion.HTTP2_AND_3,
       // North America and Europe edge locations: the readers are in Europe.
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -287,6 +324,8 @@ export class HeraldSite extends Construct {
         Source.asset(props.webDir),
         Source.jsonData(WEB_CONFIG_KEY, props.webConfig),
         ...Object.entries(WEB_VENDOR_FILES).map(([key, file]) => Source.data(key, readFileSync(file, 'utf8'))),
+        // Images are binary: staged as a folder of their keys, which CDK uploads as one asset.
+        ...(props.assets && Object.keys(props.assets).length > 0 ? [Source.asset(stageFiles(props.assets))] : []),
       ],
       destinationBucket: siteBucket,
       distribution,
@@ -312,6 +351,33 @@ export class HeraldSite extends Construct {
     }
     return deployment;
   }
+}
+
+/**
+ * Copies files into a folder at their keys, named after what it holds, so a synth of the same files stages nothing
+ * again and the asset's hash is the same.
+ */
+function stageFiles(files: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(files).sort();
+  const hash = createHash('sha256');
+  for (const key of keys) hash.update(key).update('\0').update(readFileSync(files[key]!)).update('\0');
+  const dir = join(tmpdir(), `herald-site-assets-${hash.digest('hex').slice(0, 20)}`);
+  if (!existsSync(dir)) {
+    // Written aside and renamed into place: a synth stopped halfway leaves no folder that looks complete, and of two
+    // synths at once (the tests), the second finds the first's folder in place and drops its own.
+    const partial = mkdtempSync(`${dir}.`);
+    for (const key of keys) {
+      mkdirSync(dirname(join(partial, key)), { recursive: true });
+      copyFileSync(files[key]!, join(partial, key));
+    }
+    try {
+      renameSync(partial, dir);
+    } catch (error) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(dir)) throw error;
+    }
+  }
+  return dir;
 }
 
 function hasFiles(dir: string): boolean {

@@ -1,5 +1,6 @@
 // Infra tests of the web front door: CloudFront over the private site bucket (OAC) and the HTTP API's paths.
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -11,10 +12,13 @@ import {
   ARCHIVE_MAX_TTL,
   ARCHIVE_PATH_PATTERN,
   DIRECTORY_INDEX_CODE,
+  NOTICE_PATH_PATTERNS,
   VIEWER_IP_CODE,
   WEB_CONFIG_KEY,
 } from '../../infra/constructs/herald-site.ts';
 import { WEB_VENDOR_FILES } from '../../infra/web-vendor.ts';
+import { siteAssetFiles } from '../../contracts/assets.ts';
+import { readProject } from '../../infra/project.ts';
 import { PAGE_CSP, webAppCsp } from '../../contracts/headers.ts';
 import { acknowledgements, buildHerald, logicalId, removeAssemblies, synthHerald } from './herald-app.ts';
 
@@ -55,12 +59,15 @@ describe('the viewer address function', () => {
 });
 
 describe('CloudFront distribution', () => {
-  it('sends exactly the API paths to the HTTP API, all but the archive uncached, with every viewer header but Host', () => {
+  it('sends exactly the API paths to the HTTP API, all but the archive and notices uncached, with every viewer header but Host', () => {
     const behaviors = distributionConfig().CacheBehaviors;
     expect(behaviors.map((b) => b.PathPattern)).toEqual([...API_PATH_PATTERNS]);
-    // The public pages of subscribers (signup, unsubscribe, preferences) are served by the API too.
-    expect(API_PATH_PATTERNS).toEqual(expect.arrayContaining(['/subscribe*', '/unsubscribe/*', '/preferences/*']));
-    for (const behavior of behaviors.filter((b) => b.PathPattern !== ARCHIVE_PATH_PATTERN)) {
+    // The public pages (signup, unsubscribe, preferences, the notices) are served by the API too.
+    expect(API_PATH_PATTERNS).toEqual(
+      expect.arrayContaining(['/subscribe*', '/unsubscribe/*', '/preferences/*', '/privacy*', '/accessibility*']),
+    );
+    const cached = [ARCHIVE_PATH_PATTERN, ...NOTICE_PATH_PATTERNS];
+    for (const behavior of behaviors.filter((b) => !cached.includes(b.PathPattern!))) {
       expect(behavior).toMatchObject({
         AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
         CachePolicyId: CachePolicy.CACHING_DISABLED.cachePolicyId,
@@ -112,14 +119,41 @@ describe('CloudFront distribution', () => {
     });
   });
 
-  it('caches only what the route table lets be kept: the archive, and no other route falls under its path', () => {
+  it('caches the notices per language: the `lang` parameter alone joins the path in the key and reaches the function', () => {
+    for (const pattern of NOTICE_PATH_PATTERNS) {
+      const behavior = distributionConfig().CacheBehaviors.find((b) => b.PathPattern === pattern)!;
+      expect(behavior).toMatchObject({
+        AllowedMethods: ['GET', 'HEAD'],
+        CachePolicyId: { Ref: id('NoticeCache') },
+        ResponseHeadersPolicyId: { Ref: id('ApiHeaders') },
+        ViewerProtocolPolicy: 'https-only',
+      });
+      expect(behavior).not.toHaveProperty('OriginRequestPolicyId');
+    }
+    const policy = template.toJSON().Resources[id('NoticeCache')].Properties.CachePolicyConfig;
+    expect(policy).toMatchObject({
+      MinTTL: 0,
+      DefaultTTL: 0,
+      MaxTTL: ARCHIVE_MAX_TTL.toSeconds(),
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['lang'] },
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
+      },
+    });
+  });
+
+  it('caches only what the route table lets be kept: the archive and notices, and no other route falls under their paths', () => {
     const glob = (pattern: string) =>
       new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    const cached = glob(ARCHIVE_PATH_PATTERN);
+    const cached = [ARCHIVE_PATH_PATTERN, ...NOTICE_PATH_PATTERNS].map(glob);
     for (const spec of Object.values(ROUTES)) {
       // A path of the route, its parameters filled.
       const path = spec.path.replace(/\{\w+\}/g, 'x');
-      expect(cached.test(path), `${spec.method} ${spec.path}`).toBe(spec.cache === 'public');
+      expect(
+        cached.some((pattern) => pattern.test(path)),
+        `${spec.method} ${spec.path}`,
+      ).toBe(spec.cache === 'public');
     }
   });
 
@@ -258,15 +292,38 @@ describe('web app deployment', () => {
       Prune: true,
       OutputObjectKeys: false,
     });
-    // The web folder, /herald-config.json, and one source per file of WEB_VENDOR_FILES (chart.js for the dashboard).
+    // The web folder, /herald-config.json, one source per file of WEB_VENDOR_FILES (chart.js for the dashboard), and
+    // the pages' images.
     expect(Object.keys(WEB_VENDOR_FILES)).toEqual(['vendor/chart.umd.min.js']);
-    expect(properties.SourceObjectKeys).toHaveLength(2 + Object.keys(WEB_VENDOR_FILES).length);
+    expect(properties.SourceObjectKeys).toHaveLength(3 + Object.keys(WEB_VENDOR_FILES).length);
     expect(properties.SourceMarkersConfig).toEqual([{}, { jsonEscape: true }]);
     expect(WEB_CONFIG_KEY).toBe('herald-config.json');
     // The JSON object's deploy-time values: the region, the user pool and the client, from the stateful stack.
     const markers = JSON.stringify(properties.SourceMarkers);
     for (const construct of [herald.stateful.userPool, herald.stateful.webClient]) {
       expect(markers).toContain(`PublishOutputRef${logicalId(construct)}`);
+    }
+  });
+
+  it("deploys the EU emblem and the profile's logos unaltered, at the paths the pages name", () => {
+    const project = readProject();
+    const files = siteAssetFiles(project.profile, project.file);
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'assets/eu/eu-emblem.svg',
+        'assets/eu/eu-emblem@2x.png',
+        'assets/eu/eu-emblem-white-border.svg',
+        `assets/project/${basename(project.profile.logo)}`,
+        `assets/project/${basename(project.profile.programme.logo)}`,
+      ]),
+    );
+    // The folder CDK staged in the cloud assembly and uploads: byte for byte the files.
+    const staged = readdirSync(herald.assembly.directory)
+      .map((name) => join(herald.assembly.directory, name))
+      .find((dir) => existsSync(join(dir, 'assets', 'eu', 'eu-emblem.svg')));
+    expect(staged).toBeDefined();
+    for (const [key, file] of Object.entries(files)) {
+      expect(readFileSync(join(staged!, key)).equals(readFileSync(file)), key).toBe(true);
     }
   });
 

@@ -711,13 +711,18 @@ describe('HTTP API', () => {
     expect(served.sort()).toEqual(['GET /unsubscribe/{token}', 'POST /unsubscribe/{token}']);
   });
 
-  it('makes public exactly the archive, the subscriber and the tracking routes', () => {
+  it('makes public exactly the archive, the notices, the subscriber and the tracking routes', () => {
     const publicRoutes = Object.values(ROUTES)
       .filter((spec) => spec.access === 'public')
       .map((spec) => `${spec.method} ${spec.path}`);
     expect(publicRoutes.sort()).toEqual(
       [
+        'GET /archive/{lang}',
+        'GET /archive/{lang}/feed.xml',
         'GET /archive/{issueId}/{lang}',
+        'GET /archive/{issueId}/{lang}/{recordId}',
+        'GET /privacy',
+        'GET /accessibility',
         'GET /subscribe',
         'POST /api/subscribe',
         'GET /api/subscribe/confirm',

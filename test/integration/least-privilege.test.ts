@@ -156,6 +156,11 @@ describe('least privilege of the API functions', () => {
 
     // The public: the archive, tracking, the subscriber's links, signup and confirmation.
     await route('archive', `/archive/${SAMPLE_ISSUE_ID}/bg`);
+    await route('archiveIndex', '/archive/bg/');
+    await route('archiveFeed', '/archive/bg/feed.xml');
+    await route('archiveRecord', `/archive/${SAMPLE_ISSUE_ID}/bg/highlight-caceres-workshop`);
+    await route('privacyPage', '/privacy?lang=bg');
+    await route('accessibilityPage', '/accessibility?lang=bg');
     const mail = (await sentEmails(stack)).find((e) => e.body.html?.includes('/t/open/'))!;
     const find = (pattern: RegExp) => pattern.exec(mail.body.html ?? '')![1]!;
     await route('trackOpen', `/t/open/${find(/\/t\/open\/([^"]+)"/)}`);

@@ -11,6 +11,7 @@ import type { EmbeddedStack } from '../../local/stack.ts';
 import { GENERATED_PER_SEGMENT } from '../../local/seed.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { RIVERWISE_PROFILE_FILE, ROOT } from '../support/profile.ts';
+import { FUNDING_STATEMENTS } from '../../contracts/eu-funding.ts';
 
 /** Anything that would betray SECON's data: its name, a region, a partner, a country only SECON has. */
 const SECON = /SECON|Haskovo|Peloponnese|KMOP|Extremadura|secon\.example/i;
@@ -84,6 +85,28 @@ describe('the embedded stack of a second project', () => {
       expect(response.status).toBe(400);
       expect((await response.json()).error.field).toBe(field);
     }
+  });
+
+  it('shows its own logos, funding statement, privacy notice and accessibility statement, and nothing of SECON', async () => {
+    const { profile } = stack;
+    for (const [path, language] of [
+      ['/privacy?lang=hu', 'hu'],
+      ['/accessibility?lang=ro', 'ro'],
+      ['/archive/de/', 'de'],
+    ] as const) {
+      const response = await fetch(`${stack.urls.api}${path}`);
+      const html = await response.text();
+      expect([path, response.status]).toEqual([path, 200]);
+      expect(html).toContain(`<p class="statement">${FUNDING_STATEMENTS[profile.funding][language]}</p>`);
+      expect(html).toContain('src="/assets/project/riverwise-logo.sample.png"');
+      expect(html).toContain('src="/assets/project/danube-programme-logo.sample.png"');
+      expect(html).not.toMatch(SECON);
+    }
+    const privacy = await (await fetch(`${stack.urls.api}/privacy?lang=de`)).text();
+    expect(privacy).toContain(profile.privacy.controller.name);
+    expect(privacy).toContain(`<li>${profile.privacy.purposes[0]!.de}</li>`);
+    expect((await fetch(`${stack.urls.api}/assets/project/riverwise-logo.sample.png`)).status).toBe(200);
+    expect((await fetch(`${stack.urls.api}/assets/project/secon-logo.sample.png`)).status).toBe(404);
   });
 
   it('renders a preview with its own name and partners, and sends from its own sender', async () => {

@@ -20,6 +20,8 @@ import type {
   SendBatch,
   SendCheck,
   SendCounters,
+  SentRecord,
+  SentRecords,
 } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
 import { MailerRefusedError } from '../../functions/domain/errors.ts';
@@ -61,6 +63,20 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
     },
     async getEdition(issueId, language) {
       return editions.get(`${issueId}#${language}`);
+    },
+  };
+}
+
+/** The records sends showed, by issue and record id. */
+export function fakeSentRecords(): SentRecords & { records: Map<string, SentRecord> } {
+  const records = new Map<string, SentRecord>();
+  return {
+    records,
+    async putSent(issueId, sent) {
+      for (const record of sent) records.set(`${issueId}#${record.kind}#${record.record.id}`, structuredClone(record));
+    },
+    async getSent(issueId, recordId) {
+      return records.get(`${issueId}#highlight#${recordId}`) ?? records.get(`${issueId}#practice#${recordId}`);
     },
   };
 }

@@ -145,6 +145,32 @@ describe('HTTP router', () => {
   });
 });
 
+describe('routes that match the same path', () => {
+  const answer = (name: string) => async () => json(200, { name });
+  const router = createRouter([
+    { spec: { method: 'GET', path: '/archive/{issueId}/{lang}', access: 'public' }, run: answer('edition') },
+    { spec: { method: 'GET', path: '/archive/{lang}/feed.xml', access: 'public' }, run: answer('feed') },
+    {
+      spec: { method: 'GET', path: '/archive/{lang}', access: 'public' },
+      run: async () => {
+        throw new NotFoundError('the archive in "xx"');
+      },
+      failed: (error, request) => html(error.status, `<p>not found in ${request.params.lang}</p>`),
+    },
+  ]);
+
+  it('prefers the one with a literal segment to the one with a parameter there, as API Gateway does', async () => {
+    expect(JSON.parse(String((await router(event('GET', '/archive/en/feed.xml'))).body))).toEqual({ name: 'feed' });
+    expect(JSON.parse(String((await router(event('GET', '/archive/issue-1/en'))).body))).toEqual({ name: 'edition' });
+  });
+
+  it("answers a page route's error with its own page, which no one keeps", async () => {
+    const response = await router(event('GET', '/archive/xx/'));
+    expect([response.statusCode, response.body]).toEqual([404, '<p>not found in xx</p>']);
+    expect(response.headers).toMatchObject({ 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' });
+  });
+});
+
 describe('response headers', () => {
   it('puts a policy with no script, no framing and no referrer on every HTML page', async () => {
     for (const path of ['/page', '/archive/secon-5']) {

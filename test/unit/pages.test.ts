@@ -9,6 +9,9 @@ import {
 } from '../../functions/adapters/page-renderer.ts';
 import { COUNTRY_CODES, LANGUAGES, riverwise, secon } from '../support/profile.ts';
 import { referenceOf } from '../../functions/domain/reference.ts';
+import type { RecordView } from '../../functions/domain/archive.ts';
+import { EU_EMBLEM, FUNDING_STATEMENTS, type EuLanguage } from '../../contracts/eu-funding.ts';
+import { contrastRatio } from '../../contracts/profile.ts';
 
 const negotiateLanguage = secon.negotiateLanguage;
 
@@ -23,6 +26,25 @@ function keysOf(namespace: string): string[] {
     );
   return [...new Set(walk(english, '').map((key) => key.replace(/_(zero|one|two|few|many|other)$/, '')))];
 }
+
+const aRecordView: RecordView = {
+  kind: 'practice',
+  issueId: 'issue-2',
+  language: 'en',
+  issueSubject: { text: 'The second issue', fallback: false },
+  title: { text: 'A practice', fallback: false },
+  summary: { text: 'What it is about.', fallback: false },
+  dates: { start: '2026-03-05', end: '2026-04-01' },
+  organisation: { name: 'An association', type: 'NGO' },
+  where: { region: 'Haskovo', country: 'BG' },
+  texts: [
+    { name: 'details', text: { text: 'How **it** works.', fallback: false } },
+    { name: 'resources', text: { text: 'People.', fallback: true } },
+    { name: 'results', text: { text: 'Results.', fallback: false } },
+    { name: 'transfer', text: { text: 'Anywhere.', fallback: false } },
+  ],
+  links: ['https://practice.example/'],
+};
 
 const views: Record<PageName, Record<string, unknown>> = {
   signup: {},
@@ -42,6 +64,21 @@ const views: Record<PageName, Record<string, unknown>> = {
     saved: true,
   },
   error: {},
+  'archive-index': {
+    entries: [
+      {
+        issueId: 'issue-2',
+        subject: { text: 'The second issue', fallback: false },
+        summary: { text: 'Summary', fallback: false },
+        publishedAt: '2026-11-02T08:00:00.000Z',
+        updatedAt: '2026-11-02T09:00:00.000Z',
+      },
+    ],
+  },
+  record: { record: aRecordView },
+  privacy: {},
+  accessibility: {},
+  'not-found': {},
 };
 
 let renderer: PageRenderer;
@@ -142,7 +179,7 @@ describe('public pages', () => {
     const html = renderer.page('confirmed', 'el', { languageLinks: { query: { token: 'a&b' } } });
     expect(html).toContain('<a href="?token&#x3D;a%26b&amp;lang&#x3D;ro" lang="ro" hreflang="ro">Română</a>');
     expect(html).toContain('hreflang="el" aria-current="true">Ελληνικά</a>');
-    expect(renderer.page('error', 'en', { languageLinks: false })).not.toContain('<nav');
+    expect(renderer.page('error', 'en', { languageLinks: false })).not.toContain('class="languages"');
   });
 
   it('tells an expired link from an invalid one', () => {
@@ -197,6 +234,140 @@ describe('public pages', () => {
     const versions = new Set(LANGUAGES.map((language) => renderer.consentText(language).version));
     expect([...versions]).toEqual([renderer.consentText('en').version]);
     expect(renderer.consentText('pl').text).toContain('SECON');
+  });
+});
+
+describe('the EU emblem, the funding statement and the logos on every page', () => {
+  const statementOf = (reference: typeof secon, language: string) =>
+    FUNDING_STATEMENTS[reference.profile.funding][language as EuLanguage];
+
+  describe.each(LANGUAGES)('in %s', (language) => {
+    it.each(PAGE_NAMES)(
+      'shows them on the %s page, the statement as text in the language, the disclaimer apart',
+      (name) => {
+        const html = renderer.page(name, language, views[name]);
+        const header = html.slice(html.indexOf('<header>'), html.indexOf('</header>'));
+        // The emblem as it is drawn (75 × 50, never another file), the statement written out beside it.
+        expect(header).toContain(
+          `<div class="eu"><img src="/assets/eu/${EU_EMBLEM.files.svg}" width="75" height="50" alt="${renderer.text(language, 'layout.emblemAlt')}">` +
+            `<p class="statement">${statementOf(secon, language)}</p></div>`,
+        );
+        // The other logos are never higher than the emblem.
+        expect(header).toContain(
+          '<img class="logo" src="/assets/project/interreg-europe-logo.sample.png" height="50" alt="Interreg Europe">',
+        );
+        expect(header).toContain(
+          '<img class="logo" src="/assets/project/secon-logo.sample.png" height="50" alt="SECON">',
+        );
+        expect(html).toMatch(/\.logo \{[^}]*height: 50px;/);
+        const footer = html.slice(html.indexOf('<footer'), html.indexOf('</footer>'));
+        expect(footer).toContain(`<p class="disclaimer">${renderer.text(language, 'layout.disclaimer')}</p>`);
+        expect(footer).not.toContain(statementOf(secon, language));
+        for (const link of [
+          `/archive/${language}/`,
+          `/privacy?lang&#x3D;${language}`,
+          `/accessibility?lang&#x3D;${language}`,
+        ]) {
+          expect(footer).toContain(`href="${link}"`);
+        }
+      },
+    );
+  });
+
+  it("shows another project's logos, colours, font and funding in its pages, and nothing of SECON", async () => {
+    const theirs = await createPageRenderer(assetsDir, riverwise, { validation: 'strict' });
+    for (const name of PAGE_NAMES) {
+      const html = theirs.page(name, 'ro', views[name]);
+      expect(html).toContain(`<p class="statement">${statementOf(riverwise, 'ro')}</p>`);
+      expect(html).toContain(
+        'src="/assets/project/danube-programme-logo.sample.png" height="50" alt="Interreg Danube Region"',
+      );
+      expect(html).toContain('src="/assets/project/riverwise-logo.sample.png" height="50" alt="RIVERWISE"');
+      expect(html).toContain('--accent: #1d6b4f;');
+      expect(html).toContain('font: 1rem/1.55 Verdana, Arial, sans-serif;');
+      expect(html, name).not.toMatch(/SECON|Interreg Europe|secon\.example|Peloponnese/);
+    }
+  });
+});
+
+describe('colours', () => {
+  it("keeps the profile's colours at 4.5:1 on the header's and footer's grey, even at the edge of what a profile may choose", async () => {
+    const edge = referenceOf({ ...secon.profile, colours: { primary: '#767676', text: '#777777' } });
+    for (const reference of [secon, riverwise, edge]) {
+      const html = (await createPageRenderer(assetsDir, reference, { validation: 'strict' })).page('signup', 'en', {});
+      const [, ink, accent] = /\.top, \.bottom \{ --ink: (#[0-9a-f]{6}); --accent: (#[0-9a-f]{6}); \}/.exec(html)!;
+      for (const colour of [ink!, accent!]) {
+        for (const grey of ['#e4e7eb', '#f2f4f7']) expect(contrastRatio(colour, grey)).toBeGreaterThanOrEqual(4.5);
+      }
+    }
+  });
+});
+
+describe('the archive, record and notice pages', () => {
+  it('renders a record’s Markdown as paragraphs, emphasis, lists and http(s) links only, and escapes the rest', () => {
+    const html = renderer.page('record', 'en', {
+      record: {
+        ...aRecordView,
+        texts: [
+          {
+            name: 'details',
+            text: {
+              text: 'One **bold** _it_\n\n- [ok](https://ok.example/?a=1&b=2)\n- [bad](javascript:alert(1))\n\n<script>alert(1)</script> {{name}} ![i](https://x.example/i.png)',
+              fallback: false,
+            },
+          },
+        ],
+      },
+    });
+    const main = html.slice(html.indexOf('<main>'), html.indexOf('</main>'));
+    expect(main).toContain('<p>One <strong>bold</strong> <em>it</em></p>');
+    expect(main).toContain('<li><a href="https://ok.example/?a=1&amp;b=2">ok</a></li>');
+    expect(main).toContain('<li>[bad](javascript:alert(1))</li>');
+    expect(main).toContain('&lt;script&gt;alert(1)&lt;/script&gt; {{name}}');
+    expect(main).not.toMatch(/<script|javascript:alert\(1\)"|<img[^>]*x\.example/);
+  });
+
+  it('marks a text in the source language with its language, and says once which language that is', () => {
+    const html = renderer.page('record', 'de', { record: aRecordView });
+    expect(html).toContain('<div lang="en"><p>People.</p>');
+    expect(html).toContain(
+      '<p class="fallback">Teile dieser Seite sind noch nicht übersetzt: Sie werden auf Englisch angezeigt.</p>',
+    );
+    expect(html).toContain('<dt>Datum</dt><dd>5. März\u2009–\u20091. April 2026</dd>');
+    expect(html).toContain('<dt>Ort</dt><dd>Haskovo, Bulgarien</dd>');
+    expect(html).toContain('<dt>Organisation</dt><dd>An association (NGO)</dd>');
+  });
+
+  it("names the project's controller, contact, purposes and retention in the privacy notice, in each language", async () => {
+    const theirs = await createPageRenderer(assetsDir, riverwise, { validation: 'strict' });
+    const html = theirs.page('privacy', 'de', {});
+    expect(html).toContain(
+      '<address><strong>Danube Riverside Towns Association</strong><br>Donaulände 1, 3500 Krems, Austria</address>',
+    );
+    expect(html).toContain('<a href="mailto:privacy@riverwise.example">privacy@riverwise.example</a>');
+    expect(html).toContain('<li>Ihnen den RIVERWISE-Newsletter in Ihrer Sprache zu senden.</li>');
+    expect(html).toContain('höchstens 36 Monate nach Ihrer Abmeldung');
+    // The retention in the language's own words for a number of months.
+    expect(renderer.page('privacy', 'lv', {})).toContain('24 mēneši');
+    expect(renderer.page('privacy', 'pl', {})).toContain('24 miesiące');
+  });
+
+  it("gives the accessibility statement the EU model's parts, with the profile's status, date and contact", async () => {
+    const html = renderer.page('accessibility', 'en', {});
+    const headings = [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual([
+      'Compliance status',
+      'Non-accessible content',
+      'Preparation of this statement',
+      'Feedback and contact details',
+      'Enforcement procedure',
+    ]);
+    expect(html).toContain('partially compliant with the harmonised standard EN 301 549');
+    expect(html).toContain('This statement was prepared on November 30, 2026');
+    expect(html).toContain('<a href="mailto:accessibility@secon.example">accessibility@secon.example</a>');
+    // RIVERWISE gives no review date.
+    const theirs = await createPageRenderer(assetsDir, riverwise, { validation: 'strict' });
+    expect(theirs.page('accessibility', 'en', {})).toContain('This statement was prepared based on a self-assessment');
   });
 });
 

@@ -35,6 +35,7 @@ import {
   fakeIssueStore,
   fakeMailer,
   fakeSendCounters,
+  fakeSentRecords,
   fakeSubscribers,
   fixedClock,
 } from './fakes.ts';
@@ -109,6 +110,7 @@ function setup(
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
     quota: { quota: async () => quota },
     edition: issues.getEdition,
+    sentRecords: fakeSentRecords(),
   };
   return { deps, issues, counters, deliveries, calls, queue, unsubscribed, jobs, clock, pauses };
 }
@@ -161,6 +163,30 @@ describe('startSend', () => {
     });
     expect((await issues.get(issue.id))?.status).toBe('draft');
     expect(queue.batches).toHaveLength(0);
+  });
+
+  it('keeps the highlights and practices it shows as they are when the send starts, for their archive pages', async () => {
+    const { deps, issues } = setup({ 'BG#bg': people(2) });
+    const highlight = { id: 'fair', country: 'BG', place: 'Haskovo', startDate: '2026-06-10', title: { en: 'Fair' } };
+    const practice = { id: 'kitchen', country: 'BG', region: 'Haskovo', organisation: { name: 'O', type: 'NGO' } };
+    await deps.content.put('highlight', { ...highlight, summary: { en: 'S' }, body: { en: 'As sent' } });
+    await deps.content.put('practice', { ...practice, title: { en: 'Kitchen' }, summary: { en: 'S' } });
+    await deps.content.put('indicator', { id: 'meetings', label: { en: 'Meetings' }, target: 7, achieved: 7 });
+    const sections: Issue['sections'] = [
+      { type: 'events', items: ['fair'] },
+      { type: 'practices', items: ['kitchen'] },
+      { type: 'indicators', items: ['meetings'] },
+    ];
+    await issues.put({ ...issue, sections });
+    await startSend(deps, issue.id, { allowFallback: true });
+    // Edited after the send started: the issue's pages keep what was sent.
+    await deps.content.put('highlight', { ...highlight, summary: { en: 'S' }, body: { en: 'Edited later' } });
+    expect(await deps.sentRecords.getSent(issue.id, 'fair')).toMatchObject({
+      kind: 'highlight',
+      record: { body: { en: 'As sent' } },
+    });
+    expect((await deps.sentRecords.getSent(issue.id, 'kitchen'))?.kind).toBe('practice');
+    expect(await deps.sentRecords.getSent(issue.id, 'meetings')).toBeUndefined();
   });
 
   it('refuses to send an issue twice', async () => {
