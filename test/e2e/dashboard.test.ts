@@ -1,20 +1,24 @@
 // The coordinators' dashboard in a real browser against the embedded stack: after a send with tracked opens and
 // clicks, the figures it shows are the stats API's, per region and per language, for an admin and a coordinator;
-// then sign-in as in AWS, with a /herald-config.json and a stand-in for the Cognito hosted UI.
+// groups by name, charts that stay readable, tables the keyboard reaches, axe-core clean; then sign-in as in AWS,
+// with a /herald-config.json and a stand-in for the Cognito hosted UI.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import subscribers from '../../local/sample/secon/subscribers.json' with { type: 'json' };
 import { launchChromium } from '../support/browser.ts';
 import { AUTH, COGNITO, standInHostedUi, tabWith } from '../support/hosted-ui.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
+import { wcagViolations } from '../support/axe.ts';
 
 /** Where the dashboard screenshot goes (not asserted); set it to web/dashboard/screenshot-dashboard.png to refresh the README's. */
 const SCREENSHOT = process.env.HERALD_DASHBOARD_SCREENSHOT ?? join(tmpdir(), 'dashboard.png');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
 const READER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 let test: TestStack;
@@ -49,6 +53,13 @@ async function trackSomeReaders() {
     if (i % 3 === 0) await hit(click);
   }
 }
+
+/** A page in a context of its own. */
+async function newPage(options: BrowserContextOptions = {}) {
+  const page = await (await browser.newContext(options)).newPage();
+  return page;
+}
+const closePage = (page: Page) => page.context().close();
 
 async function signIn(page: Page, token: string, query: string) {
   await page.goto(`${test.stack.urls.api}/dashboard/?${query}`);
@@ -120,21 +131,27 @@ describe('the dashboard', () => {
     await page.close();
   });
 
-  it('regroups by language and downloads the CSV the API gives', async () => {
+  it('regroups by language and downloads the CSVs the API gives, for people and for scripts', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
     await signIn(page, test.stack.adminToken, `issue=${SAMPLE_ISSUE_ID}&by=region`);
     await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
     await page.selectOption('#by', 'language');
     await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/language"]`);
     await expectTableMatches(page, (await stats('language')).rows);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
-    const csv = await readFile((await download.path())!, 'utf8');
-    const fromApi = await (
-      await fetch(`${test.stack.urls.api}/api/issues/${SAMPLE_ISSUE_ID}/stats?by=language`, {
-        headers: { authorization: `Bearer ${test.stack.adminToken}`, accept: 'text/csv' },
-      })
-    ).text();
-    expect(csv).toBe(fromApi);
+    // Byte for byte: the human CSV's byte-order mark (which Excel needs) must survive the download.
+    for (const [button, query] of [
+      ['#csv', 'by=language'],
+      ['#csv-raw', 'by=language&format=csv-raw'],
+    ]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button!)]);
+      const csv = await readFile((await download.path())!);
+      const fromApi = await (
+        await fetch(`${test.stack.urls.api}/api/issues/${SAMPLE_ISSUE_ID}/stats?${query}`, {
+          headers: { authorization: `Bearer ${test.stack.adminToken}`, accept: 'text/csv' },
+        })
+      ).arrayBuffer();
+      expect(csv.equals(Buffer.from(fromApi)), button).toBe(true);
+    }
     await page.close();
   });
 
@@ -142,13 +159,126 @@ describe('the dashboard', () => {
     const page = await browser.newPage();
     await signIn(page, test.stack.tokens.coordinator, `issue=${SAMPLE_ISSUE_ID}&by=region`);
     await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
-    expect(await page.locator('#scope').textContent()).toBe('Region BG/Haskovo');
+    expect(await page.locator('#scope').textContent()).toBe('Region: Haskovo (Bulgaria)');
     const keys = await page
       .locator('#stats-table tbody tr')
       .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key));
     expect(keys).toEqual(['BG/Haskovo', 'total']);
     await expectTableMatches(page, (await stats('region', test.stack.tokens.coordinator)).rows);
     await page.close();
+  });
+});
+
+/** What Chart.js drew on a canvas: its orientation, labels and datasets. */
+const chartOf = (page: Page, id: string) =>
+  page.evaluate((canvasId) => {
+    const chart = (
+      globalThis as unknown as {
+        Chart: {
+          getChart(id: string):
+            | {
+                options: { indexAxis: string };
+                data: { labels: unknown[]; datasets: { label: string; data: number[] }[] };
+              }
+            | undefined;
+        };
+      }
+    ).Chart.getChart(canvasId)!;
+    const box = document.getElementById(canvasId)!.parentElement!.getBoundingClientRect();
+    return {
+      indexAxis: chart.options.indexAxis,
+      // A label in lines is an array of them.
+      labels: chart.data.labels.map((label) => (Array.isArray(label) ? label.join(' ') : label)),
+      datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })),
+      height: box.height,
+    };
+  }, id);
+
+describe('a dashboard people can read', () => {
+  it('names groups: regions as the profile does, countries and languages in the viewer’s language', async () => {
+    const page = await newPage({ locale: 'de-DE' });
+    await signIn(page, test.stack.adminToken, `issue=${SAMPLE_ISSUE_ID}&by=region`);
+    await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
+    const name = (key: string) => page.locator(`#stats-table tr[data-key="${key}"] th`).textContent();
+    expect(await name('BG/Haskovo')).toBe('Haskovo (Bulgarien)');
+    const other = (await stats('region')).rows.find((r) => r.key.endsWith('/other'));
+    if (other) expect(await name(other.key)).toMatch(/^Other regions \(\p{L}/u);
+    expect(await name('total')).toBe('Total');
+    await page.selectOption('#by', 'country');
+    await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/country"]`);
+    expect(await name('BG')).toBe('Bulgarien');
+    expect(await name('GR')).toBe('Griechenland');
+    await page.selectOption('#by', 'language');
+    await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/language"]`);
+    expect(await name('bg')).toBe('Bulgarisch');
+    expect((await chartOf(page, 'rates-chart')).labels).toContain('Bulgarisch');
+    await closePage(page);
+  });
+
+  it('lays the bars down once there are more than a few groups, growing with them, and keeps a few upright', async () => {
+    const page = await newPage({ viewport: DESKTOP });
+    await signIn(page, test.stack.adminToken, `issue=${SAMPLE_ISSUE_ID}&by=region`);
+    await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
+    const regions = (await stats('region')).rows;
+    expect(regions.length).toBeGreaterThan(4);
+    const many = await chartOf(page, 'rates-chart');
+    expect(many.indexAxis).toBe('y');
+    expect(many.labels).toContain('Haskovo (Bulgaria)');
+    expect(many.height).toBeGreaterThan(regions.length * 3 * 9);
+    await closePage(page);
+
+    const coordinator = await newPage({ viewport: DESKTOP });
+    await signIn(coordinator, test.stack.tokens.coordinator, `issue=${SAMPLE_ISSUE_ID}&by=region`);
+    await coordinator.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
+    const few = await chartOf(coordinator, 'rates-chart');
+    expect(few.indexAxis).toBe('x');
+    expect(few.height).toBe(260);
+    await closePage(coordinator);
+  });
+
+  it('fits every table at 1280 px, and at phone width scrolls a wider one by keyboard with its names in view', async () => {
+    const page = await newPage({ viewport: DESKTOP });
+    await signIn(page, test.stack.adminToken, `issue=${SAMPLE_ISSUE_ID}&by=region`);
+    await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
+    const overflowing = () =>
+      page.$$eval('.table-wrap', (wraps) =>
+        wraps
+          .filter((w) => w.scrollWidth > w.clientWidth + 1 && w.getClientRects().length > 0)
+          .map((w) => w.firstElementChild!.id),
+      );
+    expect(await overflowing()).toEqual([]);
+
+    await page.setViewportSize(PHONE);
+    await page.goto(`${test.stack.urls.api}/dashboard/?issue=${SAMPLE_ISSUE_ID}&by=region`);
+    await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await overflowing()).toContain('stats-table');
+    const wrap = page.locator('.table-wrap:has(#stats-table)');
+    expect(await wrap.getAttribute('aria-labelledby')).toBe('stats-caption');
+    let reached = false;
+    for (let presses = 0; presses < 30 && !reached; presses++) {
+      await page.keyboard.press('Tab');
+      reached = await wrap.evaluate((element) => element === document.activeElement);
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => wrap.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+    const [wrapLeft, nameLeft] = await Promise.all([
+      wrap.evaluate((element) => element.getBoundingClientRect().left),
+      page.locator('#stats-table tr[data-key="BG/Haskovo"] th').evaluate((th) => th.getBoundingClientRect().left),
+    ]);
+    expect(Math.round(nameLeft)).toBe(Math.round(wrapLeft));
+    await closePage(page);
+  });
+
+  it('passes axe-core’s WCAG 2.1 A and AA rules on the issue view, at 1280 px and at phone width', async () => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      const page = await newPage({ viewport });
+      await signIn(page, test.stack.adminToken, `issue=${SAMPLE_ISSUE_ID}&by=region`);
+      await page.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/region"]`);
+      expect(await wcagViolations(page), `issue view at ${viewport.width} px`).toEqual([]);
+      await closePage(page);
+    }
   });
 });
 
@@ -171,7 +301,7 @@ describe('the dashboard with a /herald-config.json, as in AWS', () => {
     await tab.getByRole('button', { name: 'Sign in' }).click();
     await tab.waitForSelector(`body[data-loaded="${SAMPLE_ISSUE_ID}/language"]`);
     expect(tab.url()).toBe(`${dashboardUrl}?${query}`);
-    expect(await tab.locator('#scope').textContent()).toBe('Region BG/Haskovo');
+    expect(await tab.locator('#scope').textContent()).toBe('Region: Haskovo (Bulgaria)');
     expect(Object.fromEntries(sent.authorize)).toMatchObject({
       response_type: 'code',
       client_id: COGNITO.userPoolClientId,
