@@ -1,9 +1,11 @@
-// The coordinators' dashboard: sign-in, then an issue's engagement (issue-view.js). Chart.js draws the charts.
-// Sign-in as in the editor app: the Cognito hosted UI in AWS, a pasted token on the embedded stack.
+// The coordinators' dashboard: sign-in, then one of two views, an issue's engagement (issue-view.js) or a period's
+// report to the funder with the audience's growth (report-view.js). Chart.js draws the charts. Sign-in as in the
+// editor app: the Cognito hosted UI in AWS, a pasted token on the embedded stack.
 import { finishSignIn, loadConfig, logoutUrl, redirectUri, startSignIn } from '../editor/auth.js';
 import { ApiError, forgetToken, getJson, keepToken, token } from './api.js';
 import { downloadIssueCsv, GROUPINGS, loadComparison, loadIssue } from './issue-view.js';
 import { projectShortName, regionName, setReference } from './names.js';
+import { defaultPeriod, downloadReport, loadReport } from './report-view.js';
 
 const $ = (id) => document.getElementById(id);
 /** The page's query, read after a return from the hosted UI has put back the one the user had. */
@@ -12,13 +14,13 @@ let view = 'issue';
 
 function showProject() {
   $('brand-project').textContent = projectShortName();
-  const page = 'Herald dashboard';
+  const page = view === 'report' ? 'Herald report' : 'Herald dashboard';
   document.title = projectShortName() ? `${projectShortName()} · ${page}` : page;
 }
 
 const showScope = (region) => ($('scope').textContent = region ? `Region: ${regionName(region)}` : 'All regions');
 
-const errorArea = () => 'error';
+const errorArea = () => (view === 'report' ? 'report-error' : 'error');
 /** Says what went wrong and marks the control the API's error names (from, to, by). */
 function showError(error) {
   clearError();
@@ -44,6 +46,21 @@ async function refreshIssue() {
   }
 }
 
+const period = () => ({ from: $('from').value, to: $('to').value });
+
+async function refreshReport() {
+  const { from, to } = period();
+  const by = $('report-by').value;
+  history.replaceState(null, '', `?${new URLSearchParams({ view: 'report', from, to, by })}`);
+  clearError();
+  try {
+    showScope((await loadReport({ from, to }, by)).region);
+    document.body.dataset.loaded = `report/${from}/${to}/${by}`;
+  } catch (error) {
+    showError(error);
+  }
+}
+
 async function startIssueView() {
   const issues = await loadComparison();
   $('issue').replaceChildren(
@@ -56,11 +73,25 @@ async function startIssueView() {
   await refreshIssue();
 }
 
+async function startReportView() {
+  const fallback = defaultPeriod();
+  $('from').value = params.get('from') ?? fallback.from;
+  $('to').value = params.get('to') ?? fallback.to;
+  $('report-by').value = GROUPINGS[params.get('by')] ? params.get('by') : 'region';
+  showDashboard();
+  await refreshReport();
+}
+
 function showDashboard() {
   $('sign-in').hidden = true;
   $('dashboard').hidden = false;
   $('sign-out').hidden = false;
   $('issue-view').hidden = view !== 'issue';
+  $('report-view').hidden = view !== 'report';
+  for (const link of document.querySelectorAll('#views a')) {
+    if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
 }
 
 /** `/herald-config.json` in AWS (Cognito), null on the embedded stack. */
@@ -95,10 +126,11 @@ function signedOut(message = '') {
 
 async function start() {
   params = new URLSearchParams(location.search);
+  view = params.get('view') === 'report' ? 'report' : 'issue';
   try {
     setReference(await getJson('/api/reference'));
     showProject();
-    await startIssueView();
+    await (view === 'report' ? startReportView() : startIssueView());
   } catch (error) {
     if (error.status === 401 || error.status === 403) signedOut(error.message);
     else {
@@ -112,6 +144,15 @@ $('issue').addEventListener('change', refreshIssue);
 $('by').addEventListener('change', refreshIssue);
 $('csv').addEventListener('click', () => downloadIssueCsv('csv').catch(showError));
 $('csv-raw').addEventListener('click', () => downloadIssueCsv('csv-raw').catch(showError));
+$('report-controls').addEventListener('submit', (event) => {
+  event.preventDefault();
+  refreshReport();
+});
+for (const format of ['csv', 'csv-raw', 'pdf']) {
+  $(`report-${format}`).addEventListener('click', () =>
+    downloadReport(period(), $('report-by').value, format).catch(showError),
+  );
+}
 $('sign-in-token').addEventListener('submit', (event) => {
   event.preventDefault();
   keepToken($('token').value.trim());
