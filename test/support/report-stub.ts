@@ -13,6 +13,8 @@ export interface StubAnswer {
   status: number;
   contentType: string;
   body: Buffer;
+  /** A download's name, as the API's Content-Disposition gives it. */
+  fileName?: string;
 }
 
 const regionKeys = () => secon.countryCodes.flatMap((code) => secon.regionsOf(code).map((r) => `${code}/${r}`));
@@ -117,12 +119,20 @@ export function stubAnswer(url: URL, accept: string, region?: string): StubAnswe
   };
   const format =
     q.get('format') ?? (accept.includes('text/csv') ? 'csv' : accept.includes('application/pdf') ? 'pdf' : 'json');
-  if (format === 'pdf')
-    return { status: 200, contentType: 'application/pdf', body: Buffer.from(`%PDF-1.4 stub ${from} ${to}\n`) };
+  const fileName = `STUB-report-${from}-${to}-by-${by}`;
+  if (format === 'pdf') {
+    const body = Buffer.from(`%PDF-1.4 stub ${from} ${to}\n`);
+    return { status: 200, contentType: 'application/pdf', body, fileName: `${fileName}.pdf` };
+  }
   if (format === 'csv' || format === 'csv-raw') {
     const lines = [...rows, report.total].map((r) => `${r.key},${r.peopleReached},${r.openRate}`);
     const text = `${format === 'csv' ? '\uFEFF' : ''}Group,People reached,Open rate\r\n${lines.join('\r\n')}\r\n`;
-    return { status: 200, contentType: 'text/csv; charset=utf-8', body: Buffer.from(text) };
+    return {
+      status: 200,
+      contentType: 'text/csv; charset=utf-8',
+      body: Buffer.from(text),
+      fileName: `${fileName}.csv`,
+    };
   }
   return json(200, report);
 }
