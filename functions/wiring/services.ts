@@ -16,6 +16,7 @@ import type {
   FanOutQueue,
   IssueStore,
   Mailer,
+  PeopleSketches,
   SegmentJob,
   SendCounters,
   SendScheduler,
@@ -33,6 +34,7 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   // Each use case names the part of a port it uses; the services hold the whole ports.
   issues: IssueStore;
   counters: SendCounters;
+  sketches: PeopleSketches;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences). */

@@ -14,6 +14,8 @@ import type {
   Edition,
   IssueStore,
   Mailer,
+  PeopleSketch,
+  PeopleSketches,
   Recipient,
   SegmentCounter,
   SegmentCounts,
@@ -24,6 +26,7 @@ import type {
 import type { Issue } from '../../functions/domain/records.ts';
 import { MailerRefusedError } from '../../functions/domain/errors.ts';
 import { EMPTY_COUNTS } from '../../functions/domain/progress.ts';
+import { emptySketch, mergeInto } from '../../functions/domain/sketch.ts';
 import type { SubscriberRecord, SubscriberRepository } from '../../functions/domain/subscribers.ts';
 
 export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
@@ -128,6 +131,27 @@ export function fakeSendCounters(): SendCounters {
       return [...counters.values()]
         .filter((c) => c.dimension === dimension && c.key.startsWith(keyPrefix))
         .map((c) => ({ ...c }));
+    },
+  };
+}
+
+/** People sketches in memory, per issue: merges are unions, as the store's. */
+export function fakePeopleSketches(): PeopleSketches & { stored: Map<string, PeopleSketch> } {
+  const stored = new Map<string, PeopleSketch>();
+  return {
+    stored,
+    async merge(issueId, sketches) {
+      for (const s of sketches) {
+        const id = `${issueId}#${s.dimension}#${s.key}#${s.kind}`;
+        const into = stored.get(id) ?? { ...s, registers: emptySketch() };
+        mergeInto(into.registers, s.registers);
+        stored.set(id, into);
+      }
+    },
+    async ofDimension(issueId, dimension, keyPrefix = '') {
+      return [...stored.entries()]
+        .filter(([id, s]) => id.startsWith(`${issueId}#`) && s.dimension === dimension && s.key.startsWith(keyPrefix))
+        .map(([, s]) => ({ ...s, registers: new Uint8Array(s.registers) }));
     },
   };
 }

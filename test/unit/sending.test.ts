@@ -37,6 +37,7 @@ import {
   fakeSendCounters,
   fakeSubscribers,
   fixedClock,
+  fakePeopleSketches,
 } from './fakes.ts';
 
 const issue: Issue = {
@@ -87,6 +88,7 @@ function setup(
     },
     issues,
     counters,
+    sketches: fakePeopleSketches(),
     content: fakeContentStore(),
     renderer: labelRenderer,
     audience: fakeAudience(segments),
