@@ -4,6 +4,8 @@ import { createDynamoDeliveryStore } from '../adapters/dynamo-delivery-store.ts'
 import { createDynamoIssueStore } from '../adapters/dynamo-issue-store.ts';
 import { createDynamoSendCounters } from '../adapters/dynamo-send-counters.ts';
 import { createDynamoPeopleSketches } from '../adapters/dynamo-people-sketches.ts';
+import { createDynamoGrowthCounters } from '../adapters/dynamo-growth-counters.ts';
+import type { GrowthCounters } from '../domain/growth.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
 import { createDynamoSendPacer } from '../adapters/dynamo-send-pacer.ts';
@@ -39,6 +41,8 @@ export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   counters: SendCounters;
   /** Who each issue reached, and who opened and clicked it, as sketches beside its counters. */
   sketches: PeopleSketches;
+  /** Audience growth per day and segment, in the issues table apart from any issue. */
+  growth: GrowthCounters;
   /** Delivery records: the sender's claims, the events' and tracking's marks, the reads (one table). */
   deliveries: DeliveryStore;
   subscribers: SubscriberRepository;
@@ -84,6 +88,7 @@ export async function createDeliveryServices(
     issues,
     counters: forTable(config, 'issues', (table) => createDynamoSendCounters(clients.dynamo, table)),
     sketches: forTable(config, 'issues', (table) => createDynamoPeopleSketches(clients.dynamo, table)),
+    growth: forTable(config, 'issues', (table) => createDynamoGrowthCounters(clients.dynamo, table)),
     deliveries: forTable(config, 'deliveries', (table) => createDynamoDeliveryStore(clients.dynamo, table)),
     subscribers: forTable(config, 'subscribers', (table) => createDynamoSubscriberStore(clients.dynamo, table)),
     mailer: overrides.wrapMailer ? overrides.wrapMailer(ses) : ses,

@@ -21,6 +21,7 @@ import type {
   SendCounters,
   SendScheduler,
 } from '../domain/ports.ts';
+import type { GrowthCounters } from '../domain/growth.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
 import type { TrackingDeps } from '../domain/tracking.ts';
@@ -35,6 +36,7 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   issues: IssueStore;
   counters: SendCounters;
   sketches: PeopleSketches;
+  growth: GrowthCounters;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences). */

@@ -38,6 +38,7 @@ import {
   fakeSubscribers,
   fixedClock,
   fakePeopleSketches,
+  fakeGrowthCounters,
 } from './fakes.ts';
 
 const issue: Issue = {
@@ -89,6 +90,7 @@ function setup(
     issues,
     counters,
     sketches: fakePeopleSketches(),
+    growth: fakeGrowthCounters(),
     content: fakeContentStore(),
     renderer: labelRenderer,
     audience: fakeAudience(segments),
