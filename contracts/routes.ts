@@ -49,6 +49,9 @@ export const ROUTES = {
 
   issueStats: route('GET', '/api/issues/{id}/stats', 'coordinator'),
   compareIssues: route('GET', '/api/stats/issues', 'coordinator'),
+  // A period's report to the funder (JSON, CSV for people or scripts, PDF) and the audience's growth per day.
+  disseminationReport: route('GET', '/api/reports/dissemination', 'coordinator'),
+  growth: route('GET', '/api/stats/growth', 'coordinator'),
 
   archive: route('GET', '/archive/{issueId}/{lang}', 'public', { cache: 'public' }),
 

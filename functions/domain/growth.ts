@@ -8,6 +8,7 @@ import { expectedGroups, groupName, groupPlan } from './groups.ts';
 import { sketchSegments } from './people.ts';
 import type { SketchDimension } from './ports.ts';
 import type { Reference } from './reference.ts';
+import { fill, type ReportText } from './report-text.ts';
 import { GROUPINGS, regionOf, type Grouping, type StatsScope } from './stats.ts';
 import { validate } from './validation.ts';
 
@@ -176,8 +177,8 @@ export interface GrowthSeries {
 export interface GrowthDeps {
   growth: Pick<GrowthCounters, 'months'>;
   reference: Reference;
-  /** "Other region in {{country}}" in a language. */
-  otherRegion(language: string, countryName: string): string;
+  /** The report's words in a language of the profile's. */
+  reportText(language: string): Pick<ReportText, 'otherRegion'>;
 }
 
 const growthQuerySchema = z.object({
@@ -202,7 +203,9 @@ export async function growthSeries(deps: GrowthDeps, query: unknown, scope: Stat
     ...(region && { region }),
     series: keys.map((key) => ({
       key,
-      name: groupName(deps.reference, by, key, language, (country) => deps.otherRegion(language, country)),
+      name: groupName(deps.reference, by, key, language, (country) =>
+        fill(deps.reportText(language).otherRegion, { country }),
+      ),
       days: byGroup.get(key) ?? empty(),
     })),
   };

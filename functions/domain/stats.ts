@@ -246,5 +246,3 @@ export function toCsv(rows: readonly object[], columns: readonly string[]): stri
   const line = (row: object) => columns.map((c) => csvCell((row as Record<string, unknown>)[c])).join(',');
   return [columns.join(','), ...rows.map(line)].join('\r\n') + '\r\n';
 }
-
-export const statsCsv = (stats: IssueStats) => toCsv([...stats.rows, stats.total], STATS_COLUMNS);

@@ -6,6 +6,10 @@ import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
+import { readPdfAssets, reportPdf, type PdfAssets } from '../adapters/pdf-report.ts';
+import type { DisseminationReport } from '../domain/report.ts';
+import { createReportText } from '../adapters/report-text.ts';
+import type { ReportText } from '../domain/report-text.ts';
 import { join } from 'node:path';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { loadProfile } from '../../contracts/profile.ts';
@@ -41,6 +45,10 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   scheduler: SendScheduler;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences). */
   pages: PageRenderer;
+  /** The report's words in a language (locales/<lng>/report.json). */
+  reportText(language: string): ReportText;
+  /** The dissemination report as a PDF in a language (its fonts and emblem read on first use). */
+  reportPdf(report: DisseminationReport, language: string): Promise<Buffer>;
 }
 
 export async function createServices(
@@ -69,6 +77,8 @@ export async function createServices(
       : unavailable<SendScheduler>(
           'scheduling needs SCHEDULE_GROUP, SCHEDULED_SEND_FUNCTION_ARN and SCHEDULER_ROLE_ARN',
         ));
+  const reportText = createReportText(config.assetsDir);
+  let pdfAssets: PdfAssets | undefined;
   return {
     ...delivery,
     scheduler,
@@ -78,6 +88,15 @@ export async function createServices(
     renderer: await createMjmlRenderer(config.assetsDir, reference),
     pages,
     messages: pages,
+    reportText,
+    reportPdf: (report, language) =>
+      reportPdf(report, {
+        profile,
+        language,
+        text: reportText(language),
+        assets: (pdfAssets ??= readPdfAssets(config.assetsDir)),
+        createdAt: delivery.clock.now(),
+      }),
     limits: config.signupLimits,
     machineWindowSeconds: config.machineWindowSeconds,
   };

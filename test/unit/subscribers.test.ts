@@ -506,7 +506,7 @@ describe('audience growth', () => {
       {
         growth: ctx.deps.growth as GrowthCounters,
         reference: secon,
-        otherRegion: (_language, country) => `Other region in ${country}`,
+        reportText: () => ({ otherRegion: 'Other region in {{country}}' }),
       },
       { from: day, to: day, ...query },
       scope as never,
