@@ -162,6 +162,21 @@ export interface SubscriberDeps {
   reference: Reference;
 }
 
+/**
+ * Stores a subscriber made elsewhere (sample data, an import), counted in the audience's growth on the day they were
+ * created when confirmed; false when the id is taken (nothing counted).
+ */
+export async function addSubscriber(
+  deps: Pick<SubscriberDeps, 'subscribers' | 'growth'>,
+  subscriber: SubscriberRecord,
+): Promise<boolean> {
+  if (!(await deps.subscribers.create(subscriber))) return false;
+  await deps.growth.add(
+    growthOfChange(undefined, subscriber, new Date(subscriber.confirmedAt ?? subscriber.createdAt)),
+  );
+  return true;
+}
+
 /** Trimmed, with the domain lower-cased (the local part is the mailbox owner's business). */
 export function normalizeEmail(email: string): string {
   const trimmed = email.trim();
