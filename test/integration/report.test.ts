@@ -1,6 +1,8 @@
 // The dissemination report and the growth series on the embedded stack: two issues to overlapping audiences, opens
 // and clicks, then people reached count each person once, the figures agree with each issue's stats, the CSV and PDF
 // carry the JSON's figures, and signups, confirmations and unsubscribes show in the growth per day.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '../support/embedded-stack.ts';
@@ -9,6 +11,7 @@ import subscribers from '../../local/sample/secon/subscribers.json' with { type:
 import type { DisseminationReport, ReportRow } from '../../functions/domain/report.ts';
 import type { GrowthSeries } from '../../functions/domain/growth.ts';
 import { FUNDING_STATEMENTS } from '../../contracts/eu-funding.ts';
+import { runReportCommand } from '../../local/report-command.ts';
 
 const TOKEN = 'report-token-0123456789abcdef';
 const NEWCOMER = 'newcomer@example.org';
@@ -200,6 +203,20 @@ describe('dissemination report', () => {
     );
     const bg = row(body, 'BG/Haskovo');
     expect(text).toContain(`${bg.name} ${bg.issuesSent} ${bg.peopleReached} ${bg.delivered}`);
+  });
+});
+
+describe('herald report', () => {
+  it('prints the table, and writes the PDF', async () => {
+    let printed = '';
+    const options = { from: today(), to: today(), by: 'country', url: test.stack.urls.api, token: TOKEN };
+    await runReportCommand({ ...options, out: { write: (t: string) => (printed += t) } });
+    const total = (await report('&by=country')).total;
+    expect(printed).toMatch(/Bulgaria\s+2\s+/);
+    expect(printed).toMatch(new RegExp(`Total\\s+2\\s+${total.peopleReached}\\s+${total.delivered}\\s`));
+    const file = join(test.dataDir, 'report.pdf');
+    await runReportCommand({ ...options, pdf: file, out: { write: () => {} } });
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
 
