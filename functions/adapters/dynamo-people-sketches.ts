@@ -1,10 +1,15 @@
 // An issue's people sketches (`SKETCH#<dimension>#<key>#<kind>` under the issue's partition key, 4 KB of registers
-// each) in the issues table: merged with a write conditioned on the version read, so two writers never lose a person.
+// each, deflated) in the issues table: merged with a write conditioned on the version read, so two writers never lose a person.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GetCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { PeopleSketch, PeopleSketches, SketchDimension } from '../domain/ports.ts';
 import { emptySketch, mergeInto } from '../domain/sketch.ts';
+
+// Registers are small numbers, mostly alike: deflated they take a third of the bytes to store, read and send.
+const pack = (registers: Uint8Array) => new Uint8Array(deflateRawSync(registers));
+const unpack = (stored: Uint8Array) => new Uint8Array(inflateRawSync(stored));
 
 const sortKey = (s: Pick<PeopleSketch, 'dimension' | 'key' | 'kind'>) => `SKETCH#${s.dimension}#${s.key}#${s.kind}`;
 /** Merges refused this many times in a row (each refusal means another writer landed) give up. */
@@ -17,7 +22,7 @@ export function createDynamoPeopleSketches(client: DynamoDBDocumentClient, table
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key, ConsistentRead: true, ProjectionExpression: 'registers, version' }),
       );
-      const registers = Item?.registers ? new Uint8Array(Item.registers as Uint8Array) : emptySketch();
+      const registers = Item?.registers ? unpack(Item.registers as Uint8Array) : emptySketch();
       if (!mergeInto(registers, sketch.registers)) return;
       const version = Item?.version as number | undefined;
       const written = await whenConditionHolds(
@@ -33,7 +38,7 @@ export function createDynamoPeopleSketches(client: DynamoDBDocumentClient, table
               ':dimension': sketch.dimension,
               ':key': sketch.key,
               ':kind': sketch.kind,
-              ':registers': registers,
+              ':registers': pack(registers),
               ':next': (version ?? 0) + 1,
               ...(version !== undefined && { ':version': version }),
             },
@@ -67,7 +72,7 @@ export function createDynamoPeopleSketches(client: DynamoDBDocumentClient, table
             dimension: item.dimension,
             key: item.key,
             kind: item.kind,
-            registers: item.registers as Uint8Array,
+            registers: unpack(item.registers as Uint8Array),
           });
         }
       }
