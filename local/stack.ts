@@ -22,6 +22,7 @@ import { withSimulatedEvents } from './ses-events.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
+import { pdfMaker } from '../functions/wiring/report-pdf.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
 import { createLocalAuthorizer, demoUsers } from './authorizer.ts';
@@ -212,6 +213,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     fanOut: fanOutQueue,
     scheduler,
     wrapMailer: (ses) => (sesEvents.simulate = withSimulatedEvents(ses)).mailer,
+    pdf: pdfMaker,
   });
   const ingest = createSesEventsHandler(services);
   const sender = createSenderHandler(services);

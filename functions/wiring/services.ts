@@ -6,7 +6,8 @@ import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
-import { readPdfAssets, reportPdf, type PdfAssets } from '../adapters/pdf-report.ts';
+import { ConfigError } from '../domain/errors.ts';
+import type { PdfAssets, PdfMaker } from './report-pdf.ts';
 import type { DisseminationReport } from '../domain/report.ts';
 import { createReportText } from '../adapters/report-text.ts';
 import type { ReportText } from '../domain/report-text.ts';
@@ -59,6 +60,8 @@ export async function createServices(
     fanOut?: FanOutQueue;
     scheduler?: SendScheduler;
     wrapMailer?: (ses: Mailer) => Mailer;
+    /** Where reports are made as PDFs (wiring/report-pdf.ts); elsewhere asking for one is a configuration error. */
+    pdf?: PdfMaker;
   } = {},
 ): Promise<Services> {
   const profile = loadProfile(config.profileFile, { localesDir: join(config.assetsDir, 'locales') });
@@ -89,14 +92,17 @@ export async function createServices(
     pages,
     messages: pages,
     reportText,
-    reportPdf: (report, language) =>
-      reportPdf(report, {
+    reportPdf: async (report, language) => {
+      const { pdf } = overrides;
+      if (!pdf) throw new ConfigError('PDF reports are made by the EditorApi function only');
+      return pdf.render(report, {
         profile,
         language,
         text: reportText(language),
-        assets: (pdfAssets ??= readPdfAssets(config.assetsDir)),
+        assets: (pdfAssets ??= pdf.readAssets(config.assetsDir)),
         createdAt: delivery.clock.now(),
-      }),
+      });
+    },
     limits: config.signupLimits,
     machineWindowSeconds: config.machineWindowSeconds,
   };
