@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { EU_EMBLEM, FUNDING_STATEMENTS, type EuLanguage } from '../../contracts/eu-funding.ts';
 import type { Profile } from '../../contracts/profile.ts';
+import { groupName } from '../domain/groups.ts';
+import { referenceOf } from '../domain/reference.ts';
 import { fill, type ReportText } from '../domain/report-text.ts';
 import { SKETCH_ERROR, type DisseminationReport, type ReportRow } from '../domain/report.ts';
 import { percent } from '../domain/report-csv.ts';
@@ -71,6 +73,8 @@ export async function reportPdf(
     doc.on('error', reject);
   });
 
+  const regionName = (key: string) =>
+    groupName(referenceOf(profile), 'region', key, language, (country) => fill(text.otherRegion, { country }));
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const bottom = doc.page.height - doc.page.margins.bottom;
@@ -84,7 +88,7 @@ export async function reportPdf(
     .text(
       `${fill(text.period, { from: report.from, to: report.to })} · ${fill(text.groupedBy, {
         grouping: text.grouping[report.by],
-      })}${report.region ? ` · ${report.rows[0]?.name ?? report.region}` : ''}`,
+      })}${report.region ? ` · ${regionName(report.region)}` : ''}`,
       { width },
     );
   doc.moveDown(0.8);

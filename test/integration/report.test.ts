@@ -100,6 +100,17 @@ async function subscribe(email: string) {
   expect(confirmed.status).toBeLessThan(400);
 }
 
+/** The text of a PDF answer, its pages joined, runs of white space as one. */
+async function pdfText(response: Response): Promise<string> {
+  const pdf = await getDocument({ data: new Uint8Array(await response.arrayBuffer()) }).promise;
+  const lines: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    lines.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+  }
+  return lines.join(' ').replace(/\s+/g, ' ');
+}
+
 const bulgarians = confirmed.filter((s) => s.country === 'BG');
 const mailOf = (address: string, subject: RegExp) =>
   emails.find((e) => e.destination.to.includes(address) && subject.test(e.subject))!;
@@ -153,6 +164,10 @@ describe('dissemination report', () => {
     expect(own.rows.map((r) => r.key)).toEqual(['BG/Haskovo']);
     const inHaskovo = bulgarians.filter((s) => s.region === 'Haskovo').length;
     expect(own.total.peopleReached).toBe(inHaskovo);
+    const perLanguage = await pdfText(
+      await api(`/api/reports/dissemination?${period()}&by=language&format=pdf`, { token: coordinator }),
+    );
+    expect(perLanguage).toContain('By Language · Haskovo');
     const other = await api(`/api/reports/dissemination?${period()}&region=GR/Peloponnese`, { token: coordinator });
     expect(other.status).toBe(403);
     const bad = await api(`/api/reports/dissemination?from=${today()}&to=yesterday`);
@@ -184,13 +199,7 @@ describe('dissemination report', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    const pdf = await getDocument({ data: new Uint8Array(await response.arrayBuffer()) }).promise;
-    const lines: string[] = [];
-    for (let n = 1; n <= pdf.numPages; n++) {
-      const content = await (await pdf.getPage(n)).getTextContent();
-      lines.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-    }
-    const text = lines.join(' ').replace(/\s+/g, ' ');
+    const text = await pdfText(response);
     expect(text).toContain('SECON');
     expect(text).toContain('Έκθεση διάδοσης');
     expect(text).toContain(today());
