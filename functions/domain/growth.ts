@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 import { expectedGroups, groupName, groupPlan } from './groups.ts';
 import { sketchSegments } from './people.ts';
-import type { SketchDimension } from './ports.ts';
+import type { AudienceSource, Clock, SketchDimension } from './ports.ts';
 import type { Reference } from './reference.ts';
 import { fill, type ReportText } from './report-text.ts';
 import { GROUPINGS, regionOf, type Grouping, type StatsScope } from './stats.ts';
@@ -209,4 +209,44 @@ export async function growthSeries(deps: GrowthDeps, query: unknown, scope: Stat
       days: byGroup.get(key) ?? empty(),
     })),
   };
+}
+
+/**
+ * Sets the growth counters' level of confirmed subscribers to the subscribers confirmed now, per region, language
+ * and both: a count that a stopped process left out (between its state write and its counter) is put right on
+ * today's net change, never as a signup or an unsubscribe. It reads every confirmed subscriber once (the send
+ * index, page by page), so it runs where nothing else writes subscribers: the embedded stack's start.
+ */
+export async function reconcileGrowth(
+  deps: { audience: Pick<AudienceSource, 'pages'>; growth: GrowthCounters; reference: Reference; clock: Clock },
+  pageSize = 500,
+): Promise<GrowthIncrement[]> {
+  const confirmed = new Map<string, number>();
+  for (const country of deps.reference.countryCodes) {
+    for (const language of deps.reference.languages) {
+      for await (const page of deps.audience.pages(country, language, pageSize)) {
+        for (const r of page) {
+          for (const s of sketchSegments(country, language, r.region)) {
+            const id = `${s.dimension}#${s.key}`;
+            confirmed.set(id, (confirmed.get(id) ?? 0) + 1);
+          }
+        }
+      }
+    }
+  }
+  const counted = new Map<string, number>();
+  for (const dimension of ['region', 'language', 'regionLanguage'] as const) {
+    for (const m of await deps.growth.months(dimension, '')) {
+      const id = `${dimension}#${m.key}`;
+      counted.set(id, (counted.get(id) ?? 0) + m.net);
+    }
+  }
+  const day = deps.clock.now().toISOString().slice(0, 10);
+  const corrections = [...new Set([...confirmed.keys(), ...counted.keys()])].flatMap((id) => {
+    const net = (confirmed.get(id) ?? 0) - (counted.get(id) ?? 0);
+    const [dimension, key] = [id.slice(0, id.indexOf('#')) as SketchDimension, id.slice(id.indexOf('#') + 1)];
+    return net === 0 ? [] : [{ dimension, key, day, counts: { net } }];
+  });
+  if (corrections.length > 0) await deps.growth.add(corrections);
+  return corrections;
 }

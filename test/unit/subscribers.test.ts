@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { secon } from '../support/profile.ts';
 import { createTokens, manageToken } from '../../functions/domain/tokens.ts';
 import { deliverBatch } from '../../functions/domain/delivery.ts';
-import { growthSeries, type GrowthCounters } from '../../functions/domain/growth.ts';
+import { growthSeries, reconcileGrowth, type GrowthCounters } from '../../functions/domain/growth.ts';
 import { ConflictError, MailerRefusedError, RateLimitedError, ValidationError } from '../../functions/domain/errors.ts';
 import {
   anonymizeErasedRecipients,
@@ -31,6 +31,7 @@ import {
   fakeSubscribers,
   fixedClock,
   fakeGrowthCounters,
+  fakeAudience,
 } from './fakes.ts';
 
 /** Fixed windows in memory; remembers every key it was given and every key it forgot. */
@@ -543,6 +544,27 @@ describe('audience growth', () => {
     await signup(ctx.deps, { ...form, email: 'fay@example.org' }, api);
     await unsubscribe(ctx.deps, manageToken(ctx.deps.tokens, subscriberIdFor('fay@example.org')), 'page');
     expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 0, unsubscribes: 0 });
+  });
+
+  it('puts right a count a stopped process left out, on the net change only, and changes nothing when all agree', async () => {
+    const ctx = setup();
+    await confirmed(ctx);
+    await confirmed(ctx, { ...form, email: 'dan@example.org' });
+    // A process stopped between confirming a third person and counting them.
+    const third = subscriberIdFor('eva@example.org');
+    await ctx.deps.subscribers.create({ ...ctx.records.get(id)!, id: third, email: 'eva@example.org' });
+    const growth = ctx.deps.growth as GrowthCounters;
+    const audience = fakeAudience({
+      'RO#ro': [...ctx.records.values()]
+        .filter((s) => s.status === 'confirmed')
+        .map((s) => ({ id: s.id, email: s.email, region: s.region })),
+    });
+    const deps = { audience, growth, reference: secon, clock: ctx.deps.clock };
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 2, signups: 2 });
+    expect(await reconcileGrowth(deps)).toHaveLength(3);
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 3, signups: 2 });
+    expect(await today(ctx, 'ro', { by: 'language' })).toMatchObject({ subscribers: 3 });
+    expect(await reconcileGrowth(deps)).toEqual([]);
   });
 
   it('carries subscribers from earlier days, names regions, and keeps a coordinator to their region', async () => {
