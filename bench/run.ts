@@ -3,6 +3,7 @@ import { benchRender } from './render.ts';
 import { benchSignup, signupOptions } from './signup.ts';
 import { benchStats, statsOptions } from './stats.ts';
 import { benchSend, sendOptions } from './send.ts';
+import { benchReport, reportOptions } from './report.ts';
 
 const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   signup: () => benchSignup(signupOptions(args)),
   stats: () => benchStats(statsOptions(args)),
   send: () => benchSend(sendOptions(args)),
+  report: () => benchReport(reportOptions(args)),
 };
 
 // Names are the arguments that are neither options (`--seconds`, `--seconds=30`) nor an option's value.

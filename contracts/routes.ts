@@ -49,6 +49,9 @@ export const ROUTES = {
 
   issueStats: route('GET', '/api/issues/{id}/stats', 'coordinator'),
   compareIssues: route('GET', '/api/stats/issues', 'coordinator'),
+  // A period's report to the funder (JSON, CSV for people or scripts, PDF) and the audience's growth per day.
+  disseminationReport: route('GET', '/api/reports/dissemination', 'coordinator'),
+  growth: route('GET', '/api/stats/growth', 'coordinator'),
 
   // The public archive and the project's notices: the same page for every reader, so browsers and CloudFront may
   // keep them. API Gateway matches `/archive/{lang}/` to `/archive/{lang}` (a route key cannot end in `/`), and

@@ -36,7 +36,9 @@ export const contentTable = {
 
 /**
  * Issues and everything that belongs to one: sk `ISSUE` (the issue), `EDITION#<lang>` (a rendered
- * edition), `COUNTER#<dimension>#<key>` (per-segment counters). One Query reads an issue's progress.
+ * edition), `COUNTER#<dimension>#<key>` (per-segment counters), `SKETCH#<dimension>#<key>` (the segment's people
+ * sketches: recipients, openers, clickers). One Query reads an issue's progress. Apart from any issue, the
+ * partitions `GROWTH#<dimension>` hold the audience's growth counters, sk `<key>#<YYYY-MM>`.
  * Only ISSUE items carry `listKey`, so the index lists issues by creation time and nothing else.
  */
 export const issuesTable = {

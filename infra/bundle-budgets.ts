@@ -9,5 +9,6 @@ export const BUNDLE_BUDGETS_KB: Readonly<Partial<Record<string, number>>> = {
   Sender: 300,
   PublicApi: 3800,
   UnsubscribeApi: 3800,
-  EditorApi: 3800,
+  // Also the dissemination report's PDF: pdfkit (with fontkit and its standard fonts) adds about 900 KB here only.
+  EditorApi: 4700,
 };

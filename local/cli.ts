@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
 import { runDoctorCommand } from './doctor-command.ts';
 import { runSendCommand } from './send-command.ts';
+import { runReportCommand } from './report-command.ts';
 import { runStatsCommand } from './stats-command.ts';
 
 const USAGE = `Usage: herald <command>
@@ -17,6 +18,14 @@ Commands:
       --by GROUPING      region (default), country or language
       --region REGION    only this region (a coordinator always sees only their own)
       --csv              print CSV instead of a table
+      --url URL, --token TOKEN   as for send (a coordinator's token works too)
+  report               the dissemination report of a period: issues sent, people reached, opens, clicks, growth
+      --from YYYY-MM-DD, --to YYYY-MM-DD   the period (issues by the day they were sent; both days included)
+      --by GROUPING      region (default), country or language
+      --region REGION    only this region (a coordinator always sees only their own)
+      --lang LANGUAGE    names and headers in this language (default: the project's source language)
+      --csv              print CSV for spreadsheets instead of a table
+      --pdf FILE         write the PDF to FILE
       --url URL, --token TOKEN   as for send (a coordinator's token works too)
   doctor               the DNS records SES needs for the sending domain (DKIM, MAIL FROM, DMARC), checked in DNS;
                        with AWS credentials, the deployed identity's DKIM records and status
@@ -89,6 +98,44 @@ switch (command) {
       });
     } catch (error) {
       process.stderr.write(`herald stats: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    break;
+  }
+  case 'report': {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        by: { type: 'string', default: 'region' },
+        region: { type: 'string' },
+        lang: { type: 'string' },
+        csv: { type: 'boolean' },
+        pdf: { type: 'string' },
+      },
+    });
+    const token = values.token ?? process.env.HERALD_TOKEN ?? process.env.HERALD_ADMIN_TOKEN;
+    if (!values.from || !values.to || !token) {
+      process.stderr.write(`herald report: ${token ? 'give --from and --to' : 'a --token is needed'}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    try {
+      await runReportCommand({
+        from: values.from,
+        to: values.to,
+        by: values.by,
+        url: values.url ?? `http://localhost:${process.env.PORT ?? 3000}`,
+        token,
+        ...(values.region && { region: values.region }),
+        ...(values.lang && { lang: values.lang }),
+        csv: values.csv ?? false,
+        ...(values.pdf && { pdf: values.pdf }),
+      });
+    } catch (error) {
+      process.stderr.write(`herald report: ${(error as Error).message}\n`);
       process.exit(1);
     }
     break;

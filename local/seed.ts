@@ -8,7 +8,7 @@ import { resolveFromProfile, type Profile } from '../contracts/profile.ts';
 import { recordSchemas } from '../functions/domain/records.ts';
 import type { Reference } from '../functions/domain/reference.ts';
 import type { Services } from '../functions/wiring/services.ts';
-import { subscriberIdFor } from '../functions/domain/subscribers.ts';
+import { addSubscriber, subscriberIdFor } from '../functions/domain/subscribers.ts';
 import { generatedSubscriber } from './generate-subscribers.ts';
 
 /** Demo subscribers generated per (country, language) for a profile without sample content. */
@@ -64,7 +64,7 @@ export async function seedSampleData(
   const at = now.toISOString();
   // Ids come from addresses, as for every subscriber (so signing up again finds the demo subscriber).
   await put(people, async ({ id: _sampleId, topics, ...person }) => {
-    await services.subscribers.create({
+    await addSubscriber(services, {
       ...person,
       id: subscriberIdFor(person.email),
       topics: topics ?? [],
@@ -89,7 +89,7 @@ async function seedGeneratedSubscribers(services: Services, now: Date): Promise<
   const at = now.toISOString();
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      services.subscribers.create(generatedSubscriber(reference, i, 'demo.example', at)),
+      addSubscriber(services, generatedSubscriber(reference, i, 'demo.example', at)),
     ),
   );
   return count;

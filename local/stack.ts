@@ -23,6 +23,8 @@ import { withSimulatedEvents } from './ses-events.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
+import { pdfMaker } from '../functions/wiring/report-pdf.ts';
+import { reconcileGrowth } from '../functions/domain/growth.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
 import { createLocalAuthorizer, demoUsers } from './authorizer.ts';
@@ -214,6 +216,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     fanOut: fanOutQueue,
     scheduler,
     wrapMailer: (ses) => (sesEvents.simulate = withSimulatedEvents(ses)).mailer,
+    pdf: pdfMaker,
   });
   const ingest = createSesEventsHandler(services);
   const sender = createSenderHandler(services);
@@ -282,6 +285,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
       logger.error('an interrupted send could not be resumed', { issueId: issue.id, error });
     }
   }
+  // The growth counters agree with the confirmed subscribers again (a count lost when the last run stopped).
+  await reconcileGrowth(services);
   // Only now does the API answer: before, a list of issues would be empty and a send could race the resume.
   api = ready;
   const drained = async () => {

@@ -99,12 +99,20 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
           ...Object.fromEntries(unless),
           ...(change.createdBy && { ':createdBy': change.createdBy }),
         },
-        ReturnValues: 'ALL_NEW',
+        // The subscriber this write replaced (growth counts who stopped being confirmed); the new one follows from it.
+        ReturnValues: 'ALL_OLD',
       });
       try {
         const { Attributes } = await client.send(command);
-        const { audience: _audience, ...subscriber } = Attributes ?? {};
-        return { subscriber: subscriber as SubscriberRecord, changed: true };
+        const { audience: _audience, ...previous } = (Attributes ?? {}) as SubscriberRecord & { audience?: string };
+        const subscriber: Record<string, unknown> = {
+          ...previous,
+          ...Object.fromEntries(fields),
+          status: change.status,
+          version: (previous.version ?? 0) + 1,
+        };
+        for (const name of removed) delete subscriber[name];
+        return { subscriber: subscriber as unknown as SubscriberRecord, changed: true, previous };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const subscriber = await this.get(id);
@@ -148,7 +156,12 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       throw new ConflictError(`subscriber ${pending.id} kept changing; try again`);
     },
     async delete(id) {
-      await client.send(new DeleteCommand({ TableName: tableName, Key: { id } }));
+      const { Attributes } = await client.send(
+        new DeleteCommand({ TableName: tableName, Key: { id }, ReturnValues: 'ALL_OLD' }),
+      );
+      if (!Attributes) return undefined;
+      const { audience: _audience, ...subscriber } = Attributes;
+      return subscriber as SubscriberRecord;
     },
   };
 }

@@ -172,6 +172,29 @@ export interface SendCounters {
   reconcileSendingCounts(issueId: string, counters: SegmentCounter[], seen: SegmentCounter[]): Promise<boolean>;
 }
 
+/** Whose sketch: the people an issue was sent to, those who opened it and those who clicked (people, not machines). */
+export type SketchKind = 'recipients' | 'openers' | 'clickers';
+/** Country and total sketches are unions of the region sketches, so only these are stored. */
+export type SketchDimension = 'region' | 'language' | 'regionLanguage';
+/** A HyperLogLog sketch (functions/domain/sketch.ts) of one kind of people in one segment of an issue. */
+export interface PeopleSketch {
+  dimension: SketchDimension;
+  key: string;
+  kind: SketchKind;
+  registers: Uint8Array;
+}
+
+/** An issue's people sketches, one per (dimension, key, kind), beside its counters. functions/domain/people.ts fills them. */
+export interface PeopleSketches {
+  /**
+   * Merges each sketch into the issue's stored one (a union): read, merge, and a write conditioned on the version
+   * read, again when another writer came first. A sketch that adds nothing is not written.
+   */
+  merge(issueId: string, sketches: PeopleSketch[]): Promise<void>;
+  /** The sketches of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
+  ofDimension(issueId: string, dimension: SketchDimension, keyPrefix?: string): Promise<PeopleSketch[]>;
+}
+
 export interface Recipient {
   id: string;
   email: string;

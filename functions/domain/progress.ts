@@ -10,6 +10,8 @@ import type {
   Dimension,
   Increment,
   IssueStore,
+  PeopleSketch,
+  PeopleSketches,
   Recipient,
   SegmentCounter,
   SegmentCounts,
@@ -18,6 +20,7 @@ import type {
   SendCheck,
   SendCounters,
 } from './ports.ts';
+import { SketchTally } from './people.ts';
 
 // Segments and increments.
 
@@ -263,6 +266,8 @@ interface Recount {
   unknownOutcome: number;
   /** The latest time a record changed (ms), the claims this recount ended left out. */
   newest: number;
+  /** Who was sent the issue, opened and clicked it, per segment: what the report counts people from. */
+  sketches: PeopleSketch[];
 }
 
 /** The time a record last changed: its outcome, or its claim. */
@@ -286,6 +291,7 @@ async function recount(deps: RecountDeps, issueId: string, endClaimsBefore: numb
     }
   };
   const result = { final: 0, open: 0, unknownOutcome: 0, newest: 0 };
+  const people = new SketchTally();
   const now = deps.clock.now().toISOString();
   for await (const page of deps.deliveries.records(issueId)) {
     for (const record of page) {
@@ -305,10 +311,11 @@ async function recount(deps: RecountDeps, issueId: string, endClaimsBefore: numb
       }
       add(record, 'recipients');
       add(record, status);
+      people.addRecord({ ...record, status });
       result.final += 1;
     }
   }
-  return { ...result, counters: [...tally.values()] };
+  return { ...result, counters: [...tally.values()], sketches: people.all() };
 }
 
 /**
@@ -327,6 +334,7 @@ export async function recountAfterRestart(
 export interface EndCheckDeps extends RecountDeps {
   issues: Pick<IssueStore, 'get' | 'transition'>;
   counters: SendCounters;
+  sketches: Pick<PeopleSketches, 'merge'>;
   queue: BatchQueue;
   policy: EndCheckPolicy;
 }
@@ -345,7 +353,8 @@ export type EndCheckOutcome = 'done' | 'reconciled' | 'later' | 'given-up';
  * - once they stand still, the records are read. When every recipient has a final record and none changed within a
  *   claim timeout (no sender can still be counting one), the counters' sending counts are set from the records,
  *   each only if it did not move since it was read: a count a killed sender left short, or one counted twice, is
- *   put right, and the send ends. Otherwise look again, later each time;
+ *   put right, the people sketches of who was sent it, opened and clicked are stored (functions/domain/people.ts),
+ *   and the send ends. Otherwise look again, later each time;
  * - a send still unfinished a day after its counts stood still (a batch in the dead-letter queue) is left as it is,
  *   showing who is pending, for a person to redrive or look into; a redriven batch ends it as usual.
  */
@@ -375,6 +384,8 @@ export async function checkSendEnd(deps: EndCheckDeps, check: SendCheck): Promis
     return again({ handled, stillSince, scans: (check.scans ?? 0) + 1 });
   }
   if (!(await deps.counters.reconcileSendingCounts(issueId, records.counters, seen))) return again({});
+  // A union with what tracking raised meanwhile: the opens and clicks marked after the records were read count too.
+  await deps.sketches.merge(issueId, records.sketches);
   await finishIfComplete(deps, issueId);
   await deps.issues.transition(issueId, 'sent', 'sent', { reconciledAt: new Date(now).toISOString() });
   return 'reconciled';

@@ -2,6 +2,7 @@
 // recipient's event is counted once, whatever the order or repetition; a hard bounce or a complaint suppresses
 // the address; a Reject or a Rendering Failure (SES did not send after all) turns the recipient failed.
 import * as z from 'zod';
+import type { GrowthCounters } from './growth.ts';
 import type {
   Clock,
   DeliveryMarks,
@@ -104,6 +105,8 @@ export interface IngestDeps {
   deliveries: DeliveryMarks & Pick<DeliveryRecords, 'getMany' | 'findByMessageId'>;
   counters: Pick<SendCounters, 'add'>;
   subscribers: SubscriberRepository;
+  /** A suppression of a confirmed subscriber is a loss in the audience's growth. */
+  growth: Pick<GrowthCounters, 'add'>;
   clock: Clock;
 }
 

@@ -119,7 +119,7 @@ export function resolveRegion(reference: Reference, name: string): string | unde
 }
 
 /** The region a request's figures are limited to: a coordinator's own, or the one asked for. */
-function regionOf(reference: Reference, scope: StatsScope, asked: string | undefined): string | undefined {
+export function regionOf(reference: Reference, scope: StatsScope, asked: string | undefined): string | undefined {
   const wanted = asked === undefined ? undefined : resolveRegion(reference, asked);
   if (asked !== undefined && !wanted) throw new ValidationError('region', `unknown region "${asked}"`);
   if ('all' in scope) return wanted;
@@ -246,5 +246,3 @@ export function toCsv(rows: readonly object[], columns: readonly string[]): stri
   const line = (row: object) => columns.map((c) => csvCell((row as Record<string, unknown>)[c])).join(',');
   return [columns.join(','), ...rows.map(line)].join('\r\n') + '\r\n';
 }
-
-export const statsCsv = (stats: IssueStats) => toCsv([...stats.rows, stats.total], STATS_COLUMNS);

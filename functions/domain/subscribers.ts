@@ -18,6 +18,7 @@ import type {
   Mailer,
   SendCounters,
 } from './ports.ts';
+import { growthOfChange, type GrowthCounters } from './growth.ts';
 import { countIncrements } from './progress.ts';
 import { manageToken, type TokenCheck, type TokenClaims, type Tokens } from './tokens.ts';
 import { validate } from './validation.ts';
@@ -101,11 +102,15 @@ export interface SubscriberRepository {
    * Ends a subscription in one write that no concurrent change can delay or undo: `status` and `fields` set, a
    * held signup dropped, the version raised (so a versioned write in flight reads again). Only while the status is
    * none of `unless`, and, for a link, the subscriber was created by `createdBy` (the link's issue time). The
-   * subscriber after the write, or as it is when nothing was written; undefined when there is none.
+   * subscriber after the write, or as it is when nothing was written (with, when written, the subscriber the write
+   * replaced); undefined when there is none.
    */
-  end(id: string, change: EndChange): Promise<{ subscriber: SubscriberRecord; changed: boolean } | undefined>;
-  /** Deletes unconditionally: an erasure always wins. */
-  delete(id: string): Promise<void>;
+  end(
+    id: string,
+    change: EndChange,
+  ): Promise<{ subscriber: SubscriberRecord; changed: boolean; previous?: SubscriberRecord } | undefined>;
+  /** Deletes unconditionally: an erasure always wins. The subscriber as this delete removed them, if any. */
+  delete(id: string): Promise<SubscriberRecord | undefined>;
 }
 
 export interface EndChange {
@@ -144,6 +149,8 @@ export interface SubscriberDeps {
   subscribers: SubscriberRepository;
   issues: Pick<IssueStore, 'list'>;
   counters: Pick<SendCounters, 'add'>;
+  /** Audience growth per day and segment: each change of who is a confirmed subscriber, where. */
+  growth: Pick<GrowthCounters, 'add'>;
   deliveries: DeliveryMarks & DeliveryRecords;
   rateLimiter: RateLimiter;
   tokens: Tokens;
@@ -153,6 +160,21 @@ export interface SubscriberDeps {
   publicUrl: string;
   limits: { perIpPerMinute: number; perAddressPerHour: number };
   reference: Reference;
+}
+
+/**
+ * Stores a subscriber made elsewhere (sample data, an import), counted in the audience's growth on the day they were
+ * created when confirmed; false when the id is taken (nothing counted).
+ */
+export async function addSubscriber(
+  deps: Pick<SubscriberDeps, 'subscribers' | 'growth'>,
+  subscriber: SubscriberRecord,
+): Promise<boolean> {
+  if (!(await deps.subscribers.create(subscriber))) return false;
+  await deps.growth.add(
+    growthOfChange(undefined, subscriber, new Date(subscriber.confirmedAt ?? subscriber.createdAt)),
+  );
+  return true;
 }
 
 /** Trimmed, with the domain lower-cased (the local part is the mailbox owner's business). */
@@ -340,15 +362,15 @@ async function update(
   deps: Pick<SubscriberDeps, 'subscribers'>,
   id: string,
   transition: Transition,
-): Promise<{ subscriber: SubscriberRecord; changed: boolean } | undefined> {
+): Promise<{ subscriber: SubscriberRecord; changed: boolean; previous: SubscriberRecord } | undefined> {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
     const current = await deps.subscribers.get(id);
     if (!current) return undefined;
     const next = transition(current);
-    if (next === UNCHANGED) return { subscriber: current, changed: false };
+    if (next === UNCHANGED) return { subscriber: current, changed: false, previous: current };
     const version = current.version ?? 0;
     if (await deps.subscribers.replace(next, version)) {
-      return { subscriber: { ...next, version: version + 1 }, changed: true };
+      return { subscriber: { ...next, version: version + 1 }, changed: true, previous: current };
     }
   }
   throw new ConflictError(`subscriber ${id} kept changing; try again`);
@@ -415,7 +437,8 @@ export async function confirm(
 ): Promise<SubscriberRecord & { manageToken: string }> {
   const now = deps.clock.now();
   const claims = checked(deps.tokens.verify(token, 'confirm', now));
-  const { subscriber } = await updateByLink(deps, claims, confirmation(claims, now));
+  const { subscriber, changed, previous } = await updateByLink(deps, claims, confirmation(claims, now));
+  if (changed) await deps.growth.add(growthOfChange(previous, subscriber, now));
   return { ...subscriber, manageToken: manageToken(deps.tokens, subscriber.id) };
 }
 
@@ -441,6 +464,7 @@ export async function unsubscribe(
   });
   if (!result) throw new TokenError('invalid');
   const subscriber = ownRecord(claims, result.subscriber);
+  if (result.changed) await deps.growth.add(growthOfChange(result.previous, subscriber, now));
   if (result.changed && claims.issueId) await countUnsubscribe(deps, claims.issueId, subscriber.id, unsubscribedAt);
   return subscriber;
 }
@@ -481,13 +505,15 @@ export async function updatePreferences(deps: SubscriberDeps, token: string, bod
   const claims = checked(deps.tokens.verify(token, 'manage', deps.clock.now()));
   const input = validate(preferencesUpdateSchema(deps.reference), body);
   const region = checkRegion(deps.reference, input.country, input.region);
-  const { subscriber } = await updateByLink(deps, claims, (s) => ({
+  const { subscriber, changed, previous } = await updateByLink(deps, claims, (s) => ({
     ...s,
     language: input.language,
     country: input.country,
     region,
     topics: input.topics ?? [],
   }));
+  // A confirmed subscriber who moves region or language moves in the growth counters too.
+  if (changed) await deps.growth.add(growthOfChange(previous, subscriber, deps.clock.now()));
   return publicPreferences(subscriber);
 }
 
@@ -570,7 +596,8 @@ export async function erase(deps: SubscriberDeps, token: string): Promise<void> 
     for (const delivery of await deliveriesOf(deps, subscriber.id)) await anonymize(deps.deliveries, delivery);
   };
   await anonymizeAll();
-  await deps.subscribers.delete(subscriber.id);
+  const removed = await deps.subscribers.delete(subscriber.id);
+  await deps.growth.add(growthOfChange(removed, undefined, deps.clock.now()));
   // A sender that recorded an outcome while the first pass ran: caught here, or by the sender itself, which
   // looks again after recording and now finds the subscriber gone.
   await anonymizeAll();
@@ -586,14 +613,16 @@ export async function erase(deps: SubscriberDeps, token: string): Promise<void> 
  * It wins over any concurrent change; an erased subscriber has nothing left to suppress.
  */
 export async function suppress(
-  deps: Pick<SubscriberDeps, 'subscribers' | 'clock'>,
+  deps: Pick<SubscriberDeps, 'subscribers' | 'clock' | 'growth'>,
   subscriberId: string,
   reason: 'bounce' | 'complaint',
 ): Promise<void> {
+  const now = deps.clock.now();
   // One write, as an unsubscribe: a suppression always gets through.
-  await deps.subscribers.end(subscriberId, {
+  const result = await deps.subscribers.end(subscriberId, {
     status: 'suppressed',
-    fields: { suppressedAt: deps.clock.now().toISOString(), suppressionReason: reason },
+    fields: { suppressedAt: now.toISOString(), suppressionReason: reason },
     unless: ['suppressed'],
   });
+  if (result?.changed) await deps.growth.add(growthOfChange(result.previous, result.subscriber, now));
 }

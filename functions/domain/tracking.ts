@@ -4,7 +4,16 @@
 // An edition is rendered once per language; its links become `{{#if trackingToken}}<click route>{{else}}<link>{{/if}}`,
 // so SES fills in each recipient's token, and the archive, previews and tests (no token) keep the plain links.
 import { NotFoundError } from './errors.ts';
-import type { Clock, DeliveryMarks, DeliveryRecord, DeliveryRecords, Edition, SendCounters } from './ports.ts';
+import { countPerson } from './people.ts';
+import type {
+  Clock,
+  DeliveryMarks,
+  DeliveryRecord,
+  DeliveryRecords,
+  Edition,
+  PeopleSketches,
+  SendCounters,
+} from './ports.ts';
 import { countIncrements, hourIncrements } from './progress.ts';
 import type { Language } from './reference.ts';
 import type { Tokens } from './tokens.ts';
@@ -72,6 +81,8 @@ export interface TrackingDeps {
   tokens: Tokens;
   deliveries: DeliveryMarks & Pick<DeliveryRecords, 'get'>;
   counters: Pick<SendCounters, 'add'>;
+  /** The issue's openers and clickers, for the report's unique people across issues. */
+  sketches: Pick<PeopleSketches, 'merge'>;
   clock: Clock;
   publicUrl: string;
   /** An issue's stored (frozen) edition in one language. */
@@ -137,6 +148,7 @@ async function count(
 async function humanOpen(deps: TrackingDeps, delivery: DeliveryRecord, at: string, repeat: boolean) {
   if (await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, 'openedAt', at)) {
     await count(deps, delivery, 'uniqueOpens');
+    await countPerson(deps, delivery, 'openers');
   } else if (repeat) {
     await count(deps, delivery, 'repeatOpens');
   }
@@ -198,6 +210,7 @@ export async function followClick(deps: TrackingDeps, token: string, requester: 
   }
   if (await deps.deliveries.markOnce(issueId, subscriberId, 'clickedAt', at)) {
     await count(deps, delivery, 'uniqueClicks');
+    await countPerson(deps, delivery, 'clickers');
     // A click shows the email was opened, also where images were blocked or prefetched by a proxy.
     await humanOpen(deps, delivery, at, false);
   } else {

@@ -14,8 +14,11 @@ import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
 import { getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
-import { compareIssues, coordinatorScope, issueStats, statsCsv, type StatsScope } from '../domain/stats.ts';
-import { ForbiddenError } from '../domain/errors.ts';
+import { compareIssues, coordinatorScope, issueStats, type StatsScope } from '../domain/stats.ts';
+import { ForbiddenError, ValidationError } from '../domain/errors.ts';
+import { growthSeries } from '../domain/growth.ts';
+import { disseminationReport } from '../domain/report.ts';
+import { reportCsv, statsCsv, type CsvVariant } from '../domain/report-csv.ts';
 import { referenceData } from '../domain/reference.ts';
 import { createClients, secretValue } from '../wiring/clients.ts';
 import { loadConfig } from '../wiring/config.ts';
@@ -54,8 +57,30 @@ function statsScope(services: Services, principal: Principal | undefined): Stats
   return scope;
 }
 
-const wantsCsv = (r: Request) => r.query.format === 'csv' || /\btext\/csv\b/i.test(r.event.headers.accept ?? '');
-const fileName = (value: string) => value.replace(/[^A-Za-z0-9_-]+/g, '-');
+const FORMATS = ['json', 'csv', 'csv-raw', 'pdf'] as const;
+type Format = (typeof FORMATS)[number];
+/** `format=` when given, else what Accept asks for: CSV for people, a PDF, or JSON. */
+function formatOf(r: Request, allowed: readonly Format[]): Format {
+  const asked = r.query.format;
+  if (asked !== undefined) {
+    if (!(allowed as readonly string[]).includes(asked)) {
+      throw new ValidationError('format', `must be one of ${allowed.join(', ')}`);
+    }
+    return asked as Format;
+  }
+  const accept = r.event.headers.accept ?? '';
+  if (/\btext\/csv\b/i.test(accept)) return 'csv';
+  if (allowed.includes('pdf') && /\bapplication\/pdf\b/i.test(accept)) return 'pdf';
+  return 'json';
+}
+/** A download's file name: letters, digits, dots, dashes and underscores only (no quote or path can sneak in). */
+const fileName = (value: string) => value.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^\.+/, '');
+const download = (contentType: string, name: string, body: string | Buffer): Response => ({
+  statusCode: 200,
+  headers: { 'content-type': contentType, 'content-disposition': `attachment; filename="${fileName(name)}"` },
+  ...(typeof body === 'string' ? { body } : { body: body.toString('base64'), isBase64Encoded: true }),
+});
+const csvVariant = (format: Format): CsvVariant => (format === 'csv-raw' ? 'raw' : 'human');
 
 /** The router of every route, or of the routes one function serves. */
 export function createApiHandler(services: Services, only?: ApiFunction) {
@@ -125,18 +150,27 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     },
 
     issueStats: async (r) => {
+      const format = formatOf(r, ['json', 'csv', 'csv-raw']);
       const stats = await issueStats(services, id(r), r.query, statsScope(services, r.principal));
-      if (!wantsCsv(r)) return json(200, stats);
-      return {
-        statusCode: 200,
-        headers: {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="${fileName(stats.issueId)}-by-${stats.by}.csv"`,
-        },
-        body: statsCsv(stats),
-      };
+      if (format === 'json') return json(200, stats);
+      const language = services.reference.negotiateLanguage(r.query.lang, undefined);
+      const text = services.reportText(language);
+      const csv = statsCsv(stats, csvVariant(format), { reference: services.reference, language, text });
+      return download('text/csv; charset=utf-8', `${stats.issueId}-by-${stats.by}.csv`, csv);
     },
     compareIssues: async (r) => json(200, await compareIssues(services, r.query, statsScope(services, r.principal))),
+    disseminationReport: async (r) => {
+      const format = formatOf(r, FORMATS);
+      const { language, ...report } = await disseminationReport(services, r.query, statsScope(services, r.principal));
+      if (format === 'json') return json(200, report);
+      const text = services.reportText(language);
+      const name = `${services.reference.profile.shortName}-report-${report.from}-${report.to}-by-${report.by}`;
+      if (format === 'pdf') {
+        return download('application/pdf', `${name}.pdf`, await services.reportPdf(report, language));
+      }
+      return download('text/csv; charset=utf-8', `${name}.csv`, reportCsv(report, csvVariant(format), text));
+    },
+    growth: async (r) => json(200, await growthSeries(services, r.query, statsScope(services, r.principal))),
   };
 
   const all: Record<RouteName, (request: Request) => Promise<Response>> = {
@@ -159,12 +193,12 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
  * The Lambda handler of one API function (public-api.ts, unsubscribe-api.ts, editor-api.ts): its services and the
  * edge secret read once per instance (again after a failed start), its routes behind the edge check.
  */
-export function apiLambda(fn: ApiFunction) {
+export function apiLambda(fn: ApiFunction, overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf'> = {}) {
   const ready = onceStarted(async () => {
     const config = loadConfig();
     const clients = createClients();
     const [services, edgeSecret] = await Promise.all([
-      createServices(config, clients),
+      createServices(config, clients, overrides),
       config.edgeSecret && secretValue(config.edgeSecret, clients, 'edge secret'),
     ]);
     return throughEdgeOnly(createApiHandler(services, fn), edgeSecret);

@@ -3,6 +3,9 @@
 import { createDynamoDeliveryStore } from '../adapters/dynamo-delivery-store.ts';
 import { createDynamoIssueStore } from '../adapters/dynamo-issue-store.ts';
 import { createDynamoSendCounters } from '../adapters/dynamo-send-counters.ts';
+import { createDynamoPeopleSketches } from '../adapters/dynamo-people-sketches.ts';
+import { createDynamoGrowthCounters } from '../adapters/dynamo-growth-counters.ts';
+import type { GrowthCounters } from '../domain/growth.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
 import { createDynamoSendPacer } from '../adapters/dynamo-send-pacer.ts';
@@ -18,6 +21,7 @@ import type {
   Edition,
   IssueStore,
   Mailer,
+  PeopleSketches,
   QuotaSource,
   SendCounters,
   SendPacer,
@@ -35,6 +39,10 @@ export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   issues: IssueStore;
   /** What sends count, in the issues table beside the issues. */
   counters: SendCounters;
+  /** Who each issue reached, and who opened and clicked it, as sketches beside its counters. */
+  sketches: PeopleSketches;
+  /** Audience growth per day and segment, in the issues table apart from any issue. */
+  growth: GrowthCounters;
   /** Delivery records: the sender's claims, the events' and tracking's marks, the reads (one table). */
   deliveries: DeliveryStore;
   subscribers: SubscriberRepository;
@@ -79,6 +87,8 @@ export async function createDeliveryServices(
     config,
     issues,
     counters: forTable(config, 'issues', (table) => createDynamoSendCounters(clients.dynamo, table)),
+    sketches: forTable(config, 'issues', (table) => createDynamoPeopleSketches(clients.dynamo, table)),
+    growth: forTable(config, 'issues', (table) => createDynamoGrowthCounters(clients.dynamo, table)),
     deliveries: forTable(config, 'deliveries', (table) => createDynamoDeliveryStore(clients.dynamo, table)),
     subscribers: forTable(config, 'subscribers', (table) => createDynamoSubscriberStore(clients.dynamo, table)),
     mailer: overrides.wrapMailer ? overrides.wrapMailer(ses) : ses,

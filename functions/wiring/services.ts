@@ -7,6 +7,11 @@ import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
+import { ConfigError } from '../domain/errors.ts';
+import type { PdfAssets, PdfMaker } from './report-pdf.ts';
+import type { DisseminationReport } from '../domain/report.ts';
+import { createReportText } from '../adapters/report-text.ts';
+import type { ReportText } from '../domain/report-text.ts';
 import { join } from 'node:path';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { loadProfile } from '../../contracts/profile.ts';
@@ -17,10 +22,12 @@ import type {
   FanOutQueue,
   IssueStore,
   Mailer,
+  PeopleSketches,
   SegmentJob,
   SendCounters,
   SendScheduler,
 } from '../domain/ports.ts';
+import type { GrowthCounters } from '../domain/growth.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
 import type { TrackingDeps } from '../domain/tracking.ts';
@@ -34,10 +41,16 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   // Each use case names the part of a port it uses; the services hold the whole ports.
   issues: IssueStore;
   counters: SendCounters;
+  sketches: PeopleSketches;
+  growth: GrowthCounters;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences, the archive's, the notices). */
   pages: PageRenderer;
+  /** The report's words in a language (locales/<lng>/report.json). */
+  reportText(language: string): ReportText;
+  /** The dissemination report as a PDF in a language (its fonts and emblem read on first use). */
+  reportPdf(report: DisseminationReport, language: string): Promise<Buffer>;
 }
 
 export async function createServices(
@@ -48,6 +61,8 @@ export async function createServices(
     fanOut?: FanOutQueue;
     scheduler?: SendScheduler;
     wrapMailer?: (ses: Mailer) => Mailer;
+    /** Where reports are made as PDFs (wiring/report-pdf.ts); elsewhere asking for one is a configuration error. */
+    pdf?: PdfMaker;
   } = {},
 ): Promise<Services> {
   const profile = loadProfile(config.profileFile, { localesDir: join(config.assetsDir, 'locales') });
@@ -66,6 +81,8 @@ export async function createServices(
       : unavailable<SendScheduler>(
           'scheduling needs SCHEDULE_GROUP, SCHEDULED_SEND_FUNCTION_ARN and SCHEDULER_ROLE_ARN',
         ));
+  const reportText = createReportText(config.assetsDir);
+  let pdfAssets: PdfAssets | undefined;
   return {
     ...delivery,
     scheduler,
@@ -76,6 +93,18 @@ export async function createServices(
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,
+    reportText,
+    reportPdf: async (report, language) => {
+      const { pdf } = overrides;
+      if (!pdf) throw new ConfigError('PDF reports are made by the EditorApi function only');
+      return pdf.render(report, {
+        profile,
+        language,
+        text: reportText(language),
+        assets: (pdfAssets ??= pdf.readAssets(config.assetsDir)),
+        createdAt: delivery.clock.now(),
+      });
+    },
     limits: config.signupLimits,
     machineWindowSeconds: config.machineWindowSeconds,
   };

@@ -21,7 +21,8 @@ export const HERALD_RUNTIME = Runtime.NODEJS_24_X;
 
 /** Lambda unpacks the bundle here, so templates/ and locales/ copied next to index.mjs land in this folder. */
 export const LAMBDA_ASSETS_DIR = '/var/task';
-const ASSET_FOLDERS = ['templates', 'locales'];
+// assets/: the report PDF's fonts and the EU emblem.
+const ASSET_FOLDERS = ['templates', 'locales', 'assets'];
 /** Where every bundle carries the project profile, with the files it names beside it (HERALD_PROJECT). */
 export const BUNDLE_PROJECT_DIR = 'project';
 export const LAMBDA_PROFILE_FILE = `${LAMBDA_ASSETS_DIR}/${BUNDLE_PROJECT_DIR}/herald.project.json`;
@@ -95,7 +96,7 @@ export interface HeraldFunctionProps {
   readonly memorySize?: number;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** Carry templates/ and locales/ in the bundle and point HERALD_ASSETS_DIR at them (for functions that render). */
+  /** Carry templates/, locales/ and assets/ in the bundle and point HERALD_ASSETS_DIR at them (for functions that render). */
   readonly withAssets?: boolean;
   /** The project profile's file and content: every function carries it (and its logos) and loads it. */
   readonly project: { readonly file: string; readonly profile: Profile };

@@ -73,7 +73,7 @@ describe('herald stats', () => {
     const output = await run({ by: 'language', token: test.stack.tokens.coordinator });
     expect(output).toContain('in BG/Haskovo');
     expect(output).toMatch(/^language +recipients/m);
-    expect(await run({ by: 'country', csv: true })).toMatch(/^key,recipients,sent,/);
+    expect(await run({ by: 'country', csv: true })).toMatch(/^Country,Recipients,Sent,/);
   });
 
   it('fails naming the unknown grouping or issue', async () => {

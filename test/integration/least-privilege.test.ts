@@ -153,6 +153,11 @@ describe('least privilege of the API functions', () => {
     await route('getIssue', `/api/issues/${SAMPLE_ISSUE_ID}`);
     await route('issueStats', `/api/issues/${SAMPLE_ISSUE_ID}/stats?by=language`, { token: stack.tokens.coordinator });
     await route('compareIssues', '/api/stats/issues');
+    const day = new Date().toISOString().slice(0, 10);
+    await route('disseminationReport', `/api/reports/dissemination?from=${day}&to=${day}&format=pdf`, {
+      token: stack.tokens.coordinator,
+    });
+    await route('growth', `/api/stats/growth?from=${day}&to=${day}&by=region`);
 
     // The public: the archive, tracking, the subscriber's links, signup and confirmation.
     await route('archive', `/archive/${SAMPLE_ISSUE_ID}/bg`);

@@ -60,10 +60,16 @@ describe('stats API', () => {
     expect(bg.sent).toBe(confirmed.filter((s) => s.language === 'bg').length);
   });
 
-  it('answers CSV when asked, one line per row plus the total', async () => {
-    const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/stats?by=country`, { headers: { accept: 'text/csv' } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/csv');
+  it('answers CSV when asked, one line per row plus the total: for people by default, raw for scripts', async () => {
+    const human = await api(`/api/issues/${SAMPLE_ISSUE_ID}/stats?by=country`, { headers: { accept: 'text/csv' } });
+    expect(human.status).toBe(200);
+    expect(human.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await human.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const people = new TextDecoder().decode(bytes).trim().split('\r\n');
+    expect(people[0]).toMatch(/^Country,Recipients,Sent,/);
+    expect(people).toContain(people.find((l) => l.startsWith('Bulgaria,')));
+    const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/stats?by=country&format=csv-raw`);
     const lines = (await response.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
       'key,recipients,sent,failed,delivered,bounced,complained,transientBounces,uniqueOpens,machineOpens,uniqueClicks,botClicks,unsubscribed,deliveryRate,openRate,clickRate',

@@ -14,6 +14,8 @@ import type {
   Edition,
   IssueStore,
   Mailer,
+  PeopleSketch,
+  PeopleSketches,
   Recipient,
   SegmentCounter,
   SegmentCounts,
@@ -26,7 +28,9 @@ import type {
 import type { Issue } from '../../functions/domain/records.ts';
 import { MailerRefusedError } from '../../functions/domain/errors.ts';
 import { EMPTY_COUNTS } from '../../functions/domain/progress.ts';
+import { emptySketch, mergeInto } from '../../functions/domain/sketch.ts';
 import type { SubscriberRecord, SubscriberRepository } from '../../functions/domain/subscribers.ts';
+import type { GrowthCounters, GrowthIncrement, GrowthMonth } from '../../functions/domain/growth.ts';
 
 export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
   const issues = new Map<string, Issue>();
@@ -144,6 +148,53 @@ export function fakeSendCounters(): SendCounters {
       return [...counters.values()]
         .filter((c) => c.dimension === dimension && c.key.startsWith(keyPrefix))
         .map((c) => ({ ...c }));
+    },
+  };
+}
+
+/** People sketches in memory, per issue: merges are unions, as the store's. */
+export function fakePeopleSketches(): PeopleSketches & { stored: Map<string, PeopleSketch> } {
+  const stored = new Map<string, PeopleSketch>();
+  return {
+    stored,
+    async merge(issueId, sketches) {
+      for (const s of sketches) {
+        const id = `${issueId}#${s.dimension}#${s.key}#${s.kind}`;
+        const into = stored.get(id) ?? { ...s, registers: emptySketch() };
+        mergeInto(into.registers, s.registers);
+        stored.set(id, into);
+      }
+    },
+    async ofDimension(issueId, dimension, keyPrefix = '') {
+      return [...stored.entries()]
+        .filter(([id, s]) => id.startsWith(`${issueId}#`) && s.dimension === dimension && s.key.startsWith(keyPrefix))
+        .map(([, s]) => ({ ...s, registers: new Uint8Array(s.registers) }));
+    },
+  };
+}
+
+/** Growth counters in memory: every increment kept, summed per (dimension, key, month) when read. */
+export function fakeGrowthCounters(): GrowthCounters & { increments: GrowthIncrement[] } {
+  const increments: GrowthIncrement[] = [];
+  return {
+    increments,
+    async add(more) {
+      increments.push(...structuredClone(more));
+    },
+    async months(dimension, keyPrefix) {
+      const months = new Map<string, GrowthMonth>();
+      for (const i of increments) {
+        if (i.dimension !== dimension || !i.key.startsWith(keyPrefix)) continue;
+        const id = `${i.key}#${i.day.slice(0, 7)}`;
+        const month = months.get(id) ?? { dimension, key: i.key, month: i.day.slice(0, 7), net: 0, days: {} };
+        const day = (month.days[i.day.slice(8)] ??= { signups: 0, unsubscribes: 0, net: 0 });
+        day.signups += i.counts.signups ?? 0;
+        day.unsubscribes += i.counts.unsubscribes ?? 0;
+        day.net += i.counts.net ?? 0;
+        month.net += i.counts.net ?? 0;
+        months.set(id, month);
+      }
+      return [...months.values()];
     },
   };
 }
@@ -403,9 +454,13 @@ export function fakeSubscribers(
       if (change.status === 'unsubscribed') delete rest.unsubscribeIssueId;
       const next = { ...rest, ...change.fields, status: change.status, version: (current.version ?? 0) + 1 };
       records.set(id, next);
-      return { subscriber: copy(next)!, changed: true };
+      return { subscriber: copy(next)!, changed: true, previous: copy(current)! };
     },
-    delete: async (id) => void records.delete(id),
+    delete: async (id) => {
+      const removed = records.get(id);
+      records.delete(id);
+      return removed;
+    },
     statuses: async (ids) =>
       new Map(ids.flatMap((id) => (records.has(id) ? [[id, records.get(id)!.status] as const] : []))),
   };

@@ -14,7 +14,7 @@ import { NotFoundError } from '../../functions/domain/errors.ts';
 import { createTokens } from '../../functions/domain/tokens.ts';
 import { trackingData, type TrackingDeps } from '../../functions/domain/tracking.ts';
 import { requesterOf, trackingRoutes } from '../../functions/handlers/tracking-routes.ts';
-import { fakeDeliveryStore, fakeSendCounters } from './fakes.ts';
+import { fakeDeliveryStore, fakeSendCounters, fakePeopleSketches } from './fakes.ts';
 import baseEvent from '../fixtures/apigw-http-v2-event.json' with { type: 'json' };
 
 type Claims = Record<string, string | number | boolean | string[]>;
@@ -241,6 +241,7 @@ describe('the click redirect', () => {
       tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
       deliveries,
       counters: fakeSendCounters(),
+      sketches: fakePeopleSketches(),
       clock: { now: () => new Date('2025-03-26T09:00:00Z') },
       publicUrl: 'https://news.example',
       machineWindowSeconds: 10,

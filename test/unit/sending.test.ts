@@ -38,6 +38,8 @@ import {
   fakeSentRecords,
   fakeSubscribers,
   fixedClock,
+  fakePeopleSketches,
+  fakeGrowthCounters,
 } from './fakes.ts';
 
 const issue: Issue = {
@@ -88,6 +90,8 @@ function setup(
     },
     issues,
     counters,
+    sketches: fakePeopleSketches(),
+    growth: fakeGrowthCounters(),
     content: fakeContentStore(),
     renderer: labelRenderer,
     audience: fakeAudience(segments),

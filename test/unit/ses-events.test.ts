@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestSesEvent, ingestSesEvents, SES_EVENT_TYPES } from '../../functions/domain/ses-events.ts';
 import { subscriberIdFor, type SubscriberRecord } from '../../functions/domain/subscribers.ts';
-import { fakeDeliveryStore, fakeSendCounters, fakeSubscribers, fixedClock } from './fakes.ts';
+import { fakeDeliveryStore, fakeSendCounters, fakeSubscribers, fixedClock, fakeGrowthCounters } from './fakes.ts';
 import snsDelivery from '../fixtures/sns-ses-delivery-event.json' with { type: 'json' };
 import { readdirSync, readFileSync } from 'node:fs';
 import { createSesEventsHandler } from '../../functions/handlers/ses-events.ts';
@@ -29,6 +29,7 @@ function setup() {
     deliveries,
     clock: fixedClock,
     subscribers: fakeSubscribers(subscribers),
+    growth: fakeGrowthCounters(),
   };
   const total = async () => (await counters.all('issue-1')).find((c) => c.dimension === 'total');
   return { deps, subscribers, total };
@@ -167,7 +168,13 @@ describe("SES's documented event examples", () => {
       deliveries.byId.set(id, { status: 'sent', messageId: event.mail.messageId });
       subscribers.set(id, { id, status: 'confirmed', email: `${id}@example.org` } as SubscriberRecord);
     }
-    const deps = { counters, deliveries, clock: fixedClock, subscribers: fakeSubscribers(subscribers) };
+    const deps = {
+      counters,
+      deliveries,
+      clock: fixedClock,
+      subscribers: fakeSubscribers(subscribers),
+      growth: fakeGrowthCounters(),
+    };
     const handle = createSesEventsHandler(deps as unknown as DeliveryServices);
     const total = async () => (await counters.all('issue-1')).find((c) => c.dimension === 'total');
     return { handle, deps, deliveries, subscribers, total };

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { secon } from '../support/profile.ts';
 import { createTokens, manageToken } from '../../functions/domain/tokens.ts';
 import { deliverBatch } from '../../functions/domain/delivery.ts';
+import { growthSeries, reconcileGrowth, type GrowthCounters } from '../../functions/domain/growth.ts';
 import { ConflictError, MailerRefusedError, RateLimitedError, ValidationError } from '../../functions/domain/errors.ts';
 import {
   anonymizeErasedRecipients,
@@ -29,6 +30,8 @@ import {
   fakeSendCounters,
   fakeSubscribers,
   fixedClock,
+  fakeGrowthCounters,
+  fakeAudience,
 } from './fakes.ts';
 
 /** Fixed windows in memory; remembers every key it was given and every key it forgot. */
@@ -70,6 +73,7 @@ function setup(
     subscribers: fakeSubscribers(records, options),
     issues,
     counters,
+    growth: fakeGrowthCounters(),
     deliveries,
     rateLimiter: rate.limiter,
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters'), clock),
@@ -493,5 +497,92 @@ describe('erasure', () => {
       expect([...ctx.deliveries.byId.keys()].filter((key) => key.startsWith('erased-'))).toHaveLength(1);
       expect(ctx.deliveries.byId.has(id)).toBe(false);
     });
+  });
+});
+
+describe('audience growth', () => {
+  const day = fixedClock.now().toISOString().slice(0, 10);
+  const series = async (ctx: ReturnType<typeof setup>, query: object, scope: object = { all: true }) =>
+    growthSeries(
+      {
+        growth: ctx.deps.growth as GrowthCounters,
+        reference: secon,
+        reportText: () => ({ otherRegion: 'Other region in {{country}}' }),
+      },
+      { from: day, to: day, ...query },
+      scope as never,
+    );
+  const today = async (ctx: ReturnType<typeof setup>, key: string, query: object = {}) =>
+    (await series(ctx, query)).series.find((s) => s.key === key)?.days[0];
+
+  it("counts a confirmation as a signup and an unsubscribe as a loss, in the subscriber's region", async () => {
+    const ctx = setup();
+    await signup(ctx.deps, form, api);
+    expect(await today(ctx, 'RO/Harghita')).toEqual({ date: day, subscribers: 0, signups: 0, unsubscribes: 0 });
+    const manage = await confirmed(ctx);
+    await confirmed(ctx, { ...form, email: 'dan@example.org' });
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 2, signups: 2, unsubscribes: 0 });
+    await unsubscribe(ctx.deps, manage, 'one-click');
+    await unsubscribe(ctx.deps, manage, 'page');
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 1, signups: 2, unsubscribes: 1 });
+    expect(await today(ctx, 'ro', { by: 'language' })).toMatchObject({ subscribers: 1, signups: 2, unsubscribes: 1 });
+    expect(await today(ctx, 'RO', { by: 'country' })).toMatchObject({ subscribers: 1 });
+  });
+
+  it('loses a suppressed or erased subscriber without calling it an unsubscribe, and follows a move of region', async () => {
+    const ctx = setup();
+    await confirmed(ctx);
+    const dan = await confirmed(ctx, { ...form, email: 'dan@example.org' });
+    const eva = await confirmed(ctx, { ...form, email: 'eva@example.org' });
+    await suppress(ctx.deps, id, 'bounce');
+    await suppress(ctx.deps, id, 'complaint');
+    await erase(ctx.deps, dan);
+    await updatePreferences(ctx.deps, eva, { language: 'ro', country: 'RO', region: 'other' });
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 0, signups: 3, unsubscribes: 0 });
+    expect(await today(ctx, 'RO/other')).toMatchObject({ subscribers: 1, signups: 0 });
+    // A pending signup that is never confirmed, or unsubscribes, is no subscriber.
+    await signup(ctx.deps, { ...form, email: 'fay@example.org' }, api);
+    await unsubscribe(ctx.deps, manageToken(ctx.deps.tokens, subscriberIdFor('fay@example.org')), 'page');
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 0, unsubscribes: 0 });
+  });
+
+  it('puts right a count a stopped process left out, on the net change only, and changes nothing when all agree', async () => {
+    const ctx = setup();
+    await confirmed(ctx);
+    await confirmed(ctx, { ...form, email: 'dan@example.org' });
+    // A process stopped between confirming a third person and counting them.
+    const third = subscriberIdFor('eva@example.org');
+    await ctx.deps.subscribers.create({ ...ctx.records.get(id)!, id: third, email: 'eva@example.org' });
+    const growth = ctx.deps.growth as GrowthCounters;
+    const audience = fakeAudience({
+      'RO#ro': [...ctx.records.values()]
+        .filter((s) => s.status === 'confirmed')
+        .map((s) => ({ id: s.id, email: s.email, region: s.region })),
+    });
+    const deps = { audience, growth, reference: secon, clock: ctx.deps.clock };
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 2, signups: 2 });
+    expect(await reconcileGrowth(deps)).toHaveLength(3);
+    expect(await today(ctx, 'RO/Harghita')).toMatchObject({ subscribers: 3, signups: 2 });
+    expect(await today(ctx, 'ro', { by: 'language' })).toMatchObject({ subscribers: 3 });
+    expect(await reconcileGrowth(deps)).toEqual([]);
+  });
+
+  it('carries subscribers from earlier days, names regions, and keeps a coordinator to their region', async () => {
+    const ctx = setup();
+    await confirmed(ctx);
+    ctx.later(3 * 86_400_000);
+    await confirmed(ctx, { ...form, email: 'dan@example.org' });
+    const later = new Date(fixedClock.now().getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const body = await series(ctx, { from: later, to: later, lang: 'de' }, { region: 'RO/Harghita' });
+    expect(body.series).toEqual([
+      { key: 'RO/Harghita', name: 'Harghita', days: [{ date: later, subscribers: 2, signups: 1, unsubscribes: 0 }] },
+    ]);
+    const [other] = (await series(ctx, { region: 'RO/other' })).series;
+    expect(other).toMatchObject({ key: 'RO/other', name: 'Other region in Romania' });
+    await expect(series(ctx, { region: 'BG/Haskovo' }, { region: 'RO/Harghita' })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(series(ctx, { from: '2026-02-30' })).rejects.toMatchObject({ details: { field: 'from' } });
+    await expect(series(ctx, { from: later, to: day })).rejects.toMatchObject({ details: { field: 'to' } });
   });
 });

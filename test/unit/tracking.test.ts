@@ -9,7 +9,7 @@ import {
   withTracking,
   type TrackingDeps,
 } from '../../functions/domain/tracking.ts';
-import { fakeDeliveryStore, fakeSendCounters } from './fakes.ts';
+import { fakeDeliveryStore, fakeSendCounters, fakePeopleSketches } from './fakes.ts';
 
 const tokens = createTokens(Buffer.from('a-test-key-of-at-least-32-characters'));
 const LINKS = ['https://secon.example/a?x=1&y=2', 'https://secon.example/b', 'https://secon.example/c'];
@@ -31,6 +31,7 @@ function setup(now = '2025-03-26T09:00:00Z') {
     tokens,
     deliveries,
     counters: sendCounters,
+    sketches: fakePeopleSketches(),
     clock: { now: () => new Date(now) },
     publicUrl: 'https://news.example',
     machineWindowSeconds: 10,
