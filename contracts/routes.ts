@@ -1,7 +1,8 @@
 // The HTTP contract's routes, who may call them and which function serves them: one table read by the API handler
 // (to dispatch and check roles) and by the CDK app (routes, JWT authorizer, each function's role and throttles).
 
-export type Access = 'public' | 'editor' | 'coordinator';
+/** Who may call a route: anyone, editors (and admins), coordinators (and editors, admins), or admins only. */
+export type Access = 'public' | 'editor' | 'coordinator' | 'admin';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface RouteSpec {
   method: Method;

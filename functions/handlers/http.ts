@@ -179,6 +179,8 @@ const ALLOWED: Record<Exclude<Access, 'public'>, Group[]> = {
   editor: ['editor', 'admin'],
   // Editors follow the issues they send; a coordinator's figures are limited to their region by the route.
   coordinator: ['coordinator', 'editor', 'admin'],
+  // Subscribers' personal data (lists, imports, exports, erasures) is the admins' alone.
+  admin: ['admin'],
 };
 
 function authorize(access: Access, principal: Principal | undefined) {
