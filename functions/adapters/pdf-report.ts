@@ -79,6 +79,20 @@ export async function reportPdf(
   const width = doc.page.width - left - doc.page.margins.right;
   const bottom = doc.page.height - doc.page.margins.bottom;
 
+  // The EU emblem with the funding statement first, as on every other output (Annex IX: prominently, on the front).
+  const emblemHeight = 34;
+  const emblemWidth = emblemHeight * EU_EMBLEM.aspectRatio;
+  const emblemTop = doc.y;
+  doc.image(assets.emblem, left, emblemTop, { height: emblemHeight });
+  const statement =
+    FUNDING_STATEMENTS[profile.funding][language as EuLanguage] ?? FUNDING_STATEMENTS[profile.funding].en;
+  doc
+    .font('bold')
+    .fontSize(10)
+    .text(statement, left + emblemWidth + 8, emblemTop + emblemHeight / 2 - 6, { width: width - emblemWidth - 8 });
+  doc.x = left;
+  doc.y = emblemTop + emblemHeight + 14;
+
   doc.font('bold').fontSize(16).text(profile.name, { width });
   doc.moveDown(0.2).fontSize(13).text(text.title, { width });
   doc
@@ -97,8 +111,20 @@ export async function reportPdf(
   const nameWidth = 150;
   const figureWidth = (width - nameWidth) / FIGURES.length;
   const columnX = (i: number) => left + nameWidth + i * figureWidth;
+  // Headers wrap between words, never inside one: the font shrinks until the longest word of each fits its column.
+  const headerSize = (label: string, columnWidth: number) => {
+    doc.font('bold');
+    let size = 7;
+    const longest = (n: number) => Math.max(...label.split(/\s+/).map((word) => doc.fontSize(n).widthOfString(word)));
+    while (size > 5 && longest(size) > columnWidth) size -= 0.25;
+    return size;
+  };
   const header = () => {
-    doc.font('bold').fontSize(7);
+    const size = Math.min(
+      headerSize(text.grouping[report.by], nameWidth - 4),
+      ...FIGURES.map((f) => headerSize(text.columns[f] ?? f, figureWidth - 4)),
+    );
+    doc.font('bold').fontSize(size);
     const top = doc.y;
     const heights = [
       doc.heightOfString(text.grouping[report.by], { width: nameWidth - 4 }),
@@ -154,17 +180,6 @@ export async function reportPdf(
   if (report.issues.length === 0) doc.text(text.noIssues, { width });
   for (const issue of report.issues) doc.text(`${issue.sentAt.slice(0, 10)}  ${issue.title}`, { width });
 
-  const emblemHeight = 34;
-  const emblemWidth = emblemHeight * EU_EMBLEM.aspectRatio;
-  if (doc.y + emblemHeight + 16 > bottom) doc.addPage();
-  const top = Math.max(doc.y + 16, bottom - emblemHeight);
-  doc.image(assets.emblem, left, top, { height: emblemHeight });
-  const statement =
-    FUNDING_STATEMENTS[profile.funding][language as EuLanguage] ?? FUNDING_STATEMENTS[profile.funding].en;
-  doc
-    .font('bold')
-    .fontSize(10)
-    .text(statement, left + emblemWidth + 8, top + emblemHeight / 2 - 6, { width: width - emblemWidth - 8 });
   doc.end();
   return done;
 }

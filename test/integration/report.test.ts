@@ -3,7 +3,6 @@
 // carry the JSON's figures, and signups, confirmations and unsubscribes show in the growth per day.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentEmails, startTestStack, type StoredEmail, type TestStack } from '../support/embedded-stack.ts';
 import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
@@ -12,6 +11,7 @@ import type { DisseminationReport, ReportRow } from '../../functions/domain/repo
 import type { GrowthSeries } from '../../functions/domain/growth.ts';
 import { FUNDING_STATEMENTS } from '../../contracts/eu-funding.ts';
 import { runReportCommand } from '../../local/report-command.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const TOKEN = 'report-token-0123456789abcdef';
 const NEWCOMER = 'newcomer@example.org';
@@ -100,17 +100,6 @@ async function subscribe(email: string) {
   expect(confirmed.status).toBeLessThan(400);
 }
 
-/** The text of a PDF answer, its pages joined, runs of white space as one. */
-async function pdfText(response: Response): Promise<string> {
-  const pdf = await getDocument({ data: new Uint8Array(await response.arrayBuffer()) }).promise;
-  const lines: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    lines.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  return lines.join(' ').replace(/\s+/g, ' ');
-}
-
 const bulgarians = confirmed.filter((s) => s.country === 'BG');
 const mailOf = (address: string, subject: RegExp) =>
   emails.find((e) => e.destination.to.includes(address) && subject.test(e.subject))!;
@@ -165,7 +154,9 @@ describe('dissemination report', () => {
     const inHaskovo = bulgarians.filter((s) => s.region === 'Haskovo').length;
     expect(own.total.peopleReached).toBe(inHaskovo);
     const perLanguage = await pdfText(
-      await api(`/api/reports/dissemination?${period()}&by=language&format=pdf`, { token: coordinator }),
+      await (
+        await api(`/api/reports/dissemination?${period()}&by=language&format=pdf`, { token: coordinator })
+      ).arrayBuffer(),
     );
     expect(perLanguage).toContain('By Language · Haskovo');
     const other = await api(`/api/reports/dissemination?${period()}&region=GR/Peloponnese`, { token: coordinator });
@@ -199,7 +190,7 @@ describe('dissemination report', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
-    const text = await pdfText(response);
+    const text = await pdfText(await response.arrayBuffer());
     expect(text).toContain('SECON');
     expect(text).toContain('Έκθεση διάδοσης');
     expect(text).toContain(today());
