@@ -24,7 +24,8 @@ import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EDGE_HEADER } from '../contracts/headers.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
-import { apiFunctionOf, ROUTES, type ApiFunction } from '../contracts/routes.ts';
+import { apiFunctionOf, ROUTES, type ApiFunction, type RouteName, type RouteSpec } from '../contracts/routes.ts';
+import { apiGatewayPaths } from './route-keys.ts';
 import {
   EDITOR_API_CONCURRENCY,
   EDITOR_THROTTLE,
@@ -333,9 +334,10 @@ export class StatelessStack extends Stack {
       editor: new HttpLambdaIntegration('EditorApiIntegration', editorApi, { scopePermissionToRoute: false }),
     };
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const [name, spec] of Object.entries(ROUTES)) {
+    const gatewayPaths = apiGatewayPaths();
+    for (const [name, spec] of Object.entries(ROUTES) as [RouteName, RouteSpec][]) {
       const isPublic = spec.access === 'public';
-      const routeKey = HttpRouteKey.with(spec.path, HttpMethod[spec.method]);
+      const routeKey = HttpRouteKey.with(gatewayPaths[name], HttpMethod[spec.method]);
       const route = new HttpRoute(httpApi, routeId(name), {
         httpApi,
         routeKey,

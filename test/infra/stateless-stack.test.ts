@@ -5,7 +5,8 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SES_EVENTS_BATCH_SIZE } from '../../contracts/limits.ts';
-import { apiFunctionOf, ROUTES, type ApiFunction, type RouteSpec } from '../../contracts/routes.ts';
+import { apiFunctionOf, ROUTES, type ApiFunction, type RouteName, type RouteSpec } from '../../contracts/routes.ts';
+import { apiGatewayPaths } from '../../infra/route-keys.ts';
 import { loadConfig } from '../../functions/wiring/config.ts';
 import {
   EDITOR_API_CONCURRENCY,
@@ -661,7 +662,11 @@ describe('HTTP API', () => {
       (route) =>
         route.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown; Target: unknown },
     );
-  const routeFor = (spec: RouteSpec) => routes().find((route) => route.RouteKey === `${spec.method} ${spec.path}`);
+  const gatewayPaths = apiGatewayPaths();
+  /** A route's key in API Gateway: the table's path, with variables named so no two siblings differ. */
+  const keyOf = (spec: RouteSpec) =>
+    `${spec.method} ${gatewayPaths[(Object.keys(ROUTES) as RouteName[]).find((name) => ROUTES[name] === spec)!]}`;
+  const routeFor = (spec: RouteSpec) => routes().find((route) => route.RouteKey === keyOf(spec));
   const authorizerId = () => Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
 
   /** The integration (Lambda proxy, payload 2.0) of one function. */
@@ -681,12 +686,32 @@ describe('HTTP API', () => {
       routes()
         .map((route) => route.RouteKey)
         .sort(),
-    ).toEqual(
-      Object.values(ROUTES)
-        .map((spec) => `${spec.method} ${spec.path}`)
-        .sort(),
-    );
+    ).toEqual(Object.values(ROUTES).map(keyOf).sort());
     expect(routes().map((route) => route.RouteKey)).not.toContain('$default');
+  });
+
+  it('names the variables at one place of the paths alike, as API Gateway requires, matching the same requests', () => {
+    const variable = (segment: string) => /^\{.+\}$/.test(segment);
+    const keys = routes().map((route) => route.RouteKey.split(' ')[1]!.split('/'));
+    for (const a of keys) {
+      for (const b of keys) {
+        const shared = a.findIndex((segment, i) => segment !== b[i]);
+        if (shared > 0 && shared < b.length && variable(a[shared]!) && variable(b[shared]!)) {
+          expect.fail(
+            `${a.join('/')} and ${b.join('/')} name the variable after ${a.slice(0, shared).join('/')} apart`,
+          );
+        }
+      }
+    }
+    const shape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
+    for (const [name, spec] of Object.entries(ROUTES) as [RouteName, RouteSpec][]) {
+      expect(shape(gatewayPaths[name]), name).toBe(shape(spec.path));
+    }
+    expect([gatewayPaths.archiveIndex, gatewayPaths.archiveFeed, gatewayPaths.archive]).toEqual([
+      '/archive/{issueId}',
+      '/archive/{issueId}/feed.xml',
+      '/archive/{issueId}/{lang}',
+    ]);
   });
 
   /** The function each route must reach: the unsubscribe link's two routes have their own. */
@@ -741,7 +766,12 @@ describe('HTTP API', () => {
       ].sort(),
     );
     const open = routes().filter((route) => route.AuthorizationType === 'NONE' || !route.AuthorizationType);
-    expect(open.map((route) => route.RouteKey).sort()).toEqual(publicRoutes.sort());
+    expect(open.map((route) => route.RouteKey).sort()).toEqual(
+      Object.values(ROUTES)
+        .filter((spec) => spec.access === 'public')
+        .map(keyOf)
+        .sort(),
+    );
   });
 
   it.each(Object.entries(ROUTES))('puts the JWT authorizer on %s unless it is public', (_name, spec) => {
@@ -854,12 +884,11 @@ describe('HTTP API', () => {
     const httpApi = () => herald.stateless.node.findChild('HttpApi');
     const stage = () => template.toJSON().Resources[logicalId(httpApi().node.findChild('DefaultStage'))];
     const routeSettings = (): RouteSettings => stage().Properties.RouteSettings;
-    const key = (spec: RouteSpec) => `${spec.method} ${spec.path}`;
 
     it('gives every route a throttle of its own, so a flood on one route leaves the others their budget', () => {
-      expect(Object.keys(routeSettings()).sort()).toEqual(Object.values(ROUTES).map(key).sort());
+      expect(Object.keys(routeSettings()).sort()).toEqual(Object.values(ROUTES).map(keyOf).sort());
       for (const spec of Object.values(ROUTES)) {
-        expect(routeSettings()[key(spec)]).toEqual({
+        expect(routeSettings()[keyOf(spec)]).toEqual({
           ThrottlingRateLimit: throttleOf(spec).rate,
           ThrottlingBurstLimit: throttleOf(spec).burst,
         });
@@ -872,10 +901,10 @@ describe('HTTP API', () => {
     });
 
     it('gives one-click unsubscribes the most generous budget, above signup, tracking and the archive', () => {
-      const unsubscribe = [ROUTES.unsubscribePage, ROUTES.unsubscribe].map((spec) => routeSettings()[key(spec)]!);
+      const unsubscribe = [ROUTES.unsubscribePage, ROUTES.unsubscribe].map((spec) => routeSettings()[keyOf(spec)]!);
       const others = Object.values(ROUTES)
         .filter((spec) => spec.access === 'public' && !spec.path.startsWith('/unsubscribe/'))
-        .map((spec) => routeSettings()[key(spec)]!);
+        .map((spec) => routeSettings()[keyOf(spec)]!);
       for (const budget of unsubscribe) {
         expect(budget.ThrottlingRateLimit).toBeGreaterThanOrEqual(100);
         for (const other of others) {
@@ -884,8 +913,8 @@ describe('HTTP API', () => {
         }
       }
       // Preferences (and with them export and erasure) have their own budget, above signup's.
-      expect(routeSettings()[key(ROUTES.getPreferences)]!.ThrottlingRateLimit).toBeGreaterThan(
-        routeSettings()[key(ROUTES.subscribe)]!.ThrottlingRateLimit,
+      expect(routeSettings()[keyOf(ROUTES.getPreferences)]!.ThrottlingRateLimit).toBeGreaterThan(
+        routeSettings()[keyOf(ROUTES.subscribe)]!.ThrottlingRateLimit,
       );
     });
 
