@@ -174,8 +174,11 @@ export interface SendCounters {
   reconcileSendingCounts(issueId: string, counters: SegmentCounter[], seen: SegmentCounter[]): Promise<boolean>;
 }
 
-/** Whose sketch: the people an issue was sent to, those who opened it and those who clicked (people, not machines). */
-export type SketchKind = 'recipients' | 'openers' | 'clickers';
+/**
+ * Whose sketch: the people an issue was sent to, those of them who were measured (they consented), and those who
+ * opened it and who clicked (people, not machines).
+ */
+export type SketchKind = 'recipients' | 'measured' | 'openers' | 'clickers';
 /** Country and total sketches are unions of the region sketches, so only these are stored. */
 export type SketchDimension = 'region' | 'language' | 'regionLanguage';
 /** A HyperLogLog sketch (functions/domain/sketch.ts) of one kind of people in one segment of an issue. */

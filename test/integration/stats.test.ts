@@ -72,7 +72,7 @@ describe('stats API', () => {
     const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/stats?by=country&format=csv-raw`);
     const lines = (await response.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'key,recipients,sent,failed,delivered,bounced,complained,transientBounces,uniqueOpens,machineOpens,uniqueClicks,botClicks,unsubscribed,deliveryRate,openRate,clickRate',
+      'key,recipients,sent,measured,failed,delivered,bounced,complained,transientBounces,uniqueOpens,machineOpens,uniqueClicks,botClicks,unsubscribed,deliveryRate,openRate,clickRate',
     );
     expect(lines).toHaveLength(1 + 10 + 1);
     expect(lines.at(-1)).toMatch(new RegExp(`^total,${confirmed.length},${confirmed.length},0,`));

@@ -16,6 +16,7 @@ const COLUMNS = [
   ['openRate', 'Open rate', 'rate'],
   ['clickers', 'Clicked (people, estimated)'],
   ['clickRate', 'Click rate', 'rate'],
+  ['peopleMeasured', 'Measured (people, estimated)'],
   ['newConfirmed', 'New subscribers'],
   ['unsubscribes', 'Unsubscribes'],
   ['subscribersAtEnd', 'Subscribers at the end'],
