@@ -10,7 +10,6 @@ const COLUMNS = [
   ['key', 'Group'],
   ['recipients', 'Recipients'],
   ['sent', 'Sent'],
-  ['measured', 'Measured'],
   ['delivered', 'Delivered'],
   ['deliveryRate', 'Delivery rate', 'rate'],
   ['bounced', 'Bounced'],

@@ -16,7 +16,6 @@ const COLUMNS = [
   ['openRate', 'Open rate', 'rate'],
   ['clickers', 'Clicked (people, estimated)'],
   ['clickRate', 'Click rate', 'rate'],
-  ['peopleMeasured', 'Measured (people, estimated)'],
   ['newConfirmed', 'New subscribers'],
   ['unsubscribes', 'Unsubscribes'],
   ['subscribersAtEnd', 'Subscribers at the end'],
