@@ -70,7 +70,14 @@ export async function seedSampleData(
       topics: topics ?? [],
       createdAt: at,
       ...(person.status === 'confirmed' && { confirmedAt: at }),
-      consent: { at, form: 'sample-data', language: person.language, textVersion: 'sample', ip: '127.0.0.1' },
+      consent: {
+        at,
+        form: 'sample-data',
+        language: person.language,
+        textVersion: 'sample',
+        ip: '127.0.0.1',
+        tracking: { allowed: person.tracking === true, at },
+      },
     });
   });
   const issueSchema = schemas.issueDraftSchema.extend({ id: schemas.issueDraftSchema.shape.title });

@@ -52,7 +52,9 @@ export function createDynamoDeliveryStore(
             claimedAt,
             status: o.status,
             [`${o.status}At`]: o.at,
-            ...(o.status === 'sent' ? { messageId: o.messageId } : { reason: o.reason }),
+            ...(o.status === 'sent'
+              ? { messageId: o.messageId, ...(o.tracked && { tracked: true }) }
+              : { reason: o.reason }),
           },
         },
       }));

@@ -1,6 +1,6 @@
 // An issue's people sketches in the issues table: one item per segment (`SKETCH#<dimension>#<key>` under the
-// issue's partition key) holding its three sketches (`recipients`, `openers`, `clickers`: 4 KB of registers each,
-// deflated), so a report reads one item per (issue, segment). Merged with a write conditioned on the version read,
+// issue's partition key) holding its four sketches (`recipients`, `measured`, `openers`, `clickers`: 4 KB of
+// registers each, deflated), so a report reads one item per (issue, segment). Merged with a write conditioned on the version read,
 // so two writers never lose a person.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GetCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -9,7 +9,7 @@ import { ConflictError } from '../domain/errors.ts';
 import type { PeopleSketch, PeopleSketches, SketchDimension, SketchKind } from '../domain/ports.ts';
 import { emptySketch, mergeInto } from '../domain/sketch.ts';
 
-const KINDS: readonly SketchKind[] = ['recipients', 'openers', 'clickers'];
+const KINDS: readonly SketchKind[] = ['recipients', 'measured', 'openers', 'clickers'];
 // Registers are small numbers, mostly alike: deflated they take about half the bytes to store, read and send.
 const pack = (registers: Uint8Array) => new Uint8Array(deflateRawSync(registers));
 const unpack = (stored: Uint8Array) => new Uint8Array(inflateRawSync(stored));

@@ -38,6 +38,20 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       );
       return new Map(items.map((item) => [item.id as string, item.status as SubscriberStatus]));
     },
+    async sendStates(ids) {
+      const items = await batchGet(
+        client,
+        tableName,
+        [...new Set(ids)].map((id) => ({ id })),
+        { ProjectionExpression: 'id, #status, tracking', ExpressionAttributeNames: { '#status': 'status' } },
+      );
+      return new Map(
+        items.map((item) => [
+          item.id as string,
+          { status: item.status as SubscriberStatus, tracking: item.tracking === true },
+        ]),
+      );
+    },
     async create(subscriber) {
       return whenConditionHolds(
         client.send(
@@ -174,6 +188,7 @@ const ATTRIBUTES: Record<Exclude<keyof SubscriberRecord, 'id'> | 'audience', tru
   country: true,
   region: true,
   topics: true,
+  tracking: true,
   status: true,
   createdAt: true,
   confirmedAt: true,

@@ -50,6 +50,8 @@ export interface FormValues {
   /** One checked box arrives as a string, several as an array. */
   topics?: string | string[];
   consent?: string | boolean;
+  /** Opens and clicks may be measured: a ticked box ("true"), or the subscriber's stored choice. */
+  tracking?: string | boolean;
 }
 
 /**
@@ -455,6 +457,8 @@ export async function createPageRenderer(
         checked: shown ? chosenTopics.includes(topic.id) : true,
       })),
       consent: consentText(language),
+      // Unticked unless chosen: measuring is never the default.
+      tracking: values.tracking === true || values.tracking === 'true' || values.tracking === 'on',
       ...frames.get(language),
       ...(name === 'archive-index' && { archive: archiveContext(language, view.entries ?? []) }),
       ...(name === 'record' && view.record && { record: recordContext(language, view.record) }),

@@ -18,7 +18,7 @@ import { countOutcomes, OUTCOME_UNKNOWN, type ProgressDeps } from './progress.ts
 import type { Language } from './reference.ts';
 import { anonymizeErasedRecipients, type SubscriberRepository } from './subscribers.ts';
 import { recipientLinks, type Tokens } from './tokens.ts';
-import { trackingData } from './tracking.ts';
+import { trackingData, untrackedData } from './tracking.ts';
 
 export interface DeliveryPolicy {
   /**
@@ -40,7 +40,7 @@ export interface DeliveryDeps extends ProgressDeps {
   clock: Clock;
   tokens: Tokens;
   publicUrl: string;
-  subscribers: Pick<SubscriberRepository, 'statuses'>;
+  subscribers: Pick<SubscriberRepository, 'statuses' | 'sendStates'>;
   edition: (issueId: string, language: Language) => Promise<Edition | undefined>;
   policy: DeliveryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -55,6 +55,8 @@ export interface Attempt {
 /** What a delivery found out, recorded and counted at its end. */
 interface Tally {
   sent: Recipient[];
+  /** Those of `sent` whose email was measured (pixel and tracked links): they consented. */
+  measured: Recipient[];
   failed: Recipient[];
   skipped: Recipient[];
   /** Claims given back because SES refused the whole call for now. */
@@ -97,23 +99,32 @@ export async function deliverBatch(
     batch,
     batch.recipients.filter((_, i) => !claims[i]),
   );
-  const outcome: Tally = { sent: [], failed: [...abandoned], skipped: [], released: [], retry: [], records: [] };
+  const outcome: Tally = {
+    sent: [],
+    measured: [],
+    failed: [...abandoned],
+    skipped: [],
+    released: [],
+    retry: [],
+    records: [],
+  };
   const alreadyHandled = batch.recipients.length - mine.length - abandoned.length;
 
   // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why (an erased
-  // recipient's record is made anonymous below).
-  const statuses = mine.length > 0 ? await deps.subscribers.statuses(mine.map((r) => r.id)) : new Map();
-  const confirmed = mine.filter((r) => statuses.get(r.id) === 'confirmed');
-  outcome.skipped = mine.filter((r) => statuses.get(r.id) !== 'confirmed');
+  // recipient's record is made anonymous below). The tracking choice is read in the same look, at send time.
+  const states = mine.length > 0 ? await deps.subscribers.sendStates(mine.map((r) => r.id)) : new Map();
+  const confirmed = mine.filter((r) => states.get(r.id)?.status === 'confirmed');
+  outcome.skipped = mine.filter((r) => states.get(r.id)?.status !== 'confirmed');
   for (const r of outcome.skipped) {
-    outcome.records.push({ recipient: r, at, status: 'skipped', reason: statuses.get(r.id) ?? 'erased' });
+    outcome.records.push({ recipient: r, at, status: 'skipped', reason: states.get(r.id)?.status ?? 'erased' });
   }
+  const tracked = new Set(confirmed.filter((r) => states.get(r.id)?.tracking).map((r) => r.id));
 
   let failure: unknown;
   if (confirmed.length > 0) {
     try {
-      const results = await sendPaced(deps, edition, batch, confirmed);
-      await recordResults(deps, batch, confirmed, results, attempt, outcome);
+      const results = await sendPaced(deps, edition, batch, confirmed, tracked);
+      await recordResults(deps, batch, confirmed, tracked, results, attempt, outcome);
     } catch (error) {
       settleFailedCall(deps, error, confirmed, attempt, outcome);
       if (outcome.released.length > 0) {
@@ -171,12 +182,15 @@ async function sendPaced(
   edition: Edition,
   batch: SendBatch,
   recipients: Recipient[],
+  tracked: ReadonlySet<string>,
 ): Promise<BulkResult[]> {
   const entries = recipients.map((r) => {
     const links = recipientLinks(deps, r.id, batch.issueId);
+    // Without consent the token is empty: the edition's pixel drops out and its links stay the plain ones.
+    const tracking = tracked.has(r.id) ? trackingData(deps, batch.issueId, r.id) : untrackedData();
     return {
       to: r.email,
-      data: { name: safeName(r.name), ...links, ...trackingData(deps, batch.issueId, r.id) },
+      data: { name: safeName(r.name), ...links, ...tracking },
       tags: {
         issue: tagValue(batch.issueId),
         country: batch.country,
@@ -209,6 +223,7 @@ async function recordResults(
   deps: DeliveryDeps,
   batch: SendBatch,
   recipients: Recipient[],
+  tracked: ReadonlySet<string>,
   results: BulkResult[],
   attempt: Attempt,
   outcome: Tally,
@@ -219,7 +234,15 @@ async function recordResults(
     const result: BulkResult = results[i] ?? { ok: false, error: 'no result', retry: false };
     if (result.ok) {
       outcome.sent.push(r);
-      outcome.records.push({ recipient: r, at, status: 'sent', messageId: result.messageId });
+      const measured = tracked.has(r.id);
+      if (measured) outcome.measured.push(r);
+      outcome.records.push({
+        recipient: r,
+        at,
+        status: 'sent',
+        messageId: result.messageId,
+        ...(measured && { tracked: true }),
+      });
       return;
     }
     if (result.retry) {

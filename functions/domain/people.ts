@@ -38,10 +38,14 @@ export class SketchTally {
     }
   }
 
-  /** A delivery record's person: a recipient once sent, an opener and a clicker once tracking marked them. */
+  /**
+   * A delivery record's person: a recipient once sent, measured when sent the tracked email, an opener and a
+   * clicker once tracking marked them.
+   */
   addRecord(record: DeliveryRecord & { botClickedAt?: string }) {
     if (record.status !== 'sent') return;
     const kinds: SketchKind[] = ['recipients'];
+    if (record.tracked) kinds.push('measured');
     if (record.openedAt) kinds.push('openers');
     // A clicker found to be a link scanner after all is one of the bots.
     if (record.clickedAt && !record.botClickedAt) kinds.push('clickers');

@@ -63,6 +63,8 @@ export interface Edition {
 export interface SegmentCounts {
   recipients: number;
   sent: number;
+  /** Of `sent`: recipients whose email was measured (the pixel and tracked links), as they consented to it. */
+  measured: number;
   failed: number;
   /** Left out because they unsubscribed or were suppressed after the send started. */
   skipped: number;
@@ -160,7 +162,7 @@ export interface SendCounters {
   /** The counters of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
   ofDimension(issueId: string, dimension: Dimension, keyPrefix?: string): Promise<SegmentCounter[]>;
   /**
-   * Sets the sending counts (recipients, sent, failed, skipped) of every counter to the values given (absent
+   * Sets the sending counts (recipients, sent, measured, failed, skipped) of every counter to the values given (absent
    * ones to 0) and forgets which segments were enqueued: the recount after the stack was stopped mid-send.
    */
   resetSendingCounts(issueId: string, counters: SegmentCounter[]): Promise<void>;
@@ -172,8 +174,11 @@ export interface SendCounters {
   reconcileSendingCounts(issueId: string, counters: SegmentCounter[], seen: SegmentCounter[]): Promise<boolean>;
 }
 
-/** Whose sketch: the people an issue was sent to, those who opened it and those who clicked (people, not machines). */
-export type SketchKind = 'recipients' | 'openers' | 'clickers';
+/**
+ * Whose sketch: the people an issue was sent to, those of them who were measured (they consented), and those who
+ * opened it and who clicked (people, not machines).
+ */
+export type SketchKind = 'recipients' | 'measured' | 'openers' | 'clickers';
 /** Country and total sketches are unions of the region sketches, so only these are stored. */
 export type SketchDimension = 'region' | 'language' | 'regionLanguage';
 /** A HyperLogLog sketch (functions/domain/sketch.ts) of one kind of people in one segment of an issue. */
@@ -315,7 +320,7 @@ export interface DeliveryRecords {
 export type DeliveryStore = DeliveryClaims & DeliveryMarks & DeliveryRecords;
 
 export type Outcome = { recipient: Recipient; at: string } & (
-  { status: 'sent'; messageId: string } | { status: 'failed' | 'skipped'; reason: string }
+  { status: 'sent'; messageId: string; tracked?: boolean } | { status: 'failed' | 'skipped'; reason: string }
 );
 
 export interface DeliveryRecord {
@@ -327,6 +332,8 @@ export interface DeliveryRecord {
   region: string;
   messageId?: string;
   reason?: string;
+  /** Sent measured (the pixel and tracked links): the recipient had consented. */
+  tracked?: boolean;
   claimedAt: string;
   sentAt?: string;
   failedAt?: string;

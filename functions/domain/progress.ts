@@ -115,6 +115,7 @@ export function regionIncrements(
 export const EMPTY_COUNTS: SegmentCounts = {
   recipients: 0,
   sent: 0,
+  measured: 0,
   failed: 0,
   skipped: 0,
   delivered: 0,
@@ -225,16 +226,16 @@ export async function countEnqueued(
 export async function countOutcomes(
   deps: ProgressDeps,
   batch: SendBatch,
-  outcome: Record<'sent' | 'failed' | 'skipped', Pick<Recipient, 'region'>[]>,
+  outcome: Record<'sent' | 'measured' | 'failed' | 'skipped', Pick<Recipient, 'region'>[]>,
 ) {
-  const of = (name: 'sent' | 'failed' | 'skipped') =>
+  const of = (name: 'sent' | 'measured' | 'failed' | 'skipped') =>
     countIncrements(
       batch.country,
       batch.language,
       outcome[name].map((r) => r.region),
       name,
     );
-  await deps.counters.add(batch.issueId, [...of('sent'), ...of('failed'), ...of('skipped')]);
+  await deps.counters.add(batch.issueId, [...of('sent'), ...of('measured'), ...of('failed'), ...of('skipped')]);
   await finishIfComplete(deps, batch.issueId);
 }
 
@@ -256,7 +257,7 @@ export interface RecountDeps {
 }
 
 interface Recount {
-  /** The sending counts (recipients, sent, failed, skipped) of every counter the records touch. */
+  /** The sending counts (recipients, sent, measured, failed, skipped) of every counter the records touch. */
   counters: SegmentCounter[];
   /** Records in a final state (sent, failed, skipped), every record counted, an erased person's included. */
   final: number;
@@ -311,6 +312,7 @@ async function recount(deps: RecountDeps, issueId: string, endClaimsBefore: numb
       }
       add(record, 'recipients');
       add(record, status);
+      if (status === 'sent' && record.tracked) add(record, 'measured');
       people.addRecord({ ...record, status });
       result.final += 1;
     }

@@ -110,6 +110,8 @@ function makeSchemas(reference: Reference) {
       region: z.string().min(1).max(80),
       topics: z.array(z.string().max(40)).max(20).optional(),
       status: z.enum(SUBSCRIBER_STATUSES),
+      /** Consented to measuring opens and clicks; absent: not measured. */
+      tracking: z.boolean().optional(),
     })
     .refine((s) => reference.regionsOf(s.country).includes(s.region), {
       message: "is not one of the country's regions",

@@ -22,13 +22,15 @@ export interface ReportRow {
   issuesSent: number;
   /** People sent at least one issue of the period, each once (estimated). */
   peopleReached: number;
+  /** Of them, people sent at least one measured email (they consented to measurement), each once (estimated). */
+  peopleMeasured: number;
   /** Emails delivered (SES Delivery events), summed over the issues. */
   delivered: number;
   /** People (not machines) who opened at least one issue, each once (estimated). */
   openers: number;
   /** People (not scanners) who clicked a link of at least one issue, each once (estimated). */
   clickers: number;
-  /** openers / peopleReached, clickers / peopleReached; null when no one was reached. */
+  /** openers / peopleMeasured, clickers / peopleMeasured: among the measured only; null when no one was. */
   openRate: number | null;
   clickRate: number | null;
   /** Subscriptions confirmed in the period, unsubscribes in it, confirmed subscribers at its end. */
@@ -58,6 +60,7 @@ export const REPORT_COLUMNS = [
   'delivered',
   'openers',
   'clickers',
+  'peopleMeasured',
   'openRate',
   'clickRate',
   'newConfirmed',
@@ -93,6 +96,7 @@ class Tally {
   botClicks = 0;
   readonly people: Record<SketchKind, Registers> = {
     recipients: emptySketch(),
+    measured: emptySketch(),
     openers: emptySketch(),
     clickers: emptySketch(),
   };
@@ -109,7 +113,9 @@ class Tally {
     this.delivered += other.delivered;
     this.machineOpens += other.machineOpens;
     this.botClicks += other.botClicks;
-    for (const kind of ['recipients', 'openers', 'clickers'] as const) mergeInto(this.people[kind], other.people[kind]);
+    for (const kind of ['recipients', 'measured', 'openers', 'clickers'] as const) {
+      mergeInto(this.people[kind], other.people[kind]);
+    }
   }
 }
 
@@ -120,7 +126,8 @@ function rowOf(
   growth: { newConfirmed: number; unsubscribes: number; subscribersAtEnd: number },
 ): ReportRow {
   const peopleReached = estimate(tally.people.recipients);
-  // An estimate may exceed its bound by its error: never more openers than people reached.
+  // An estimate may exceed its bound by its error: never more measured, openers or clickers than people reached.
+  const peopleMeasured = Math.min(estimate(tally.people.measured), peopleReached);
   const openers = Math.min(estimate(tally.people.openers), peopleReached);
   const clickers = Math.min(estimate(tally.people.clickers), peopleReached);
   return {
@@ -128,11 +135,12 @@ function rowOf(
     name,
     issuesSent: tally.issues.size,
     peopleReached,
+    peopleMeasured,
     delivered: tally.delivered,
     openers,
     clickers,
-    openRate: rate(openers, peopleReached),
-    clickRate: rate(clickers, peopleReached),
+    openRate: rate(openers, peopleMeasured),
+    clickRate: rate(clickers, peopleMeasured),
     ...growth,
     machineOpens: tally.machineOpens,
     botClicks: tally.botClicks,

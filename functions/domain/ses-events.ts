@@ -172,14 +172,19 @@ function failureReason(event: SesEvent) {
   return `${event.eventType}: ${detail || 'no reason given'}`;
 }
 
-/** One recipient moved from `sent` to `failed`, in every segment they are in. */
+/** One recipient moved from `sent` (and `measured`, if they were) to `failed`, in every segment they are in. */
 function sentToFailed(delivery: DeliveryRecord): Increment[] {
   const { country, language, region } = delivery;
-  const unsent = countIncrements(country, language, [region], 'sent').map((i) => ({
-    ...i,
-    counts: { sent: -(i.counts.sent ?? 0) },
-  }));
-  return [...unsent, ...countIncrements(country, language, [region], 'failed')];
+  const undo = (name: 'sent' | 'measured') =>
+    countIncrements(country, language, [region], name).map((i) => ({
+      ...i,
+      counts: { [name]: -(i.counts[name] ?? 0) },
+    }));
+  return [
+    ...undo('sent'),
+    ...(delivery.tracked ? undo('measured') : []),
+    ...countIncrements(country, language, [region], 'failed'),
+  ];
 }
 
 /** One SES event; see `ingestSesEvents`. */

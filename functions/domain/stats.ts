@@ -18,6 +18,7 @@ export type StatsRow = { key: string } & Pick<
   SegmentCounts,
   | 'recipients'
   | 'sent'
+  | 'measured'
   | 'failed'
   | 'delivered'
   | 'bounced'
@@ -31,9 +32,9 @@ export type StatsRow = { key: string } & Pick<
 > & {
     /** delivered / sent; the rates are null when their denominator is 0. */
     deliveryRate: number | null;
-    /** Human unique opens / delivered. */
+    /** Human unique opens / measured: among the recipients who consented to measurement, the only ones tracked. */
     openRate: number | null;
-    /** Human unique clicks / delivered. */
+    /** Human unique clicks / measured. */
     clickRate: number | null;
   };
 
@@ -61,6 +62,7 @@ export const STATS_COLUMNS = [
   'key',
   'recipients',
   'sent',
+  'measured',
   'failed',
   'delivered',
   'bounced',
@@ -90,6 +92,7 @@ export function statsRow(key: string, counts: SegmentCounts): StatsRow {
     key,
     recipients: c.recipients,
     sent: c.sent,
+    measured: c.measured,
     failed: c.failed,
     delivered: c.delivered,
     bounced: c.bounced,
@@ -101,8 +104,8 @@ export function statsRow(key: string, counts: SegmentCounts): StatsRow {
     botClicks: c.botClicks,
     unsubscribed: c.unsubscribed,
     deliveryRate: rate(c.delivered, c.sent),
-    openRate: rate(c.uniqueOpens, c.delivered),
-    clickRate: rate(c.uniqueClicks, c.delivered),
+    openRate: rate(c.uniqueOpens, c.measured),
+    clickRate: rate(c.uniqueClicks, c.measured),
   };
 }
 

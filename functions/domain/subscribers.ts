@@ -43,6 +43,16 @@ export interface Consent {
   textVersion: string;
   ip: string;
   confirmedAt?: string;
+  /**
+   * The choice on measuring opens and clicks per person, asked apart from the newsletter consent, and when it was
+   * made or last changed (absent in records from before it was asked: not measured).
+   */
+  tracking?: TrackingChoice;
+}
+
+export interface TrackingChoice {
+  allowed: boolean;
+  at: string;
 }
 
 export interface Preferences {
@@ -50,6 +60,20 @@ export interface Preferences {
   country: Country;
   region: string;
   topics: string[];
+  /**
+   * Whether opens and clicks may be measured for this person (the consent record says when they chose); absent
+   * in records from before the choice was asked, and in imports without one: not measured.
+   */
+  tracking?: boolean;
+}
+
+/** Whether a subscriber's emails may carry the open pixel and tracked links: only with their consent. */
+export const measured = (s: Pick<Preferences, 'tracking'>) => s.tracking === true;
+
+/** What the sender needs to know of a recipient at send time. */
+export interface SendState {
+  status: SubscriberStatus;
+  tracking: boolean;
 }
 
 export interface SubscriberRecord extends Preferences {
@@ -84,6 +108,8 @@ export interface SubscriberRepository {
   get(id: string): Promise<SubscriberRecord | undefined>;
   /** Current statuses of up to 100 subscribers; an erased one is absent. */
   statuses(ids: readonly string[]): Promise<Map<string, SubscriberStatus>>;
+  /** The same with each one's tracking choice, for the sender: read once per batch, at send time. */
+  sendStates(ids: readonly string[]): Promise<Map<string, SendState>>;
   /** Stores a new subscriber (sample data, imports); false when the id is taken. */
   create(subscriber: SubscriberRecord): Promise<boolean>;
   /**
@@ -223,6 +249,8 @@ const preferencesShape = (reference: Reference) => {
       .array(z.string().refine((topic) => topics.has(topic), `must be one of ${reference.topics.join(', ')}`))
       .max(reference.topics.length)
       .optional(),
+    /** Measuring opens and clicks per person: only when asked for (absent: no). */
+    tracking: z.boolean('must be true or false').optional(),
   };
 };
 
@@ -274,18 +302,21 @@ export async function signup(
     throw new RateLimitedError('email');
   }
   const id = subscriberIdFor(input.email);
+  const tracking = input.tracking === true;
   const consent: Consent = {
     at: now.toISOString(),
     form: request.source,
     language: input.language,
     textVersion: deps.messages.consentText(input.language).version,
     ip: request.ip,
+    tracking: { allowed: tracking, at: now.toISOString() },
   };
   const preferences: Preferences = {
     language: input.language,
     country: input.country,
     region,
     topics: input.topics ?? [],
+    tracking,
   };
   const pending: SubscriberRecord = {
     id,
@@ -497,20 +528,34 @@ export function publicPreferences(s: SubscriberRecord) {
     country: s.country,
     region: s.region,
     topics: s.topics,
+    tracking: measured(s),
   };
 }
 
-/** Changes language, country, region and topics; the status (an unsubscribe, a suppression) stays as it is. */
+/** The consent record after a tracking choice: its time moves only when the choice changes. */
+function withTrackingChoice(s: SubscriberRecord, allowed: boolean, at: string): Consent {
+  const unchanged = measured(s) === allowed && s.consent.tracking !== undefined;
+  return unchanged ? s.consent : { ...s.consent, tracking: { allowed, at } };
+}
+
+/**
+ * Changes language, country, region, topics and the tracking choice (absent: not measured, as an unticked box);
+ * the status (an unsubscribe, a suppression) stays as it is.
+ */
 export async function updatePreferences(deps: SubscriberDeps, token: string, body: unknown) {
   const claims = checked(deps.tokens.verify(token, 'manage', deps.clock.now()));
   const input = validate(preferencesUpdateSchema(deps.reference), body);
   const region = checkRegion(deps.reference, input.country, input.region);
+  const now = deps.clock.now().toISOString();
+  const tracking = input.tracking === true;
   const { subscriber, changed, previous } = await updateByLink(deps, claims, (s) => ({
     ...s,
     language: input.language,
     country: input.country,
     region,
     topics: input.topics ?? [],
+    tracking,
+    consent: withTrackingChoice(s, tracking, now),
   }));
   // A confirmed subscriber who moves region or language moves in the growth counters too.
   if (changed) await deps.growth.add(growthOfChange(previous, subscriber, deps.clock.now()));
@@ -522,7 +567,7 @@ export async function exportData(deps: SubscriberDeps, token: string) {
   const { version: _version, ...subscriber } = await subscriberForToken(deps, token);
   return {
     exportedAt: deps.clock.now().toISOString(),
-    subscriber,
+    subscriber: { ...subscriber, tracking: measured(subscriber) },
     deliveries: await deliveriesOf(deps, subscriber.id),
   };
 }

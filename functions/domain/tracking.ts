@@ -2,7 +2,8 @@
 // redirect that read it, and the rules that tell a person's open or click from a machine's.
 //
 // An edition is rendered once per language; its links become `{{#if trackingToken}}<click route>{{else}}<link>{{/if}}`,
-// so SES fills in each recipient's token, and the archive, previews and tests (no token) keep the plain links.
+// so SES fills in each recipient's token, and the archive, previews, tests and the recipients who did not consent
+// to measurement (an empty token) get the plain links and no pixel.
 import { NotFoundError } from './errors.ts';
 import { countPerson } from './people.ts';
 import type {
@@ -26,6 +27,14 @@ export const HONEYPOT = 'h';
 /** The per-recipient values of tracking, for SES's replacement template data: one HMAC per recipient. */
 export function trackingData(deps: { tokens: Tokens }, issueId: string, subscriberId: string): Record<string, string> {
   return { [TRACKING_PLACEHOLDER]: deps.tokens.sign({ purpose: 'track', subscriberId, issueId }) };
+}
+
+/**
+ * The same for a recipient who did not consent to measurement: an empty token (given, not left out, so SES
+ * renders without missing data), which leaves out the pixel and keeps every link plain.
+ */
+export function untrackedData(): Record<string, string> {
+  return { [TRACKING_PLACEHOLDER]: '' };
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

@@ -49,13 +49,17 @@ export type SubscriberRouteName = Extract<
   | 'eraseForm'
 >;
 
+const ticked = (box: string | string[]) => box === 'true' || box === 'on';
+
 /** Form fields as the signup schema wants them: a checkbox is "true", topics may come once or repeated. */
 function signupFromForm(form: Record<string, string | string[]>): Record<string, unknown> {
-  const { consent, topics, ...rest } = form;
+  const { consent, topics, tracking, ...rest } = form;
   return {
     ...rest,
-    ...(consent !== undefined && { consent: consent === 'true' || consent === 'on' }),
+    ...(consent !== undefined && { consent: ticked(consent) }),
     ...(topics !== undefined && { topics: Array.isArray(topics) ? topics : [topics] }),
+    // An unticked box sends nothing: not measured.
+    tracking: tracking !== undefined && ticked(tracking),
   };
 }
 
@@ -208,8 +212,12 @@ export function subscriberRoutes(services: Services): Record<SubscriberRouteName
     }),
     preferencesForm: pageRoute(async (r) => {
       const form = parseForm(r.event);
-      const { topics, ...rest } = form;
-      const input = { ...rest, topics: topics === undefined ? [] : Array.isArray(topics) ? topics : [topics] };
+      const { topics, tracking, ...rest } = form;
+      const input = {
+        ...rest,
+        topics: topics === undefined ? [] : Array.isArray(topics) ? topics : [topics],
+        tracking: tracking !== undefined && ticked(tracking),
+      };
       try {
         const updated = await updatePreferences(services, token(r), input);
         return page(200, 'preferences', updated.language, {

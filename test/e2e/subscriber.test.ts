@@ -69,6 +69,8 @@ describe('the subscriber pages', () => {
     expect(await heading(page).innerText()).toBe(text(bgPages.signup!.title!));
 
     await fillSignup(page, email);
+    // Measuring opens and clicks is asked apart, and never ticked for the reader.
+    expect(await page.getByRole('checkbox', { name: bgPages.tracking!.label!, exact: true }).isChecked()).toBe(false);
     await page.getByRole('checkbox', { name: /^Давам съгласието си/ }).check();
     await page.getByRole('button', { name: bgPages.signup!.submit! }).click();
 
@@ -80,8 +82,29 @@ describe('the subscriber pages', () => {
       country: 'BG',
       region: 'Haskovo',
       topics: ['events'],
-      consent: { form: 'signup-page', language: 'bg' },
+      tracking: false,
+      consent: { form: 'signup-page', language: 'bg', tracking: { allowed: false } },
     });
+  });
+
+  it('measures opens and clicks only when the box is ticked, and lets the preferences page take it back', async () => {
+    const address = 'measured.reader@example.bg';
+    await page.goto(`${stack.urls.api}/subscribe?lang=bg`);
+    await fillSignup(page, address);
+    await page.getByRole('checkbox', { name: /^Давам съгласието си/ }).check();
+    await page.getByRole('checkbox', { name: bgPages.tracking!.label!, exact: true }).check();
+    await page.getByRole('button', { name: bgPages.signup!.submit! }).click();
+    await heading(page).filter({ hasText: bgPages['signup-done']!.title! }).waitFor();
+    expect(await subscriber(address)).toMatchObject({ tracking: true, consent: { tracking: { allowed: true } } });
+
+    const token = stack.services.tokens.sign({ purpose: 'manage', subscriberId: subscriberIdFor(address) });
+    await page.goto(`${stack.urls.api}/preferences/${token}`);
+    const box = page.getByRole('checkbox', { name: bgPages.tracking!.label!, exact: true });
+    expect(await box.isChecked()).toBe(true);
+    await box.uncheck();
+    await page.getByRole('button', { name: bgPages.preferences!.save! }).click();
+    await page.getByRole('status').filter({ hasText: bgPages.preferences!.saved! }).waitFor();
+    expect(await subscriber(address)).toMatchObject({ tracking: false, consent: { tracking: { allowed: false } } });
   });
 
   it('sends a Bulgarian confirmation email whose link asks on a Bulgarian page, and whose button confirms', async () => {

@@ -136,7 +136,9 @@ describe('dissemination report', () => {
       peopleReached: bulgarians.length,
       delivered: inBg[0]!.delivered + inBg[1]!.delivered,
       openers: 2,
-      openRate: Math.round((2 / bulgarians.length) * 10_000) / 10_000,
+      // Rates among the measured only: the Bulgarians who allowed opens and clicks to be measured.
+      peopleMeasured: bulgarians.filter((s) => s.tracking).length,
+      openRate: Math.round((2 / bulgarians.filter((s) => s.tracking).length) * 10_000) / 10_000,
     });
     expect(inBg[1]!.sent).toBe(bulgarians.length);
     const inGreece = stats.map((s) => s.rows.find((r) => r.key === 'GR')!.sent);

@@ -72,10 +72,11 @@ describe('stats API', () => {
     const response = await api(`/api/issues/${SAMPLE_ISSUE_ID}/stats?by=country&format=csv-raw`);
     const lines = (await response.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'key,recipients,sent,failed,delivered,bounced,complained,transientBounces,uniqueOpens,machineOpens,uniqueClicks,botClicks,unsubscribed,deliveryRate,openRate,clickRate',
+      'key,recipients,sent,measured,failed,delivered,bounced,complained,transientBounces,uniqueOpens,machineOpens,uniqueClicks,botClicks,unsubscribed,deliveryRate,openRate,clickRate',
     );
     expect(lines).toHaveLength(1 + 10 + 1);
-    expect(lines.at(-1)).toMatch(new RegExp(`^total,${confirmed.length},${confirmed.length},0,`));
+    const measured = confirmed.filter((s) => s.tracking).length;
+    expect(lines.at(-1)).toMatch(new RegExp(`^total,${confirmed.length},${confirmed.length},${measured},0,`));
   });
 
   it('answers 404 naming an unknown issue and 400 naming an unknown grouping', async () => {
@@ -163,7 +164,7 @@ describe('tracking', () => {
     await get(pixelOf(third!), 'Mozilla/5.0');
     const region = (await stats('by=region')).rows.find((r: { key: string }) => r.key === 'BG/Haskovo');
     expect(region).toMatchObject({ uniqueOpens: 2, machineOpens: 1 });
-    expect(region.openRate).toBe(Math.round((2 / region.delivered) * 10_000) / 10_000);
+    expect(region.openRate).toBe(Math.round((2 / region.measured) * 10_000) / 10_000);
     const hours = (await stats('by=region')).hours;
     expect(hours[0]).toMatchObject({ hour: 0, uniqueOpens: 2 });
   });
@@ -214,5 +215,41 @@ describe('tracking', () => {
     expect(pixel.status).toBe(200);
     expect(pixel.headers.get('content-type')).toBe('image/gif');
     expect((await stats('by=region')).total).toEqual(before);
+  });
+});
+
+describe('tracking by consent', () => {
+  const measured = confirmed.filter((s) => s.tracking);
+  const unmeasured = confirmed.filter((s) => !s.tracking);
+  const hrefs = (email: StoredEmail) => [...(email.body.html ?? '').matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+
+  it('sends subscribers who did not consent no pixel and plain links, still with their own unsubscribe and preferences links', async () => {
+    expect(unmeasured.length).toBeGreaterThan(0);
+    for (const subscriber of unmeasured) {
+      const email = emailTo(subscriber.email);
+      expect(email.body.html, subscriber.email).not.toContain('/t/');
+      expect(email.body.html).not.toContain('trackingToken');
+      const links = hrefs(email);
+      expect(links).toContain(`${test.stack.urls.api}/archive/${SAMPLE_ISSUE_ID}/${subscriber.language}`);
+      expect(links.some((l) => l.includes('/unsubscribe/'))).toBe(true);
+      expect(links.some((l) => l.includes('/preferences/'))).toBe(true);
+      expect(header(email, 'List-Unsubscribe')).toContain('/unsubscribe/');
+    }
+    for (const subscriber of measured) {
+      const html = emailTo(subscriber.email).body.html ?? '';
+      expect(html, subscriber.email).toMatch(/<img[^>]*src="[^"]*\/t\/open\/[^"]+"/);
+      expect(hrefs(emailTo(subscriber.email)).filter((l) => l.includes('/t/click/')).length).toBeGreaterThan(2);
+    }
+  });
+
+  it('says how many recipients were measured and computes the rates among them', async () => {
+    const body = await stats('by=region');
+    expect(body.total).toMatchObject({ sent: confirmed.length, measured: measured.length });
+    expect(body.total.openRate).toBe(Math.round((body.total.uniqueOpens / measured.length) * 10_000) / 10_000);
+    const bgOther = body.rows.find((r: { key: string }) => r.key === 'BG/other');
+    const inBgOther = confirmed.filter((s) => s.country === 'BG' && s.region === 'other');
+    expect(bgOther).toMatchObject({ sent: inBgOther.length, measured: inBgOther.filter((s) => s.tracking).length });
+    expect(bgOther.measured).toBe(0);
+    expect(bgOther.openRate).toBeNull();
   });
 });

@@ -276,6 +276,63 @@ describe('links and tokens', () => {
   });
 });
 
+describe('tracking consent', () => {
+  const address = 'measured.reader@example.gr';
+  const form = (fields: Record<string, string>) => ({
+    body: new URLSearchParams(fields).toString(),
+    type: 'application/x-www-form-urlencoded',
+  });
+  const preferences = { language: 'el', country: 'GR', region: 'Peloponnese' };
+
+  it('records the choice from the signup form, and changes it on the preferences, noting when', async () => {
+    const signed = await request(
+      'POST',
+      '/api/subscribe',
+      form({ email: address, ...preferences, consent: 'true', tracking: 'true' }),
+    );
+    expect(signed.status).toBe(202);
+    const link = linkIn((await mailTo(address))[0], '/api/subscribe/confirm')!;
+    expect((await request('POST', link.pathname + link.search)).json).toMatchObject({
+      status: 'confirmed',
+      tracking: true,
+    });
+    const chosenAt = (await subscriber(address))!.consent.tracking!.at;
+    expect(await subscriber(address)).toMatchObject({ tracking: true, consent: { tracking: { allowed: true } } });
+
+    const token = stack.services.tokens.sign({ purpose: 'manage', subscriberId: subscriberIdFor(address) });
+    const page = await request('GET', `/preferences/${token}`);
+    expect(page.text).toMatch(/id="tracking"[^>]*checked/);
+    // The box left unticked on the form: no longer measured.
+    const saved = await request('POST', `/preferences/${token}`, form(preferences));
+    expect(saved.status).toBe(200);
+    expect(saved.text).not.toMatch(/id="tracking"[^>]*checked/);
+    const after = (await subscriber(address))!;
+    expect(after).toMatchObject({ tracking: false, consent: { tracking: { allowed: false } } });
+    expect(after.consent.tracking!.at >= chosenAt).toBe(true);
+    expect((await request('GET', `/api/preferences/${token}`)).json).toMatchObject({ tracking: false });
+    expect((await request('GET', `/api/preferences/${token}/export`)).json).toMatchObject({
+      subscriber: { tracking: false, consent: { tracking: { allowed: false } } },
+    });
+  });
+
+  it('refuses a tracking choice that is not true or false by name, changing nothing', async () => {
+    const token = stack.services.tokens.sign({ purpose: 'manage', subscriberId: subscriberIdFor(address) });
+    const refused = await request('PUT', `/api/preferences/${token}`, {
+      body: JSON.stringify({ ...preferences, tracking: 'yes' }),
+      type: 'application/json',
+    });
+    expect([refused.status, refused.json.error?.field]).toEqual([400, 'tracking']);
+    const changed = await request('PUT', `/api/preferences/${token}`, {
+      body: JSON.stringify({ ...preferences, tracking: true }),
+      type: 'application/json',
+    });
+    expect(changed.json).toMatchObject({ tracking: true });
+    const bad = await subscribe({ ...valid, email: 'not.a.boolean@example.org', tracking: 1 });
+    expect([bad.status, bad.json.error?.field]).toEqual([400, 'tracking']);
+    expect(await subscriber('not.a.boolean@example.org')).toBeUndefined();
+  });
+});
+
 describe('unsubscribe and preferences', () => {
   let token: string;
   beforeAll(() => {

@@ -114,12 +114,13 @@ export function fakeSendCounters(): SendCounters {
       return true;
     },
     async resetSendingCounts(issueId, given) {
-      for (const c of counters.values()) Object.assign(c, { recipients: 0, sent: 0, failed: 0, skipped: 0 });
+      for (const c of counters.values())
+        Object.assign(c, { recipients: 0, sent: 0, measured: 0, failed: 0, skipped: 0 });
       for (const c of given) counters.set(`${c.dimension}#${c.key}`, { ...c });
       enqueued.delete(issueId);
     },
     async reconcileSendingCounts(_issueId, given, seen) {
-      const names = ['recipients', 'sent', 'failed', 'skipped'] as const;
+      const names = ['recipients', 'sent', 'measured', 'failed', 'skipped'] as const;
       const before = new Map(seen.map((c) => [`${c.dimension}#${c.key}`, c]));
       const values = new Map<string, SegmentCounter>();
       for (const c of counters.values()) values.set(`${c.dimension}#${c.key}`, { ...c, ...EMPTY_COUNTS });
@@ -248,7 +249,9 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
       for (const o of outcomes) {
         records.set(
           o.recipient.id,
-          o.status === 'sent' ? { status: 'sent', messageId: o.messageId } : { status: o.status, reason: o.reason },
+          o.status === 'sent'
+            ? { status: 'sent', messageId: o.messageId, ...(o.tracked && { tracked: true }) }
+            : { status: o.status, reason: o.reason },
         );
       }
     },
@@ -463,5 +466,12 @@ export function fakeSubscribers(
     },
     statuses: async (ids) =>
       new Map(ids.flatMap((id) => (records.has(id) ? [[id, records.get(id)!.status] as const] : []))),
+    sendStates: async (ids) =>
+      new Map(
+        ids.flatMap((id) => {
+          const found = records.get(id);
+          return found ? [[id, { status: found.status, tracking: found.tracking === true }] as const] : [];
+        }),
+      ),
   };
 }

@@ -52,7 +52,11 @@ async function sender() {
     clock: fixedClock,
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
     publicUrl: 'https://news.example',
-    subscribers: { statuses: async (ids: readonly string[]) => new Map(ids.map((id) => [id, 'confirmed'])) },
+    subscribers: {
+      statuses: async (ids: readonly string[]) => new Map(ids.map((id) => [id, 'confirmed'])),
+      sendStates: async (ids: readonly string[]) =>
+        new Map(ids.map((id) => [id, { status: 'confirmed', tracking: true }])),
+    },
     edition: issues.getEdition,
   } as unknown as DeliveryServices;
   return lambdaEntry(createSenderHandler(services));

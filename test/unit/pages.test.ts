@@ -230,6 +230,36 @@ describe('public pages', () => {
     expect(html).not.toContain('value="events" checked');
   });
 
+  it('asks apart from the consent, unticked, whether opens and clicks may be measured, in every language', () => {
+    for (const language of LANGUAGES) {
+      const html = renderer.page('signup', language, {});
+      expect(html).toContain(
+        '<input type="checkbox" id="tracking" name="tracking" value="true" aria-describedby="tracking-hint">',
+      );
+      expect(html).toContain(`<a href="/privacy?lang&#x3D;${language}#tracking">`);
+      const consent = /<fieldset class="consent"[\s\S]*?<\/fieldset>/.exec(html)![0];
+      expect(consent).not.toContain('tracking');
+      expect(renderer.page('privacy', language, {})).toContain(
+        `<h2 id="tracking">${renderer.text(language, 'privacy.trackingTitle')}</h2>`,
+      );
+    }
+    // The newsletter consent no longer speaks of opens and clicks: that is the box's to ask.
+    expect(renderer.consentText('en').text).not.toMatch(/\bopen|links/i);
+    expect(renderer.page('signup', 'en', { values: { tracking: true } })).toMatch(/id="tracking"[^>]*checked/);
+  });
+
+  it('ticks the tracking box on the preferences page only for a subscriber who allowed it', () => {
+    const page = (tracking?: boolean) =>
+      renderer.page('preferences', 'en', {
+        ...views.preferences,
+        values: undefined,
+        subscriber: { email: 'ion@example.org', language: 'ro', country: 'RO', region: 'Harghita', tracking },
+      });
+    expect(page(true)).toMatch(/id="tracking"[^>]*checked/);
+    expect(page(false)).not.toMatch(/id="tracking"[^>]*checked/);
+    expect(page(undefined)).not.toMatch(/id="tracking"[^>]*checked/);
+  });
+
   it('keeps one consent version in every language', () => {
     const versions = new Set(LANGUAGES.map((language) => renderer.consentText(language).version));
     expect([...versions]).toEqual([renderer.consentText('en').version]);

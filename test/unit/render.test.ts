@@ -4,6 +4,8 @@ import { createMjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
 import { buildEditionView, localize, type IssueContent } from '../../functions/domain/edition.ts';
 import { translationStatus } from '../../functions/domain/issue-editing.ts';
 import type { EditionRenderer } from '../../functions/domain/ports.ts';
+import { recipientLinks, createTokens } from '../../functions/domain/tokens.ts';
+import { trackingData, untrackedData } from '../../functions/domain/tracking.ts';
 import type { Issue } from '../../functions/domain/records.ts';
 import { LANGUAGES, RIVERWISE_PROFILE_FILE, SECON_PROFILE_FILE, riverwise, secon } from '../support/profile.ts';
 
@@ -175,6 +177,35 @@ describe('MJML renderer', () => {
     expect(() => renderer.personalize(edition.html, { name: 'Maria' })).not.toThrow();
     expect(() => renderer.personalize(edition.subject, {})).not.toThrow();
     expect(renderer.personalize(edition.subject, {}).replaceAll('\u200b', '')).toBe('{{#each x}}');
+  });
+
+  it('gives a measured recipient the pixel and tracked links, and one who did not consent plain links and no pixel, from one edition', async () => {
+    const edition = await renderer.render(buildEditionView(secon, issue, content, 'en', 'https://news.example'));
+    const deps = {
+      tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters')),
+      publicUrl: 'https://u.example',
+    };
+    const mail = (subscriberId: string, tracking: Record<string, string>) =>
+      renderer.personalize(edition.html, { name: 'Ana', ...recipientLinks(deps, subscriberId, issue.id), ...tracking });
+    const measured = mail('sub-a', trackingData(deps, issue.id, 'sub-a'));
+    const plain = mail('sub-b', untrackedData());
+
+    expect(measured).toMatch(/<img[^>]*src="https:\/\/news\.example\/t\/open\/[^"]+"/);
+    expect(measured).toContain('href="https://news.example/t/click/');
+    expect(measured).not.toContain('href="https://news.example/archive/issue-7/en"');
+    expect(plain).not.toContain('/t/');
+    expect(plain).toContain('href="https://news.example/archive/issue-7/en"');
+    // Both keep the recipient's own unsubscribe and preferences links.
+    for (const [html, id] of [
+      [measured, 'sub-a'],
+      [plain, 'sub-b'],
+    ] as const) {
+      const own = recipientLinks(deps, id, issue.id);
+      expect(html).toContain(`href="${own.unsubscribeUrl}"`);
+      expect(html).toContain(`href="${own.preferencesUrl}"`);
+    }
+    // The stored edition (what the size check weighs) holds both variants; the plain mail is never larger.
+    expect(Buffer.byteLength(plain)).toBeLessThan(Buffer.byteLength(edition.html));
   });
 
   it("renders all 11 languages with their own lang attribute, each under Gmail's 102 KB clipping limit", async () => {

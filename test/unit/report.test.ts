@@ -15,19 +15,23 @@ import { secon } from '../support/profile.ts';
 const text = (language: string): ReportText =>
   JSON.parse(readFileSync(new URL(`../../locales/${language}/report.json`, import.meta.url), 'utf8'));
 
-/** Sends an issue to people of (country, language, region), `opened` of them opening it: counters and sketches. */
+/**
+ * Sends an issue to people of (country, language, region), measured unless `measured` is false, `opened` of them
+ * opening it: counters and sketches.
+ */
 async function sent(
   deps: Awaited<ReturnType<typeof setup>>,
   issueId: string,
   sentAt: string,
-  people: { id: string; country: string; language: string; region: string; opened?: boolean }[],
+  people: { id: string; country: string; language: string; region: string; opened?: boolean; measured?: boolean }[],
 ) {
   const counters = fakeSendCounters();
   const tally = new SketchTally();
-  for (const p of people) {
-    const record = { ...p, issueId, subscriberId: p.id, status: 'sent' as const, claimedAt: sentAt };
+  for (const { measured = true, ...p } of people) {
+    const record = { ...p, issueId, subscriberId: p.id, status: 'sent' as const, claimedAt: sentAt, tracked: measured };
     tally.addRecord({ ...record, ...(p.opened && { openedAt: sentAt }) });
     await counters.add(issueId, countIncrements(p.country, p.language, [p.region], 'sent'));
+    if (measured) await counters.add(issueId, countIncrements(p.country, p.language, [p.region], 'measured'));
     await counters.add(issueId, countIncrements(p.country, p.language, [p.region], 'delivered'));
     if (p.opened) await counters.add(issueId, countIncrements(p.country, p.language, [p.region], 'uniqueOpens'));
   }
@@ -58,6 +62,23 @@ const thessaly = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ id: `gr-${i}`, country: 'GR', language: 'el', region: 'other' }));
 
 describe('dissemination report', () => {
+  it('says how many people were measured and computes the rates among them only', async () => {
+    const deps = await setup();
+    const unmeasured = haskovo(4, { measured: false }).map((p, i) => ({ ...p, id: `bg-not-${i}` }));
+    await sent(deps, 'may', '2026-05-04T08:00:00Z', [
+      ...haskovo(4).map((p, i) => ({ ...p, opened: i === 0 })),
+      ...unmeasured,
+    ]);
+    await sent(deps, 'june', '2026-06-01T08:00:00Z', unmeasured);
+    const report = await disseminationReport(deps, { from: '2026-05-01', to: '2026-06-30' }, { all: true });
+    const row = report.rows.find((r) => r.key === 'BG/Haskovo')!;
+    expect(row).toMatchObject({ peopleReached: 8, peopleMeasured: 4, openers: 1, openRate: 0.25 });
+    expect(report.rows.find((r) => r.key === 'PT/Oliveira de Azeméis')).toMatchObject({
+      peopleMeasured: 0,
+      openRate: null,
+    });
+  });
+
   it('counts a person reached by several issues once, and sums what is per email', async () => {
     const deps = await setup();
     await sent(deps, 'may', '2026-05-04T08:00:00Z', [...haskovo(6), ...thessaly(3)]);
@@ -147,9 +168,9 @@ describe('dissemination report', () => {
     const raw = reportCsv(report, 'raw', text('de'));
     expect(raw.startsWith(BYTE_ORDER_MARK)).toBe(false);
     expect(raw.split('\r\n')[0]).toBe(
-      'key,name,issuesSent,peopleReached,delivered,openers,clickers,openRate,clickRate,newConfirmed,unsubscribes,subscribersAtEnd,machineOpens,botClicks',
+      'key,name,issuesSent,peopleReached,delivered,openers,clickers,peopleMeasured,openRate,clickRate,newConfirmed,unsubscribes,subscribersAtEnd,machineOpens,botClicks',
     );
-    expect(raw).toContain(`\r\nBG/Haskovo,${haskovoName},1,6,8,2,0,0.3333,0,`);
+    expect(raw).toContain(`\r\nBG/Haskovo,${haskovoName},1,6,8,2,0,6,0.3333,0,`);
   });
 
   it("writes an issue's stats as CSV for people, groups by name, and keeps the raw variant", async () => {
@@ -163,7 +184,7 @@ describe('dissemination report', () => {
     expect(lines[1]).toMatch(/^български,/);
     expect(lines[1]).toContain('25.0 %');
     expect(statsCsv(stats, 'raw', { reference: secon, language: 'bg', text: text('bg') })).toMatch(
-      /^key,recipients,sent,failed,/,
+      /^key,recipients,sent,measured,failed,/,
     );
   });
 });

@@ -78,15 +78,18 @@ function setup(
   const deliveries = fakeDeliveryStore();
   const { mailer, calls } = fakeMailer(mailerOptions);
   const queue = collectingQueue();
-  /** Everyone is confirmed unless a test unsubscribes them. */
+  /** Everyone is confirmed unless a test unsubscribes them, and consents to measurement unless a test says no. */
   const unsubscribed = new Set<string>();
+  const untracked = new Set<string>();
+  const statusOf = (id: string) => (unsubscribed.has(id) ? ('unsubscribed' as const) : ('confirmed' as const));
   const jobs: SegmentJob[] = [];
   const clock = { at: fixedClock.now(), now: () => clock.at };
   const pauses: number[] = [];
   const deps = {
     subscribers: {
-      statuses: async (ids: readonly string[]) =>
-        new Map(ids.map((id) => [id, unsubscribed.has(id) ? ('unsubscribed' as const) : ('confirmed' as const)])),
+      statuses: async (ids: readonly string[]) => new Map(ids.map((id) => [id, statusOf(id)])),
+      sendStates: async (ids: readonly string[]) =>
+        new Map(ids.map((id) => [id, { status: statusOf(id), tracking: !untracked.has(id) }])),
     },
     issues,
     counters,
@@ -116,7 +119,7 @@ function setup(
     edition: issues.getEdition,
     sentRecords: fakeSentRecords(),
   };
-  return { deps, issues, counters, deliveries, calls, queue, unsubscribed, jobs, clock, pauses };
+  return { deps, issues, counters, deliveries, calls, queue, unsubscribed, untracked, jobs, clock, pauses };
 }
 
 describe('startSend', () => {
@@ -352,6 +355,27 @@ describe('deliverBatch', () => {
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
+  it('gives only recipients who consented a tracking token, and counts them as measured in their segments', async () => {
+    const { deps, queue, calls, deliveries, counters, untracked } = await sentIssue({ 'BG#bg': people(3) });
+    untracked.add('sHaskovo1');
+    await deliverBatch(deps, queue.batches[0] as SendBatch);
+
+    const tokens = new Map(calls[0]!.entries.map((e) => [e.to, e.data.trackingToken]));
+    expect(tokens.get('p1@example.org')).toBe('');
+    expect(tokens.get('p0@example.org')).toMatch(/.{20}/);
+    expect(tokens.get('p2@example.org')).toMatch(/.{20}/);
+    expect([...deliveries.byId].map(([id, r]) => [id, r.tracked === true])).toEqual([
+      ['sHaskovo0', true],
+      ['sHaskovo1', false],
+      ['sHaskovo2', true],
+    ]);
+    const counter = async (dimension: string, key: string) =>
+      (await counters.all(issue.id)).find((c) => c.dimension === dimension && c.key === key);
+    expect(await counter('total', 'all')).toMatchObject({ sent: 3, measured: 2 });
+    expect(await counter('region', 'BG/Haskovo')).toMatchObject({ sent: 3, measured: 2 });
+    expect(await counter('language', 'bg')).toMatchObject({ measured: 2 });
+  });
+
   it('tags each message with issue, country, language and region in the characters SES allows', async () => {
     const { deps, queue, calls } = await sentIssue({ 'PT#pt': people(1, 'Oliveira de Azeméis') });
     await deliverBatch(deps, queue.batches[0] as SendBatch);
@@ -550,6 +574,17 @@ describe('the end check of a send', () => {
     // A redrive of the batch ends the send as usual.
     await deliverBatch(ctx.deps, firstAndRest(ctx)[0]);
     expect((await ctx.issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('sets the measured count from the delivery records too, when a count was added twice', async () => {
+    const ctx = await started();
+    ctx.untracked.add('sHaskovo0');
+    for (const batch of ctx.queue.batches) await deliverBatch(ctx.deps, batch);
+    await ctx.counters.add(issue.id, countIncrements('BG', 'bg', ['Haskovo'], 'measured'));
+    const measured = async () => (await ctx.counters.all(issue.id)).find((c) => c.dimension === 'total')?.measured;
+    expect(await measured()).toBe(150);
+    expect((await runChecks(ctx)).map((c) => c.outcome)).toEqual(['later', 'reconciled']);
+    expect(await measured()).toBe(149);
   });
 
   it('ends a send whose counts a killed sender left short, its counts set from the delivery records', async () => {

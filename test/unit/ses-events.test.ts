@@ -276,6 +276,14 @@ describe('events for messages SES did not send after all', () => {
       }
     },
   );
+
+  it('takes a measured recipient SES rejected out of the measured count too', async () => {
+    const { deps, total } = await sentReader(reject.mail.messageId);
+    deps.deliveries.byId.set('sub-r', { ...deps.deliveries.byId.get('sub-r')!, tracked: true });
+    await deps.counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'measured'));
+    expect(await ingestSesEvent(deps, reject)).toBe('counted');
+    expect(await total()).toMatchObject({ sent: 0, measured: 0, failed: 1 });
+  });
 });
 
 describe('a failure inside a batch of SES events', () => {

@@ -11,6 +11,9 @@ async function setup() {
   await issues.put({ id: 'issue-1', title: 'One', status: 'sent', createdAt: '' } as never);
   await counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo', 'Haskovo', 'other'], 'delivered'));
   await counters.add('issue-1', countIncrements('BG', 'en', ['Haskovo'], 'delivered'));
+  // Everyone consented but the one in BG/other.
+  await counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo', 'Haskovo'], 'measured'));
+  await counters.add('issue-1', countIncrements('BG', 'en', ['Haskovo'], 'measured'));
   await counters.add('issue-1', countIncrements('BG', 'bg', ['Haskovo'], 'uniqueOpens'));
   return { issues, counters, reference: secon };
 }
@@ -30,6 +33,16 @@ describe('stats', () => {
     );
   });
 
+  it('says how many recipients were measured and computes the rates among them only', async () => {
+    const deps = await setup();
+    const { rows, total } = await issueStats(deps, 'issue-1', { by: 'region' }, { all: true });
+    expect(total).toMatchObject({ delivered: 4, measured: 3, uniqueOpens: 1, openRate: 0.3333 });
+    expect(rows.map((r) => [r.key, r.measured, r.openRate])).toEqual([
+      ['BG/Haskovo', 3, 0.3333],
+      ['BG/other', 0, null],
+    ]);
+  });
+
   it('names what is wrong: the grouping, the region, the issue', async () => {
     const deps = await setup();
     const all = { all: true } as const;
@@ -45,7 +58,7 @@ describe('stats', () => {
     expect(resolveRegion(secon, 'GR/other')).toBe('GR/other');
   });
 
-  it('has no rate where nothing was delivered, and quotes CSV cells that need it', () => {
+  it('has no rate where nothing was delivered or measured, and quotes CSV cells that need it', () => {
     expect(statsRow('x', { sent: 2 } as never)).toMatchObject({ deliveryRate: 0, openRate: null, clickRate: null });
     expect(toCsv([{ key: 'a, "b"', n: 1, rate: null }], ['key', 'n', 'rate'])).toBe('key,n,rate\r\n"a, ""b""",1,\r\n');
   });

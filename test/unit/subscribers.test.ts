@@ -11,6 +11,7 @@ import {
   checkConfirmation,
   confirm,
   erase,
+  exportData,
   mailboxOf,
   normalizeEmail,
   signup,
@@ -154,6 +155,7 @@ describe('signup', () => {
       language: 'ro',
       textVersion: '2026-11',
       ip: '198.51.100.7',
+      tracking: { allowed: false, at: fixedClock.now().toISOString() },
     });
   });
 
@@ -191,6 +193,57 @@ describe('signup', () => {
     const refused = signup({ ...deps, mailer }, form, api);
     await expect(refused).rejects.toBeInstanceOf(MailerRefusedError);
     await expect(refused).rejects.toMatchObject({ retry: true, message: /Throttling: slow down/ });
+  });
+});
+
+describe('tracking consent', () => {
+  it('measures no one who did not ask for it, and records the choice either way', async () => {
+    const ctx = setup();
+    const token = await confirmed(ctx);
+    expect(ctx.records.get(id)).toMatchObject({ tracking: false, consent: { tracking: { allowed: false } } });
+    expect((await exportData(ctx.deps, token)).subscriber.tracking).toBe(false);
+
+    const yes = { ...form, email: 'ion@example.org', tracking: true };
+    await confirmed(ctx, yes);
+    expect(ctx.records.get(subscriberIdFor(yes.email))).toMatchObject({
+      tracking: true,
+      consent: { tracking: { allowed: true, at: fixedClock.now().toISOString() } },
+    });
+  });
+
+  it('refuses a tracking choice that is not true or false, naming the field and storing nothing', async () => {
+    const ctx = setup();
+    await expect(signup(ctx.deps, { ...form, tracking: 'yes' }, api)).rejects.toMatchObject({ field: 'tracking' });
+    expect(ctx.records.size).toBe(0);
+  });
+
+  it('changes the choice on the preferences, noting when it changed, and leaves its time when it did not', async () => {
+    const ctx = setup();
+    const token = await confirmed(ctx, { ...form, tracking: true });
+    const first = ctx.records.get(id)!.consent.tracking!.at;
+    const { email: _email, consent: _consent, ...preferences } = form;
+    ctx.later(60_000);
+    expect(await updatePreferences(ctx.deps, token, { ...preferences, tracking: true })).toMatchObject({
+      tracking: true,
+    });
+    expect(ctx.records.get(id)!.consent.tracking).toEqual({ allowed: true, at: first });
+    ctx.later(60_000);
+    expect(await updatePreferences(ctx.deps, token, preferences)).toMatchObject({ tracking: false });
+    expect(ctx.records.get(id)).toMatchObject({
+      tracking: false,
+      consent: { tracking: { allowed: false, at: ctx.deps.clock.now().toISOString() } },
+    });
+  });
+
+  it('counts a subscriber stored before the choice was asked as not measured', async () => {
+    const ctx = setup();
+    const token = await confirmed(ctx);
+    const { tracking: _t, consent, ...old } = ctx.records.get(id)!;
+    const { tracking: _c, ...oldConsent } = consent;
+    ctx.records.set(id, { ...old, consent: oldConsent });
+    expect((await subscriberForToken(ctx.deps, token)).tracking).toBeUndefined();
+    expect((await exportData(ctx.deps, token)).subscriber.tracking).toBe(false);
+    expect((await ctx.deps.subscribers.sendStates([id])).get(id)).toEqual({ status: 'confirmed', tracking: false });
   });
 });
 

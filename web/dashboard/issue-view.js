@@ -26,6 +26,7 @@ const SUMMARY = [
   ['recipients', 'Recipients'],
   ['delivered', 'Delivered'],
   ['deliveryRate', 'Delivery rate'],
+  ['measured', 'Measured'],
   ['uniqueOpens', 'Opened (people)'],
   ['openRate', 'Open rate'],
   ['machineOpens', 'Machine opens'],
@@ -46,13 +47,16 @@ export const GROUPINGS = { region: 'region', country: 'country', language: 'lang
 const rateDatasets = (rows) =>
   RATES.map(([field, label, colour]) => ({ label, backgroundColor: colour, data: ratePoints(rows, field) }));
 
-function summaryItem(label, field, value) {
+/** A summary figure; "measured" says of how many sent (only those who consented are measured). */
+function summaryItem(label, field, total) {
+  const value = total[field];
   const item = document.createElement('div');
   const term = document.createElement('dt');
   term.textContent = label;
   const figure = document.createElement('dd');
   figure.dataset.stat = field;
-  figure.textContent = field.endsWith('Rate') ? percent(value) : String(value ?? '');
+  if (field === 'measured') figure.textContent = `${value ?? 0} of ${total.sent ?? 0}`;
+  else figure.textContent = field.endsWith('Rate') ? percent(value) : String(value ?? '');
   item.append(term, figure);
   return item;
 }
@@ -64,7 +68,7 @@ export async function loadIssue(issueId, by) {
   const name = (row) => groupName(stats.by, row.key);
   $('summary-title').textContent = `${stats.title} (${stats.status})`;
   $('by-label').textContent = GROUPINGS[stats.by];
-  $('summary').replaceChildren(...SUMMARY.map(([field, label]) => summaryItem(label, field, stats.total[field])));
+  $('summary').replaceChildren(...SUMMARY.map(([field, label]) => summaryItem(label, field, stats.total)));
   renderTable($('stats-table'), COLUMNS, [...rows, stats.total], name);
   groupBars('rates-chart', { labels: rows.map(name), datasets: rateDatasets(rows), percentScale: true });
   drawChart('hours-chart', {
