@@ -1,0 +1,365 @@
+// The admins' work on subscribers: the searchable list with its counts, a subscriber's page (consent and deliveries),
+// unsubscribe, suppress, erase and resend the confirmation through subscribers.ts's own transitions, the CSV export
+// and the suppression list's import.
+import { parse } from 'csv-parse/sync';
+import { CsvError } from 'csv-parse';
+import * as z from 'zod';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { perReference, type Reference } from './reference.ts';
+import { BYTE_ORDER_MARK, csvCell, csvLine } from './report-csv.ts';
+import {
+  addSubscriber,
+  eraseSubscriber,
+  MAX_WRITE_ATTEMPTS,
+  sendConfirmation,
+  SUBSCRIBER_STATUSES,
+  subscriberEmailSchema,
+  subscriberIdFor,
+  suppress,
+  type SubscriberDeps,
+  type SubscriberRecord,
+  type SubscriberStatus,
+} from './subscribers.ts';
+import { growthOfChange } from './growth.ts';
+import { validate } from './validation.ts';
+
+/** Every subscriber, a page of the table at a time: the admins' list reads it (a scan, never all at once). */
+export interface SubscriberListing {
+  /**
+   * The subscribers in the table's own order, starting just after the subscriber `after`; only `fields` (and the id)
+   * when given.
+   */
+  scan(options: { after?: string; fields?: readonly (keyof SubscriberRecord)[] }): AsyncIterable<SubscriberRecord[]>;
+}
+
+export interface SubscriberAdminDeps extends SubscriberDeps {
+  listing: SubscriberListing;
+}
+
+export const LIST_PAGE_SIZE = 50;
+/** An export answer's CSV at most: under Lambda's 6 MB response, so a page never fails for its size. */
+export const EXPORT_PAGE_BYTES = 4 * 1024 * 1024;
+/** Addresses one suppression import takes: their writes end well within the API's 29 seconds. */
+export const MAX_SUPPRESSIONS = 10_000;
+/** Suppression writes at once. */
+const WRITES_AT_ONCE = 16;
+
+const ID_PATTERN = /^[\w-]{1,100}$/;
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!ID_PATTERN.test(id)) throw new ValidationError('cursor', 'is not a cursor this API gave out');
+  return id;
+}
+
+/** Query values as they come: an empty `?country=` means no filter. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+export const subscriberQuerySchema = perReference((reference: Reference) => {
+  const topics = new Set(reference.topics);
+  return z.strictObject({
+    q: optional(z.string().trim().max(254, 'is longer than 254 characters')),
+    country: optional(z.string().refine((c) => reference.isCountry(c), 'is not one of the project’s countries')),
+    language: optional(z.string().refine((l) => reference.isLanguage(l), 'is not one of the project’s languages')),
+    region: optional(z.string().max(80)),
+    status: optional(z.enum(SUBSCRIBER_STATUSES as [SubscriberStatus, ...SubscriberStatus[]])),
+    topic: optional(z.string().refine((t) => topics.has(t), `must be one of ${reference.topics.join(', ')}`)),
+    cursor: optional(z.string().max(300)),
+    limit: optional(z.coerce.number().int().min(1).max(200)),
+  });
+});
+export type SubscriberQuery = z.infer<ReturnType<typeof subscriberQuerySchema>>;
+
+/** Whether a subscriber is one the filters ask for: the address or name holding `q` (any case), and each field equal. */
+function matcher(query: Omit<SubscriberQuery, 'cursor' | 'limit'>) {
+  const q = query.q?.toLowerCase();
+  return (s: SubscriberRecord) =>
+    (!q || s.email.toLowerCase().includes(q) || (s.name?.toLowerCase().includes(q) ?? false)) &&
+    (!query.country || s.country === query.country) &&
+    (!query.language || s.language === query.language) &&
+    (!query.region || s.region === query.region) &&
+    (!query.status || s.status === query.status) &&
+    (!query.topic || (s.topics ?? []).includes(query.topic));
+}
+
+/** A subscriber as the list shows them. */
+const listRow = (s: SubscriberRecord) => ({
+  id: s.id,
+  email: s.email,
+  ...(s.name && { name: s.name }),
+  status: s.status,
+  language: s.language,
+  country: s.country,
+  region: s.region,
+  topics: s.topics ?? [],
+  createdAt: s.createdAt,
+  ...(s.confirmedAt && { confirmedAt: s.confirmedAt }),
+});
+
+/** The fields the counts read: the filters' own. */
+const COUNTED: (keyof SubscriberRecord)[] = ['status', 'name', 'country', 'language', 'region', 'topics'];
+
+/** How many subscribers match the filters (`total`), and per status, matching every filter but the status. */
+async function countMatching(listing: SubscriberListing, query: SubscriberQuery) {
+  const { status, ...others } = query;
+  const matches = matcher(others);
+  const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
+  for await (const page of listing.scan({ fields: COUNTED })) {
+    for (const subscriber of page) if (matches(subscriber)) byStatus[subscriber.status] += 1;
+  }
+  const total = status ? byStatus[status] : Object.values(byStatus).reduce((a, b) => a + b, 0);
+  return { total, byStatus };
+}
+
+/** Up to `limit` subscribers matching the query after the cursor, and the cursor of the next page when there is one. */
+async function pageOf(listing: SubscriberListing, query: SubscriberQuery, limit: number) {
+  const matches = matcher(query);
+  const found: SubscriberRecord[] = [];
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  scanning: for await (const page of listing.scan({ ...(after && { after }) })) {
+    for (const subscriber of page) {
+      if (!matches(subscriber)) continue;
+      found.push(subscriber);
+      if (found.length > limit) break scanning;
+    }
+  }
+  const items = found.slice(0, limit);
+  return { items, ...(found.length > limit && { nextCursor: encodeCursor(items.at(-1)!.id) }) };
+}
+
+/**
+ * A page of the subscribers matching the query, in the table's order, with how many match in all and per status.
+ * Memory holds a page of the scan at a time, whatever the list's size.
+ */
+export async function listSubscribers(deps: Pick<SubscriberAdminDeps, 'listing' | 'reference'>, rawQuery: unknown) {
+  const query = validate(subscriberQuerySchema(deps.reference), rawQuery);
+  const [page, counts] = await Promise.all([
+    pageOf(deps.listing, query, query.limit ?? LIST_PAGE_SIZE),
+    countMatching(deps.listing, query),
+  ]);
+  return {
+    subscribers: page.items.map(listRow),
+    ...(page.nextCursor && { nextCursor: page.nextCursor }),
+    ...counts,
+  };
+}
+
+async function existing(deps: Pick<SubscriberDeps, 'subscribers'>, id: string) {
+  const subscriber = ID_PATTERN.test(id) ? await deps.subscribers.get(id) : undefined;
+  if (!subscriber) throw new NotFoundError(`subscriber ${id}`);
+  return subscriber;
+}
+
+const adminView = ({ version: _version, ...subscriber }: SubscriberRecord) => subscriber;
+
+/** A subscriber's page: everything stored about them (the consent record among it) and each issue sent to them. */
+export async function subscriberDetail(deps: SubscriberDeps, id: string) {
+  const subscriber = await existing(deps, id);
+  const issues = await deps.issues.list();
+  const records = await Promise.all(issues.map((issue) => deps.deliveries.get(issue.id, id)));
+  const deliveries = issues.flatMap((issue, i) => {
+    const record = records[i];
+    if (!record) return [];
+    const { subscriberId: _s, messageId: _m, ...delivery } = record;
+    return [{ ...delivery, title: issue.title }];
+  });
+  return { subscriber: adminView(subscriber), deliveries };
+}
+
+/** Unsubscribes for the subscriber (they asked by other means): the same one write that wins over any other change. */
+export async function unsubscribeByAdmin(deps: SubscriberDeps, id: string) {
+  await existing(deps, id);
+  const now = deps.clock.now();
+  const result = await deps.subscribers.end(id, {
+    status: 'unsubscribed',
+    fields: { unsubscribedAt: now.toISOString(), unsubscribeSource: 'admin' },
+    unless: ['unsubscribed', 'suppressed'],
+  });
+  if (!result) throw new NotFoundError(`subscriber ${id}`);
+  if (result.changed) await deps.growth.add(growthOfChange(result.previous, result.subscriber, now));
+  return adminView(result.subscriber);
+}
+
+export async function suppressByAdmin(deps: SubscriberDeps, id: string) {
+  await existing(deps, id);
+  const result = await suppress(deps, id, 'admin');
+  if (!result) throw new NotFoundError(`subscriber ${id}`);
+  return adminView(result.subscriber);
+}
+
+/** Erases as the subscriber's own erasure does: no personal data left, their links dead. */
+export async function eraseByAdmin(deps: SubscriberDeps, id: string): Promise<void> {
+  await eraseSubscriber(deps, await existing(deps, id));
+}
+
+/**
+ * Mails the confirmation link again: to a pending signup, or for the change a confirmed or unsubscribed subscriber's
+ * later signup holds (in that signup's language). A suppressed address gets nothing.
+ */
+export async function resendConfirmation(deps: SubscriberDeps, id: string) {
+  const subscriber = await existing(deps, id);
+  const held = subscriber.pendingChange;
+  if (subscriber.status === 'suppressed' || (subscriber.status !== 'pending' && !held)) {
+    throw new ConflictError(`status: a ${subscriber.status} subscriber has no signup waiting for confirmation`, {
+      field: 'status',
+    });
+  }
+  const language = subscriber.status === 'pending' ? subscriber.language : held!.language;
+  await sendConfirmation(deps, { id, email: subscriber.email, language });
+  return { sentTo: subscriber.email, language };
+}
+
+/** The export's columns: the field, and its header for people. */
+export const EXPORT_COLUMNS: readonly [string, string][] = [
+  ['email', 'Email'],
+  ['name', 'Name'],
+  ['status', 'Status'],
+  ['language', 'Language'],
+  ['country', 'Country'],
+  ['region', 'Region'],
+  ['topics', 'Topics'],
+  ['createdAt', 'Signed up'],
+  ['confirmedAt', 'Confirmed'],
+  ['unsubscribedAt', 'Unsubscribed'],
+  ['suppressedAt', 'Suppressed'],
+  ['suppressionReason', 'Suppression reason'],
+  ['consentSource', 'Consent source'],
+  ['consentAt', 'Consent given'],
+  ['consentTextVersion', 'Consent text version'],
+];
+
+const exportRow = (s: SubscriberRecord): Record<string, unknown> => ({
+  ...s,
+  topics: (s.topics ?? []).join(' '),
+  consentSource: s.consent?.form,
+  consentAt: s.consent?.at,
+  consentTextVersion: s.consent?.textVersion,
+});
+
+/**
+ * A page of the CSV export of the subscribers matching the query: the first page opens with the byte-order mark and
+ * the headers, the next ones (`cursor`) carry rows only, so the pages in order make one file. A page stops after
+ * about `maxBytes`.
+ */
+export async function exportSubscribers(
+  deps: Pick<SubscriberAdminDeps, 'listing' | 'reference'>,
+  rawQuery: unknown,
+  maxBytes = EXPORT_PAGE_BYTES,
+): Promise<{ csv: string; nextCursor?: string }> {
+  const { limit: _limit, ...query } = validate(subscriberQuerySchema(deps.reference), rawQuery);
+  const matches = matcher(query);
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const lines = after ? [] : [BYTE_ORDER_MARK + csvLine(EXPORT_COLUMNS.map(([, header]) => header))];
+  let bytes = 0;
+  for await (const page of deps.listing.scan({ ...(after && { after }) })) {
+    for (const subscriber of page) {
+      if (!matches(subscriber)) continue;
+      const row = exportRow(subscriber);
+      const line = EXPORT_COLUMNS.map(([field]) => csvCell(row[field])).join(',');
+      lines.push(line);
+      bytes += Buffer.byteLength(line) + 2;
+      if (bytes >= maxBytes) return { csv: lines.join('\r\n') + '\r\n', nextCursor: encodeCursor(subscriber.id) };
+    }
+  }
+  return { csv: lines.length > 0 ? lines.join('\r\n') + '\r\n' : '' };
+}
+
+export interface SuppressionReport {
+  suppressed: number;
+  alreadySuppressed: number;
+  errors: { line: number; field: string; message: string }[];
+}
+
+/** Normalizes a header's name: `E-mail Address`, `EMAIL`, ` email ` all read `email`. */
+const headerName = (cell: string) => cell.toLowerCase().replace(/[\s_-]+/g, '');
+const EMAIL_HEADERS = new Set(['email', 'emailaddress', 'mail']);
+
+/** The addresses of a suppression list (one per line, or an `email` column), each with its line; bad lines reported. */
+function readSuppressionList(text: string) {
+  if (text.includes('\uFFFD')) throw new ValidationError('body', 'is not UTF-8 text');
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      trim: true,
+    }) as unknown as typeof records;
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = (error as CsvError & { lines?: number }).lines;
+    throw new ValidationError('body', `is not CSV${line ? ` (line ${line})` : ''}: ${error.message}`);
+  }
+  if (records.length === 0) throw new ValidationError('body', 'holds no addresses');
+  const header = records[0]!.record.map(headerName);
+  const column = header.findIndex((name) => EMAIL_HEADERS.has(name));
+  if (column < 0 && header.length > 1) {
+    throw new ValidationError('email', 'the first line names no email column (or give one address per line)');
+  }
+  const rows = column < 0 ? records : records.slice(1);
+  if (rows.length > MAX_SUPPRESSIONS) {
+    throw new ValidationError('body', `holds ${rows.length} addresses; at most ${MAX_SUPPRESSIONS} per import`);
+  }
+  const addresses: { line: number; email: string }[] = [];
+  const errors: SuppressionReport['errors'] = [];
+  let end = column < 0 ? 0 : records[0]!.info.lines;
+  for (const { record, info } of rows) {
+    // A record ends on `info.lines`; it starts on the line after the last record's end (or a skipped empty line).
+    const line = end + 1 + Math.max(0, info.lines - end - 1 - (record.join(',').match(/\n/g)?.length ?? 0));
+    end = info.lines;
+    const parsed = subscriberEmailSchema.safeParse(record[Math.max(column, 0)] ?? '');
+    if (parsed.success) addresses.push({ line, email: parsed.data });
+    else errors.push({ line, field: 'email', message: parsed.error.issues[0]?.message ?? 'is not an email address' });
+  }
+  return { addresses, errors };
+}
+
+/** An address known only from a suppression list: stored so that it gets no mail, and a signup changes nothing. */
+const suppressedOnly = (email: string, at: string): SubscriberRecord => ({
+  id: subscriberIdFor(email),
+  email,
+  status: 'suppressed',
+  suppressedAt: at,
+  suppressionReason: 'import',
+  language: '',
+  country: '',
+  region: '',
+  topics: [],
+  createdAt: at,
+  consent: { at, form: 'suppression-import', language: '', textVersion: '', ip: '' },
+});
+
+/** Suppresses one address: its subscriber when there is one, else a record of the address alone. */
+async function suppressAddress(deps: SubscriberDeps, email: string): Promise<'suppressed' | 'already'> {
+  const id = subscriberIdFor(email);
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+    const result = await suppress(deps, id, 'import');
+    if (result) return result.changed ? 'suppressed' : 'already';
+    if (await addSubscriber(deps, suppressedOnly(email, deps.clock.now().toISOString()))) return 'suppressed';
+  }
+  throw new ConflictError(`subscriber ${id} kept changing; try again`);
+}
+
+/**
+ * Imports a suppression list (the bounces and unsubscribes of an earlier tool): every good address is suppressed,
+ * known or not; each line that is not an address comes back with its line number. Running it twice changes nothing.
+ */
+export async function importSuppressions(deps: SubscriberDeps, text: string): Promise<SuppressionReport> {
+  const { addresses, errors } = readSuppressionList(text);
+  const report: SuppressionReport = { suppressed: 0, alreadySuppressed: 0, errors };
+  for (let i = 0; i < addresses.length; i += WRITES_AT_ONCE) {
+    const chunk = addresses.slice(i, i + WRITES_AT_ONCE);
+    const outcomes = await Promise.allSettled(chunk.map(({ email }) => suppressAddress(deps, email)));
+    outcomes.forEach((outcome, k) => {
+      if (outcome.status === 'rejected') {
+        report.errors.push({ line: chunk[k]!.line, field: 'email', message: 'was not suppressed; import again' });
+      } else if (outcome.value === 'suppressed') report.suppressed += 1;
+      else report.alreadySuppressed += 1;
+    });
+  }
+  report.errors.sort((a, b) => a.line - b.line);
+  return report;
+}
