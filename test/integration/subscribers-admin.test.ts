@@ -6,6 +6,7 @@ import { exportSubscribers } from '../../functions/domain/subscriber-admin.ts';
 import { addSubscriber, subscriberIdFor, type SubscriberRecord } from '../../functions/domain/subscribers.ts';
 import { manageToken } from '../../functions/domain/tokens.ts';
 import { generatedSubscriber } from '../../local/generate-subscribers.ts';
+import { runExportCommand } from '../../local/export-command.ts';
 import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 
@@ -20,7 +21,7 @@ type ErrorBody = { error?: { code: string; field?: string; message: string } };
 async function call(
   method: string,
   path: string,
-  init: { body?: string | Uint8Array; type?: string; token?: string | null } = {},
+  init: { body?: string | Uint8Array<ArrayBuffer>; type?: string; token?: string | null } = {},
 ): Promise<Answer> {
   const token = init.token === undefined ? ADMIN : init.token;
   const response = await fetch(`${test.stack.urls.api}${path}`, {
@@ -42,7 +43,8 @@ async function call(
   }
   return { status: response.status, text, bytes, type: response.headers.get('content-type') ?? '', json };
 }
-const importList = (body: string | Uint8Array, type = 'text/csv') => call('POST', '/api/suppressions', { body, type });
+const importList = (body: string | Uint8Array<ArrayBuffer>, type = 'text/csv') =>
+  call('POST', '/api/suppressions', { body, type });
 
 const services = () => test.stack.services;
 const stored = (email: string) => services().subscribers.get(subscriberIdFor(email));
@@ -284,6 +286,36 @@ describe('the CSV export', () => {
     } while (cursor);
     expect(pages).toBeGreaterThan(3);
     expect(joined).toBe(whole);
+  });
+});
+
+describe('herald export subscribers', () => {
+  it('writes the filtered subscribers as one CSV file, the byte-order mark and headers once', async () => {
+    const chunks: Uint8Array[] = [];
+    const rows = await runExportCommand({
+      url: test.stack.urls.api,
+      token: ADMIN,
+      filters: { status: 'unsubscribed', q: DOMAIN, country: undefined },
+      out: { write: (chunk) => chunks.push(chunk) },
+    });
+    const file = Buffer.concat(chunks);
+    expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = file.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^Email,Name,Status,/);
+    expect(rows).toBe(26);
+    expect(lines.slice(1).every((line) => line.includes(',unsubscribed,'))).toBe(true);
+    expect(lines).toHaveLength(27);
+  });
+
+  it("fails with the API's message for a filter it refuses", async () => {
+    await expect(
+      runExportCommand({
+        url: test.stack.urls.api,
+        token: ADMIN,
+        filters: { status: 'gone' },
+        out: { write: () => 0 },
+      }),
+    ).rejects.toThrow(/400: status/);
   });
 });
 
