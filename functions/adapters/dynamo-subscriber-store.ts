@@ -31,15 +31,12 @@ const SCAN_PAGE = 1000;
  */
 export function createDynamoSubscriberListing(client: DynamoDBDocumentClient, tableName: string): SubscriberListing {
   return {
-    async *scan({ after, fields }) {
-      const names = fields && Object.fromEntries(['email', ...fields].map((name) => [`#${name}`, name]));
+    async *scan({ after }) {
       const pages = paginateScan(
         { client, pageSize: SCAN_PAGE },
         {
           TableName: tableName,
-          FilterExpression: 'attribute_exists(#email)',
-          ExpressionAttributeNames: names ?? { '#email': 'email' },
-          ...(names && { ProjectionExpression: ['id', ...Object.keys(names)].join(', ') }),
+          FilterExpression: 'attribute_exists(email)',
           ...(after && { ExclusiveStartKey: { id: after } }),
         },
       );

@@ -25,11 +25,8 @@ import { validate } from './validation.ts';
 
 /** Every subscriber, a page of the table at a time: the admins' list reads it (a scan, never all at once). */
 export interface SubscriberListing {
-  /**
-   * The subscribers in the table's own order, starting just after the subscriber `after`; only `fields` (and the id)
-   * when given.
-   */
-  scan(options: { after?: string; fields?: readonly (keyof SubscriberRecord)[] }): AsyncIterable<SubscriberRecord[]>;
+  /** The subscribers in the table's own order (the same each time), starting just after the subscriber `after`. */
+  scan(options: { after?: string }): AsyncIterable<SubscriberRecord[]>;
 }
 
 export interface SubscriberAdminDeps extends SubscriberDeps {
@@ -97,35 +94,48 @@ const listRow = (s: SubscriberRecord) => ({
   ...(s.confirmedAt && { confirmedAt: s.confirmedAt }),
 });
 
-/** The fields the counts read: the filters' own. */
-const COUNTED: (keyof SubscriberRecord)[] = ['status', 'name', 'country', 'language', 'region', 'topics'];
-
-/** How many subscribers match the filters (`total`), and per status, matching every filter but the status. */
-async function countMatching(listing: SubscriberListing, query: SubscriberQuery) {
-  const { status, ...others } = query;
-  const matches = matcher(others);
+/**
+ * One pass over the table: how many subscribers match the filters (`total`) and per status (matching every filter
+ * but the status), and up to `limit` matches after the cursor's subscriber, which the scan meets on its way (it
+ * reads in the same order each time). When that subscriber went meanwhile (erased), the page is read from its key.
+ */
+async function listPass(listing: SubscriberListing, query: SubscriberQuery, limit: number) {
+  const { status, cursor, limit: _limit, ...others } = query;
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const matchesOthers = matcher(others);
   const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
-  for await (const page of listing.scan({ fields: COUNTED })) {
-    for (const subscriber of page) if (matches(subscriber)) byStatus[subscriber.status] += 1;
-  }
-  const total = status ? byStatus[status] : Object.values(byStatus).reduce((a, b) => a + b, 0);
-  return { total, byStatus };
-}
-
-/** Up to `limit` subscribers matching the query after the cursor, and the cursor of the next page when there is one. */
-async function pageOf(listing: SubscriberListing, query: SubscriberQuery, limit: number) {
-  const matches = matcher(query);
   const found: SubscriberRecord[] = [];
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  scanning: for await (const page of listing.scan({ ...(after && { after }) })) {
+  let collecting = after === undefined;
+  for await (const page of listing.scan({})) {
     for (const subscriber of page) {
-      if (!matches(subscriber)) continue;
-      found.push(subscriber);
-      if (found.length > limit) break scanning;
+      if (matchesOthers(subscriber)) {
+        byStatus[subscriber.status] += 1;
+        if (collecting && (!status || subscriber.status === status) && found.length <= limit) found.push(subscriber);
+      }
+      if (subscriber.id === after) collecting = true;
     }
   }
-  const items = found.slice(0, limit);
-  return { items, ...(found.length > limit && { nextCursor: encodeCursor(items.at(-1)!.id) }) };
+  const total = status ? byStatus[status] : Object.values(byStatus).reduce((a, b) => a + b, 0);
+  const matches = collecting ? found : await pageAfter(listing, matcher(query), after!, limit);
+  const items = matches.slice(0, limit);
+  return { items, total, byStatus, ...(matches.length > limit && { nextCursor: encodeCursor(items.at(-1)!.id) }) };
+}
+
+/** Up to `limit` + 1 matches after the subscriber `after`, read from there on. */
+async function pageAfter(
+  listing: SubscriberListing,
+  matches: (s: SubscriberRecord) => boolean,
+  after: string,
+  limit: number,
+) {
+  const found: SubscriberRecord[] = [];
+  for await (const page of listing.scan({ after })) {
+    for (const subscriber of page) {
+      if (matches(subscriber)) found.push(subscriber);
+      if (found.length > limit) return found;
+    }
+  }
+  return found;
 }
 
 /**
@@ -134,15 +144,8 @@ async function pageOf(listing: SubscriberListing, query: SubscriberQuery, limit:
  */
 export async function listSubscribers(deps: Pick<SubscriberAdminDeps, 'listing' | 'reference'>, rawQuery: unknown) {
   const query = validate(subscriberQuerySchema(deps.reference), rawQuery);
-  const [page, counts] = await Promise.all([
-    pageOf(deps.listing, query, query.limit ?? LIST_PAGE_SIZE),
-    countMatching(deps.listing, query),
-  ]);
-  return {
-    subscribers: page.items.map(listRow),
-    ...(page.nextCursor && { nextCursor: page.nextCursor }),
-    ...counts,
-  };
+  const { items, nextCursor, total, byStatus } = await listPass(deps.listing, query, query.limit ?? LIST_PAGE_SIZE);
+  return { subscribers: items.map(listRow), ...(nextCursor && { nextCursor }), total, byStatus };
 }
 
 async function existing(deps: Pick<SubscriberDeps, 'subscribers'>, id: string) {

@@ -65,12 +65,13 @@ async function aSubscriber(email: string, fields: Partial<SubscriberRecord> = {}
   return subscriber;
 }
 
+/** The listed subscribers: every fifth is unsubscribed, so the counts per status differ. */
+const generated = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ ...listed(i), ...(i % 5 === 0 && { status: 'unsubscribed' as const }) }));
+
 beforeAll(async () => {
   test = await startTestStack('subscribers-admin', { adminToken: ADMIN });
-  // Every fifth is unsubscribed, so the counts per status differ.
-  for (let i = 0; i < LISTED; i += 1) {
-    await addSubscriber(services(), { ...listed(i), ...(i % 5 === 0 && { status: 'unsubscribed' as const }) });
-  }
+  for (const subscriber of generated(LISTED)) await addSubscriber(services(), subscriber);
 }, 120_000);
 afterAll(async () => {
   await test?.dispose();
@@ -97,6 +98,22 @@ describe('the list', () => {
     } while (cursor);
     expect(pages).toBe(3);
     expect(ids.size).toBe(LISTED);
+  });
+
+  it("goes on from the cursor when the cursor's subscriber was erased meanwhile", async () => {
+    const first = await call('GET', `/api/subscribers?q=${DOMAIN}&limit=5`);
+    const seen = (first.json.subscribers as { id: string }[]).map((s) => s.id);
+    await call('DELETE', `/api/subscribers/${seen.at(-1)}`);
+    const next = await call('GET', `/api/subscribers?q=${DOMAIN}&limit=5&cursor=${first.json.nextCursor}`);
+    const ids = (next.json.subscribers as { id: string }[]).map((s) => s.id);
+    expect(ids).toHaveLength(5);
+    expect(ids.filter((id) => seen.includes(id))).toEqual([]);
+    expect(next.json.total).toBe(LISTED - 1);
+    // Back as it was, for the tests after this one.
+    await addSubscriber(
+      services(),
+      generated(LISTED).find((s) => s.id === seen.at(-1))!,
+    );
   });
 
   it('filters by country, language, region, status and topic, and searches names in any case', async () => {
