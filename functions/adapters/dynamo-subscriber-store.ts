@@ -31,12 +31,15 @@ const SCAN_PAGE = 1000;
  */
 export function createDynamoSubscriberListing(client: DynamoDBDocumentClient, tableName: string): SubscriberListing {
   return {
-    async *scan({ after }) {
+    async *scan({ after, fields }) {
+      const names = Object.fromEntries(['email', ...(fields ?? [])].map((name) => [`#${name}`, name]));
       const pages = paginateScan(
         { client, pageSize: SCAN_PAGE },
         {
           TableName: tableName,
-          FilterExpression: 'attribute_exists(email)',
+          FilterExpression: 'attribute_exists(#email)',
+          ExpressionAttributeNames: names,
+          ...(fields && { ProjectionExpression: ['id', ...Object.keys(names)].join(', ') }),
           ...(after && { ExclusiveStartKey: { id: after } }),
         },
       );

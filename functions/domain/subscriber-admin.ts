@@ -25,8 +25,11 @@ import { validate } from './validation.ts';
 
 /** Every subscriber, a page of the table at a time: the admins' list reads it (a scan, never all at once). */
 export interface SubscriberListing {
-  /** The subscribers in the table's own order (the same each time), starting just after the subscriber `after`. */
-  scan(options: { after?: string }): AsyncIterable<SubscriberRecord[]>;
+  /**
+   * The subscribers in the table's own order (the same each time), starting just after the subscriber `after`; with
+   * `fields`, only those (and the id) are read.
+   */
+  scan(options: { after?: string; fields?: readonly ListedField[] }): AsyncIterable<SubscriberRecord[]>;
 }
 
 export interface SubscriberAdminDeps extends SubscriberDeps {
@@ -80,6 +83,20 @@ function matcher(query: Omit<SubscriberQuery, 'cursor' | 'limit'>) {
     (!query.topic || (s.topics ?? []).includes(query.topic));
 }
 
+/** What the list reads of each subscriber: what it filters on and shows (not the consent record, the history). */
+const LISTED = [
+  'email',
+  'name',
+  'status',
+  'language',
+  'country',
+  'region',
+  'topics',
+  'createdAt',
+  'confirmedAt',
+] as const;
+export type ListedField = (typeof LISTED)[number];
+
 /** A subscriber as the list shows them. */
 const listRow = (s: SubscriberRecord) => ({
   id: s.id,
@@ -106,7 +123,7 @@ async function listPass(listing: SubscriberListing, query: SubscriberQuery, limi
   const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
   const found: SubscriberRecord[] = [];
   let collecting = after === undefined;
-  for await (const page of listing.scan({})) {
+  for await (const page of listing.scan({ fields: LISTED })) {
     for (const subscriber of page) {
       if (matchesOthers(subscriber)) {
         byStatus[subscriber.status] += 1;
@@ -129,7 +146,7 @@ async function pageAfter(
   limit: number,
 ) {
   const found: SubscriberRecord[] = [];
-  for await (const page of listing.scan({ after })) {
+  for await (const page of listing.scan({ after, fields: LISTED })) {
     for (const subscriber of page) {
       if (matches(subscriber)) found.push(subscriber);
       if (found.length > limit) return found;
