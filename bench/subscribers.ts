@@ -1,7 +1,8 @@
 // `npm run bench -- subscribers [--subscribers 100000]`: the admins' list and export over N generated subscribers on
 // the embedded stack (DynamoDB emulator in a process of its own): the first page with its counts, a search for one
-// address, the next page by cursor, and the whole CSV export page by page. Prints each one's time and the Herald
-// process's peak RSS; both read the table a page at a time (a scan), never all of it at once.
+// address, the next page by cursor, the whole CSV export page by page, and a suppression list of 10,000 addresses.
+// Prints each one's time and the Herald process's peak RSS; the list and the export read the table a page at a time
+// (a scan), never all of it at once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,10 +65,26 @@ export async function benchSubscribers(options: SubscribersBenchOptions) {
       cursor = page.next;
     } while (cursor);
     const exportSeconds = (performance.now() - exportStarted) / 1000;
+    // The largest suppression list one request takes: half known subscribers, half addresses never seen.
+    const list = Array.from({ length: 10_000 }, (_, i) =>
+      i % 2 ? `reader${i}@readers.example` : `gone${i}@old-tool.example`,
+    ).join('\n');
+    const importStarted = performance.now();
+    const imported = await fetch(`${stack.urls.api}/api/suppressions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: list,
+    });
+    const report = (await imported.json()) as { suppressed: number; errors: unknown[] };
+    const importSeconds = (performance.now() - importStarted) / 1000;
     clearInterval(sampler);
     rows.push(
       { figure: `CSV export (${pages} pages, ${megabytes(bytes)})`, value: `${exportSeconds.toFixed(1)} s` },
       { figure: 'export rows/s', value: (options.subscribers / exportSeconds).toFixed(0) },
+      {
+        figure: `suppression list of 10,000 (${report.suppressed} suppressed, ${report.errors.length} errors)`,
+        value: `${importSeconds.toFixed(1)} s`,
+      },
       { figure: 'peak RSS (Herald process)', value: megabytes(peakRss) },
       { figure: 'peak RSS (DynamoDB emulator)', value: megabytes(await dynamodb.peakRss()) },
     );

@@ -39,7 +39,7 @@ export interface SubscriberAdminDeps extends SubscriberDeps {
 export const LIST_PAGE_SIZE = 50;
 /** An export answer's CSV at most: under Lambda's 6 MB response, so a page never fails for its size. */
 export const EXPORT_PAGE_BYTES = 4 * 1024 * 1024;
-/** Addresses one suppression import takes: their writes end well within the API's 29 seconds. */
+/** Addresses one suppression import takes: their writes end well within the API's 29 seconds (see the bench). */
 export const MAX_SUPPRESSIONS = 10_000;
 /** Suppression writes at once. */
 const WRITES_AT_ONCE = 16;
@@ -352,13 +352,16 @@ const suppressedOnly = (email: string, at: string): SubscriberRecord => ({
   consent: { at, form: 'suppression-import', language: '', textVersion: '', ip: '' },
 });
 
-/** Suppresses one address: its subscriber when there is one, else a record of the address alone. */
+/**
+ * Suppresses one address: a record of the address alone when it is unknown (one write, the common case of an old
+ * tool's bounces), else its subscriber.
+ */
 async function suppressAddress(deps: SubscriberDeps, email: string): Promise<'suppressed' | 'already'> {
   const id = subscriberIdFor(email);
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+    if (await addSubscriber(deps, suppressedOnly(email, deps.clock.now().toISOString()))) return 'suppressed';
     const result = await suppress(deps, id, 'import');
     if (result) return result.changed ? 'suppressed' : 'already';
-    if (await addSubscriber(deps, suppressedOnly(email, deps.clock.now().toISOString()))) return 'suppressed';
   }
   throw new ConflictError(`subscriber ${id} kept changing; try again`);
 }
