@@ -63,7 +63,7 @@ describe('subscribers in the editor app', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
   });
 
-  it('lets an admin find a subscriber by name, open their page and erase them after confirming', async () => {
+  it('lets an admin find a subscriber by name, open their page, unsubscribe them and erase them after confirming', async () => {
     await signIn(ADMIN);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscribers' }).click();
     await page.getByRole('heading', { level: 1, name: 'Subscribers' }).waitFor();
@@ -82,6 +82,11 @@ describe('subscribers in the editor app', () => {
     expect(await page.getByRole('region', { name: 'Issues sent' }).innerText()).toContain('No issue has been sent');
     await screenshot('subscriber-page');
     expect(await wcagViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await page.getByRole('status').getByText('Unsubscribed.').waitFor();
+    expect(await page.getByRole('region', { name: 'Subscriber' }).innerText()).toMatch(/Unsubscribed\s.*\(admin\)/);
+    expect(await page.getByRole('button', { name: 'Unsubscribe' }).count()).toBe(0);
 
     // Cancelling changes nothing.
     await page.getByRole('button', { name: 'Erase' }).click();

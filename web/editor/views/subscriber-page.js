@@ -13,6 +13,8 @@ export async function renderSubscriberPage(container, ctx, { id }) {
   const notes = feedback();
   const content = h('div', { 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading the subscriber…'));
   container.append(h('p', {}, h('a', { href: '#/subscribers' }, '← All subscribers')), notes.element, content);
+  const flash = ctx.takeFlash();
+  if (flash) notes.success(flash);
   let detail;
   try {
     detail = await ctx.api.subscribers.get(id);
