@@ -3,13 +3,13 @@
 import {
   eraseByAdmin,
   exportSubscribers,
-  importSuppressions,
   listSubscribers,
   resendConfirmation,
   subscriberDetail,
   suppressByAdmin,
   unsubscribeByAdmin,
 } from '../domain/subscriber-admin.ts';
+import { importSuppressions } from '../domain/suppression-list.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { Services } from '../wiring/services.ts';
 import { bodyText, json, type Request, type Response } from './http.ts';
