@@ -54,6 +54,17 @@ export const ROUTES = {
   disseminationReport: route('GET', '/api/reports/dissemination', 'coordinator'),
   growth: route('GET', '/api/stats/growth', 'coordinator'),
 
+  // Subscribers' personal data, admins only: the list (its CSV export), a subscriber's page and what an admin may do,
+  // and a suppression list's import. The literal `export` is matched before `{id}`, here as in API Gateway.
+  listSubscribers: route('GET', '/api/subscribers', 'admin'),
+  exportSubscribers: route('GET', '/api/subscribers/export', 'admin'),
+  getSubscriber: route('GET', '/api/subscribers/{id}', 'admin'),
+  eraseSubscriber: route('DELETE', '/api/subscribers/{id}', 'admin'),
+  unsubscribeSubscriber: route('POST', '/api/subscribers/{id}/unsubscribe', 'admin'),
+  suppressSubscriber: route('POST', '/api/subscribers/{id}/suppress', 'admin'),
+  resendConfirmation: route('POST', '/api/subscribers/{id}/resend-confirmation', 'admin'),
+  importSuppressions: route('POST', '/api/suppressions', 'admin'),
+
   // The public archive and the project's notices: the same page for every reader, so browsers and CloudFront may
   // keep them. API Gateway matches `/archive/{lang}/` to `/archive/{lang}` (a route key cannot end in `/`), and
   // prefers the literal `feed.xml` to a parameter, as the router does.

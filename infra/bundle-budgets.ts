@@ -7,8 +7,9 @@
  */
 export const BUNDLE_BUDGETS_KB: Readonly<Partial<Record<string, number>>> = {
   Sender: 300,
-  PublicApi: 3800,
-  UnsubscribeApi: 3800,
+  // The API functions share one router: the admins' subscriber routes and csv-parse add about 20 KB to each.
+  PublicApi: 3850,
+  UnsubscribeApi: 3850,
   // Also the dissemination report's PDF: pdfkit (with fontkit and its standard fonts) adds about 900 KB here only.
-  EditorApi: 4700,
+  EditorApi: 4750,
 };

@@ -163,12 +163,20 @@ export class StatelessStack extends Stack {
     })
       .bindTable(content, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem'] })
       .bindTable(issues, { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
-      // The audience counted per (country, language) from the index; no subscriber is read or written.
-      .bindTable(subscribers, { actions: [], indexes: ['byAudience'] })
+      // The audience counted per (country, language) from the index. Admins' subscriber routes: the list (a scan),
+      // a subscriber's page and changes, erasure (its rate-limit counters too), suppression lists.
+      .bindTable(subscribers, {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan'],
+        indexes: ['byAudience'],
+      })
+      // A subscriber's deliveries, and the anonymous records an erasure puts in place of theirs.
+      .bindTable(deliveries, { actions: ['GetItem', 'PutItem', 'DeleteItem'] })
       .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
       // Test sends; GetAccount: a send is refused when the audience exceeds what is left of the daily quota.
       .bindSes(sending, ['ses:SendBulkEmail', 'ses:GetAccount'])
-      .bindScheduler(schedules);
+      .bindScheduler(schedules)
+      // Admins resend a confirmation link (signed) and erase (the rate limiter's keys are pseudonyms made with it).
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
 
     const fanOut = new HeraldFunction(this, 'FanOut', {
       project,

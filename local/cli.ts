@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
 import { runDoctorCommand } from './doctor-command.ts';
+import { runExportCommand } from './export-command.ts';
 import { runSendCommand } from './send-command.ts';
 import { runReportCommand } from './report-command.ts';
 import { runStatsCommand } from './stats-command.ts';
@@ -27,6 +28,9 @@ Commands:
       --csv              print CSV for spreadsheets instead of a table
       --pdf FILE         write the PDF to FILE
       --url URL, --token TOKEN   as for send (a coordinator's token works too)
+  export subscribers   the subscribers as CSV for spreadsheets (UTF-8 with BOM), onto stdout: > subscribers.csv
+      --status S, --country C, --language L, --region R, --topic T, --q TEXT   only these (as the list filters)
+      --url URL, --token TOKEN   as for send (an admin's token)
   doctor               the DNS records SES needs for the sending domain (DKIM, MAIL FROM, DMARC), checked in DNS;
                        with AWS credentials, the deployed identity's DKIM records and status
       -c, --context KEY=VALUE   a CDK setting, as for cdk deploy (e.g. -c herald:sesIdentity=news.example.eu)
@@ -136,6 +140,43 @@ switch (command) {
       });
     } catch (error) {
       process.stderr.write(`herald report: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    break;
+  }
+  case 'export': {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        status: { type: 'string' },
+        country: { type: 'string' },
+        language: { type: 'string' },
+        region: { type: 'string' },
+        topic: { type: 'string' },
+        q: { type: 'string' },
+      },
+    });
+    const token = values.token ?? process.env.HERALD_ADMIN_TOKEN ?? process.env.HERALD_TOKEN;
+    if (positionals[0] !== 'subscribers' || !token) {
+      process.stderr.write(
+        `herald export: ${token ? 'say what to export: herald export subscribers' : 'a --token is needed'}\n\n${USAGE}`,
+      );
+      process.exit(2);
+    }
+    try {
+      const { url: given, token: _token, ...filters } = values;
+      const rows = await runExportCommand({
+        url: given ?? `http://localhost:${process.env.PORT ?? 3000}`,
+        token,
+        filters,
+        progress: (written) => process.stderr.write(`\r${written} subscribers exported`),
+      });
+      process.stderr.write(`\r${rows} subscribers exported\n`);
+    } catch (error) {
+      process.stderr.write(`herald export: ${(error as Error).message}\n`);
       process.exit(1);
     }
     break;

@@ -10,9 +10,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HTML_SECURITY_HEADERS, webAppCsp } from '../contracts/headers.ts';
 import { logger } from '../functions/wiring/logger.ts';
 import { VIEWER_IP_HEADER } from '../contracts/headers.ts';
+import { MAX_CSV_BODY_BYTES } from '../contracts/limits.ts';
 
-/** API Gateway refuses payloads over 10 MB; nothing Herald accepts comes close. */
-const MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** API Gateway refuses payloads over 10 MB, Lambda over 6 MB; CSV uploads are the largest Herald takes. */
+const MAX_PAYLOAD_BYTES = MAX_CSV_BODY_BYTES;
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 

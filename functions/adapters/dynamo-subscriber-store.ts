@@ -6,6 +6,7 @@ import {
   GetCommand,
   PutCommand,
   UpdateCommand,
+  paginateScan,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -19,6 +20,35 @@ import {
   type SubscriberStatus,
 } from '../domain/subscribers.ts';
 import { audienceKey } from './dynamo-audience.ts';
+import type { SubscriberListing } from '../domain/subscriber-admin.ts';
+
+/** Items a scan reads per call: a page of the list never holds more than this many subscribers in memory. */
+const SCAN_PAGE = 1000;
+
+/**
+ * The admins' list: the table scanned a page at a time, in its own order, from just after a subscriber's id. The rate
+ * limiter's counters share the table; having no address, they are left out.
+ */
+export function createDynamoSubscriberListing(client: DynamoDBDocumentClient, tableName: string): SubscriberListing {
+  return {
+    async *scan({ after, fields }) {
+      const names = Object.fromEntries(['email', ...(fields ?? [])].map((name) => [`#${name}`, name]));
+      const pages = paginateScan(
+        { client, pageSize: SCAN_PAGE },
+        {
+          TableName: tableName,
+          FilterExpression: 'attribute_exists(#email)',
+          ExpressionAttributeNames: names,
+          ...(fields && { ProjectionExpression: ['id', ...Object.keys(names)].join(', ') }),
+          ...(after && { ExclusiveStartKey: { id: after } }),
+        },
+      );
+      for await (const page of pages) {
+        yield (page.Items ?? []).map(({ audience: _audience, ...subscriber }) => subscriber as SubscriberRecord);
+      }
+    },
+  };
+}
 
 export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tableName: string): SubscriberRepository {
   const item = (subscriber: SubscriberRecord) => ({ ...subscriber, audience: audienceKey(subscriber) });

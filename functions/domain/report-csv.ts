@@ -5,9 +5,30 @@ import { groupName } from './groups.ts';
 import type { Reference } from './reference.ts';
 import { REPORT_COLUMNS, type DisseminationReport } from './report.ts';
 import { fill, type ReportText } from './report-text.ts';
-import { STATS_COLUMNS, toCsv, type IssueStats } from './stats.ts';
+import { STATS_COLUMNS, type IssueStats } from './stats.ts';
 
 export const BYTE_ORDER_MARK = '\uFEFF';
+
+/** What a spreadsheet runs as a formula when a cell starts with it (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A value as a CSV cell: quoted when it holds a comma, quote or line break (RFC 4180), and text that a spreadsheet
+ * would run as a formula gets a leading apostrophe, so it shows as typed. Numbers are written as they are.
+ */
+export const csvCell = (value: unknown) => {
+  const raw = value === null || value === undefined ? '' : String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(raw) ? `'${raw}` : raw;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export const csvLine = (values: readonly unknown[]) => values.map(csvCell).join(',');
+
+/** RFC 4180 CSV: a header, one line per row, then the total. */
+export function toCsv(rows: readonly object[], columns: readonly string[]): string {
+  const line = (row: object) => columns.map((c) => csvCell((row as Record<string, unknown>)[c])).join(',');
+  return [csvLine(columns), ...rows.map(line)].join('\r\n') + '\r\n';
+}
 export type CsvVariant = 'human' | 'raw';
 
 /** A rate as people read it: `12.5 %`; empty where there is none. */

@@ -238,14 +238,3 @@ export function coordinatorScope(reference: Reference, regionClaim: string | und
   const region = regionClaim === undefined ? undefined : resolveRegion(reference, regionClaim);
   return region ? { region } : undefined;
 }
-
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** RFC 4180 CSV: a header, one line per row, then the total. */
-export function toCsv(rows: readonly object[], columns: readonly string[]): string {
-  const line = (row: object) => columns.map((c) => csvCell((row as Record<string, unknown>)[c])).join(',');
-  return [columns.join(','), ...rows.map(line)].join('\r\n') + '\r\n';
-}

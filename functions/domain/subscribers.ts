@@ -31,6 +31,9 @@ export const ADDRESS_WINDOW_SECONDS = 3600;
 export const MAX_WRITE_ATTEMPTS = 8;
 
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
+export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ['pending', 'confirmed', 'unsubscribed', 'suppressed'];
+/** Why an address gets no mail: SES said so (a hard bounce, a complaint), an admin did, or a suppression list. */
+export type SuppressionReason = 'bounce' | 'complaint' | 'admin' | 'import';
 
 /** Where consent came from: set by the server, never by the client. */
 export type ConsentSource = 'signup-page' | 'api';
@@ -236,7 +239,8 @@ export function subscriberIdFor(email: string): string {
   return `sub-${createHash('sha256').update(normalizeEmail(email).toLowerCase()).digest('hex').slice(0, 32)}`;
 }
 
-const emailSchema = emailAddress().transform(normalizeEmail);
+/** An address as signup takes it: checked, then normalized (imports and suppression lists too). */
+export const subscriberEmailSchema = emailAddress().transform(normalizeEmail);
 
 const preferencesShape = (reference: Reference) => {
   const { languageSchema, countrySchema } = recordSchemas(reference);
@@ -266,7 +270,7 @@ function checkRegion(reference: Reference, country: Country, region: string | un
 
 export const signupSchema = perReference((reference) =>
   z.strictObject({
-    email: emailSchema,
+    email: subscriberEmailSchema,
     ...preferencesShape(reference),
     consent: z.literal(true, 'must be given (true)'),
     // Left empty on the form when one gives none.
@@ -330,16 +334,25 @@ export async function signup(
   const change: PendingChange = { ...preferences, ...(input.name && { name: input.name }), consent };
   // A suppressed address (a hard bounce, a complaint) is told nothing and sent nothing.
   if ((await deps.subscribers.signUp(pending, change)) === 'suppressed') return;
+  await sendConfirmation(deps, { id, email: input.email, language: input.language });
+}
+
+/** Mails a confirmation link to the address, in `language`; the link confirms what the subscriber holds when followed. */
+export async function sendConfirmation(
+  deps: Pick<SubscriberDeps, 'tokens' | 'messages' | 'mailer' | 'clock' | 'publicUrl'>,
+  to: { id: string; email: string; language: Language },
+): Promise<void> {
+  const now = deps.clock.now();
   const token = deps.tokens.sign({
     purpose: 'confirm',
-    subscriberId: id,
+    subscriberId: to.id,
     expiresAt: Math.floor(now.getTime() / 1000) + CONFIRMATION_DAYS * 24 * 3600,
   });
-  const email = await deps.messages.confirmationEmail(input.language, {
+  const email = await deps.messages.confirmationEmail(to.language, {
     confirmUrl: `${deps.publicUrl}/api/subscribe/confirm?token=${encodeURIComponent(token)}`,
   });
-  const [result] = await deps.mailer.sendBulk({ language: input.language, ...email }, [
-    { to: input.email, data: {}, tags: { purpose: 'confirmation', language: input.language } },
+  const [result] = await deps.mailer.sendBulk({ language: to.language, ...email }, [
+    { to: to.email, data: {}, tags: { purpose: 'confirmation', language: to.language } },
   ]);
   if (!result?.ok) {
     throw new MailerRefusedError(
@@ -572,8 +585,11 @@ export async function exportData(deps: SubscriberDeps, token: string) {
   };
 }
 
-/** A subscriber's delivery record in each issue that has one (issues are few; recipients are many). */
-async function deliveriesOf(deps: Pick<SubscriberDeps, 'issues' | 'deliveries'>, subscriberId: string) {
+/**
+ * A subscriber's delivery record in each issue that has one: one strongly consistent read per issue by the table's
+ * own key (issues are few, recipients many), so no index by subscriber costs a write per recipient of every send.
+ */
+export async function deliveriesOf(deps: Pick<SubscriberDeps, 'issues' | 'deliveries'>, subscriberId: string) {
   const issues = await deps.issues.list();
   const found = await Promise.all(issues.map((issue) => deps.deliveries.get(issue.id, subscriberId)));
   return found.filter((d) => d !== undefined);
@@ -636,7 +652,14 @@ export async function anonymizeErasedRecipients(
  * counters still match their records. Their links stop working, also if the address signs up again.
  */
 export async function erase(deps: SubscriberDeps, token: string): Promise<void> {
-  const subscriber = await subscriberForToken(deps, token);
+  await eraseSubscriber(deps, await subscriberForToken(deps, token));
+}
+
+/** The erasure itself, of a subscriber read just before: the subscriber's own (a link) and an admin's. */
+export async function eraseSubscriber(
+  deps: Pick<SubscriberDeps, 'issues' | 'deliveries' | 'subscribers' | 'growth' | 'clock' | 'rateLimiter' | 'tokens'>,
+  subscriber: SubscriberRecord,
+): Promise<void> {
   const anonymizeAll = async () => {
     for (const delivery of await deliveriesOf(deps, subscriber.id)) await anonymize(deps.deliveries, delivery);
   };
@@ -654,14 +677,15 @@ export async function erase(deps: SubscriberDeps, token: string): Promise<void> 
 }
 
 /**
- * A hard bounce or a complaint: the address gets no mail again, not even a confirmation email from a signup.
- * It wins over any concurrent change; an erased subscriber has nothing left to suppress.
+ * A hard bounce, a complaint, an admin's word or a suppression list: the address gets no mail again, not even a
+ * confirmation email from a signup. It wins over any concurrent change; an erased subscriber has nothing left to
+ * suppress (undefined).
  */
 export async function suppress(
   deps: Pick<SubscriberDeps, 'subscribers' | 'clock' | 'growth'>,
   subscriberId: string,
-  reason: 'bounce' | 'complaint',
-): Promise<void> {
+  reason: SuppressionReason,
+): Promise<{ subscriber: SubscriberRecord; changed: boolean } | undefined> {
   const now = deps.clock.now();
   // One write, as an unsubscribe: a suppression always gets through.
   const result = await deps.subscribers.end(subscriberId, {
@@ -670,4 +694,5 @@ export async function suppress(
     unless: ['suppressed'],
   });
   if (result?.changed) await deps.growth.add(growthOfChange(result.previous, result.subscriber, now));
+  return result;
 }

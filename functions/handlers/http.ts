@@ -91,7 +91,7 @@ function compile(path: string) {
 }
 
 /** The request body as text, refused when over `maxBytes`. */
-function bodyText(event: HttpEvent, maxBytes: number): string {
+export function bodyText(event: HttpEvent, maxBytes: number): string {
   const raw = !event.body
     ? ''
     : event.isBase64Encoded

@@ -3,6 +3,7 @@
 // profile is loaded once here, its languages checked against the locales these functions carry.
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { createDynamoSubscriberListing } from '../adapters/dynamo-subscriber-store.ts';
 import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
@@ -29,7 +30,7 @@ import type {
 } from '../domain/ports.ts';
 import type { GrowthCounters } from '../domain/growth.ts';
 import type { SendDeps } from '../domain/sending.ts';
-import type { SubscriberDeps } from '../domain/subscribers.ts';
+import type { SubscriberAdminDeps } from '../domain/subscriber-admin.ts';
 import type { TrackingDeps } from '../domain/tracking.ts';
 import { createClients, forTable, unavailable, type Clients } from './clients.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -37,7 +38,7 @@ import { createDeliveryServices, type DeliveryServices } from './delivery-servic
 
 export { createClients, type Clients };
 
-export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, TrackingDeps {
+export interface Services extends DeliveryServices, SendDeps, SubscriberAdminDeps, TrackingDeps {
   // Each use case names the part of a port it uses; the services hold the whole ports.
   issues: IssueStore;
   counters: SendCounters;
@@ -89,6 +90,7 @@ export async function createServices(
     fanOut,
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
     rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
+    listing: forTable(config, 'subscribers', (table) => createDynamoSubscriberListing(clients.dynamo, table)),
     sentRecords: forTable(config, 'issues', (table) => createDynamoSentRecords(clients.dynamo, table)),
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,

@@ -48,7 +48,8 @@ export type TableAction =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
-  | 'BatchWriteItem';
+  | 'BatchWriteItem'
+  | 'Scan';
 
 /**
  * What a function may do with a table: `read` or `readWrite` on the table and every index, or exactly the
@@ -56,8 +57,8 @@ export type TableAction =
  */
 export type TableAccess = 'read' | 'readWrite' | { actions: readonly TableAction[]; indexes?: readonly string[] };
 
-// Explicit actions instead of grantReadData(): Scan is left out (the code queries, never scans) and the
-// index ARNs are named one by one rather than `index/*`.
+// Explicit actions instead of grantReadData(): Scan is left out (only the admins' subscriber list scans, and names it
+// in `actions`) and the index ARNs are named one by one rather than `index/*`.
 const READ_ACTIONS: readonly TableAction[] = [
   'GetItem',
   'BatchGetItem',

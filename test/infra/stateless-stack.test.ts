@@ -60,8 +60,11 @@ const CONSTRUCT_OF: Record<ApiFunction, string> = {
   editor: 'EditorApi',
 };
 const API_FUNCTIONS = Object.values(CONSTRUCT_OF);
-/** The functions that sign or check links (signup, unsubscribe, preferences, tracking): they read the token secret. */
-const TOKEN_FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'Sender'];
+/**
+ * The functions that sign or check links (signup, unsubscribe, preferences, tracking; an admin's resent confirmation
+ * and erasure, whose rate-limit keys are pseudonyms keyed with it): they read the token secret.
+ */
+const TOKEN_FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'EditorApi', 'Sender'];
 /** The functions that send mail or check the sending quota. */
 const SES_FUNCTIONS = ['PublicApi', 'EditorApi', 'ScheduledSend', 'Sender'];
 
@@ -102,8 +105,8 @@ describe('functions', () => {
     ['PublicApi', ['Issues', 'Subscribers', 'Deliveries']],
     // The subscriber, the issue's counters and the recipient's delivery record, which an unsubscribe is counted on.
     ['UnsubscribeApi', ['Issues', 'Subscribers', 'Deliveries']],
-    // No deliveries: starting a send only queues the fan-out.
-    ['EditorApi', ['Content', 'Issues', 'Subscribers']],
+    // Deliveries: a subscriber's page shows them, and an admin's erasure anonymizes them.
+    ['EditorApi', ['Content', 'Issues', 'Subscribers', 'Deliveries']],
     ['ScheduledSend', ['Content', 'Issues', 'Subscribers']],
     ['FanOut', ['Issues', 'Subscribers', 'Deliveries']],
     ['Sender', ['Issues', 'Subscribers', 'Deliveries']],
@@ -259,11 +262,22 @@ describe('permissions', () => {
     ]);
   });
 
-  it('lets the EditorApi count the audience from its index, and neither read nor write a subscriber', () => {
-    expect(onTable('EditorApi', 'Subscribers')).toEqual([]);
+  it('lets the EditorApi count the audience from its index, and manage subscribers for admins (no batch writes)', () => {
+    expect(onTable('EditorApi', 'Subscribers').sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
     expect(onIndex('EditorApi', 'byAudience')).toEqual(['dynamodb:Query']);
     expect(onIndex('EditorApi', 'byEmail')).toEqual([]);
-    expect(JSON.stringify(statements('EditorApi'))).not.toContain('Deliveries');
+    // A subscriber's delivery history, and an erasure's anonymous records in place of theirs: no update, no query.
+    expect(onTable('EditorApi', 'Deliveries').sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
   });
 
   it('lets the EditorApi write content and issues, and neither batch-write nor scan', () => {
@@ -298,8 +312,8 @@ describe('permissions', () => {
     ).toEqual(['dynamodb', 'logs', 'secretsmanager']);
   });
 
-  it('lets no function but the PublicApi, the UnsubscribeApi, the Sender and SesEvents write subscribers', () => {
-    for (const fn of ['EditorApi', 'ScheduledSend', 'FanOut']) {
+  it('lets no function but the PublicApi, the UnsubscribeApi, the EditorApi (admins), the Sender and SesEvents write subscribers', () => {
+    for (const fn of ['ScheduledSend', 'FanOut']) {
       expect(
         onTable(fn, 'Subscribers').filter((a) => WRITES.includes(a)),
         fn,
@@ -382,8 +396,10 @@ describe('permissions', () => {
     expect(on('Deliveries')).toEqual([]);
   });
 
-  it('never lets a function scan a table', () => {
-    for (const fn of FUNCTIONS) expect(actions(fn)).not.toContain('dynamodb:Scan');
+  it("lets no function scan a table but the EditorApi the Subscribers table (the admins' list)", () => {
+    for (const fn of FUNCTIONS.filter((f) => f !== 'EditorApi')) expect(actions(fn)).not.toContain('dynamodb:Scan');
+    const scans = statements('EditorApi').filter((s) => [s.Action].flat().includes('dynamodb:Scan'));
+    expect(scans.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringContaining('Subscribers')]);
   });
 
   it('lets the EditorApi alone create and delete the schedules of the group and pass the invoke role to the scheduler', () => {

@@ -8,6 +8,7 @@ import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { removeAssemblies, synthHerald, logicalId } from '../infra/herald-app.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { aHighlight } from '../support/records.ts';
+import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
 
 const TABLES = ['Content', 'Issues', 'Subscribers', 'Deliveries'];
 const ADMIN = 'least-privilege-admin-token-0123456789';
@@ -52,7 +53,11 @@ function grantsOf(herald: ReturnType<typeof synthHerald>, fn: string): Set<strin
 /** The embedded stack's tables are `herald-<id in lower case>`. */
 const tableOf = (name: string) => TABLES.find((t) => name === `herald-${t.toLowerCase()}`) ?? name;
 
-async function route(name: RouteName, path: string, init: { body?: unknown; form?: string; token?: string } = {}) {
+async function route(
+  name: RouteName,
+  path: string,
+  init: { body?: unknown; form?: string; csv?: string; token?: string } = {},
+) {
   const spec = ROUTES[name];
   const { stack } = test;
   routesUsed.add(name);
@@ -69,9 +74,11 @@ async function route(name: RouteName, path: string, init: { body?: unknown; form
         ...(token && { authorization: `Bearer ${token}` }),
         ...(init.body !== undefined && { 'content-type': 'application/json' }),
         ...(init.form !== undefined && { 'content-type': 'application/x-www-form-urlencoded' }),
+        ...(init.csv !== undefined && { 'content-type': 'text/csv' }),
       },
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
       ...(init.form !== undefined && { body: init.form }),
+      ...(init.csv !== undefined && { body: init.csv }),
     });
     const text = await response.text();
     expect(
@@ -198,8 +205,18 @@ describe('least privilege of the API functions', () => {
     });
     const confirmation = (await sentEmails(stack)).find((e) => e.destination.to.includes('new.reader@example.org'))!;
     const confirmToken = /token=([\w.-]+)/.exec(confirmation.body.text ?? '')![1]!;
+    // Admins: the pending signup's link sent again, then the list, its export, a subscriber's page and changes.
+    const newReader = subscriberIdFor('new.reader@example.org');
+    await route('resendConfirmation', `/api/subscribers/${newReader}/resend-confirmation`);
     await route('confirmSubscription', `/api/subscribe/confirm?token=${confirmToken}`);
     await route('confirmSubscriptionForm', `/api/subscribe/confirm?token=${confirmToken}`, { form: '' });
+    await route('listSubscribers', '/api/subscribers?country=GR&q=reader');
+    await route('exportSubscribers', '/api/subscribers/export?status=confirmed');
+    await route('getSubscriber', `/api/subscribers/${newReader}`);
+    await route('unsubscribeSubscriber', `/api/subscribers/${newReader}/unsubscribe`);
+    await route('suppressSubscriber', `/api/subscribers/${newReader}/suppress`);
+    await route('eraseSubscriber', `/api/subscribers/${newReader}`);
+    await route('importSuppressions', '/api/suppressions', { csv: 'email\nbounced@example.org\n' });
 
     for (const fn of FUNCTIONS) {
       expect(calls[fn].size, `${CONSTRUCTS[fn]} makes calls`).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/domain/errors.ts';
 import { countIncrements } from '../../functions/domain/progress.ts';
-import { issueStats, resolveRegion, statsRow, toCsv } from '../../functions/domain/stats.ts';
+import { issueStats, resolveRegion, statsRow } from '../../functions/domain/stats.ts';
+import { toCsv } from '../../functions/domain/report-csv.ts';
 import { fakeIssueStore, fakeSendCounters } from './fakes.ts';
 import { secon } from '../support/profile.ts';
 

@@ -24,12 +24,14 @@ const query = (params) => {
  * onUnauthorized runs on any 401, after which the call still rejects.
  */
 export function createApi(session) {
-  async function request(method, path, body) {
+  /** `type` sends `body` as it is (a CSV file) instead of as JSON; `withResponse` also gives the response's headers. */
+  async function request(method, path, body, { type: bodyType, withResponse = false } = {}) {
     const headers = { authorization: `Bearer ${session.token() ?? ''}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = bodyType ?? 'application/json';
     let response;
     try {
-      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const sent = body === undefined || bodyType ? body : JSON.stringify(body);
+      response = await fetch(path, { method, headers, body: sent });
     } catch {
       throw new ApiError(0, {
         code: 'network',
@@ -43,7 +45,7 @@ export function createApi(session) {
         : type.includes('json')
           ? await response.json().catch(() => undefined)
           : await response.text();
-    if (response.ok) return payload;
+    if (response.ok) return withResponse ? { payload, headers: response.headers } : payload;
     const error = new ApiError(response.status, typeof payload === 'object' ? payload?.error : undefined);
     if (response.status === 401) session.onUnauthorized(error);
     throw error;
@@ -58,6 +60,7 @@ export function createApi(session) {
     remove: (id) => request('DELETE', `/api/${kind}/${encodeURIComponent(id)}`),
   });
   const issue = (id) => `/api/issues/${encodeURIComponent(id)}`;
+  const subscriber = (id) => `/api/subscribers/${encodeURIComponent(id)}`;
 
   return {
     me: () => get('/api/me'),
@@ -74,6 +77,33 @@ export function createApi(session) {
       sendTest: (id, to, lang) => request('POST', `${issue(id)}/test`, { to, lang }),
       send: (id, options = {}) => request('POST', `${issue(id)}/send`, options),
       cancelSchedule: (id) => request('DELETE', `${issue(id)}/schedule`),
+    },
+    // Admins only.
+    subscribers: {
+      list: (filters = {}) => get(`/api/subscribers${query(filters)}`),
+      get: (id) => get(subscriber(id)),
+      erase: (id) => request('DELETE', subscriber(id)),
+      /** `unsubscribe`, `suppress` or `resend-confirmation`. */
+      act: (id, action) => request('POST', `${subscriber(id)}/${action}`),
+      /** The CSV export, every page in order (the headers once); text without the byte-order mark. */
+      async exportCsv(filters = {}) {
+        const pages = [];
+        let cursor;
+        do {
+          const { payload, headers } = await request(
+            'GET',
+            `/api/subscribers/export${query({ ...filters, cursor })}`,
+            undefined,
+            {
+              withResponse: true,
+            },
+          );
+          pages.push(payload);
+          cursor = headers.get('x-next-cursor');
+        } while (cursor);
+        return pages.join('');
+      },
+      importSuppressions: (csv) => request('POST', '/api/suppressions', csv, { type: 'text/csv' }),
     },
   };
 }

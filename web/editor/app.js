@@ -8,6 +8,9 @@ import { renderRecordList } from './views/record-list.js';
 import { renderRecordForm } from './views/record-form.js';
 import { renderIssueList } from './views/issue-list.js';
 import { renderIssue } from './views/issue.js';
+import { renderSubscriberList } from './views/subscriber-list.js';
+import { renderSubscriberPage } from './views/subscriber-page.js';
+import { renderSuppressions } from './views/subscriber-suppressions.js';
 
 const TOKEN_KEY = 'herald.editor.token';
 const SESSION_ENDED = 'Your session has ended or the token is no longer accepted. Sign in again to continue.';
@@ -45,7 +48,12 @@ const routes = [
     () => renderRecordForm,
     (m) => ({ kind: m[1], id: decodeURIComponent(m[2]) }),
   ],
+  // Admins only: subscribers' personal data.
+  [/^#\/subscribers\/?$/, () => renderSubscriberList, undefined, 'admin'],
+  [/^#\/subscribers\/suppressions$/, () => renderSuppressions, undefined, 'admin'],
+  [/^#\/subscribers\/([^/]+)$/, () => renderSubscriberPage, (m) => ({ id: decodeURIComponent(m[1]) }), 'admin'],
 ];
+const isAdmin = () => me?.groups?.includes('admin') ?? false;
 
 const context = {
   api,
@@ -75,7 +83,10 @@ function route({ initial = false } = {}) {
   cleanup?.();
   cleanup = null;
   const hash = location.hash || '#/issues';
-  const found = routes.map(([pattern, view, params]) => [pattern.exec(hash), view, params]).find(([m]) => m);
+  const found = routes
+    .filter(([, , , group]) => !group || isAdmin())
+    .map(([pattern, view, params]) => [pattern.exec(hash), view, params])
+    .find(([m]) => m);
   if (!found) {
     location.replace('#/issues');
     return;
@@ -122,9 +133,18 @@ export async function signIn(token) {
   }
   topbar.hidden = false;
   brandProject.textContent = PROJECT.shortName;
+  showSubscribersLink();
   showUser();
   route({ initial: true });
   main.querySelector('h1')?.focus();
+}
+
+/** The Subscribers entry of the main navigation, for admins only (the API refuses everyone else anyway). */
+function showSubscribersLink() {
+  topbar.querySelector('[data-section="subscribers"]')?.closest('li')?.remove();
+  if (!isAdmin()) return;
+  const link = h('a', { href: '#/subscribers', dataset: { section: 'subscribers' } }, 'Subscribers');
+  topbar.querySelector('.mainnav ul').append(h('li', {}, link));
 }
 
 function leave() {
