@@ -54,6 +54,9 @@ export const ROUTES = {
   disseminationReport: route('GET', '/api/reports/dissemination', 'coordinator'),
   growth: route('GET', '/api/stats/growth', 'coordinator'),
 
+  // Subscribers' personal data: admins only. A CSV import (dry run first), with its consent record per person.
+  importSubscribers: route('POST', '/api/subscribers/import', 'admin'),
+
   // The public archive and the project's notices: the same page for every reader, so browsers and CloudFront may
   // keep them. API Gateway matches `/archive/{lang}/` to `/archive/{lang}` (a route key cannot end in `/`), and
   // prefers the literal `feed.xml` to a parameter, as the router does.

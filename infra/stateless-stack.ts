@@ -162,12 +162,16 @@ export class StatelessStack extends Stack {
     })
       .bindTable(content, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem'] })
       .bindTable(issues, { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
-      // The audience counted per (country, language) from the index; no subscriber is read or written.
-      .bindTable(subscribers, { actions: [], indexes: ['byAudience'] })
+      // The audience counted per (country, language) from the index; an import reads the states (and erasure marks)
+      // of its rows 100 at a time and creates each new subscriber with a conditional PutItem.
+      .bindTable(subscribers, { actions: ['BatchGetItem', 'PutItem'], indexes: ['byAudience'] })
       .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
-      // Test sends; GetAccount: a send is refused when the audience exceeds what is left of the daily quota.
+      // Test sends and an import's confirmation emails; GetAccount: a send is refused when the audience exceeds what
+      // is left of the daily quota, and an import's confirmations are paced to the account's rate.
       .bindSes(sending, ['ses:SendBulkEmail', 'ses:GetAccount'])
-      .bindScheduler(schedules);
+      .bindScheduler(schedules)
+      // An import's confirmation links, and the keyed hashes of erased addresses it checks.
+      .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
 
     const fanOut = new HeraldFunction(this, 'FanOut', {
       project,

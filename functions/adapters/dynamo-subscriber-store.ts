@@ -183,6 +183,7 @@ const ATTRIBUTES: Record<Exclude<keyof SubscriberRecord, 'id'> | 'audience', tru
   suppressedAt: true,
   suppressionReason: true,
   consent: true,
+  tracking: true,
   pendingChange: true,
   version: true,
   audience: true,

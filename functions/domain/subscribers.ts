@@ -38,11 +38,20 @@ export type ConsentSource = 'signup-page' | 'api';
 export interface Consent {
   /** When the form was sent, which form, in which language, which version of the consent text, from where. */
   at: string;
+  /** `signup-page`, `api`, or `import` (consent given elsewhere, or asked for by an import's confirmation email). */
   form: string;
   language: Language;
   textVersion: string;
-  ip: string;
+  /** The signup's address; an import has none. */
+  ip?: string;
   confirmedAt?: string;
+  /** An import's: where the person consented (a form, an event's sign-up sheet, a former tool). */
+  source?: string;
+  /** An import's: where the evidence of that consent is kept (a file, a record number, a link). */
+  proof?: string;
+  /** An import's: who imported (the admin's email or id) and when. */
+  importedBy?: string;
+  importedAt?: string;
 }
 
 export interface Preferences {
@@ -66,6 +75,8 @@ export interface SubscriberRecord extends Preferences {
   suppressedAt?: string;
   suppressionReason?: string;
   consent: Consent;
+  /** Whether opens and clicks may be measured per person; absent counts as no. */
+  tracking?: boolean;
   /**
    * A signup of a confirmed or unsubscribed address: applied when its confirmation link is followed; until then
    * the subscriber keeps their status and history.
@@ -126,6 +137,19 @@ export interface EndChange {
   createdBy?: string;
 }
 
+/**
+ * Keyed hashes (never addresses) of erased people's mailboxes: what lets an import refuse to bring an erased
+ * person back without keeping their address.
+ */
+export interface ErasureMarks {
+  add(key: string): Promise<void>;
+  /** Which of `keys` are marked (any number; read 100 at a time). */
+  marked(keys: readonly string[]): Promise<Set<string>>;
+}
+
+/** The erasure mark of an address: a keyed hash of its mailbox (so `A.B+x@gmail.com` marks `ab@gmail.com` too). */
+export const erasureKey = (tokens: Tokens, email: string) => `erased:${tokens.pseudonym(`erased:${mailboxOf(email)}`)}`;
+
 export interface RateLimiter {
   /**
    * Counts a hit on `key` in the current window; false once `limit` hits were counted in it. Keys are stored:
@@ -153,6 +177,7 @@ export interface SubscriberDeps {
   growth: Pick<GrowthCounters, 'add'>;
   deliveries: DeliveryMarks & DeliveryRecords;
   rateLimiter: RateLimiter;
+  erasures: ErasureMarks;
   tokens: Tokens;
   mailer: Mailer;
   messages: SubscriberMessages;
@@ -210,7 +235,8 @@ export function subscriberIdFor(email: string): string {
   return `sub-${createHash('sha256').update(normalizeEmail(email).toLowerCase()).digest('hex').slice(0, 32)}`;
 }
 
-const emailSchema = emailAddress().transform(normalizeEmail);
+/** An address as signup takes it: checked, then normalized (imports take it the same way). */
+export const emailSchema = emailAddress().transform(normalizeEmail);
 
 const preferencesShape = (reference: Reference) => {
   const { languageSchema, countrySchema } = recordSchemas(reference);
@@ -227,7 +253,7 @@ const preferencesShape = (reference: Reference) => {
 };
 
 /** A region must be one of the country's regions or "other"; absent means "other". */
-function checkRegion(reference: Reference, country: Country, region: string | undefined): string {
+export function checkRegion(reference: Reference, country: Country, region: string | undefined): string {
   const chosen = region ?? OTHER_REGION;
   const regions = reference.regionsOf(country);
   if (!regions.includes(chosen)) {
@@ -299,16 +325,25 @@ export async function signup(
   const change: PendingChange = { ...preferences, ...(input.name && { name: input.name }), consent };
   // A suppressed address (a hard bounce, a complaint) is told nothing and sent nothing.
   if ((await deps.subscribers.signUp(pending, change)) === 'suppressed') return;
+  await sendConfirmation(deps, { id, email: input.email, language: input.language });
+}
+
+/** Mails a subscriber the link that confirms their signup (or an import's request), in their language. */
+export async function sendConfirmation(
+  deps: Pick<SubscriberDeps, 'tokens' | 'messages' | 'mailer' | 'clock' | 'publicUrl'>,
+  subscriber: { id: string; email: string; language: Language },
+): Promise<void> {
+  const now = deps.clock.now();
   const token = deps.tokens.sign({
     purpose: 'confirm',
-    subscriberId: id,
+    subscriberId: subscriber.id,
     expiresAt: Math.floor(now.getTime() / 1000) + CONFIRMATION_DAYS * 24 * 3600,
   });
-  const email = await deps.messages.confirmationEmail(input.language, {
+  const email = await deps.messages.confirmationEmail(subscriber.language, {
     confirmUrl: `${deps.publicUrl}/api/subscribe/confirm?token=${encodeURIComponent(token)}`,
   });
-  const [result] = await deps.mailer.sendBulk({ language: input.language, ...email }, [
-    { to: input.email, data: {}, tags: { purpose: 'confirmation', language: input.language } },
+  const [result] = await deps.mailer.sendBulk({ language: subscriber.language, ...email }, [
+    { to: subscriber.email, data: {}, tags: { purpose: 'confirmation', language: subscriber.language } },
   ]);
   if (!result?.ok) {
     throw new MailerRefusedError(
@@ -601,6 +636,8 @@ export async function erase(deps: SubscriberDeps, token: string): Promise<void> 
   // A sender that recorded an outcome while the first pass ran: caught here, or by the sender itself, which
   // looks again after recording and now finds the subscriber gone.
   await anonymizeAll();
+  // Only a keyed hash stays, so that no import brings the person back.
+  await deps.erasures.add(erasureKey(deps.tokens, subscriber.email));
   await deps.rateLimiter.forget(
     addressLimitKey(deps.tokens, subscriber.email),
     ADDRESS_WINDOW_SECONDS,

@@ -41,6 +41,7 @@ import {
 import { ROUTES, routesOf, type ApiFunction, type RouteName } from '../../contracts/routes.ts';
 import { archiveRoutes, type ArchiveRouteName } from './archive-routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
+import { subscriberImportRoutes, type SubscriberImportRouteName } from './subscriber-import-routes.ts';
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 
 const sendRequestSchema = z.strictObject({
@@ -104,7 +105,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   const archive = archiveRoutes(services);
 
   const handlers: Record<
-    Exclude<RouteName, SubscriberRouteName | TrackingRouteName | ArchiveRouteName>,
+    Exclude<RouteName, SubscriberRouteName | SubscriberImportRouteName | TrackingRouteName | ArchiveRouteName>,
     (request: Request) => Promise<Response>
   > = {
     me: async ({ principal }) => json(200, principal),
@@ -176,6 +177,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   const all: Record<RouteName, (request: Request) => Promise<Response>> = {
     ...handlers,
     ...subscriberRoutes(services),
+    ...subscriberImportRoutes(services),
     ...trackingRoutes(services),
     ...archive.handlers,
   };

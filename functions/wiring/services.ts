@@ -3,6 +3,7 @@
 // profile is loaded once here, its languages checked against the locales these functions carry.
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
+import { createDynamoErasureMarks } from '../adapters/dynamo-erasure-marks.ts';
 import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
@@ -89,6 +90,7 @@ export async function createServices(
     fanOut,
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
     rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
+    erasures: forTable(config, 'subscribers', (table) => createDynamoErasureMarks(clients.dynamo, table)),
     sentRecords: forTable(config, 'issues', (table) => createDynamoSentRecords(clients.dynamo, table)),
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
