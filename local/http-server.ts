@@ -15,7 +15,8 @@ import { ROUTES } from '../contracts/routes.ts';
 
 /** API Gateway refuses payloads over 10 MB; nothing Herald accepts comes close but a subscriber import. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
-const maxPayloadBytes = (path: string) => (path === ROUTES.importSubscribers.path ? IMPORT_MAX_BYTES : MAX_PAYLOAD_BYTES);
+const maxPayloadBytes = (path: string) =>
+  path === ROUTES.importSubscribers.path ? IMPORT_MAX_BYTES : MAX_PAYLOAD_BYTES;
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 

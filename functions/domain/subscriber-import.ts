@@ -138,7 +138,11 @@ export function importOptions(query: Record<string, string | undefined>): Import
 }
 
 /** What header names are compared on: case, spaces, underscores and hyphens ignored. */
-export const headerKey = (header: string) => header.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
+export const headerKey = (header: string) =>
+  header
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 /** Other names the usual exports (Mailchimp, listmonk, spreadsheets) give a field. */
 const ALIASES: Partial<Record<ImportField, string[]>> = {
@@ -295,7 +299,8 @@ export function checkRow(ctx: RowContext, line: number, cells: string[]): Candid
     else consentAt = at.toISOString();
   }
   if (options.mode === 'consented') {
-    if (!dateCell) fail('consent_date', 'is needed when people consented elsewhere (or give consentDate= for the file)');
+    if (!dateCell)
+      fail('consent_date', 'is needed when people consented elsewhere (or give consentDate= for the file)');
     if (!source) fail('consent_source', 'is needed when people consented elsewhere (or give source= for the file)');
   }
   for (const [field, value, max] of [
