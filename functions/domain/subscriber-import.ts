@@ -369,6 +369,9 @@ export function csvText(body: string | Uint8Array): string {
 
 const lineOf = (text: string, index: number) => text.slice(0, Math.max(0, index)).split('\n').length;
 
+/** Reads CSV text as records (csv-parse, streamed, in the adapter). */
+export type CsvReader = (text: string) => AsyncIterable<CsvRecord>;
+
 export interface ImportDeps extends Pick<SubscriberDeps, 'tokens' | 'messages' | 'mailer' | 'clock' | 'publicUrl'> {
   subscribers: Pick<SubscriberRepository, 'create' | 'statuses'>;
   erasures: Pick<ErasureMarks, 'marked'>;
@@ -377,6 +380,7 @@ export interface ImportDeps extends Pick<SubscriberDeps, 'tokens' | 'messages' |
   quota: QuotaSource;
   reference: Reference;
   clock: Clock;
+  csvRecords: CsvReader;
 }
 
 const SKIP_MESSAGES: Record<SkipReason, string> = {
@@ -408,13 +412,13 @@ function mergeGrowth(into: Map<string, GrowthIncrement>, increments: GrowthIncre
 }
 
 /**
- * Imports the records of a CSV file (the first is the header). File-wide problems (no email column, a mapping that
+ * Imports the records of a CSV file's text (the first record is the header). File-wide problems (no email column, a mapping that
  * names no column, a confirmation campaign larger than one request can mail) throw before anything is written; a
  * row's problems are reported with its line and field, and the good rows are imported.
  */
 export async function importSubscribers(
   deps: ImportDeps,
-  records: AsyncIterable<CsvRecord>,
+  csv: string,
   options: ImportOptions,
   importedBy: string,
 ): Promise<ImportReport> {
@@ -514,7 +518,7 @@ export async function importSubscribers(
     else held.push(...news);
   };
 
-  for await (const record of records) {
+  for await (const record of deps.csvRecords(csv)) {
     if (!columns) {
       if ('error' in record) throw new ValidationError('body', `the header line cannot be read: ${record.error}`);
       columns = columnsOf(record.cells, options);

@@ -2,7 +2,6 @@
 // import use case; the answer is its report (200, also for a dry run).
 import { PayloadTooLargeError } from '../domain/errors.ts';
 import { csvText, importOptions, importSubscribers } from '../domain/subscriber-import.ts';
-import { csvRecords } from '../adapters/csv-records.ts';
 import type { Services } from '../wiring/services.ts';
 import { json, type Request, type Response } from './http.ts';
 import { IMPORT_MAX_BYTES } from '../../contracts/limits.ts';
@@ -23,7 +22,7 @@ export function subscriberImportRoutes(
         throw new PayloadTooLargeError(`is over ${IMPORT_MAX_BYTES / 1024 / 1024} MB; split the file`);
       }
       const importedBy = r.principal?.email ?? r.principal?.sub ?? 'unknown';
-      return json(200, await importSubscribers(services, csvRecords(csvText(body)), options, importedBy));
+      return json(200, await importSubscribers(services, csvText(body), options, importedBy));
     },
   };
 }

@@ -4,6 +4,8 @@
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createDynamoErasureMarks } from '../adapters/dynamo-erasure-marks.ts';
+import { csvRecords } from '../adapters/csv-records.ts';
+import type { CsvReader } from '../domain/subscriber-import.ts';
 import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
@@ -46,6 +48,8 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   growth: GrowthCounters;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
+  /** Subscriber imports' CSV parser. */
+  csvRecords: CsvReader;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences, the archive's, the notices). */
   pages: PageRenderer;
   /** The report's words in a language (locales/<lng>/report.json). */
@@ -95,6 +99,7 @@ export async function createServices(
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,
+    csvRecords,
     reportText,
     reportPdf: async (report, language) => {
       const { pdf } = overrides;

@@ -11,7 +11,7 @@ let test: TestStack;
 let stack: EmbeddedStack;
 
 async function importCsv(
-  csv: string | Uint8Array,
+  csv: string | Buffer,
   query: Record<string, string>,
   options: { token?: string; type?: string } = {},
 ) {
@@ -21,7 +21,7 @@ async function importCsv(
       authorization: `Bearer ${options.token ?? stack.adminToken}`,
       'content-type': options.type ?? 'text/csv; charset=utf-8',
     },
-    body: csv,
+    body: typeof csv === 'string' ? csv : new Blob([new Uint8Array(csv)]),
   });
   const json = (await response.json()) as ImportReport & { error?: { code: string; field?: string; message: string } };
   return { status: response.status, json };
