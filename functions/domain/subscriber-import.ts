@@ -220,6 +220,8 @@ const lookups = perReference((reference: Reference) => {
 const YES = new Set(['yes', 'y', 'true', '1']);
 const NO = new Set(['no', 'n', 'false', '0', '']);
 const nameSchema = singleLine(120, 0);
+const consentDateSchema = z.union([day, z.iso.datetime({ offset: true })]);
+const textSchemas = { consent_source: singleLine(200, 0), consent_proof: singleLine(500, 0) };
 
 /** A row that passed its checks: the subscriber it makes, before the write decides whether it is new. */
 export interface Candidate {
@@ -294,7 +296,7 @@ export function checkRow(ctx: RowContext, line: number, cells: string[]): Candid
   const proof = orDefault(cell.consent_proof, options.defaults.proof);
   let consentAt: string | undefined;
   if (dateCell) {
-    const parsed = z.union([day, z.iso.datetime({ offset: true })]).safeParse(dateCell);
+    const parsed = consentDateSchema.safeParse(dateCell);
     const at = parsed.success ? new Date(parsed.data) : undefined;
     if (!at || Number.isNaN(at.getTime())) fail('consent_date', 'must be a date like 2025-03-14');
     else if (at.getTime() > ctx.now.getTime()) fail('consent_date', 'is in the future');
@@ -305,12 +307,12 @@ export function checkRow(ctx: RowContext, line: number, cells: string[]): Candid
       fail('consent_date', 'is needed when people consented elsewhere (or give consentDate= for the file)');
     if (!source) fail('consent_source', 'is needed when people consented elsewhere (or give source= for the file)');
   }
-  for (const [field, value, max] of [
-    ['consent_source', source, 200],
-    ['consent_proof', proof, 500],
+  for (const [field, value] of [
+    ['consent_source', source],
+    ['consent_proof', proof],
   ] as const) {
     if (value === undefined) continue;
-    const checked = singleLine(max, 0).safeParse(value);
+    const checked = textSchemas[field].safeParse(value);
     if (!checked.success) fail(field, checked.error.issues[0]?.message ?? 'is not one line of text');
   }
   if (errors.length > 0 || !email.success || !language || !country) return errors;
