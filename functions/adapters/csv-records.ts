@@ -25,14 +25,39 @@ export async function* csvRecords(text: string): AsyncGenerator<CsvRecord> {
       max_record_size: MAX_RECORD_CHARS,
     }),
   );
-  const skipped: CsvRecord[] = [];
+  // The parser reports a skipped record as it finds it, ahead of the good records it still holds: each error waits
+  // until the records before its line are out.
+  const skipped: { line: number; error: string }[] = [];
+  let unclosed: number | undefined;
   parser.on('skip', (error: CsvError & { lines?: number }) => {
-    skipped.push({ line: error.lines ?? 0, error: error.message.replace(/ at line \d+.*$/, '') });
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') unclosed = error.lines ?? 0;
+    else skipped.push({ line: error.lines ?? 0, error: error.message.replace(/ at line \d+.*$/, '') });
   });
+  let lastLine = 0;
+  const errorsBefore = (line: number) => {
+    const due = skipped.filter((s) => s.line < line).sort((a, b) => a.line - b.line);
+    skipped.splice(0, skipped.length, ...skipped.filter((s) => s.line >= line));
+    return due;
+  };
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield* skipped.splice(0);
     // `lines` is the record's last line; a quoted field across lines started earlier.
-    yield { line: info.lines - newlines(record), cells: record };
+    const line = info.lines - newlines(record);
+    for (const error of errorsBefore(line)) {
+      yield error;
+      lastLine = Math.max(lastLine, error.line);
+    }
+    yield { line, cells: record };
+    lastLine = info.lines;
   }
-  yield* skipped.splice(0);
+  for (const error of errorsBefore(Infinity)) {
+    yield error;
+    lastLine = Math.max(lastLine, error.line);
+  }
+  if (unclosed !== undefined) {
+    // The parser read on to the end looking for the closing quote: say which lines that swallowed.
+    yield {
+      line: lastLine + 1,
+      error: `a quote opened on this line or after it is never closed, so lines ${lastLine + 1} to ${unclosed} were not read; close the quote and import again`,
+    };
+  }
 }
