@@ -6,6 +6,10 @@ import { sentEmails, startTestStack, type TestStack } from '../support/embedded-
 import { subscriberIdFor } from '../../functions/domain/subscribers.ts';
 import { manageToken } from '../../functions/domain/tokens.ts';
 import type { ImportReport } from '../../functions/domain/subscriber-import.ts';
+import { runImportCommand } from '../../local/import-command.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let test: TestStack;
 let stack: EmbeddedStack;
@@ -246,5 +250,36 @@ describe('bad files', () => {
   it('is for admins only', async () => {
     const { status } = await importCsv('email,language,country\n', { mode: 'confirm' }, { token: stack.editorToken });
     expect(status).toBe(403);
+  });
+});
+
+describe('herald import subscribers', () => {
+  it('sends a large file in parts cut between records and reports lines as they are in the file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'herald-import-cli-')), 'list.csv');
+    const rows = [
+      'email,name,language,country',
+      'cli1@example.org,"Ann\nOnTwoLines",en,BE',
+      'cli2@example.org,Bo,en,BE',
+      'cli3@example.org,Cy,en,XX',
+      'cli4@example.org,Di,en,BE',
+    ];
+    writeFileSync(file, `\ufeff${rows.join('\n')}\n`);
+    let printed = '';
+    const ok = await runImportCommand({
+      file,
+      url: stack.urls.api,
+      token: stack.adminToken,
+      query: { mode: 'consented', consentDate: '2025-01-01', source: 'cli test' },
+      partBytes: 60,
+      out: { write: (text: string) => (printed += text) },
+    });
+    expect(ok).toBe(false);
+    expect(printed).toMatch(/part 1\/\d+: /);
+    expect(printed).toMatch(/part 4\/4: 4 rows read/);
+    // Ann's name runs over lines 2 and 3, so cli3 is on line 5 of the file (in its part, line 2).
+    expect(printed).toContain('line 2: name:');
+    expect(printed).toContain('line 5: country:');
+    expect(printed).toContain('4 rows: 2 imported, 0 skipped, 2 with errors.');
+    expect((await subscriber('cli4@example.org'))?.status).toBe('confirmed');
   });
 });
