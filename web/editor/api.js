@@ -24,12 +24,14 @@ const query = (params) => {
  * onUnauthorized runs on any 401, after which the call still rejects.
  */
 export function createApi(session) {
-  async function request(method, path, body) {
+  /** `body` goes as JSON, or as it is when a `bodyType` is given (a file). */
+  async function request(method, path, body, bodyType) {
     const headers = { authorization: `Bearer ${session.token() ?? ''}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = bodyType ?? 'application/json';
     let response;
     try {
-      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const sent = body === undefined || bodyType ? body : JSON.stringify(body);
+      response = await fetch(path, { method, headers, body: sent });
     } catch {
       throw new ApiError(0, {
         code: 'network',
@@ -74,6 +76,10 @@ export function createApi(session) {
       sendTest: (id, to, lang) => request('POST', `${issue(id)}/test`, { to, lang }),
       send: (id, options = {}) => request('POST', `${issue(id)}/send`, options),
       cancelSchedule: (id) => request('DELETE', `${issue(id)}/schedule`),
+    },
+    subscribers: {
+      /** A CSV file to the import route (the server checks its encoding; a dry run when `options.dryRun`). */
+      import: (file, options) => request('POST', `/api/subscribers/import${query(options)}`, file, 'text/csv'),
     },
   };
 }

@@ -8,6 +8,7 @@ import { renderRecordList } from './views/record-list.js';
 import { renderRecordForm } from './views/record-form.js';
 import { renderIssueList } from './views/issue-list.js';
 import { renderIssue } from './views/issue.js';
+import { renderSubscriberImport } from './views/subscriber-import.js';
 
 const TOKEN_KEY = 'herald.editor.token';
 const SESSION_ENDED = 'Your session has ended or the token is no longer accepted. Sign in again to continue.';
@@ -39,6 +40,7 @@ const routes = [
     (m) => ({ id: decodeURIComponent(m[1]), tab: m[2] ?? 'compose', lang: m[3] }),
   ],
   [/^#\/records\/(highlights|practices)\/?$/, () => renderRecordList, (m) => ({ kind: m[1] })],
+  [/^#\/subscribers\/import$/, () => renderSubscriberImport],
   [/^#\/records\/(highlights|practices)\/new$/, () => renderRecordForm, (m) => ({ kind: m[1], id: null })],
   [
     /^#\/records\/(highlights|practices)\/([^/]+)$/,
@@ -111,6 +113,21 @@ function showUser() {
   );
 }
 
+/** Subscribers' personal data is the admins': their nav entries show for admins only (the API checks the role). */
+function showAdminNav() {
+  topbar.querySelector('[data-admin-nav]')?.remove();
+  if (!me.groups?.includes('admin')) return;
+  topbar
+    .querySelector('.mainnav ul')
+    ?.append(
+      h(
+        'li',
+        { 'data-admin-nav': '' },
+        h('a', { href: '#/subscribers/import', dataset: { section: 'subscribers' } }, 'Import subscribers'),
+      ),
+    );
+}
+
 export async function signIn(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
   try {
@@ -122,6 +139,7 @@ export async function signIn(token) {
   }
   topbar.hidden = false;
   brandProject.textContent = PROJECT.shortName;
+  showAdminNav();
   showUser();
   route({ initial: true });
   main.querySelector('h1')?.focus();
