@@ -44,7 +44,7 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 export const PREVIEW_ROWS = 10;
 /** Errors and skipped rows listed in a report at most; the counts are always complete. */
 export const MAX_LISTED = 1000;
-/** Rows checked together: one read of their erasure marks (and, for a dry run, of their states). */
+/** Rows looked up together: one read of their states (in a dry run, and before mailing). */
 export const WRITE_CHUNK = 100;
 /** Conditional writes at once: measured with the import bench (more only queue up in DynamoDB's client). */
 export const WRITE_CONCURRENCY = 24;
@@ -377,8 +377,8 @@ const lineOf = (text: string, index: number) => text.slice(0, Math.max(0, index)
 export type CsvReader = (text: string) => AsyncIterable<CsvRecord>;
 
 export interface ImportDeps extends Pick<SubscriberDeps, 'tokens' | 'messages' | 'mailer' | 'clock' | 'publicUrl'> {
-  subscribers: Pick<SubscriberRepository, 'create' | 'statuses'>;
-  erasures: Pick<ErasureMarks, 'marked'>;
+  subscribers: Pick<SubscriberRepository, 'create' | 'statuses' | 'delete'>;
+  erasures: Pick<ErasureMarks, 'all'>;
   growth: Pick<GrowthCounters, 'add'>;
   pacer: SendPacer;
   quota: QuotaSource;
@@ -457,9 +457,12 @@ export async function importSubscribers(
     if (increments.length > 0) await deps.growth.add(increments);
   };
 
+  const erased = await deps.erasures.all();
+  /** The imported rows by erasure mark: a person erased while the import ran is taken out again at its end. */
+  const importedMarks = new Map<string, Candidate>();
   /** Of the chunk, the rows whose address is erased, skipped; the others. */
-  const notErased = async (chunk: Candidate[]) => {
-    const erased = await deps.erasures.marked(chunk.map((c) => erasureKey(deps.tokens, c.record.email)));
+  const notErased = (chunk: Candidate[]) => {
+    if (erased.size === 0) return chunk;
     return chunk.filter((c) => {
       if (!erased.has(erasureKey(deps.tokens, c.record.email))) return true;
       skip(c.line, 'erased');
@@ -498,6 +501,7 @@ export async function importSubscribers(
       return;
     }
     report.imported += 1;
+    importedMarks.set(erasureKey(deps.tokens, c.record.email), c);
     if (c.record.status === 'confirmed') {
       mergeGrowth(growth, growthOfChange(undefined, c.record, now));
       growthRows += 1;
@@ -514,6 +518,19 @@ export async function importSubscribers(
         field: 'email',
         message: `imported, but the confirmation email failed (${(error as Error).message}); resend it from the subscriber's page`,
       });
+    }
+  };
+  /** An erasure that landed after the marks were read, of someone this import then created: erased again. */
+  const undoLateErasures = async () => {
+    if (report.imported === 0) return;
+    const late = [...(await deps.erasures.all())].filter((mark) => !erased.has(mark));
+    for (const mark of late) {
+      const c = importedMarks.get(mark);
+      if (!c) continue;
+      const removed = await deps.subscribers.delete(c.record.id);
+      await deps.growth.add(growthOfChange(removed, undefined, now));
+      report.imported -= 1;
+      skip(c.line, 'erased');
     }
   };
   // At most WRITE_CONCURRENCY writes at once, while the file goes on being read.
@@ -541,7 +558,7 @@ export async function importSubscribers(
   let chunk: Candidate[] = [];
   const held: Candidate[] = [];
   const take = async (candidates: Candidate[]) => {
-    if (streaming) return write(await notErased(candidates));
+    if (streaming) return write(notErased(candidates));
     const news = await fresh(candidates);
     if (options.dryRun) report.imported += news.length;
     else held.push(...news);
@@ -604,6 +621,7 @@ export async function importSubscribers(
   }
   await Promise.all(inFlight);
   await flushGrowth();
+  await undoLateErasures();
   report.errors.sort((a, b) => a.line - b.line);
   report.skipped.sort((a, b) => a.line - b.line);
   return report;

@@ -143,8 +143,8 @@ export interface EndChange {
  */
 export interface ErasureMarks {
   add(key: string): Promise<void>;
-  /** Which of `keys` are marked (any number; read 100 at a time). */
-  marked(keys: readonly string[]): Promise<Set<string>>;
+  /** Every mark (erasures are few: an import reads them once, not once per row). */
+  all(): Promise<Set<string>>;
 }
 
 /** The erasure mark of an address: a keyed hash of its mailbox (so `A.B+x@gmail.com` marks `ab@gmail.com` too). */

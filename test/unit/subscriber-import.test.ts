@@ -200,7 +200,7 @@ describe('importing', () => {
     let acquired = 0;
     const deps: ImportDeps = {
       subscribers: fakeSubscribers(records),
-      erasures: { marked: async (keys) => new Set(keys.filter((k) => marks.has(k))) },
+      erasures: { all: async () => new Set(marks) },
       growth,
       pacer: { acquire: async (n) => void (acquired += n) },
       quota: { quota: async () => ({ maxSendRate, max24HourSend: 1000, sentLast24Hours: 0 }) },
@@ -249,6 +249,23 @@ describe('importing', () => {
     );
     expect(report.skipped).toEqual([{ line: 2, reason: 'erased', message: expect.any(String) }]);
     expect(records.size).toBe(0);
+  });
+
+  it('takes out again someone erased while the import ran', async () => {
+    const { deps, records, marks } = setup();
+    let reads = 0;
+    // The marks as the import starts are empty; the erasure lands before it ends.
+    deps.erasures = {
+      all: async () => {
+        reads += 1;
+        if (reads > 1) marks.add(erasureKey(tokens, 'helga@x.de'));
+        return new Set(marks);
+      },
+    };
+    const options = importOptions({ mode: 'consented', consentDate: '2024-01-01', source: 'fair' });
+    const report = await importSubscribers(deps, file, options, 'admin');
+    expect(report).toMatchObject({ imported: 1, skipped: [{ line: 3, reason: 'erased' }] });
+    expect([...records.values()].map((r) => r.email)).toEqual(['ana@x.ro']);
   });
 
   it('mails each new address once, paced, and refuses a campaign larger than one request can mail', async () => {
