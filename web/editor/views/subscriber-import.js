@@ -95,16 +95,26 @@ export function renderSubscriberImport(container, ctx) {
       if (!dryRun) notes.success(`Imported ${report.imported} subscribers.`);
     } catch (error) {
       notes.error(dryRun ? 'The file could not be checked.' : 'Nothing was imported.', error);
+      // A column the server did not find: the mapping lets one choose it.
+      if (state.headers.length > 0) showMapping(guessedColumns());
     } finally {
       checkButton.disabled = false;
     }
+  }
+
+  /** Each field's column as the server finds it (by name, case, spaces, underscores and hyphens aside) or as chosen. */
+  function guessedColumns() {
+    const key = (name) => name.toLowerCase().replace(/[\s_-]+/g, '');
+    return Object.fromEntries(
+      FIELDS.map((name) => [name, state.mapping[name] ?? state.headers.find((header) => key(header) === key(name))]),
+    );
   }
 
   /** A select per field: the file's column it is read from (changing one checks the file again). */
   function showMapping(columns) {
     const controls = FIELDS.map((name) => {
       const control = select({
-        options: [['', '(not in the file)'], ...state.headers.map((header) => [header, header])],
+        options: [['', '(found by its name, or none)'], ...state.headers.map((header) => [header, header])],
         value: columns[name] ?? '',
         onchange: () => {
           state.mapping[name] = control.value;
