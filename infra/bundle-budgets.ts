@@ -9,6 +9,7 @@ export const BUNDLE_BUDGETS_KB: Readonly<Partial<Record<string, number>>> = {
   Sender: 300,
   PublicApi: 3800,
   UnsubscribeApi: 3800,
-  // Also the dissemination report's PDF: pdfkit (with fontkit and its standard fonts) adds about 900 KB here only.
-  EditorApi: 4700,
+  // Also the dissemination report's PDF: pdfkit (with fontkit and its standard fonts) adds about 900 KB here only;
+  // and subscriber imports: csv-parse adds about 20 KB here only.
+  EditorApi: 4750,
 };

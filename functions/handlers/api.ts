@@ -195,7 +195,10 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
  * The Lambda handler of one API function (public-api.ts, unsubscribe-api.ts, editor-api.ts): its services and the
  * edge secret read once per instance (again after a failed start), its routes behind the edge check.
  */
-export function apiLambda(fn: ApiFunction, overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf'> = {}) {
+export function apiLambda(
+  fn: ApiFunction,
+  overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf' | 'csv'> = {},
+) {
   const ready = onceStarted(async () => {
     const config = loadConfig();
     const clients = createClients();

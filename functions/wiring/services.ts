@@ -4,7 +4,6 @@
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createDynamoErasureMarks } from '../adapters/dynamo-erasure-marks.ts';
-import { csvRecords } from '../adapters/csv-records.ts';
 import type { CsvReader } from '../domain/subscriber-import.ts';
 import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
@@ -68,6 +67,8 @@ export async function createServices(
     wrapMailer?: (ses: Mailer) => Mailer;
     /** Where reports are made as PDFs (wiring/report-pdf.ts); elsewhere asking for one is a configuration error. */
     pdf?: PdfMaker;
+    /** Where subscribers are imported (wiring/import-csv.ts); elsewhere an import is a configuration error. */
+    csv?: CsvReader;
   } = {},
 ): Promise<Services> {
   const profile = loadProfile(config.profileFile, { localesDir: join(config.assetsDir, 'locales') });
@@ -99,7 +100,11 @@ export async function createServices(
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,
-    csvRecords,
+    csvRecords:
+      overrides.csv ??
+      (() => {
+        throw new ConfigError('subscriber imports are served by the EditorApi function only');
+      }),
     reportText,
     reportPdf: async (report, language) => {
       const { pdf } = overrides;
