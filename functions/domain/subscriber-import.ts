@@ -458,8 +458,8 @@ export async function importSubscribers(
   };
 
   const erased = await deps.erasures.all();
-  /** The imported rows by erasure mark: a person erased while the import ran is taken out again at its end. */
-  const importedMarks = new Map<string, Candidate>();
+  /** The imported subscribers' ids by erasure mark: one erased while the import ran is taken out again at its end. */
+  const importedMarks = new Map<string, string>();
   /** Of the chunk, the rows whose address is erased, skipped; the others. */
   const notErased = (chunk: Candidate[]) => {
     if (erased.size === 0) return chunk;
@@ -501,7 +501,7 @@ export async function importSubscribers(
       return;
     }
     report.imported += 1;
-    importedMarks.set(erasureKey(deps.tokens, c.record.email), c);
+    importedMarks.set(erasureKey(deps.tokens, c.record.email), c.record.id);
     if (c.record.status === 'confirmed') {
       mergeGrowth(growth, growthOfChange(undefined, c.record, now));
       growthRows += 1;
@@ -525,12 +525,12 @@ export async function importSubscribers(
     if (report.imported === 0) return;
     const late = [...(await deps.erasures.all())].filter((mark) => !erased.has(mark));
     for (const mark of late) {
-      const c = importedMarks.get(mark);
-      if (!c) continue;
-      const removed = await deps.subscribers.delete(c.record.id);
+      const id = importedMarks.get(mark);
+      if (!id) continue;
+      const removed = await deps.subscribers.delete(id);
       await deps.growth.add(growthOfChange(removed, undefined, now));
       report.imported -= 1;
-      skip(c.line, 'erased');
+      skip(seen.get(id) ?? 0, 'erased');
     }
   };
   // At most WRITE_CONCURRENCY writes at once, while the file goes on being read.
