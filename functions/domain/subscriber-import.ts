@@ -557,11 +557,24 @@ export async function importSubscribers(
   const streaming = options.mode === 'consented' && !options.dryRun;
   let chunk: Candidate[] = [];
   const held: Candidate[] = [];
+  // The confirmations one request may send: a larger campaign is refused as soon as it shows, before any write.
+  const mailable = async () => {
+    const { maxSendRate } = await deps.quota.quota();
+    return { maxSendRate, most: Math.max(1, Math.floor(maxSendRate * CONFIRM_SECONDS)) };
+  };
+  const limit = options.mode === 'confirm' && !options.dryRun ? await mailable() : undefined;
   const take = async (candidates: Candidate[]) => {
     if (streaming) return write(notErased(candidates));
     const news = await fresh(candidates);
     if (options.dryRun) report.imported += news.length;
     else held.push(...news);
+    if (limit && held.length > limit.most) {
+      throw new ValidationError(
+        'body',
+        `more than ${limit.most} new addresses would each get a confirmation email; at this account's rate ` +
+          `(${limit.maxSendRate}/s) one import mails at most ${limit.most}: split the file, nothing was imported`,
+      );
+    }
   };
 
   for await (const record of deps.csvRecords(csv)) {
@@ -608,15 +621,6 @@ export async function importSubscribers(
   if (chunk.length > 0) await take(chunk);
 
   if (held.length > 0) {
-    const { maxSendRate } = await deps.quota.quota();
-    const most = Math.max(1, Math.floor(maxSendRate * CONFIRM_SECONDS));
-    if (held.length > most) {
-      throw new ValidationError(
-        'body',
-        `${held.length} new addresses would each get a confirmation email; at this account's rate ` +
-          `(${maxSendRate}/s) one import mails at most ${most}: split the file, nothing was imported`,
-      );
-    }
     await write(held);
   }
   await Promise.all(inFlight);

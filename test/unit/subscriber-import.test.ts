@@ -277,7 +277,7 @@ describe('importing', () => {
 
     const big = `email,language,country\n${Array.from({ length: 3 }, (_, i) => `p${i}@x.be,en,BE`).join('\n')}\n`;
     await expect(importSubscribers(deps, big, importOptions({ mode: 'confirm' }), 'admin')).rejects.toThrow(
-      /at most 2: split the file, nothing was imported/,
+      /mails at most 2: split the file, nothing was imported/,
     );
     expect(records.size).toBe(2);
   });
