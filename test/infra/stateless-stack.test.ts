@@ -59,8 +59,11 @@ const CONSTRUCT_OF: Record<ApiFunction, string> = {
   editor: 'EditorApi',
 };
 const API_FUNCTIONS = Object.values(CONSTRUCT_OF);
-/** The functions that sign or check links (signup, unsubscribe, preferences, tracking): they read the token secret. */
-const TOKEN_FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'Sender'];
+/**
+ * The functions that sign or check links (signup, unsubscribe, preferences, tracking, an import's confirmation emails
+ * and its erasure marks): they read the token secret.
+ */
+const TOKEN_FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'Sender', 'EditorApi'];
 /** The functions that send mail or check the sending quota. */
 const SES_FUNCTIONS = ['PublicApi', 'EditorApi', 'ScheduledSend', 'Sender'];
 
@@ -258,8 +261,9 @@ describe('permissions', () => {
     ]);
   });
 
-  it('lets the EditorApi count the audience from its index, and neither read nor write a subscriber', () => {
-    expect(onTable('EditorApi', 'Subscribers')).toEqual([]);
+  it('lets the EditorApi count the audience from its index, and import subscribers only where none exists', () => {
+    // An import reads its rows' states (and the erasure marks) 100 at a time, and creates with a conditional PutItem.
+    expect(onTable('EditorApi', 'Subscribers').sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:PutItem']);
     expect(onIndex('EditorApi', 'byAudience')).toEqual(['dynamodb:Query']);
     expect(onIndex('EditorApi', 'byEmail')).toEqual([]);
     expect(JSON.stringify(statements('EditorApi'))).not.toContain('Deliveries');
@@ -297,8 +301,8 @@ describe('permissions', () => {
     ).toEqual(['dynamodb', 'logs', 'secretsmanager']);
   });
 
-  it('lets no function but the PublicApi, the UnsubscribeApi, the Sender and SesEvents write subscribers', () => {
-    for (const fn of ['EditorApi', 'ScheduledSend', 'FanOut']) {
+  it('lets no function but the PublicApi, the UnsubscribeApi, the Sender, SesEvents and (imports) the EditorApi write subscribers', () => {
+    for (const fn of ['ScheduledSend', 'FanOut']) {
       expect(
         onTable(fn, 'Subscribers').filter((a) => WRITES.includes(a)),
         fn,

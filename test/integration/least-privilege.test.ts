@@ -52,7 +52,11 @@ function grantsOf(herald: ReturnType<typeof synthHerald>, fn: string): Set<strin
 /** The embedded stack's tables are `herald-<id in lower case>`. */
 const tableOf = (name: string) => TABLES.find((t) => name === `herald-${t.toLowerCase()}`) ?? name;
 
-async function route(name: RouteName, path: string, init: { body?: unknown; form?: string; token?: string } = {}) {
+async function route(
+  name: RouteName,
+  path: string,
+  init: { body?: unknown; form?: string; csv?: string; token?: string } = {},
+) {
   const spec = ROUTES[name];
   const { stack } = test;
   routesUsed.add(name);
@@ -69,9 +73,11 @@ async function route(name: RouteName, path: string, init: { body?: unknown; form
         ...(token && { authorization: `Bearer ${token}` }),
         ...(init.body !== undefined && { 'content-type': 'application/json' }),
         ...(init.form !== undefined && { 'content-type': 'application/x-www-form-urlencoded' }),
+        ...(init.csv !== undefined && { 'content-type': 'text/csv' }),
       },
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
       ...(init.form !== undefined && { body: init.form }),
+      ...(init.csv !== undefined && { body: init.csv }),
     });
     const text = await response.text();
     expect(
@@ -158,6 +164,14 @@ describe('least privilege of the API functions', () => {
       token: stack.tokens.coordinator,
     });
     await route('growth', `/api/stats/growth?from=${day}&to=${day}&by=region`);
+    // Admins: a subscriber import, one row confirmed at once, one asked to confirm (its email paced).
+    const csv = 'email,language,country\nimported@example.org,en,BE\n';
+    await route('importSubscribers', '/api/subscribers/import?mode=consented&consentDate=2025-01-01&source=fair', {
+      csv,
+    });
+    await route('importSubscribers', '/api/subscribers/import?mode=confirm', {
+      csv: csv.replace('imported@', 'asked@'),
+    });
 
     // The public: the archive, tracking, the subscriber's links, signup and confirmation.
     await route('archive', `/archive/${SAMPLE_ISSUE_ID}/bg`);
