@@ -5,6 +5,7 @@ import { benchStats, statsOptions } from './stats.ts';
 import { benchSend, sendOptions } from './send.ts';
 import { benchReport, reportOptions } from './report.ts';
 import { benchSubscribers, subscribersOptions } from './subscribers.ts';
+import { benchImport, importOptions } from './import.ts';
 
 const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   send: () => benchSend(sendOptions(args)),
   report: () => benchReport(reportOptions(args)),
   subscribers: () => benchSubscribers(subscribersOptions(args)),
+  import: () => benchImport(importOptions(args)),
 };
 
 // Names are the arguments that are neither options (`--seconds`, `--seconds=30`) nor an option's value.

@@ -64,6 +64,8 @@ export const ROUTES = {
   suppressSubscriber: route('POST', '/api/subscribers/{id}/suppress', 'admin'),
   resendConfirmation: route('POST', '/api/subscribers/{id}/resend-confirmation', 'admin'),
   importSuppressions: route('POST', '/api/suppressions', 'admin'),
+  // Subscribers' personal data: admins only. A CSV import (dry run first), with its consent record per person.
+  importSubscribers: route('POST', '/api/subscribers/import', 'admin'),
 
   // The public archive and the project's notices: the same page for every reader, so browsers and CloudFront may
   // keep them. API Gateway matches `/archive/{lang}/` to `/archive/{lang}` (a route key cannot end in `/`), and

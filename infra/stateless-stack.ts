@@ -164,18 +164,22 @@ export class StatelessStack extends Stack {
       .bindTable(content, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem'] })
       .bindTable(issues, { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
       // The audience counted per (country, language) from the index. Admins' subscriber routes: the list (a scan),
-      // a subscriber's page and changes, erasure (its rate-limit counters too), suppression lists.
+      // a subscriber's page and changes, erasure (its rate-limit counters too), suppression lists; an import reads
+      // the states (and erasure marks) of its rows 100 at a time and creates each new subscriber with a conditional
+      // PutItem.
       .bindTable(subscribers, {
-        actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan'],
+        actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Scan'],
         indexes: ['byAudience'],
       })
       // A subscriber's deliveries, and the anonymous records an erasure puts in place of theirs.
       .bindTable(deliveries, { actions: ['GetItem', 'PutItem', 'DeleteItem'] })
       .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')
-      // Test sends; GetAccount: a send is refused when the audience exceeds what is left of the daily quota.
+      // Test sends and an import's confirmation emails; GetAccount: a send is refused when the audience exceeds what
+      // is left of the daily quota, and an import's confirmations are paced to the account's rate.
       .bindSes(sending, ['ses:SendBulkEmail', 'ses:GetAccount'])
       .bindScheduler(schedules)
-      // Admins resend a confirmation link (signed) and erase (the rate limiter's keys are pseudonyms made with it).
+      // Admins resend a confirmation link (signed) and erase (the rate limiter's keys are pseudonyms made with it);
+      // an import's confirmation links, and the keyed hashes of erased addresses it checks.
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
 
     const fanOut = new HeraldFunction(this, 'FanOut', {

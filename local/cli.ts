@@ -6,6 +6,7 @@ import { runExportCommand } from './export-command.ts';
 import { runSendCommand } from './send-command.ts';
 import { runReportCommand } from './report-command.ts';
 import { runStatsCommand } from './stats-command.ts';
+import { runImportCommand } from './import-command.ts';
 
 const USAGE = `Usage: herald <command>
 
@@ -30,6 +31,16 @@ Commands:
       --url URL, --token TOKEN   as for send (a coordinator's token works too)
   export subscribers   the subscribers as CSV for spreadsheets (UTF-8 with BOM), onto stdout: > subscribers.csv
       --status S, --country C, --language L, --region R, --topic T, --q TEXT   only these (as the list filters)
+  import subscribers <file.csv>   import subscribers from a CSV file (UTF-8; columns by header name: email, name,
+                       language, country, region, topics, consent_date, consent_source, consent_proof, tracking)
+      --mode MODE        consented (they consented elsewhere: confirmed at once, with that consent on record) or
+                         confirm (each new address gets the confirmation email in its language); required
+      --dry-run          check every row and show what would be imported; write and send nothing
+      --source TEXT      where people consented, for rows without a consent_source
+      --consent-date D   when they consented (YYYY-MM-DD), for rows without a consent_date
+      --proof TEXT       where the proof is kept, for rows without a consent_proof
+      --language L, --country C   for rows without a language or country
+      --map FIELD=HEADER the column that holds FIELD (repeatable), e.g. --map email="E-mail address"
       --url URL, --token TOKEN   as for send (an admin's token)
   doctor               the DNS records SES needs for the sending domain (DKIM, MAIL FROM, DMARC), checked in DNS;
                        with AWS credentials, the deployed identity's DKIM records and status
@@ -140,6 +151,63 @@ switch (command) {
       });
     } catch (error) {
       process.stderr.write(`herald report: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    break;
+  }
+  case 'import': {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        mode: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        source: { type: 'string' },
+        'consent-date': { type: 'string' },
+        proof: { type: 'string' },
+        language: { type: 'string' },
+        country: { type: 'string' },
+        map: { type: 'string', multiple: true },
+      },
+    });
+    const token = values.token ?? process.env.HERALD_ADMIN_TOKEN ?? process.env.HERALD_TOKEN;
+    const [what, file] = positionals;
+    const problem =
+      what !== 'subscribers' || !file
+        ? 'say what to import: herald import subscribers <file.csv>'
+        : !values.mode
+          ? 'choose --mode consented or --mode confirm'
+          : !token
+            ? "a --token is needed (an admin's)"
+            : (values.map ?? []).find((m) => !m.includes('=')) && 'write --map as FIELD=HEADER';
+    if (problem) {
+      process.stderr.write(`herald import: ${problem}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    const query: Record<string, string> = {
+      mode: values.mode!,
+      ...(values['dry-run'] && { dryRun: 'true' }),
+      ...(values.source && { source: values.source }),
+      ...(values['consent-date'] && { consentDate: values['consent-date'] }),
+      ...(values.proof && { proof: values.proof }),
+      ...(values.language && { language: values.language }),
+      ...(values.country && { country: values.country }),
+      ...Object.fromEntries(
+        (values.map ?? []).map((m) => [`map.${m.slice(0, m.indexOf('='))}`, m.slice(m.indexOf('=') + 1)]),
+      ),
+    };
+    try {
+      const ok = await runImportCommand({
+        file: file!,
+        url: values.url ?? `http://localhost:${process.env.PORT ?? 3000}`,
+        token: token!,
+        query,
+      });
+      process.exit(ok ? 0 : 1);
+    } catch (error) {
+      process.stderr.write(`herald import: ${(error as Error).message}\n`);
       process.exit(1);
     }
     break;

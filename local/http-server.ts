@@ -10,10 +10,17 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HTML_SECURITY_HEADERS, webAppCsp } from '../contracts/headers.ts';
 import { logger } from '../functions/wiring/logger.ts';
 import { VIEWER_IP_HEADER } from '../contracts/headers.ts';
-import { MAX_CSV_BODY_BYTES } from '../contracts/limits.ts';
+import { IMPORT_MAX_BYTES, MAX_CSV_BODY_BYTES } from '../contracts/limits.ts';
+import { ROUTES } from '../contracts/routes.ts';
 
-/** API Gateway refuses payloads over 10 MB, Lambda over 6 MB; CSV uploads are the largest Herald takes. */
-const MAX_PAYLOAD_BYTES = MAX_CSV_BODY_BYTES;
+/** API Gateway refuses payloads over 10 MB, Lambda over 6 MB; only CSV uploads come close. */
+const MAX_PAYLOAD_BYTES = 1024 * 1024;
+const maxPayloadBytes = (path: string) =>
+  path === ROUTES.importSubscribers.path
+    ? IMPORT_MAX_BYTES
+    : path === ROUTES.importSuppressions.path
+      ? MAX_CSV_BODY_BYTES
+      : MAX_PAYLOAD_BYTES;
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -23,7 +30,7 @@ const BODY_TIMEOUT_MS = 30_000;
 type Body = Buffer | 'too large' | 'timed out' | 'aborted';
 
 /** The request body, unless it is too large, is not all in by `timeoutMs`, or the client goes away before its end. */
-function readBody(req: IncomingMessage, timeoutMs: number): Promise<Body> {
+function readBody(req: IncomingMessage, timeoutMs: number, maxBytes: number): Promise<Body> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -34,7 +41,7 @@ function readBody(req: IncomingMessage, timeoutMs: number): Promise<Body> {
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_PAYLOAD_BYTES) settle('too large');
+      if (size > maxBytes) settle('too large');
       else chunks.push(chunk);
     };
     const onEnd = () => settle(Buffer.concat(chunks));
@@ -213,7 +220,7 @@ export async function startHttpServer(handler: ApiHandler, options: HttpServerOp
       if (served === 'malformed') return sendError(res, 400, 'path: has a malformed %-escape', 'path');
       if (served === 'served') return;
     }
-    const body = await readBody(req, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
+    const body = await readBody(req, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS, maxPayloadBytes(url.pathname));
     if (body === 'aborted') {
       // No path in the log: it may hold a subscriber's link token.
       logger.info('a client went away while sending its request', { method: req.method });

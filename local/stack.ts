@@ -24,6 +24,7 @@ import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
 import { pdfMaker } from '../functions/wiring/report-pdf.ts';
+import { csvReader } from '../functions/wiring/import-csv.ts';
 import { reconcileGrowth } from '../functions/domain/growth.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
@@ -217,6 +218,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     scheduler,
     wrapMailer: (ses) => (sesEvents.simulate = withSimulatedEvents(ses)).mailer,
     pdf: pdfMaker,
+    csv: csvReader,
   });
   const ingest = createSesEventsHandler(services);
   const sender = createSenderHandler(services);

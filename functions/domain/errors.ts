@@ -39,6 +39,13 @@ export class ValidationError extends CallerError<{ field: string }> {
   }
 }
 
+/** A request body over what its route takes (413); `field` is `body`. */
+export class PayloadTooLargeError extends CallerError<{ field: string }> {
+  constructor(message: string) {
+    super(413, 'too_large', `body: ${message}`, { field: 'body' });
+  }
+}
+
 export class NotFoundError extends CallerError {
   constructor(what: string) {
     super(404, 'not_found', `${what} does not exist`, {});

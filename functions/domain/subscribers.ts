@@ -41,16 +41,25 @@ export type ConsentSource = 'signup-page' | 'api';
 export interface Consent {
   /** When the form was sent, which form, in which language, which version of the consent text, from where. */
   at: string;
+  /** `signup-page`, `api`, or `import` (consent given elsewhere, or asked for by an import's confirmation email). */
   form: string;
   language: Language;
   textVersion: string;
-  ip: string;
+  /** The signup's address; an import has none. */
+  ip?: string;
   confirmedAt?: string;
   /**
    * The choice on measuring opens and clicks per person, asked apart from the newsletter consent, and when it was
    * made or last changed (absent in records from before it was asked: not measured).
    */
   tracking?: TrackingChoice;
+  /** An import's: where the person consented (a form, an event's sign-up sheet, a former tool). */
+  source?: string;
+  /** An import's: where the evidence of that consent is kept (a file, a record number, a link). */
+  proof?: string;
+  /** An import's: who imported (the admin's email or id) and when. */
+  importedBy?: string;
+  importedAt?: string;
 }
 
 export interface TrackingChoice {
@@ -93,6 +102,8 @@ export interface SubscriberRecord extends Preferences {
   suppressedAt?: string;
   suppressionReason?: string;
   consent: Consent;
+  /** Whether opens and clicks may be measured per person; absent counts as no. */
+  tracking?: boolean;
   /**
    * A signup of a confirmed or unsubscribed address: applied when its confirmation link is followed; until then
    * the subscriber keeps their status and history.
@@ -155,6 +166,19 @@ export interface EndChange {
   createdBy?: string;
 }
 
+/**
+ * Keyed hashes (never addresses) of erased people's mailboxes: what lets an import refuse to bring an erased
+ * person back without keeping their address.
+ */
+export interface ErasureMarks {
+  add(key: string): Promise<void>;
+  /** Every mark (erasures are few: an import reads them once, not once per row). */
+  all(): Promise<Set<string>>;
+}
+
+/** The erasure mark of an address: a keyed hash of its mailbox (so `A.B+x@gmail.com` marks `ab@gmail.com` too). */
+export const erasureKey = (tokens: Tokens, email: string) => `erased:${tokens.pseudonym(`erased:${mailboxOf(email)}`)}`;
+
 export interface RateLimiter {
   /**
    * Counts a hit on `key` in the current window; false once `limit` hits were counted in it. Keys are stored:
@@ -182,6 +206,7 @@ export interface SubscriberDeps {
   growth: Pick<GrowthCounters, 'add'>;
   deliveries: DeliveryMarks & DeliveryRecords;
   rateLimiter: RateLimiter;
+  erasures: ErasureMarks;
   tokens: Tokens;
   mailer: Mailer;
   messages: SubscriberMessages;
@@ -259,7 +284,7 @@ const preferencesShape = (reference: Reference) => {
 };
 
 /** A region must be one of the country's regions or "other"; absent means "other". */
-function checkRegion(reference: Reference, country: Country, region: string | undefined): string {
+export function checkRegion(reference: Reference, country: Country, region: string | undefined): string {
   const chosen = region ?? OTHER_REGION;
   const regions = reference.regionsOf(country);
   if (!regions.includes(chosen)) {
@@ -657,7 +682,10 @@ export async function erase(deps: SubscriberDeps, token: string): Promise<void> 
 
 /** The erasure itself, of a subscriber read just before: the subscriber's own (a link) and an admin's. */
 export async function eraseSubscriber(
-  deps: Pick<SubscriberDeps, 'issues' | 'deliveries' | 'subscribers' | 'growth' | 'clock' | 'rateLimiter' | 'tokens'>,
+  deps: Pick<
+    SubscriberDeps,
+    'issues' | 'deliveries' | 'subscribers' | 'growth' | 'clock' | 'rateLimiter' | 'tokens' | 'erasures'
+  >,
   subscriber: SubscriberRecord,
 ): Promise<void> {
   const anonymizeAll = async () => {
@@ -669,6 +697,8 @@ export async function eraseSubscriber(
   // A sender that recorded an outcome while the first pass ran: caught here, or by the sender itself, which
   // looks again after recording and now finds the subscriber gone.
   await anonymizeAll();
+  // Only a keyed hash stays, so that no import brings the person back.
+  await deps.erasures.add(erasureKey(deps.tokens, subscriber.email));
   await deps.rateLimiter.forget(
     addressLimitKey(deps.tokens, subscriber.email),
     ADDRESS_WINDOW_SECONDS,

@@ -42,6 +42,7 @@ import { ROUTES, routesOf, type ApiFunction, type RouteName } from '../../contra
 import { archiveRoutes, type ArchiveRouteName } from './archive-routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
 import { subscribersAdminRoutes, type SubscribersAdminRouteName } from './subscribers-admin-routes.ts';
+import { subscriberImportRoutes, type SubscriberImportRouteName } from './subscriber-import-routes.ts';
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 
 const sendRequestSchema = z.strictObject({
@@ -105,7 +106,10 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   const archive = archiveRoutes(services);
 
   const handlers: Record<
-    Exclude<RouteName, SubscriberRouteName | SubscribersAdminRouteName | TrackingRouteName | ArchiveRouteName>,
+    Exclude<
+      RouteName,
+      SubscriberRouteName | SubscribersAdminRouteName | SubscriberImportRouteName | TrackingRouteName | ArchiveRouteName
+    >,
     (request: Request) => Promise<Response>
   > = {
     me: async ({ principal }) => json(200, principal),
@@ -178,6 +182,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     ...handlers,
     ...subscriberRoutes(services),
     ...subscribersAdminRoutes(services),
+    ...subscriberImportRoutes(services),
     ...trackingRoutes(services),
     ...archive.handlers,
   };
@@ -195,7 +200,10 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
  * The Lambda handler of one API function (public-api.ts, unsubscribe-api.ts, editor-api.ts): its services and the
  * edge secret read once per instance (again after a failed start), its routes behind the edge check.
  */
-export function apiLambda(fn: ApiFunction, overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf'> = {}) {
+export function apiLambda(
+  fn: ApiFunction,
+  overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf' | 'csv'> = {},
+) {
   const ready = onceStarted(async () => {
     const config = loadConfig();
     const clients = createClients();

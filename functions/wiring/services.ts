@@ -4,6 +4,8 @@
 import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createDynamoSubscriberListing } from '../adapters/dynamo-subscriber-store.ts';
+import { createDynamoErasureMarks } from '../adapters/dynamo-erasure-marks.ts';
+import type { CsvReader } from '../domain/subscriber-import.ts';
 import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
@@ -46,6 +48,8 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberAdminDep
   growth: GrowthCounters;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
+  /** Subscriber imports' CSV parser. */
+  csvRecords: CsvReader;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences, the archive's, the notices). */
   pages: PageRenderer;
   /** The report's words in a language (locales/<lng>/report.json). */
@@ -64,6 +68,8 @@ export async function createServices(
     wrapMailer?: (ses: Mailer) => Mailer;
     /** Where reports are made as PDFs (wiring/report-pdf.ts); elsewhere asking for one is a configuration error. */
     pdf?: PdfMaker;
+    /** Where subscribers are imported (wiring/import-csv.ts); elsewhere an import is a configuration error. */
+    csv?: CsvReader;
   } = {},
 ): Promise<Services> {
   const profile = loadProfile(config.profileFile, { localesDir: join(config.assetsDir, 'locales') });
@@ -91,10 +97,16 @@ export async function createServices(
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
     rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
     listing: forTable(config, 'subscribers', (table) => createDynamoSubscriberListing(clients.dynamo, table)),
+    erasures: forTable(config, 'subscribers', (table) => createDynamoErasureMarks(clients.dynamo, table)),
     sentRecords: forTable(config, 'issues', (table) => createDynamoSentRecords(clients.dynamo, table)),
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,
+    csvRecords:
+      overrides.csv ??
+      (() => {
+        throw new ConfigError('subscriber imports are served by the EditorApi function only');
+      }),
     reportText,
     reportPdf: async (report, language) => {
       const { pdf } = overrides;

@@ -62,7 +62,8 @@ const CONSTRUCT_OF: Record<ApiFunction, string> = {
 const API_FUNCTIONS = Object.values(CONSTRUCT_OF);
 /**
  * The functions that sign or check links (signup, unsubscribe, preferences, tracking; an admin's resent confirmation
- * and erasure, whose rate-limit keys are pseudonyms keyed with it): they read the token secret.
+ * and erasure, whose rate-limit keys are pseudonyms keyed with it; an import's confirmation emails and its erasure
+ * marks): they read the token secret.
  */
 const TOKEN_FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'EditorApi', 'Sender'];
 /** The functions that send mail or check the sending quota. */
@@ -262,8 +263,10 @@ describe('permissions', () => {
     ]);
   });
 
-  it('lets the EditorApi count the audience from its index, and manage subscribers for admins (no batch writes)', () => {
+  it('lets the EditorApi count the audience from its index, manage subscribers for admins and import them', () => {
+    // An import reads its rows' states (and the erasure marks) 100 at a time, and creates with a conditional PutItem.
     expect(onTable('EditorApi', 'Subscribers').sort()).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -312,7 +315,7 @@ describe('permissions', () => {
     ).toEqual(['dynamodb', 'logs', 'secretsmanager']);
   });
 
-  it('lets no function but the PublicApi, the UnsubscribeApi, the EditorApi (admins), the Sender and SesEvents write subscribers', () => {
+  it('lets no function but the PublicApi, the UnsubscribeApi, the EditorApi (admins, imports), the Sender and SesEvents write subscribers', () => {
     for (const fn of ['ScheduledSend', 'FanOut']) {
       expect(
         onTable(fn, 'Subscribers').filter((a) => WRITES.includes(a)),

@@ -165,6 +165,14 @@ describe('least privilege of the API functions', () => {
       token: stack.tokens.coordinator,
     });
     await route('growth', `/api/stats/growth?from=${day}&to=${day}&by=region`);
+    // Admins: a subscriber import, one row confirmed at once, one asked to confirm (its email paced).
+    const csv = 'email,language,country\nimported@example.org,en,BE\n';
+    await route('importSubscribers', '/api/subscribers/import?mode=consented&consentDate=2025-01-01&source=fair', {
+      csv,
+    });
+    await route('importSubscribers', '/api/subscribers/import?mode=confirm', {
+      csv: csv.replace('imported@', 'asked@'),
+    });
 
     // The public: the archive, tracking, the subscriber's links, signup and confirmation.
     await route('archive', `/archive/${SAMPLE_ISSUE_ID}/bg`);

@@ -77,6 +77,7 @@ function setup(
     growth: fakeGrowthCounters(),
     deliveries,
     rateLimiter: rate.limiter,
+    erasures: { add: async () => {}, all: async () => new Set() },
     tokens: createTokens(Buffer.from('a-test-key-of-at-least-32-characters'), clock),
     mailer,
     messages: {

@@ -104,6 +104,9 @@ export function createApi(session) {
         return pages.join('');
       },
       importSuppressions: (csv) => request('POST', '/api/suppressions', csv, { type: 'text/csv' }),
+      /** A CSV file to the import route (the server checks its encoding; a dry run when `options.dryRun`). */
+      import: (file, options) =>
+        request('POST', `/api/subscribers/import${query(options)}`, file, { type: 'text/csv' }),
     },
   };
 }

@@ -11,6 +11,7 @@ import { renderIssue } from './views/issue.js';
 import { renderSubscriberList } from './views/subscriber-list.js';
 import { renderSubscriberPage } from './views/subscriber-page.js';
 import { renderSuppressions } from './views/subscriber-suppressions.js';
+import { renderSubscriberImport } from './views/subscriber-import.js';
 
 const TOKEN_KEY = 'herald.editor.token';
 const SESSION_ENDED = 'Your session has ended or the token is no longer accepted. Sign in again to continue.';
@@ -51,6 +52,7 @@ const routes = [
   // Admins only: subscribers' personal data.
   [/^#\/subscribers\/?$/, () => renderSubscriberList, undefined, 'admin'],
   [/^#\/subscribers\/suppressions$/, () => renderSuppressions, undefined, 'admin'],
+  [/^#\/subscribers\/import$/, () => renderSubscriberImport, undefined, 'admin'],
   [/^#\/subscribers\/([^/]+)$/, () => renderSubscriberPage, (m) => ({ id: decodeURIComponent(m[1]) }), 'admin'],
 ];
 const isAdmin = () => me?.groups?.includes('admin') ?? false;

@@ -15,6 +15,7 @@ const filters = {};
 export function subscriberNav(current) {
   return subnav('Subscribers', [
     { href: '#/subscribers', text: 'List', current: current === 'list' },
+    { href: '#/subscribers/import', text: 'Import subscribers', current: current === 'import' },
     { href: '#/subscribers/suppressions', text: 'Suppression list', current: current === 'suppressions' },
   ]);
 }
