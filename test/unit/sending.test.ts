@@ -228,7 +228,7 @@ describe('deliverBatch', () => {
     await deliverBatch(deps, batch);
     const again = await deliverBatch(deps, batch);
 
-    expect(again).toEqual({ sent: 0, failed: 0, skipped: 0, alreadyHandled: 5 });
+    expect(again).toEqual({ sent: 0, failed: 0, skipped: 0, cancelled: 0, alreadyHandled: 5, waiting: 0 });
     expect(calls).toHaveLength(1);
     expect((await counters.readTotal(issue.id)).sent).toBe(5);
   });
@@ -343,7 +343,9 @@ describe('deliverBatch', () => {
       sent: 2,
       failed: 0,
       skipped: 1,
+      cancelled: 0,
       alreadyHandled: 0,
+      waiting: 0,
     });
 
     expect(calls[0]?.entries.map((e) => e.to)).not.toContain('p1@example.org');
