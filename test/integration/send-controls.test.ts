@@ -48,7 +48,8 @@ async function sendHeld(faulty: FaultyStack) {
   return recipients;
 }
 
-describe('an editor pausing, resuming and cancelling a send', () => {
+// Each test runs a send twice over (before and after a pause), one with a restart: longer than the usual minute.
+describe('an editor pausing, resuming and cancelling a send', { timeout: 180_000 }, () => {
   it('sends nothing while paused, also across a restart, and everyone once after the resume', async () => {
     current = await startFaultyStack('pause-restart', { sendConcurrency: 2 });
     const faulty = current;
@@ -118,7 +119,7 @@ describe('an editor pausing, resuming and cancelling a send', () => {
   });
 });
 
-describe('auto-pause', () => {
+describe('auto-pause', { timeout: 180_000 }, () => {
   it('pauses on a suspended SES account with the reason, fills no dead letters, and sends the rest once after the resume', async () => {
     current = await startFaultyStack('suspended', {
       fault: (n) => (n >= 3 ? { kind: 'refuse', error: 'AccountSuspendedException' } : { kind: 'forward' }),
