@@ -12,6 +12,7 @@ import {
 } from '../support/faulty-ses.ts';
 import type { Issue } from '../../functions/domain/records.ts';
 import type { Progress } from '../../functions/domain/progress.ts';
+import { runSendControl, type SendAction } from '../../local/send-command.ts';
 
 let current: FaultyStack | undefined;
 afterEach(async () => {
@@ -108,14 +109,32 @@ describe('an editor pausing, resuming and cancelling a send', { timeout: 180_000
     expect(await (await control(faulty, 'cancel')).json()).toMatchObject({ status: 'cancelled' });
   });
 
-  it('refuses to pause an issue that is not sending, naming its status', async () => {
-    current = await startFaultyStack('pause-draft', { subscribers: 1 });
-    const response = await control(current, 'pause');
+  it('refuses to pause a draft, naming its status, and pauses and resumes from the CLI to the end', async () => {
+    current = await startFaultyStack('cli-controls');
+    const faulty = current;
+    const response = await control(faulty, 'pause');
     expect(response.status).toBe(409);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain('draft');
-    expect((await control(current, 'resume')).status).toBe(409);
-    const missing = await current.api('/api/issues/no-such-issue/cancel', { method: 'POST' });
-    expect(missing.status).toBe(404);
+    expect((await control(faulty, 'resume')).status).toBe(409);
+    expect((await faulty.api('/api/issues/no-such-issue/cancel', { method: 'POST' })).status).toBe(404);
+
+    const { stack } = faulty.test;
+    const cli = async (action: SendAction) => {
+      let output = '';
+      const target = { issueId: SAMPLE_ISSUE_ID, url: stack.urls.api, token: stack.tokens.editor };
+      const ok = await runSendControl({ ...target, action, out: { write: (text: string) => (output += text) } });
+      return { ok, output };
+    };
+    const recipients = await sendHeld(faulty);
+    expect(await cli('pause')).toEqual({ ok: true, output: `Issue ${SAMPLE_ISSUE_ID} is paused.\n` });
+    stack.queue.resume();
+    await stack.drained();
+    expect(faulty.proxy.stats.calls).toBe(0);
+    const resumed = await cli('resume');
+    expect(resumed.ok).toBe(true);
+    expect(resumed.output).toMatch(new RegExp(`^Issue ${SAMPLE_ISSUE_ID} is sending\\.\n`));
+    expect(resumed.output).toContain('Issue is sent.');
+    await expectNoDuplicateAndNoLoss(faulty.test, SAMPLE_ISSUE_ID, recipients);
   });
 });
 
@@ -156,8 +175,7 @@ describe('auto-pause', { timeout: 180_000 }, () => {
     // The senders stop once 40 mails went out, the send still running, until the bounces are in.
     let given = 0;
     faulty.proxy.setFault((_, entries) => {
-      given += entries;
-      if (given >= 40) stack.queue.pause();
+      if (given < 40 && (given += entries) >= 40) stack.queue.pause();
       return { kind: 'forward' };
     });
     stack.queue.resume();
