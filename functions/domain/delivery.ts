@@ -150,7 +150,7 @@ export async function deliverBatch(
   if (cancelled || !edition) {
     outcome.cancelled = mine;
     for (const r of mine) outcome.records.push({ recipient: r, at, status: 'cancelled', reason: CANCELLED_REASON });
-    await settle(deps, batch, outcome, abandoned);
+    await settle(deps, batch, at, outcome, abandoned);
     return { ...nothing, failed: abandoned.length, cancelled: mine.length, alreadyHandled };
   }
 
@@ -177,7 +177,7 @@ export async function deliverBatch(
     }
   }
 
-  await settle(deps, batch, outcome, abandoned);
+  await settle(deps, batch, at, outcome, abandoned);
   // The send pauses before its held recipients wait, so their next look finds it paused.
   let pausedSend: string | undefined;
   if (outcome.pauseReason !== undefined) {
@@ -200,10 +200,8 @@ export async function deliverBatch(
 }
 
 /** Records and counts a batch's outcomes; an erased recipient keeps no record under their id. */
-async function settle(deps: DeliveryDeps, batch: SendBatch, outcome: Tally, abandoned: Recipient[]) {
-  if (outcome.records.length > 0) {
-    await deps.deliveries.recordOutcomes(batch, outcome.records[0]!.at, outcome.records);
-  }
+async function settle(deps: DeliveryDeps, batch: SendBatch, claimedAt: string, outcome: Tally, abandoned: Recipient[]) {
+  if (outcome.records.length > 0) await deps.deliveries.recordOutcomes(batch, claimedAt, outcome.records);
   // Also when the erasure ran while this batch was out.
   await anonymizeErasedRecipients(deps, batch.issueId, [
     ...outcome.records.map((o) => o.recipient.id),
@@ -313,9 +311,9 @@ async function recordResults(
 /**
  * The bulk call failed as a whole. When SES refused it, nothing was sent: the claims are given back for the
  * queue's retry, or on the last attempt end as failed with SES's reason; when no retry would change it (the
- * account suspended, the sender not verified) they are held, to wait for the send's resume. Any other failure (a broken
- * connection, a 5xx) leaves it unknown whether SES took the batch: the claims stay, and end as OUTCOME_UNKNOWN
- * when a later delivery finds them abandoned, or now if no delivery is left.
+ * account suspended, the sender not verified) they are held, to wait for the send's resume. Any other failure
+ * (a broken connection, a 5xx) leaves it unknown whether SES took the batch: the claims stay, and end as
+ * OUTCOME_UNKNOWN when a later delivery finds them abandoned, or now if no delivery is left.
  */
 function settleFailedCall(
   deps: DeliveryDeps,

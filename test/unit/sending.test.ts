@@ -844,7 +844,9 @@ describe('send controls', () => {
     expect(sendLimitsOf({ sendLimits: { minSent: 40 } })).toEqual({ ...DEFAULT_SEND_LIMITS, minSent: 40 });
 
     const { deps, issues, counters } = await running(3);
-    await counters.add(issue.id, [{ dimension: 'total', key: 'all', counts: { recipients: 1000, sent: 40, bounced: 3 } }]);
+    await counters.add(issue.id, [
+      { dimension: 'total', key: 'all', counts: { recipients: 1000, sent: 40, bounced: 3 } },
+    ]);
     const check = { ...deps, limits: { ...limits, minSent: 40 } };
     expect(await pauseOnReactions(check, issue.id)).toMatchObject({ cause: 'bounces' });
     expect(await issues.get(issue.id)).toMatchObject({ status: 'paused', pausedBy: 'bounces' });
