@@ -1,6 +1,6 @@
 // Pausing and cancelling a running send from the editor web app, in a real browser (Debian Chromium through
-// playwright-core) against the embedded stack: the send tab shows the controls, why a send is paused, and the
-// recipients a cancel left out, counted apart.
+// playwright-core) against the embedded stack: the send tab shows the controls, why a send is paused (an
+// auto-pause's reason, with a resume button), and the recipients a cancel left out, counted apart.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedStack } from '../../local/stack.ts';
@@ -41,12 +41,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The send tab polls while a send is live: leave it first, so no request is open when the stack stops.
+  await page?.goto('about:blank');
   await browser?.close();
   await test?.dispose();
 });
 
 describe('the send controls of the editor app', () => {
-  it('pauses a running send, then cancels it after asking, and shows the cancelled recipients apart', async () => {
+  it('shows an auto-pause with its reason and resumes it, pauses a send, then cancels it after asking', async () => {
     // The senders wait until the audience is on the queue, so the send is running when the page opens.
     stack.queue.pause();
     const started = await api(`/api/issues/${SAMPLE_ISSUE_ID}/send`, {
@@ -62,6 +64,16 @@ describe('the send controls of the editor app', () => {
     await page.getByRole('heading', { level: 1, name: 'Issues' }).waitFor();
     await page.goto(`${stack.urls.api}/editor/#/issues/${SAMPLE_ISSUE_ID}/send`);
     const controls = page.getByRole('region', { name: 'Running send' });
+    // As a sender does when SES refuses the account: the page shows why, and the editor resumes.
+    const reason = 'AccountSuspendedException: injected by the test';
+    await stack.services.issues.transition(SAMPLE_ISSUE_ID, 'sending', 'paused', {
+      pausedBy: 'ses',
+      pauseReason: reason,
+    });
+    await controls.getByText('Herald paused this send: Amazon SES refused it').waitFor();
+    await controls.getByText(`Reason: ${reason}`).waitFor();
+    await controls.getByRole('button', { name: 'Resume' }).click();
+    await controls.getByText('Resumed: the remaining emails are going out.').waitFor();
     await controls.getByRole('button', { name: 'Pause' }).click();
     await controls.getByText('An editor paused this send.').waitFor();
     await controls.getByRole('button', { name: 'Resume' }).waitFor();
