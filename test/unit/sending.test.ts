@@ -775,6 +775,16 @@ describe('send controls', () => {
     expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 
+  it('makes a scheduled send a draft again when it is cancelled, and removes its schedules', async () => {
+    const { deps, issues } = setup({ 'BG#bg': people(2) });
+    await issues.put({ ...issue, status: 'scheduled', scheduledAt: '2025-04-01T09:00:00Z' });
+    const cancelled: string[] = [];
+    const scheduler = { cancel: async (id: string) => void cancelled.push(id) };
+    expect(await cancelSend({ ...deps, scheduler }, issue.id)).toEqual({ id: issue.id, status: 'draft' });
+    expect(cancelled).toEqual([issue.id]);
+    await expect(cancelSend({ ...deps, scheduler }, issue.id)).rejects.toMatchObject({ status: 409 });
+  });
+
   it('cancels with the status it finds when a pause lands between its read and its write', async () => {
     const { deps, issues } = await running(2);
     const transition = issues.transition.bind(issues);
