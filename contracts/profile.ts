@@ -145,6 +145,17 @@ export const profileSchema = z.strictObject({
   topics: z.array(topicSchema).max(20),
   /** The From of every email: a verified SES identity in AWS. */
   sender: z.strictObject({ name: singleLine(100), address: emailAddress() }),
+  /**
+   * When a running send pauses by itself for its recipients' reactions (functions/domain/send-controls.ts): permanent
+   * bounces and complaints per mail sent (0 to 1), counted once this many mails went out. Defaults: 0.05, 0.001, 1000.
+   */
+  sendLimits: z
+    .strictObject({
+      maxBounceRate: z.number().min(0).max(1).optional(),
+      maxComplaintRate: z.number().min(0).max(1).optional(),
+      minSent: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .optional(),
   privacy: z.strictObject({
     controller: z.strictObject({ name: singleLine(200), address: multiLine(500) }),
     contact: emailAddress(),

@@ -47,6 +47,10 @@ export const ROUTES = {
   testIssue: route('POST', '/api/issues/{id}/test', 'editor'),
   sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),
   cancelScheduledSend: route('DELETE', '/api/issues/{id}/schedule', 'editor'),
+  // A running send: paused (its batches wait), resumed, or cancelled (whoever was not sent yet ends cancelled).
+  pauseSend: route('POST', '/api/issues/{id}/pause', 'editor'),
+  resumeSend: route('POST', '/api/issues/{id}/resume', 'editor'),
+  cancelSend: route('POST', '/api/issues/{id}/cancel', 'editor'),
 
   issueStats: route('GET', '/api/issues/{id}/stats', 'coordinator'),
   compareIssues: route('GET', '/api/stats/issues', 'coordinator'),

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
 import { runDoctorCommand } from './doctor-command.ts';
 import { runExportCommand } from './export-command.ts';
-import { runSendCommand } from './send-command.ts';
+import { runSendCommand, runSendControl } from './send-command.ts';
 import { runReportCommand } from './report-command.ts';
 import { runStatsCommand } from './stats-command.ts';
 import { runImportCommand } from './import-command.ts';
@@ -16,6 +16,9 @@ Commands:
       --url URL          the stack's API (default http://localhost:$PORT, PORT defaulting to 3000)
       --token TOKEN      an editor's or admin's bearer token (default $HERALD_TOKEN, then $HERALD_ADMIN_TOKEN)
       --allow-fallback   send even where a language lacks its own subject or intro (English is shown)
+      --pause            pause the issue's running send instead (no batch goes to SES until it is resumed)
+      --resume           resume its paused send, and follow it to its end
+      --cancel           cancel its send: whoever was not sent it yet ends cancelled (a scheduled one is a draft again)
   stats <issue>        an issue's delivery, open, click, bounce, complaint and unsubscribe figures
       --by GROUPING      region (default), country or language
       --region REGION    only this region (a coordinator always sees only their own)
@@ -62,22 +65,35 @@ switch (command) {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { url: { type: 'string' }, token: { type: 'string' }, 'allow-fallback': { type: 'boolean' } },
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        'allow-fallback': { type: 'boolean' },
+        pause: { type: 'boolean' },
+        resume: { type: 'boolean' },
+        cancel: { type: 'boolean' },
+      },
     });
+    const actions = (['pause', 'resume', 'cancel'] as const).filter((a) => values[a]);
     const token = values.token ?? process.env.HERALD_TOKEN ?? process.env.HERALD_ADMIN_TOKEN;
-    if (!positionals[0] || !token) {
-      process.stderr.write(
-        `herald send: ${positionals[0] ? 'a --token is needed' : 'name the issue to send'}\n\n${USAGE}`,
-      );
+    if (!positionals[0] || !token || actions.length > 1) {
+      const problem = !positionals[0]
+        ? 'name the issue to send'
+        : actions.length > 1
+          ? 'give one of --pause, --resume, --cancel'
+          : 'a --token is needed';
+      process.stderr.write(`herald send: ${problem}\n\n${USAGE}`);
       process.exit(2);
     }
     try {
-      const ok = await runSendCommand({
+      const target = {
         issueId: positionals[0],
         url: values.url ?? `http://localhost:${process.env.PORT ?? 3000}`,
         token,
-        allowFallback: values['allow-fallback'] ?? false,
-      });
+      };
+      const ok = actions[0]
+        ? await runSendControl({ ...target, action: actions[0] })
+        : await runSendCommand({ ...target, allowFallback: values['allow-fallback'] ?? false });
       process.exit(ok ? 0 : 1);
     } catch (error) {
       process.stderr.write(`herald send: ${(error as Error).message}\n`);

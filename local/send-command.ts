@@ -1,5 +1,6 @@
 // `herald send <issue>`: sends an issue through a running stack's API and follows it to the end with a
-// progress bar, then prints what went out per (country, language).
+// progress bar, then prints what went out per (country, language). With --pause, --resume or --cancel it controls
+// the issue's running send instead (a resumed send is followed to its end as well).
 import type { ProgressRow } from '../functions/domain/progress.ts';
 import { formatTable } from './table.ts';
 
@@ -11,10 +12,14 @@ export interface SendCommandOptions {
   out?: { write(text: string): unknown; isTTY?: boolean };
 }
 
+export type SendAction = 'pause' | 'resume' | 'cancel';
+
 interface IssueView {
   status: string;
+  pauseReason?: string;
   progress: { total: ProgressRow & { pending: number }; bySegment: ProgressRow[] };
 }
+type Call = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
 
 const BAR_WIDTH = 30;
 
@@ -24,9 +29,9 @@ export function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}`;
 }
 
-export async function runSendCommand(options: SendCommandOptions): Promise<boolean> {
-  const out = options.out ?? process.stdout;
-  const call = async (method: string, path: string, body?: unknown) => {
+/** The stack's API, called with the token; a refusal throws with its status and message. */
+function client(options: Pick<SendCommandOptions, 'url' | 'token'>): Call {
+  return async (method, path, body) => {
     const response = await fetch(`${options.url}${path}`, {
       method,
       headers: {
@@ -39,14 +44,42 @@ export async function runSendCommand(options: SendCommandOptions): Promise<boole
     if (!response.ok) throw new Error(`${response.status}: ${payload.error?.message ?? 'request failed'}`);
     return payload;
   };
-  const path = `/api/issues/${encodeURIComponent(options.issueId)}`;
+}
+
+const issuePath = (issueId: string) => `/api/issues/${encodeURIComponent(issueId)}`;
+const issuePathId = (path: string) => decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+
+export async function runSendCommand(options: SendCommandOptions): Promise<boolean> {
+  const out = options.out ?? process.stdout;
+  const call = client(options);
+  const path = issuePath(options.issueId);
   const started = await call('POST', `${path}/send`, options.allowFallback ? { allowFallback: true } : {});
   out.write(`Sending ${options.issueId} to ${String(started.recipients)} recipients\n`);
+  return follow(call, path, out);
+}
+
+/** Pauses, resumes or cancels an issue's send; a resumed send is followed to its end. False when it failed. */
+export async function runSendControl(
+  options: Omit<SendCommandOptions, 'allowFallback'> & { action: SendAction },
+): Promise<boolean> {
+  const out = options.out ?? process.stdout;
+  const call = client(options);
+  const path = issuePath(options.issueId);
+  const { status } = await call('POST', `${path}/${options.action}`);
+  out.write(`Issue ${options.issueId} is ${String(status)}.\n`);
+  return options.action === 'resume' && status === 'sending' ? follow(call, path, out) : true;
+}
+
+/** Shows the send's progress until it is no longer running, then the table per (country, language). */
+async function follow(call: Call, path: string, out: NonNullable<SendCommandOptions['out']>): Promise<boolean> {
   let issue: IssueView;
   for (;;) {
     issue = (await call('GET', path)) as unknown as IssueView;
-    const { recipients, sent, failed, skipped } = issue.progress.total;
-    const line = `${progressBar(sent + failed + skipped, recipients)}  sent ${sent}, failed ${failed}, skipped ${skipped}`;
+    const { recipients, sent, failed, skipped, cancelled = 0 } = issue.progress.total;
+    const done = sent + failed + skipped + cancelled;
+    const line = `${progressBar(done, recipients)}  sent ${sent}, failed ${failed}, skipped ${skipped}${
+      cancelled ? `, cancelled ${cancelled}` : ''
+    }`;
     out.write(out.isTTY ? `\r${line}` : `${line}\n`);
     if (issue.status !== 'sending') break;
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -62,5 +95,10 @@ export async function runSendCommand(options: SendCommandOptions): Promise<boole
   out.write(
     `\n${formatTable(rows, ['segment', 'recipients', 'sent', 'failed', 'skipped'])}\n\nIssue is ${issue.status}.\n`,
   );
+  if (issue.status === 'paused') {
+    out.write(
+      `Paused: ${issue.pauseReason ?? 'no reason given'}. Resume it with: herald send ${issuePathId(path)} --resume\n`,
+    );
+  }
   return issue.status === 'sent' && issue.progress.total.failed === 0;
 }

@@ -1,6 +1,6 @@
 // A small HTTP proxy in front of the SES emulator that counts SendBulkEmail calls and injects the faults real SES
-// shows: throttling (429 TooManyRequestsException), entries failing inside a bulk call, and an answer lost after
-// SES took the batch. With a quota it throttles like SES does past MaxSendRate. The real SDK client talks to it.
+// shows: throttling (429 TooManyRequestsException), a refusal of the whole call (an account suspended), entries
+// failing inside a bulk call, and an answer lost after SES took the batch. With a quota it throttles like SES does past MaxSendRate. The real SDK client talks to it.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 
 const BULK_PATH = '/v2/email/outbound-bulk-emails';
@@ -11,6 +11,8 @@ export type Fault =
   | { kind: 'forward' }
   /** SES answers 429 and sends nothing. */
   | { kind: 'throttle' }
+  /** SES refuses the call with this error (e.g. 400 AccountSuspendedException) and sends nothing. */
+  | { kind: 'refuse'; error: string; status?: number }
   /** SES sends the batch, but the connection breaks before the answer arrives. */
   | { kind: 'lose-answer' }
   /** SES sends all but these entries, which come back with this status (e.g. TRANSIENT_FAILURE). */
@@ -26,8 +28,8 @@ export interface FaultProxyOptions {
 
 export interface FaultProxy {
   url: string;
-  /** SendBulkEmail calls received, those throttled, and the entries SES was given. */
-  stats: { calls: number; throttled: number; entries: number };
+  /** SendBulkEmail calls received, those throttled, those refused, and the entries SES was given. */
+  stats: { calls: number; throttled: number; refused: number; entries: number };
   /** Changes the quota while running (0 or undefined: unlimited). */
   setQuota(perSecond: number | undefined): void;
   setFault(fault: FaultProxyOptions['fault']): void;
@@ -62,7 +64,7 @@ function forward(target: URL, req: IncomingMessage, body: Buffer) {
 
 export async function startSesFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
-  const stats = { calls: 0, throttled: 0, entries: 0 };
+  const stats = { calls: 0, throttled: 0, refused: 0, entries: 0 };
   let fault = options.fault;
   let quota = options.quotaPerSecond;
   let tokens = quota ?? 0;
@@ -103,6 +105,13 @@ export async function startSesFaultProxy(options: FaultProxyOptions): Promise<Fa
         res
           .writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' })
           .end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
+        return;
+      }
+      if (decided.kind === 'refuse') {
+        stats.refused += 1;
+        res
+          .writeHead(decided.status ?? 400, { 'content-type': 'application/json', 'x-amzn-errortype': decided.error })
+          .end(JSON.stringify({ message: 'injected by the fault proxy' }));
         return;
       }
       const failing = new Set(decided.kind === 'fail-entries' ? decided.indexes : []);

@@ -13,7 +13,7 @@ import { siteAssetFiles } from '../contracts/assets.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
 import { createSenderHandler } from '../functions/handlers/sender.ts';
 import { createFanOutHandler } from '../functions/handlers/fan-out.ts';
-import { resumeSend } from '../functions/domain/resume.ts';
+import { isInterrupted, resumeSend } from '../functions/domain/resume.ts';
 import { logger } from '../functions/wiring/logger.ts';
 import type { SegmentJob } from '../functions/domain/ports.ts';
 import { createScheduledSendHandler } from '../functions/handlers/scheduled-send.ts';
@@ -277,7 +277,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   // cannot be resumed is logged and left as it is: the other sends and the stack go on.
   const resumed: string[] = [];
   for (const issue of await services.issues.list()) {
-    if (issue.status !== 'sending') continue;
+    if (!isInterrupted(issue)) continue;
     try {
       const outcome = await resumeSend(services, issue.id);
       if (!outcome) continue;

@@ -10,7 +10,7 @@ const TOTAL = counter('total', 'all');
 
 const COUNT_NAMES = Object.keys(EMPTY_COUNTS) as (keyof SegmentCounts)[];
 /** The counts the sender keeps (the others come from SES events and tracking). */
-const SENDING_COUNTS = ['recipients', 'sent', 'measured', 'failed', 'skipped'] as const;
+const SENDING_COUNTS = ['recipients', 'sent', 'measured', 'failed', 'skipped', 'cancelled'] as const;
 const countsOf = (item: Record<string, unknown> | undefined): SegmentCounts =>
   Object.fromEntries(COUNT_NAMES.map((name) => [name, Number(item?.[name] ?? 0)])) as unknown as SegmentCounts;
 

@@ -15,6 +15,24 @@ export interface SesMailerOptions {
 const RETRIABLE_STATUSES = new Set(['ACCOUNT_THROTTLED', 'TRANSIENT_FAILURE']);
 /** Errors of a whole call that mean "slow down": SES sent nothing and will take it later. */
 const THROTTLING_ERRORS = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException']);
+/**
+ * Errors of a whole call that no retry fixes and that every other batch of the send would meet too (the account,
+ * the sender's identity, or the edition every batch shares): the send pauses until a person acts.
+ */
+const PAUSING_ERRORS = new Set([
+  'AccountSuspendedException',
+  'SendingPausedException',
+  'MailFromDomainNotVerifiedException',
+  'MessageRejected',
+]);
+/** The same, as the status of an entry within a call. */
+const PAUSING_STATUSES = new Set([
+  'ACCOUNT_SUSPENDED',
+  'ACCOUNT_SENDING_PAUSED',
+  'ACCOUNT_DAILY_QUOTA_EXCEEDED',
+  'CONFIGURATION_SET_SENDING_PAUSED',
+  'MAIL_FROM_DOMAIN_NOT_VERIFIED',
+]);
 
 /**
  * An error SES answered with (a 4xx status) means nothing was sent; a 5xx or a broken connection leaves it
@@ -25,7 +43,11 @@ function refusal(error: unknown): MailerRefusedError | undefined {
   const status = e.$metadata?.httpStatusCode;
   if (status === undefined || status >= 500) return undefined;
   const name = e.name ?? 'Error';
-  return new MailerRefusedError(`${name}: ${e.message ?? ''}`.trim(), THROTTLING_ERRORS.has(name) || status === 429);
+  return new MailerRefusedError(
+    `${name}: ${e.message ?? ''}`.trim(),
+    THROTTLING_ERRORS.has(name) || status === 429,
+    PAUSING_ERRORS.has(name),
+  );
 }
 
 const tags = (values: Record<string, string>) => Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
@@ -72,6 +94,7 @@ export function createSesMailer(client: SESv2Client, options: SesMailerOptions):
           ok: false,
           error: `${result.Status}: ${result.Error ?? 'no reason given'}`,
           retry: RETRIABLE_STATUSES.has(result.Status ?? ''),
+          ...(PAUSING_STATUSES.has(result.Status ?? '') && { pause: true }),
         };
       });
     },

@@ -3,13 +3,13 @@
 import { localize, type IssueContent, type LocalText } from './edition.ts';
 import { NotFoundError } from './errors.ts';
 import type { IssueStore, SentRecord, SentRecords } from './ports.ts';
-import type { Issue, Text } from './records.ts';
+import { STARTED_STATUSES, type Issue, type Text } from './records.ts';
 import type { Language, Reference } from './reference.ts';
 import { webLink } from './text-rules.ts';
 
 /** An issue whose send has started has published editions; a draft (or a send that went back to draft) has none. */
 export const isPublished = (issue: Issue | undefined): issue is Issue =>
-  issue?.status === 'sending' || issue?.status === 'sent';
+  issue !== undefined && STARTED_STATUSES.includes(issue.status);
 
 /** When readers got the issue: its send's start (issues sent before that was kept: its end, else its creation). */
 export const publishedAt = (issue: Issue) => issue.sendStartedAt ?? issue.sentAt ?? issue.createdAt;

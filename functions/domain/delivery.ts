@@ -1,13 +1,16 @@
 // Delivering one batch of a send: claim each recipient, wait for the pacer, one SendBulkEmail call, record each
-// outcome, then count them (progress.ts). The rules that keep a recipient from getting an issue twice live here.
+// outcome, then count them (progress.ts). The rules that keep a recipient from getting an issue twice live here,
+// and what a batch of a paused send (it waits) or a cancelled one (its recipients end cancelled) comes to.
 import { MailerRefusedError, NotFoundError, RetryLaterError } from './errors.ts';
 import { tagValue } from './message-tags.ts';
 import type {
+  BatchQueue,
   BulkResult,
   Clock,
   DeliveryClaims,
   DeliveryRecords,
   Edition,
+  IssueStore,
   Mailer,
   Outcome,
   Recipient,
@@ -15,6 +18,7 @@ import type {
   SendPacer,
 } from './ports.ts';
 import { countOutcomes, OUTCOME_UNKNOWN, type ProgressDeps } from './progress.ts';
+import { autoPause } from './send-controls.ts';
 import type { Language } from './reference.ts';
 import { anonymizeErasedRecipients, type SubscriberRepository } from './subscribers.ts';
 import { recipientLinks, type Tokens } from './tokens.ts';
@@ -34,6 +38,10 @@ export interface DeliveryPolicy {
 export const DEFAULT_POLICY: DeliveryPolicy = { claimTimeoutMs: 60_000, throttleAttempts: 3, backoffMs: 200 };
 
 export interface DeliveryDeps extends ProgressDeps {
+  /** Read once per batch: a paused send's batch waits, a cancelled send's ends cancelled. */
+  issues: Pick<IssueStore, 'get' | 'transition'>;
+  /** The send queue, where a paused send's batch waits (delayed) until its send resumes or is cancelled. */
+  queue: BatchQueue;
   deliveries: DeliveryClaims & Pick<DeliveryRecords, 'getMany' | 'put' | 'delete'>;
   mailer: Mailer;
   pacer: SendPacer;
@@ -59,8 +67,13 @@ interface Tally {
   measured: Recipient[];
   failed: Recipient[];
   skipped: Recipient[];
+  cancelled: Recipient[];
   /** Claims given back because SES refused the whole call for now. */
   released: Recipient[];
+  /** Claims given back because SES refused them for a reason no retry fixes: the send pauses, they wait. */
+  held: Recipient[];
+  /** SES's reason for that. */
+  pauseReason?: string;
   /** Why the batch must come again (entries SES throttled or failed for a while). */
   retry: string[];
   records: Outcome[];
@@ -70,9 +83,29 @@ export interface BatchOutcome {
   sent: number;
   failed: number;
   skipped: number;
+  cancelled: number;
   /** Recipients another delivery of this batch handled, or is handling. */
   alreadyHandled: number;
+  /** Recipients put back on the queue to wait, as their send is paused. */
+  waiting: number;
+  /** Why this batch paused its send (SES refused it for a reason no retry fixes); absent when it did not. */
+  pausedSend?: string;
 }
+
+/** The reason a cancelled send's recipients keep. */
+export const CANCELLED_REASON = 'the send was cancelled before this recipient was sent the issue';
+
+/**
+ * A paused send's batch waits on the queue, looking again after a claim timeout: a resume takes effect within
+ * that time, and a pause of hours costs one message per batch per look.
+ */
+async function wait(deps: DeliveryDeps, batch: SendBatch, recipients: Recipient[] = batch.recipients) {
+  if (recipients.length > 0) {
+    await deps.queue.enqueue([{ ...batch, recipients }], { delayMs: deps.policy.claimTimeoutMs });
+  }
+}
+
+const nothing = { sent: 0, failed: 0, skipped: 0, cancelled: 0, alreadyHandled: 0, waiting: 0 };
 
 /** Names go into the HTML as they are (SES does not escape), so only plain characters are kept. */
 const safeName = (name: string | undefined) => (name ?? '').replace(/[<>&"'{}\\]/g, '').trim();
@@ -89,8 +122,14 @@ export async function deliverBatch(
   batch: SendBatch,
   attempt: Attempt = { number: 1, last: false },
 ): Promise<BatchOutcome> {
-  const edition = await deps.edition(batch.issueId, batch.language);
-  if (!edition) throw new NotFoundError(`edition ${batch.language} of issue ${batch.issueId}`);
+  const status = (await deps.issues.get(batch.issueId))?.status;
+  if (status === 'paused') {
+    await wait(deps, batch);
+    return { ...nothing, waiting: batch.recipients.length };
+  }
+  const cancelled = status === 'cancelled';
+  const edition = cancelled ? undefined : await deps.edition(batch.issueId, batch.language);
+  if (!cancelled && !edition) throw new NotFoundError(`edition ${batch.language} of issue ${batch.issueId}`);
   const at = deps.clock.now().toISOString();
   const claims = await Promise.all(batch.recipients.map((r) => deps.deliveries.claim(batch.issueId, batch, r, at)));
   const mine = batch.recipients.filter((_, i) => claims[i]);
@@ -104,11 +143,19 @@ export async function deliverBatch(
     measured: [],
     failed: [...abandoned],
     skipped: [],
+    cancelled: [],
     released: [],
+    held: [],
     retry: [],
     records: [],
   };
   const alreadyHandled = batch.recipients.length - mine.length - abandoned.length;
+  if (cancelled || !edition) {
+    outcome.cancelled = mine;
+    for (const r of mine) outcome.records.push({ recipient: r, at, status: 'cancelled', reason: CANCELLED_REASON });
+    await settle(deps, batch, at, outcome, abandoned);
+    return { ...nothing, failed: abandoned.length, cancelled: mine.length, alreadyHandled };
+  }
 
   // Whoever unsubscribed, was suppressed or erased since the send started is left out, and says why (an erased
   // recipient's record is made anonymous below). The tracking choice is read in the same look, at send time.
@@ -127,29 +174,44 @@ export async function deliverBatch(
       await recordResults(deps, batch, confirmed, tracked, results, attempt, outcome);
     } catch (error) {
       settleFailedCall(deps, error, confirmed, attempt, outcome);
-      if (outcome.released.length > 0) {
-        await Promise.all(outcome.released.map((r) => deps.deliveries.release(batch.issueId, r.id)));
-      }
-      // A refusal that no retry can change (a rejected message, a suspended account) is final as recorded.
+      const given = [...outcome.released, ...outcome.held];
+      if (given.length > 0) await Promise.all(given.map((r) => deps.deliveries.release(batch.issueId, r.id)));
+      // A refusal that no retry can change is final as recorded, or pauses the send.
       if (!(error instanceof MailerRefusedError && !error.retry)) failure = error;
     }
   }
 
-  if (outcome.records.length > 0) await deps.deliveries.recordOutcomes(batch, at, outcome.records);
-  // An erased recipient keeps no record under their id, also when the erasure ran while this batch was out.
-  await anonymizeErasedRecipients(deps, batch.issueId, [
-    ...outcome.records.map((o) => o.recipient.id),
-    ...abandoned.map((r) => r.id),
-  ]);
-  await countOutcomes(deps, batch, outcome);
+  await settle(deps, batch, at, outcome, abandoned);
+  // The send pauses before its held recipients wait, so their next look finds it paused.
+  let pausedSend: string | undefined;
+  if (outcome.pauseReason !== undefined) {
+    if (await autoPause(deps, batch.issueId, { cause: 'ses', reason: outcome.pauseReason })) {
+      pausedSend = outcome.pauseReason;
+    }
+    await wait(deps, batch, outcome.held);
+  }
   if (failure) throw failure;
   if (outcome.retry.length > 0) throw new RetryLaterError(outcome.retry);
   return {
     sent: outcome.sent.length,
     failed: outcome.failed.length,
     skipped: outcome.skipped.length,
+    cancelled: 0,
     alreadyHandled,
+    waiting: outcome.held.length,
+    ...(pausedSend !== undefined && { pausedSend }),
   };
+}
+
+/** Records and counts a batch's outcomes; an erased recipient keeps no record under their id. */
+async function settle(deps: DeliveryDeps, batch: SendBatch, claimedAt: string, outcome: Tally, abandoned: Recipient[]) {
+  if (outcome.records.length > 0) await deps.deliveries.recordOutcomes(batch, claimedAt, outcome.records);
+  // Also when the erasure ran while this batch was out.
+  await anonymizeErasedRecipients(deps, batch.issueId, [
+    ...outcome.records.map((o) => o.recipient.id),
+    ...abandoned.map((r) => r.id),
+  ]);
+  await countOutcomes(deps, batch, outcome);
 }
 
 /**
@@ -245,6 +307,12 @@ async function recordResults(
       });
       return;
     }
+    if (result.pause) {
+      // No attempt would send it: it waits for the send to be resumed, on the last attempt too.
+      outcome.pauseReason ??= result.error;
+      outcome.held.push(r);
+      return void released.push(r);
+    }
     if (result.retry) {
       // Given back for the queue's retry; on the last attempt it fails, and the batch goes to the dead letters.
       outcome.retry.push(result.error);
@@ -258,9 +326,10 @@ async function recordResults(
 
 /**
  * The bulk call failed as a whole. When SES refused it, nothing was sent: the claims are given back for the
- * queue's retry, or on the last attempt end as failed with SES's reason. Any other failure (a broken
- * connection, a 5xx) leaves it unknown whether SES took the batch: the claims stay, and end as OUTCOME_UNKNOWN
- * when a later delivery finds them abandoned, or now if no delivery is left.
+ * queue's retry, or on the last attempt end as failed with SES's reason; when no retry would change it (the
+ * account suspended, the sender not verified) they are held, to wait for the send's resume. Any other failure
+ * (a broken connection, a 5xx) leaves it unknown whether SES took the batch: the claims stay, and end as
+ * OUTCOME_UNKNOWN when a later delivery finds them abandoned, or now if no delivery is left.
  */
 function settleFailedCall(
   deps: DeliveryDeps,
@@ -271,6 +340,10 @@ function settleFailedCall(
 ) {
   const at = deps.clock.now().toISOString();
   const refused = error instanceof MailerRefusedError;
+  if (refused && error.pause) {
+    outcome.pauseReason = error.message;
+    return void outcome.held.push(...recipients);
+  }
   if (refused && error.retry && !attempt.last) return void outcome.released.push(...recipients);
   if (!refused && !attempt.last) return;
   const reason = refused ? error.message : OUTCOME_UNKNOWN;

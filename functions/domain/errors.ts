@@ -138,16 +138,21 @@ export class TokenError extends CallerError<{ field: 'token' }> {
 }
 
 /**
- * SES answered a call with an error: nothing was sent. `retry` when a later attempt may succeed (throttling).
- * Any other error from a mailer leaves the outcome unknown.
+ * SES answered a call with an error: nothing was sent. `retry` when a later attempt may succeed (throttling);
+ * `pause` when no call can succeed until a person acts (the account suspended or paused, the sender not verified):
+ * the send is paused rather than retried. Any other error from a mailer leaves the outcome unknown.
  */
-export class MailerRefusedError extends HeraldError<{ retry: boolean }> {
-  constructor(message: string, retry: boolean) {
-    super(message, { retry });
+export class MailerRefusedError extends HeraldError<{ retry: boolean; pause: boolean }> {
+  constructor(message: string, retry: boolean, pause = false) {
+    super(message, { retry, pause });
   }
 
   get retry(): boolean {
     return this.details.retry;
+  }
+
+  get pause(): boolean {
+    return this.details.pause;
   }
 }
 

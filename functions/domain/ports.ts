@@ -68,6 +68,8 @@ export interface SegmentCounts {
   failed: number;
   /** Left out because they unsubscribed or were suppressed after the send started. */
   skipped: number;
+  /** Not sent because the send was cancelled first. */
+  cancelled: number;
   /** From SES events: delivered to the receiving server, bounced for good, reported as spam. */
   delivered: number;
   bounced: number;
@@ -162,7 +164,7 @@ export interface SendCounters {
   /** The counters of one dimension, optionally only keys starting with `keyPrefix`: one query, no scan. */
   ofDimension(issueId: string, dimension: Dimension, keyPrefix?: string): Promise<SegmentCounter[]>;
   /**
-   * Sets the sending counts (recipients, sent, measured, failed, skipped) of every counter to the values given (absent
+   * Sets the sending counts (recipients, sent, measured, failed, skipped, cancelled) of every counter to the values given (absent
    * ones to 0) and forgets which segments were enqueued: the recount after the stack was stopped mid-send.
    */
   resetSendingCounts(issueId: string, counters: SegmentCounter[]): Promise<void>;
@@ -238,7 +240,7 @@ export interface SegmentJob {
 export interface SendCheck {
   issueId: string;
   check: 'end';
-  /** sent + failed + skipped when the last check looked: counts that moved meanwhile mean senders are at work. */
+  /** sent + failed + skipped + cancelled when the last check looked: counts that moved meanwhile mean senders are at work. */
   handled?: number;
   /** Checks in a row that read the records and found the send unfinished: each waits twice as long. */
   scans?: number;
@@ -265,7 +267,7 @@ export interface SendPacer {
   acquire(recipients: number): Promise<void>;
 }
 
-export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
+export type DeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped' | 'cancelled';
 
 /** The sender's writes on delivery records: a claim per recipient before SES is called, then its outcome. */
 export interface DeliveryClaims {
@@ -320,7 +322,8 @@ export interface DeliveryRecords {
 export type DeliveryStore = DeliveryClaims & DeliveryMarks & DeliveryRecords;
 
 export type Outcome = { recipient: Recipient; at: string } & (
-  { status: 'sent'; messageId: string; tracked?: boolean } | { status: 'failed' | 'skipped'; reason: string }
+  | { status: 'sent'; messageId: string; tracked?: boolean }
+  | { status: 'failed' | 'skipped' | 'cancelled'; reason: string }
 );
 
 export interface DeliveryRecord {
@@ -338,6 +341,7 @@ export interface DeliveryRecord {
   sentAt?: string;
   failedAt?: string;
   skippedAt?: string;
+  cancelledAt?: string;
   /** Set by the Delivery event from SES. */
   deliveredAt?: string;
   /** Set by tracking: the first open and click by a person. */
@@ -353,8 +357,12 @@ export interface BulkEntry {
   /** Per-recipient headers, e.g. List-Unsubscribe. */
   headers?: Record<string, string>;
 }
-/** An entry SES did not send: `retry` when it may succeed later (throttled, transient), the reason as SES gave it. */
-export type BulkResult = { ok: true; messageId: string } | { ok: false; error: string; retry: boolean };
+/**
+ * An entry SES did not send: `retry` when it may succeed later (throttled, transient), `pause` when no entry can
+ * be sent until a person acts (the account suspended or paused, the sender not verified); SES's reason as it gave it.
+ */
+export type BulkResult =
+  { ok: true; messageId: string } | { ok: false; error: string; retry: boolean; pause?: boolean };
 
 export interface Mailer {
   sendBulk(edition: Edition, entries: BulkEntry[]): Promise<BulkResult[]>;

@@ -6,6 +6,7 @@ import type {
   Clock,
   CountName,
   DeliveryClaims,
+  DeliveryRecord,
   DeliveryRecords,
   Dimension,
   Increment,
@@ -118,6 +119,7 @@ export const EMPTY_COUNTS: SegmentCounts = {
   measured: 0,
   failed: 0,
   skipped: 0,
+  cancelled: 0,
   delivered: 0,
   bounced: 0,
   complained: 0,
@@ -149,7 +151,7 @@ export function summarizeProgress(counters: SegmentCounter[]): Progress {
       .sort((a, b) => a.key.localeCompare(b.key));
   const { key: _key, ...total } = rows('total')[0] ?? { key: 'all', ...EMPTY_COUNTS };
   return {
-    total: { ...total, pending: total.recipients - total.sent - total.failed - total.skipped },
+    total: { ...total, pending: total.recipients - handledOf(total) },
     byCountry: rows('country'),
     byLanguage: rows('language'),
     byRegion: rows('region'),
@@ -158,6 +160,10 @@ export function summarizeProgress(counters: SegmentCounter[]): Progress {
 }
 
 // Completion: a send is complete once its whole audience is enqueued and every recipient has an outcome.
+
+/** Recipients with a final outcome: sent, failed, skipped or cancelled. */
+export const handledOf = (c: Pick<SegmentCounts, 'sent' | 'failed' | 'skipped' | 'cancelled'>) =>
+  c.sent + c.failed + c.skipped + c.cancelled;
 
 export interface ProgressDeps {
   issues: Pick<IssueStore, 'transition'>;
@@ -177,7 +183,8 @@ export interface EndCheckPolicy {
  */
 export async function finishIfComplete(deps: ProgressDeps, issueId: string) {
   const total = await deps.counters.readTotal(issueId);
-  const complete = total.audienceComplete && total.sent + total.failed + total.skipped >= total.recipients;
+  const complete = total.audienceComplete && handledOf(total) >= total.recipients;
+  // Only a running send ends `sent`: a paused one ends when it is resumed, a cancelled one stays cancelled.
   if (complete) {
     await deps.issues.transition(issueId, 'sending', 'sent', { sentAt: deps.clock.now().toISOString() });
   }
@@ -226,16 +233,24 @@ export async function countEnqueued(
 export async function countOutcomes(
   deps: ProgressDeps,
   batch: SendBatch,
-  outcome: Record<'sent' | 'measured' | 'failed' | 'skipped', Pick<Recipient, 'region'>[]>,
+  outcome: Record<'sent' | 'measured' | 'failed' | 'skipped', Pick<Recipient, 'region'>[]> & {
+    cancelled?: Pick<Recipient, 'region'>[];
+  },
 ) {
-  const of = (name: 'sent' | 'measured' | 'failed' | 'skipped') =>
+  const of = (name: 'sent' | 'measured' | 'failed' | 'skipped' | 'cancelled') =>
     countIncrements(
       batch.country,
       batch.language,
-      outcome[name].map((r) => r.region),
+      (outcome[name] ?? []).map((r) => r.region),
       name,
     );
-  await deps.counters.add(batch.issueId, [...of('sent'), ...of('measured'), ...of('failed'), ...of('skipped')]);
+  await deps.counters.add(batch.issueId, [
+    ...of('sent'),
+    ...of('measured'),
+    ...of('failed'),
+    ...of('skipped'),
+    ...of('cancelled'),
+  ]);
   await finishIfComplete(deps, batch.issueId);
 }
 
@@ -257,9 +272,9 @@ export interface RecountDeps {
 }
 
 interface Recount {
-  /** The sending counts (recipients, sent, measured, failed, skipped) of every counter the records touch. */
+  /** The sending counts (recipients, sent, measured, failed, skipped, cancelled) of every counter the records touch. */
   counters: SegmentCounter[];
-  /** Records in a final state (sent, failed, skipped), every record counted, an erased person's included. */
+  /** Records in a final state (sent, failed, skipped, cancelled), every record counted, an erased person's included. */
   final: number;
   /** Claims still open: their senders may be at work. */
   open: number;
@@ -272,9 +287,11 @@ interface Recount {
 }
 
 /** The time a record last changed: its outcome, or its claim. */
-const changedAt = (record: { claimedAt: string; sentAt?: string; failedAt?: string; skippedAt?: string }) =>
+const changedAt = (record: Pick<DeliveryRecord, 'claimedAt' | 'sentAt' | 'failedAt' | 'skippedAt' | 'cancelledAt'>) =>
   Math.max(
-    ...[record.claimedAt, record.sentAt, record.failedAt, record.skippedAt].map((t) => (t ? Date.parse(t) || 0 : 0)),
+    ...[record.claimedAt, record.sentAt, record.failedAt, record.skippedAt, record.cancelledAt].map((t) =>
+      t ? Date.parse(t) || 0 : 0,
+    ),
   );
 
 /**
@@ -341,6 +358,9 @@ export interface EndCheckDeps extends RecountDeps {
   policy: EndCheckPolicy;
 }
 
+/** The statuses whose end check goes on: the send has started and has not been reconciled. */
+const CHECKED_STATUSES = new Set<string>(['sending', 'paused', 'cancelled', 'sent']);
+
 /** SQS delays a message 15 minutes at most. */
 const MAX_CHECK_DELAY_MS = 15 * 60_000;
 /** A send whose counts stood still this long without every recipient having an outcome needs a person. */
@@ -363,17 +383,19 @@ export type EndCheckOutcome = 'done' | 'reconciled' | 'later' | 'given-up';
 export async function checkSendEnd(deps: EndCheckDeps, check: SendCheck): Promise<EndCheckOutcome> {
   const { issueId } = check;
   const issue = await deps.issues.get(issueId);
-  if ((issue?.status !== 'sending' && issue?.status !== 'sent') || issue.reconciledAt) return 'done';
-  const total = await finishIfComplete(deps, issueId);
-
+  if (!issue || !CHECKED_STATUSES.has(issue.status) || issue.reconciledAt) return 'done';
   const timeout = deps.policy.claimTimeoutMs;
-  const now = deps.clock.now().getTime();
-  const handled = total.sent + total.failed + total.skipped;
   const again = async (next: Omit<SendCheck, 'issueId' | 'check'>) => {
     const delayMs = Math.min(MAX_CHECK_DELAY_MS, timeout * 2 ** (next.scans ?? 0));
     await deps.queue.enqueue([{ issueId, check: 'end', ...next }], { delayMs });
     return 'later' as const;
   };
+  // A paused send waits for a person, however long: it is looked at again, and not given up on.
+  if (issue.status === 'paused') return again({});
+  const total = await finishIfComplete(deps, issueId);
+
+  const now = deps.clock.now().getTime();
+  const handled = handledOf(total);
   if (!total.audienceComplete || handled !== check.handled) return again({ handled });
   const stillSince = check.stillSince ?? now;
 
@@ -389,6 +411,10 @@ export async function checkSendEnd(deps: EndCheckDeps, check: SendCheck): Promis
   // A union with what tracking raised meanwhile: the opens and clicks marked after the records were read count too.
   await deps.sketches.merge(issueId, records.sketches);
   await finishIfComplete(deps, issueId);
-  await deps.issues.transition(issueId, 'sent', 'sent', { reconciledAt: new Date(now).toISOString() });
-  return 'reconciled';
+  const reconciled = { reconciledAt: new Date(now).toISOString() };
+  // A send ends sent or cancelled; one paused meanwhile is reconciled after its resume.
+  const ended =
+    (await deps.issues.transition(issueId, 'sent', 'sent', reconciled)) ||
+    (await deps.issues.transition(issueId, 'cancelled', 'cancelled', reconciled));
+  return ended ? 'reconciled' : again({});
 }

@@ -20,8 +20,10 @@ export const sectionSchema = z.strictObject({
 });
 export type Section = z.infer<typeof sectionSchema>;
 
-export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'sent'] as const;
+export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'cancelled', 'sent'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+/** The statuses of an issue whose send has started: its editions are out, to some or all of its audience. */
+export const STARTED_STATUSES: readonly IssueStatus[] = ['sending', 'paused', 'cancelled', 'sent'];
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 
 function makeSchemas(reference: Reference) {
@@ -154,4 +156,13 @@ export type Issue = IssueDraft & {
   sentAt?: string;
   /** When the send's end check set its counts from its delivery records (once, after the send settled). */
   reconciledAt?: string;
+  /** When its send was last paused, and why: an editor, or SES or the recipients' reactions (an auto-pause). */
+  pausedAt?: string;
+  pauseReason?: string;
+  /** `editor` when a person paused it; otherwise the check that did (send-controls.ts). */
+  pausedBy?: string;
+  resumedAt?: string;
+  /** An editor resumed it after a pause for its bounce or complaint rate: rates no longer pause it. */
+  ratesAccepted?: boolean;
+  cancelledAt?: string;
 };

@@ -1,8 +1,10 @@
 // Resuming a send the embedded stack was stopped in, before the queues start (so nothing races it): missing
 // editions are rendered, the counts are set from the delivery records (progress.ts), and the fan-out runs again,
-// leaving out whoever has a record.
+// leaving out whoever has a record. A paused send is rebuilt the same way: its batches wait on the queue again
+// until it is resumed; a cancelled one that had not ended gets its batches back, to end its recipients cancelled.
 import { loadIssueContent } from './edition.ts';
 import type { DeliveryClaims, DeliveryRecords } from './ports.ts';
+import type { Issue } from './records.ts';
 import { recountAfterRestart } from './progress.ts';
 import { countSegments, planFanOut, renderEditions, storeEditions, type SendDeps } from './sending.ts';
 
@@ -10,17 +12,21 @@ export type ResumeDeps = SendDeps & {
   deliveries: Pick<DeliveryRecords, 'records'> & Pick<DeliveryClaims, 'failClaim'>;
 };
 
+/** A send the stack may have stopped in: started, and not ended (a cancelled one ends once reconciled). */
+export const isInterrupted = (issue: Pick<Issue, 'status' | 'reconciledAt'>) =>
+  issue.status === 'sending' || issue.status === 'paused' || (issue.status === 'cancelled' && !issue.reconciledAt);
+
 export async function resumeSend(
   deps: ResumeDeps,
   issueId: string,
 ): Promise<{ handled: number; unknownOutcome: number } | undefined> {
   const issue = await deps.issues.get(issueId);
-  if (issue?.status !== 'sending') return undefined;
+  if (!issue || !isInterrupted(issue)) return undefined;
 
-  // Stopped while rendering: the missing editions are rendered now.
+  // Stopped while rendering: the missing editions are rendered now (only a running send can be; the others were).
   const languages = deps.reference.languages;
   const stored = await Promise.all(languages.map((language) => deps.issues.getEdition(issueId, language)));
-  if (stored.some((e) => !e)) {
+  if (issue.status === 'sending' && stored.some((e) => !e)) {
     // Nothing was queued before every edition was stored: one that cannot be is a draft again, not a stuck send.
     const content = await loadIssueContent(deps.content, issue);
     const editions = await renderEditions(deps, issue, content).catch(async (error: unknown) => {

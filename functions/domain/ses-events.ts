@@ -108,6 +108,8 @@ export interface IngestDeps {
   /** A suppression of a confirmed subscriber is a loss in the audience's growth. */
   growth: Pick<GrowthCounters, 'add'>;
   clock: Clock;
+  /** Told of each issue whose bounces or complaints this batch counted (a send may pause for its rates). */
+  onReactions?: (issueId: string) => Promise<void>;
 }
 
 const recordKey = (issueId: string, subscriberId: string) => `${issueId}#${subscriberId}`;
@@ -276,6 +278,10 @@ export async function ingestSesEvents(
       await deps.counters.add(issueId, mergeIncrements(issue));
     } catch (error) {
       for (const index of from) fail(index, error);
+      continue;
+    }
+    if (deps.onReactions && issue.some((i) => i.counts.bounced || i.counts.complained)) {
+      await deps.onReactions(issueId);
     }
   }
   for (const { index, subscriberId, reason } of suppressions) {

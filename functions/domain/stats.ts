@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 import type { IssueStore, SegmentCounter, SegmentCounts, SendCounters } from './ports.ts';
 import { EMPTY_COUNTS, regionKey, TIMELINE_HOURS } from './progress.ts';
 import { OTHER_REGION, type Reference } from './reference.ts';
+import { STARTED_STATUSES } from './records.ts';
 import { validate } from './validation.ts';
 
 export const GROUPINGS = ['region', 'country', 'language'] as const;
@@ -20,6 +21,7 @@ export type StatsRow = { key: string } & Pick<
   | 'sent'
   | 'measured'
   | 'failed'
+  | 'cancelled'
   | 'delivered'
   | 'bounced'
   | 'complained'
@@ -94,6 +96,7 @@ export function statsRow(key: string, counts: SegmentCounts): StatsRow {
     sent: c.sent,
     measured: c.measured,
     failed: c.failed,
+    cancelled: c.cancelled,
     delivered: c.delivered,
     bounced: c.bounced,
     complained: c.complained,
@@ -168,7 +171,7 @@ export async function issueStats(
   const region = regionOf(deps.reference, scope, asked);
   const issue = await deps.issues.get(issueId);
   // A coordinator follows what was sent; drafts and their titles are the editors' business.
-  const visible = 'all' in scope || issue?.status === 'sending' || issue?.status === 'sent';
+  const visible = 'all' in scope || (issue !== undefined && STARTED_STATUSES.includes(issue.status));
   if (!issue || !visible) throw new NotFoundError(`issue ${issueId}`);
   const { counters } = deps;
   const [rows, total, hours] = await Promise.all([
@@ -216,7 +219,7 @@ export async function compareIssues(
 ): Promise<{ region?: string; issues: IssueComparisonRow[] }> {
   const { region: asked } = validate(statsQuerySchema.pick({ region: true }), query);
   const region = regionOf(deps.reference, scope, asked);
-  const sent = (await deps.issues.list()).filter((i) => i.status === 'sending' || i.status === 'sent');
+  const sent = (await deps.issues.list()).filter((i) => STARTED_STATUSES.includes(i.status));
   const rows = await Promise.all(
     sent.map(async (issue) => {
       const counters = region

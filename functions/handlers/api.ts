@@ -14,6 +14,7 @@ import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
 import { getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
+import { cancelSend, pauseSend, resumePausedSend } from '../domain/send-controls.ts';
 import { compareIssues, coordinatorScope, issueStats, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError, ValidationError } from '../domain/errors.ts';
 import { growthSeries } from '../domain/growth.ts';
@@ -153,6 +154,9 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       await cancelScheduledSend(services, id(r));
       return json(200, { id: id(r), status: 'draft' });
     },
+    pauseSend: async (r) => json(200, await pauseSend(services, id(r))),
+    resumeSend: async (r) => json(200, await resumePausedSend(services, id(r))),
+    cancelSend: async (r) => json(200, await cancelSend(services, id(r))),
 
     issueStats: async (r) => {
       const format = formatOf(r, ['json', 'csv', 'csv-raw']);

@@ -7,7 +7,7 @@ import { RetryLaterError } from '../domain/errors.ts';
 import { checkSendEnd } from '../domain/progress.ts';
 import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { logger } from '../wiring/logger.ts';
-import { countingOutcomes, countingThrottles } from '../wiring/metrics.ts';
+import { count, countingOutcomes, countingThrottles, METRIC } from '../wiring/metrics.ts';
 import { onceStarted } from '../wiring/startup.ts';
 import { handleMessages } from './sqs-messages.ts';
 import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wiring/delivery-services.ts';
@@ -58,7 +58,14 @@ export function createSenderHandler(services: DeliveryServices) {
     const attempt = { number: receives, last: receives >= services.config.sending.maxReceives };
     const batchLog = log.withKeys({ country: batch.country, lang: batch.language, attempt: receives });
     try {
-      batchLog.info('batch delivered', { ...(await deliverBatch(deps, batch, attempt)) });
+      const outcome = await deliverBatch(deps, batch, attempt);
+      if (outcome.pausedSend !== undefined) {
+        batchLog.error('send paused: SES refused it for a reason no retry fixes; resume it once that is fixed', {
+          reason: outcome.pausedSend,
+        });
+        count(METRIC.sendsAutoPaused);
+      }
+      batchLog.info('batch delivered', { ...outcome });
     } catch (error) {
       if (attempt.last) batchLog.error('batch failed on its last attempt; it goes to the dead-letter queue', { error });
       else if (error instanceof RetryLaterError)

@@ -6,6 +6,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestSesEvents, type IngestOutcome } from '../domain/ses-events.ts';
+import { pauseOnReactions, sendLimitsOf } from '../domain/send-controls.ts';
 import { lambdaEntry } from '../wiring/lambda-entry.ts';
 import { logger } from '../wiring/logger.ts';
 import { count, METRIC } from '../wiring/metrics.ts';
@@ -19,10 +20,26 @@ import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wirin
  * processor then reports each event by its outcome: a failed one fails alone.
  */
 export function createSesEventsHandler(services: DeliveryServices) {
+  /** A send whose bounce or complaint rate crossed its limit pauses; the events are counted all the same. */
+  const onReactions = async (issueId: string) => {
+    try {
+      const limits = sendLimitsOf(services.reference.profile);
+      const paused = await pauseOnReactions({ ...services, limits }, issueId);
+      if (paused) {
+        logger.error('send paused: its recipients bounce or complain too much; resume it once that is looked into', {
+          issueId,
+          reason: paused.reason,
+        });
+        count(METRIC.sendsAutoPaused);
+      }
+    } catch (error) {
+      logger.warn('the bounce and complaint rates of a send could not be checked', { issueId, error });
+    }
+  };
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const errors = new Map<number, unknown>();
     const outcomes = await ingestSesEvents(
-      services,
+      { ...services, onReactions },
       event.Records.map((record) => parseJson(record.body)),
       (i, error) => errors.set(i, error),
     );

@@ -21,6 +21,8 @@ export const METRIC = {
   sesEventsIngested: 'SesEventsIngested',
   /** Signups accepted (a confirmation email is due, or the address is suppressed). */
   signups: 'Signups',
+  /** Sends Herald paused by itself: SES refused for a reason no retry fixes, or a bounce or complaint rate too high. */
+  sendsAutoPaused: 'SendsAutoPaused',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 

@@ -156,6 +156,11 @@ describe('least privilege of the API functions', () => {
     const later = new Date(Date.now() + 3_600_000).toISOString();
     await route('sendIssue', `/api/issues/${issue.id}/send`, { body: { at: later, allowFallback: true } });
     await route('cancelScheduledSend', `/api/issues/${issue.id}/schedule`);
+    // A running send's controls; the draft is made running directly, as the queues drain after each route.
+    await stack.services.issues.transition(issue.id, 'draft', 'sending');
+    await route('pauseSend', `/api/issues/${issue.id}/pause`);
+    await route('resumeSend', `/api/issues/${issue.id}/resume`);
+    await route('cancelSend', `/api/issues/${issue.id}/cancel`);
     await route('sendIssue', `/api/issues/${SAMPLE_ISSUE_ID}/send`, { body: { allowFallback: true } });
     await route('getIssue', `/api/issues/${SAMPLE_ISSUE_ID}`);
     await route('issueStats', `/api/issues/${SAMPLE_ISSUE_ID}/stats?by=language`, { token: stack.tokens.coordinator });

@@ -77,7 +77,14 @@ export async function deliveryRecords(test: TestStack, issueId: string): Promise
  * The guarantees of every fault: no address got the issue twice; every recipient has a final record (sent,
  * failed with a reason, skipped); whoever is recorded sent got exactly one email; the progress report agrees.
  */
-export async function expectNoDuplicateAndNoLoss(test: TestStack, issueId: string, recipients: number) {
+export async function expectNoDuplicateAndNoLoss(
+  test: TestStack,
+  issueId: string,
+  recipients: number,
+  /** How the send ended: `cancelled` lets recipients end cancelled too. */
+  ended: 'sent' | 'cancelled' = 'sent',
+) {
+  const finals = ended === 'cancelled' ? ['sent', 'failed', 'skipped', 'cancelled'] : ['sent', 'failed', 'skipped'];
   const emails = await sentEmails(test.stack);
   const received = new Map<string, number>();
   for (const email of emails) for (const to of email.destination.to) received.set(to, (received.get(to) ?? 0) + 1);
@@ -86,7 +93,7 @@ export async function expectNoDuplicateAndNoLoss(test: TestStack, issueId: strin
 
   const records = await deliveryRecords(test, issueId);
   expect(records).toHaveLength(recipients);
-  expect(records.filter((r) => !['sent', 'failed', 'skipped'].includes(r.status))).toEqual([]);
+  expect(records.filter((r) => !finals.includes(r.status))).toEqual([]);
   expect(records.filter((r) => r.status !== 'sent' && !r.reason)).toEqual([]);
 
   const { subscribers } = test.stack.services;
@@ -104,7 +111,7 @@ export async function expectNoDuplicateAndNoLoss(test: TestStack, issueId: strin
   ).toEqual([]);
 
   const issue = (await test.stack.services.issues.get(issueId))!;
-  expect(issue.status).toBe('sent');
+  expect(issue.status).toBe(ended);
   const total = await test.stack.services.counters.readTotal(issueId);
   const count = (status: string) => records.filter((r) => r.status === status).length;
   expect(total).toMatchObject({
@@ -112,6 +119,7 @@ export async function expectNoDuplicateAndNoLoss(test: TestStack, issueId: strin
     sent: count('sent'),
     failed: count('failed'),
     skipped: count('skipped'),
+    cancelled: count('cancelled'),
   });
   return { records, received };
 }

@@ -115,12 +115,12 @@ export function fakeSendCounters(): SendCounters {
     },
     async resetSendingCounts(issueId, given) {
       for (const c of counters.values())
-        Object.assign(c, { recipients: 0, sent: 0, measured: 0, failed: 0, skipped: 0 });
+        Object.assign(c, { recipients: 0, sent: 0, measured: 0, failed: 0, skipped: 0, cancelled: 0 });
       for (const c of given) counters.set(`${c.dimension}#${c.key}`, { ...c });
       enqueued.delete(issueId);
     },
     async reconcileSendingCounts(_issueId, given, seen) {
-      const names = ['recipients', 'sent', 'measured', 'failed', 'skipped'] as const;
+      const names = ['recipients', 'sent', 'measured', 'failed', 'skipped', 'cancelled'] as const;
       const before = new Map(seen.map((c) => [`${c.dimension}#${c.key}`, c]));
       const values = new Map<string, SegmentCounter>();
       for (const c of counters.values()) values.set(`${c.dimension}#${c.key}`, { ...c, ...EMPTY_COUNTS });

@@ -22,7 +22,23 @@ import type { DeliveryServices } from '../../functions/wiring/delivery-services.
 import { sqsEvent } from '../../local/queue.ts';
 import { tagValue } from '../../functions/domain/message-tags.ts';
 import { createTokens } from '../../functions/domain/tokens.ts';
-import { ConflictError, RetryLaterError, TranslationGapsError } from '../../functions/domain/errors.ts';
+import {
+  ConflictError,
+  MailerRefusedError,
+  RetryLaterError,
+  TranslationGapsError,
+} from '../../functions/domain/errors.ts';
+import {
+  cancelSend,
+  DEFAULT_SEND_LIMITS,
+  pauseOnReactions,
+  pauseSend,
+  rateBreach,
+  resumePausedSend,
+  sendLimitsOf,
+} from '../../functions/domain/send-controls.ts';
+import { createSesMailer } from '../../functions/adapters/ses-mailer.ts';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { EditionView } from '../../functions/domain/edition.ts';
 import type { EditionRenderer, Recipient, SegmentJob, SendBatch } from '../../functions/domain/ports.ts';
 import type { Issue } from '../../functions/domain/records.ts';
@@ -231,7 +247,7 @@ describe('deliverBatch', () => {
     await deliverBatch(deps, batch);
     const again = await deliverBatch(deps, batch);
 
-    expect(again).toEqual({ sent: 0, failed: 0, skipped: 0, alreadyHandled: 5 });
+    expect(again).toEqual({ sent: 0, failed: 0, skipped: 0, cancelled: 0, alreadyHandled: 5, waiting: 0 });
     expect(calls).toHaveLength(1);
     expect((await counters.readTotal(issue.id)).sent).toBe(5);
   });
@@ -346,7 +362,9 @@ describe('deliverBatch', () => {
       sent: 2,
       failed: 0,
       skipped: 1,
+      cancelled: 0,
       alreadyHandled: 0,
+      waiting: 0,
     });
 
     expect(calls[0]?.entries.map((e) => e.to)).not.toContain('p1@example.org');
@@ -730,5 +748,188 @@ describe('unsubscribe links', () => {
     const token = first!.data.unsubscribeUrl!.split('/unsubscribe/')[1]!;
     const check = deps.tokens.verify(token, 'manage', new Date());
     expect(check).toEqual({ ok: true, claims: { purpose: 'manage', subscriberId: 'sHaskovo0', issueId: 'issue-1' } });
+  });
+});
+
+describe('send controls', () => {
+  async function running(n: number) {
+    const ctx = setup({ 'BG#bg': people(n) });
+    await ctx.issues.put(issue);
+    await startSend(ctx.deps, issue.id, { allowFallback: true });
+    return ctx;
+  }
+  const suspended = () => new MailerRefusedError('AccountSuspendedException: the account is suspended', false, true);
+
+  it('holds back a batch of a paused send: no SES call, no claim, and the batch waits on the queue', async () => {
+    const { deps, queue, calls, deliveries, issues } = await running(3);
+    expect(await pauseSend(deps, issue.id)).toEqual({ id: issue.id, status: 'paused' });
+    expect(await issues.get(issue.id)).toMatchObject({ pausedBy: 'editor', pauseReason: 'paused by an editor' });
+    const batch = queue.batches[0]!;
+    expect(await deliverBatch(deps, batch)).toMatchObject({ sent: 0, waiting: 3 });
+    expect(calls).toHaveLength(0);
+    expect(deliveries.byId.size).toBe(0);
+    expect(queue.batches).toHaveLength(2);
+
+    expect(await resumePausedSend(deps, issue.id)).toEqual({ id: issue.id, status: 'sending' });
+    expect(await deliverBatch(deps, queue.batches[1]!)).toMatchObject({ sent: 3 });
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('ends the recipients a cancelled send had not reached cancelled, counted apart, and reconciles it as cancelled', async () => {
+    const { deps, queue, calls, deliveries, issues, counters, clock } = await running(60);
+    const [first, second] = queue.batches as [SendBatch, SendBatch];
+    await deliverBatch(deps, first);
+    expect(await cancelSend({ ...deps, scheduler: { cancel: async () => {} } }, issue.id)).toEqual({
+      id: issue.id,
+      status: 'cancelled',
+    });
+    expect(await deliverBatch(deps, second)).toMatchObject({ sent: 0, cancelled: 10 });
+    expect(calls).toHaveLength(1);
+    expect([...deliveries.byId.values()].filter((r) => r.status === 'cancelled')).toHaveLength(10);
+    expect(await counters.readTotal(issue.id)).toMatchObject({ recipients: 60, sent: 50, cancelled: 10 });
+
+    clock.at = new Date(clock.at.getTime() + 120_000);
+    let outcome: EndCheckOutcome = 'later';
+    for (let i = 0; i < 5 && outcome === 'later'; i += 1) {
+      const check = queue.checks.at(-1)!;
+      clock.at = new Date(clock.at.getTime() + check.delayMs);
+      outcome = await checkSendEnd(deps, check);
+    }
+    expect(outcome).toBe('reconciled');
+    expect(await issues.get(issue.id)).toMatchObject({ status: 'cancelled', reconciledAt: expect.any(String) });
+    await expect(resumePausedSend(deps, issue.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('leaves a send that ended before the cancel sent, and says so with a 409', async () => {
+    const { deps, queue, issues } = await running(2);
+    await deliverBatch(deps, queue.batches[0]!);
+    await expect(cancelSend({ ...deps, scheduler: { cancel: async () => {} } }, issue.id)).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining('is sent'),
+    });
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('makes a scheduled send a draft again when it is cancelled, and removes its schedules', async () => {
+    const { deps, issues } = setup({ 'BG#bg': people(2) });
+    await issues.put({ ...issue, status: 'scheduled', scheduledAt: '2025-04-01T09:00:00Z' });
+    const cancelled: string[] = [];
+    const scheduler = { cancel: async (id: string) => void cancelled.push(id) };
+    expect(await cancelSend({ ...deps, scheduler }, issue.id)).toEqual({ id: issue.id, status: 'draft' });
+    expect(cancelled).toEqual([issue.id]);
+    await expect(cancelSend({ ...deps, scheduler }, issue.id)).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('cancels with the status it finds when a pause lands between its read and its write', async () => {
+    const { deps, issues } = await running(2);
+    const transition = issues.transition.bind(issues);
+    let raced = false;
+    issues.transition = async (id, from, to, fields) => {
+      if (!raced && to === 'cancelled') {
+        raced = true;
+        await transition(id, 'sending', 'paused');
+      }
+      return transition(id, from, to, fields);
+    };
+    const cancelled: string[] = [];
+    const outcome = await cancelSend(
+      { ...deps, scheduler: { cancel: async (id) => void cancelled.push(id) } },
+      issue.id,
+    );
+    expect(outcome.status).toBe('cancelled');
+    expect(cancelled).toEqual([issue.id]);
+  });
+
+  it('pauses the send when SES refuses for a reason no retry fixes, gives the claims back, and sends them once after the resume', async () => {
+    const { deps, queue, calls, deliveries, issues } = await running(4);
+    const { mailer } = deps;
+    deps.mailer = { sendBulk: async () => Promise.reject(suspended()) };
+    const outcome = await deliverBatch(deps, queue.batches[0]!, { number: 5, last: true });
+    expect(outcome).toMatchObject({ failed: 0, waiting: 4, pausedSend: expect.stringContaining('AccountSuspended') });
+    expect(await issues.get(issue.id)).toMatchObject({ status: 'paused', pausedBy: 'ses' });
+    expect(deliveries.byId.size).toBe(0);
+    expect(queue.batches).toHaveLength(2);
+
+    deps.mailer = mailer;
+    await resumePausedSend(deps, issue.id);
+    expect(await deliverBatch(deps, queue.batches[1]!)).toMatchObject({ sent: 4 });
+    expect(calls).toHaveLength(1);
+    expect((await issues.get(issue.id))?.status).toBe('sent');
+  });
+
+  it('records the entries SES sent and holds back those it answered with a suspended account', async () => {
+    const { deps, queue, deliveries, issues } = await running(3);
+    deps.mailer = {
+      sendBulk: async (_, entries) =>
+        entries.map((_entry, i) =>
+          i === 0
+            ? { ok: true, messageId: 'm-0' }
+            : { ok: false, error: 'ACCOUNT_SUSPENDED: suspended', retry: false, pause: true },
+        ),
+    };
+    expect(await deliverBatch(deps, queue.batches[0]!)).toMatchObject({ sent: 1, waiting: 2 });
+    expect([...deliveries.byId.values()].map((r) => r.status)).toEqual(['sent']);
+    expect((await issues.get(issue.id))?.pauseReason).toBe('ACCOUNT_SUSPENDED: suspended');
+    expect(queue.batches.at(-1)?.recipients).toHaveLength(2);
+  });
+
+  it('pauses for the bounce or complaint rate only past the minimum sent, and not again after a resume', async () => {
+    const limits = { maxBounceRate: 0.05, maxComplaintRate: 0.001, minSent: 1000 };
+    expect(rateBreach({ sent: 999, bounced: 500, complained: 0 }, limits)).toBeUndefined();
+    expect(rateBreach({ sent: 1000, bounced: 50, complained: 1 }, limits)).toBeUndefined();
+    expect(rateBreach({ sent: 1000, bounced: 51, complained: 0 }, limits)).toEqual({
+      cause: 'bounces',
+      reason: 'bounce rate 5.1 % (51 of 1000 sent) is above 5.0 %',
+    });
+    expect(rateBreach({ sent: 2000, bounced: 0, complained: 3 }, limits)).toEqual({
+      cause: 'complaints',
+      reason: 'complaint rate 0.15 % (3 of 2000 sent) is above 0.10 %',
+    });
+    expect(sendLimitsOf({})).toEqual(DEFAULT_SEND_LIMITS);
+    expect(sendLimitsOf({ sendLimits: { minSent: 40 } })).toEqual({ ...DEFAULT_SEND_LIMITS, minSent: 40 });
+
+    const { deps, issues, counters } = await running(3);
+    await counters.add(issue.id, [
+      { dimension: 'total', key: 'all', counts: { recipients: 1000, sent: 40, bounced: 3 } },
+    ]);
+    const check = { ...deps, limits: { ...limits, minSent: 40 } };
+    expect(await pauseOnReactions(check, issue.id)).toMatchObject({ cause: 'bounces' });
+    expect(await issues.get(issue.id)).toMatchObject({ status: 'paused', pausedBy: 'bounces' });
+    await resumePausedSend(deps, issue.id);
+    expect(await pauseOnReactions(check, issue.id)).toBeUndefined();
+    expect((await issues.get(issue.id))?.status).toBe('sending');
+  });
+});
+
+describe('the SES mailer', () => {
+  const client = (send: () => Promise<unknown>) => ({ send }) as unknown as SESv2Client;
+  const edition = { language: 'en', subject: 's', html: '<p>x</p>', text: 'x' };
+  const entry = { to: 'a@example.org', data: {}, tags: {} };
+
+  it('tells a refusal that pauses the send (a suspended account) from throttling and from other refusals', async () => {
+    const refused = async (name: string, status: number) => {
+      const error = Object.assign(new Error('refused'), { name, $metadata: { httpStatusCode: status } });
+      const mailer = createSesMailer(
+        client(() => Promise.reject(error)),
+        { fromAddress: 'f@x', configurationSet: 'c' },
+      );
+      return mailer.sendBulk(edition, [entry]).catch((e: unknown) => e as MailerRefusedError);
+    };
+    expect(await refused('AccountSuspendedException', 400)).toMatchObject({ retry: false, pause: true });
+    expect(await refused('SendingPausedException', 400)).toMatchObject({ retry: false, pause: true });
+    expect(await refused('MailFromDomainNotVerifiedException', 400)).toMatchObject({ pause: true });
+    expect(await refused('TooManyRequestsException', 429)).toMatchObject({ retry: true, pause: false });
+    expect(await refused('BadRequestException', 400)).toMatchObject({ retry: false, pause: false });
+  });
+
+  it('marks the entries SES answers with a suspended or paused account as pausing the send', async () => {
+    const answer = { BulkEmailEntryResults: [{ Status: 'ACCOUNT_SUSPENDED', Error: 'suspended' }] };
+    const mailer = createSesMailer(
+      client(async () => answer),
+      { fromAddress: 'f@x', configurationSet: 'c' },
+    );
+    expect(await mailer.sendBulk(edition, [entry])).toEqual([
+      { ok: false, error: 'ACCOUNT_SUSPENDED: suspended', retry: false, pause: true },
+    ]);
   });
 });

@@ -509,6 +509,7 @@ describe('erasure', () => {
           },
         },
         pacer: { acquire: async () => {} },
+        queue: { enqueue: async () => {} },
         policy: { claimTimeoutMs: 60_000, throttleAttempts: 1, backoffMs: 1 },
         edition: ctx.issues.getEdition,
       };

@@ -77,6 +77,9 @@ export function createApi(session) {
       sendTest: (id, to, lang) => request('POST', `${issue(id)}/test`, { to, lang }),
       send: (id, options = {}) => request('POST', `${issue(id)}/send`, options),
       cancelSchedule: (id) => request('DELETE', `${issue(id)}/schedule`),
+      pause: (id) => request('POST', `${issue(id)}/pause`),
+      resume: (id) => request('POST', `${issue(id)}/resume`),
+      cancel: (id) => request('POST', `${issue(id)}/cancel`),
     },
     // Admins only.
     subscribers: {

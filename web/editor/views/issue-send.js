@@ -7,6 +7,7 @@ import { confirmDialog } from '../widgets/confirm-dialog.js';
 import { dataTable } from '../widgets/data-table.js';
 import { feedback } from '../widgets/feedback.js';
 import { clearFieldErrors, field, fieldLocator, select, setFieldError } from '../widgets/fields.js';
+import { sendControlsCard, sendIsLive } from '../widgets/send-controls.js';
 import { statusBadge } from '../widgets/status-badge.js';
 import { groupGaps } from './issue-translations.js';
 
@@ -38,11 +39,12 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
   const state = { issue: initial, stopped: false, timer: undefined };
   const progress = progressCard();
   const sending = sendControls(ctx, state, update);
+  const running = sendControlsCard(ctx, { onIssue: update });
   panel.append(
     h(
       'div',
       { class: 'send-layout' },
-      h('div', { class: 'send-actions' }, testForm(ctx, state), sending.element),
+      h('div', { class: 'send-actions' }, running.element, testForm(ctx, state), sending.element),
       progress.element,
     ),
   );
@@ -53,12 +55,13 @@ export function renderSend(panel, ctx, { issue: initial, onIssue }) {
     progress.show(issue);
     onIssue(issue);
     sending.show(issue);
+    running.show(issue);
     poll();
   }
 
   function poll() {
     clearTimeout(state.timer);
-    if (state.stopped || state.issue.status !== 'sending') return;
+    if (state.stopped || !sendIsLive(state.issue)) return;
     state.timer = setTimeout(async () => {
       try {
         update(await ctx.api.issues.get(state.issue.id));

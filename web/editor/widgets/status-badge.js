@@ -5,6 +5,8 @@ export const STATUS_LABELS = {
   draft: 'Draft',
   scheduled: 'Scheduled',
   sending: 'Sending',
+  paused: 'Paused',
+  cancelled: 'Cancelled',
   sent: 'Sent',
   failed: 'Failed',
 };
