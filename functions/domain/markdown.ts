@@ -1,0 +1,75 @@
+// The small Markdown subset long texts are written in (paragraphs, bold, italic, links, lists): one parser for every
+// output (edition, archive pages, plain text) and the input check that refuses a link no output would keep.
+import MarkdownIt, { type Token } from 'markdown-it';
+import { multiLine, webLink, withoutControls } from './text-rules.ts';
+
+/** The rules of the subset; raw HTML is off, so no sanitizer is needed: every tag comes from markdown-it itself. */
+const SUBSET = ['emphasis', 'link', 'list', 'newline', 'escape'];
+const OPTIONS = { html: false, linkify: false, typographer: false, breaks: true } as const;
+
+const isSafeLink = (url: string) => webLink({ mailto: true }).safeParse(url).success;
+
+const parser = new MarkdownIt('zero', OPTIONS).enable(SUBSET);
+// A link to anything else (javascript:, data:, a relative path) stays the text it was written as.
+parser.validateLink = isSafeLink;
+
+/** Attributes per element an output adds (inline styles for email, where a <style> may be dropped; class names). */
+export interface MarkdownAttributes {
+  paragraph?: Record<string, string>;
+  list?: Record<string, string>;
+  item?: Record<string, string>;
+  link?: Record<string, string>;
+}
+
+const TOKEN_ATTRIBUTES: Record<string, keyof MarkdownAttributes> = {
+  paragraph_open: 'paragraph',
+  bullet_list_open: 'list',
+  ordered_list_open: 'list',
+  list_item_open: 'item',
+  link_open: 'link',
+};
+for (const [type, part] of Object.entries(TOKEN_ATTRIBUTES)) {
+  parser.renderer.rules[type] = (tokens: Token[], index, options, env: unknown, self) => {
+    const token = tokens[index]!;
+    for (const [name, value] of Object.entries((env as MarkdownAttributes | undefined)?.[part] ?? {}))
+      token.attrSet(name, value);
+    return self.renderToken(tokens, index, options);
+  };
+}
+
+/** A long text as HTML: escaped text, the subset's elements and checked links only. */
+export function markdownHtml(text: string, attributes: MarkdownAttributes = {}): string {
+  return parser.render(withoutControls(text), { ...attributes });
+}
+
+/** The link targets a text's Markdown names that no output would keep as links (for the input check). */
+const permissive = new MarkdownIt('zero', OPTIONS).enable(SUBSET);
+permissive.validateLink = () => true;
+export function unsafeMarkdownLinks(text: string): string[] {
+  const unsafe: string[] = [];
+  const visit = (tokens: Token[]) => {
+    for (const token of tokens) {
+      if (token.type === 'link_open') {
+        // The target as written (markdown-it has percent-encoded it; a brace would be `%7B`).
+        const href = String(token.attrGet('href') ?? '');
+        let written = href;
+        try {
+          written = decodeURI(href);
+        } catch {
+          // Not decodable: checked as it is.
+        }
+        if (!isSafeLink(written)) unsafe.push(written);
+      }
+      if (token.children) visit(token.children);
+    }
+  };
+  visit(permissive.parse(withoutControls(text), {}));
+  return unsafe;
+}
+
+/** A long text (a summary, a body, an introduction): several lines of the Markdown subset, its links http(s) or mailto. */
+export const longText = (max: number) =>
+  multiLine(max).refine(
+    (text) => unsafeMarkdownLinks(text).length === 0,
+    'has a link that does not start with https://, http:// or mailto: (or holds spaces, braces or a password)',
+  );
