@@ -6,6 +6,7 @@ import type { IssueStore, SentRecord, SentRecords } from './ports.ts';
 import type { Issue, Text } from './records.ts';
 import type { Language, Reference } from './reference.ts';
 import { webLink } from './text-rules.ts';
+import { renditionUrl } from './images.ts';
 
 /** An issue whose send has started has published editions; a draft (or a send that went back to draft) has none. */
 export const isPublished = (issue: Issue | undefined): issue is Issue =>
@@ -121,7 +122,8 @@ export async function recordPage(
       place: [h.place, h.city].filter(Boolean).join(', '),
       ...(h.participants !== undefined && { participants: h.participants }),
       texts: texts({ body: h.body }),
-      ...(h.image && imageUrl && { image: { url: imageUrl, alt: local(h.image.alt) } }),
+      // The page is wider than an email: the large rendition of an image we made.
+      ...(h.image && imageUrl && { image: { url: renditionUrl(imageUrl, 1200) ?? imageUrl, alt: local(h.image.alt) } }),
       links: safeLinks([h.link]),
     };
   }

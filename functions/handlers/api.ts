@@ -42,6 +42,7 @@ import { ROUTES, routesOf, type ApiFunction, type RouteName } from '../../contra
 import { archiveRoutes, type ArchiveRouteName } from './archive-routes.ts';
 import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.ts';
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
+import { imageRoutes, type ImageRouteName } from './image-routes.ts';
 
 const sendRequestSchema = z.strictObject({
   allowFallback: z.boolean().optional(),
@@ -104,7 +105,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   const archive = archiveRoutes(services);
 
   const handlers: Record<
-    Exclude<RouteName, SubscriberRouteName | TrackingRouteName | ArchiveRouteName>,
+    Exclude<RouteName, SubscriberRouteName | TrackingRouteName | ArchiveRouteName | ImageRouteName>,
     (request: Request) => Promise<Response>
   > = {
     me: async ({ principal }) => json(200, principal),
@@ -177,6 +178,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     ...handlers,
     ...subscriberRoutes(services),
     ...trackingRoutes(services),
+    ...imageRoutes(services),
     ...archive.handlers,
   };
   const names = only ? routesOf(only) : (Object.keys(ROUTES) as RouteName[]);
@@ -193,7 +195,10 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
  * The Lambda handler of one API function (public-api.ts, unsubscribe-api.ts, editor-api.ts): its services and the
  * edge secret read once per instance (again after a failed start), its routes behind the edge check.
  */
-export function apiLambda(fn: ApiFunction, overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf'> = {}) {
+export function apiLambda(
+  fn: ApiFunction,
+  overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf' | 'images'> = {},
+) {
   const ready = onceStarted(async () => {
     const config = loadConfig();
     const clients = createClients();

@@ -17,6 +17,7 @@ const CONSTRUCTS: Record<ApiFunction, string> = {
   public: 'PublicApi',
   unsubscribe: 'UnsubscribeApi',
   editor: 'EditorApi',
+  images: 'ImagesApi',
 };
 const FUNCTIONS = Object.keys(CONSTRUCTS) as ApiFunction[];
 
