@@ -1,7 +1,7 @@
 // The small Markdown subset long texts are written in (paragraphs, bold, italic, links, lists): one parser for every
-// output (edition, archive pages, plain text) and the input check that refuses a link no output would keep.
+// output (edition, archive pages, plain text). The input check of its links is text-rules.ts `longText`.
 import MarkdownIt, { type Token } from 'markdown-it';
-import { multiLine, webLink, withoutControls } from './text-rules.ts';
+import { webLink, withoutControls } from './text-rules.ts';
 
 /** The rules of the subset; raw HTML is off, so no sanitizer is needed: every tag comes from markdown-it itself. */
 const SUBSET = ['emphasis', 'link', 'list', 'newline', 'escape'];
@@ -41,35 +41,3 @@ for (const [type, part] of Object.entries(TOKEN_ATTRIBUTES)) {
 export function markdownHtml(text: string, attributes: MarkdownAttributes = {}): string {
   return parser.render(withoutControls(text), { ...attributes });
 }
-
-/** The link targets a text's Markdown names that no output would keep as links (for the input check). */
-const permissive = new MarkdownIt('zero', OPTIONS).enable(SUBSET);
-permissive.validateLink = () => true;
-export function unsafeMarkdownLinks(text: string): string[] {
-  const unsafe: string[] = [];
-  const visit = (tokens: Token[]) => {
-    for (const token of tokens) {
-      if (token.type === 'link_open') {
-        // The target as written (markdown-it has percent-encoded it; a brace would be `%7B`).
-        const href = String(token.attrGet('href') ?? '');
-        let written = href;
-        try {
-          written = decodeURI(href);
-        } catch {
-          // Not decodable: checked as it is.
-        }
-        if (!isSafeLink(written)) unsafe.push(written);
-      }
-      if (token.children) visit(token.children);
-    }
-  };
-  visit(permissive.parse(withoutControls(text), {}));
-  return unsafe;
-}
-
-/** A long text (a summary, a body, an introduction): several lines of the Markdown subset, its links http(s) or mailto. */
-export const longText = (max: number) =>
-  multiLine(max).refine(
-    (text) => unsafeMarkdownLinks(text).length === 0,
-    'has a link that does not start with https://, http:// or mailto: (or holds spaces, braces or a password)',
-  );

@@ -2,8 +2,7 @@
 // name languages or countries are made from the project's reference (recordSchemas), once per reference.
 import * as z from 'zod';
 import { perReference, type Reference } from './reference.ts';
-import { longText } from './markdown.ts';
-import { singleLine, webLink } from './text-rules.ts';
+import { longText, singleLine, webLink } from './text-rules.ts';
 
 const isoDate = z.iso.date();
 /** The ids of records and issues: they go into URLs and DynamoDB keys as they are. */

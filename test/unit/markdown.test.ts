@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMjmlRenderer } from '../../functions/adapters/mjml-renderer.ts';
 import { buildEditionView, type IssueContent } from '../../functions/domain/edition.ts';
-import { longText, markdownHtml } from '../../functions/domain/markdown.ts';
+import { markdownHtml } from '../../functions/domain/markdown.ts';
+import { longText, markdownLinkTargets } from '../../functions/domain/text-rules.ts';
 import type { EditionRenderer } from '../../functions/domain/ports.ts';
 import type { Highlight, Issue } from '../../functions/domain/records.ts';
 import { SECON_PROFILE_FILE, secon } from '../support/profile.ts';
@@ -67,10 +68,22 @@ describe('the Markdown subset', () => {
     }
   });
 
+  it('finds the targets of links as markdown-it reads them: titles, angle brackets, nested parentheses, escapes', () => {
+    expect(
+      markdownLinkTargets(
+        '[a](https://a.example/ "t") [b]( <javascript:x> ) [c](https://c.example/(1)) [d\\](data:x) [e](\njavascript:y)',
+      ),
+    ).toEqual(['https://a.example/', 'javascript:x', 'https://c.example/(1)', 'javascript:y']);
+    expect(longText(6000).safeParse('[x](https://ok.example/) and [y](javascript:alert(1))').success).toBe(false);
+  });
+
   it('renders a nested emphasis bomb of the longest text quickly', () => {
     const bombs = ['*'.repeat(6000), '**_'.repeat(2000), '['.repeat(3000) + ']('.repeat(1500), '- '.repeat(3000)];
     const started = performance.now();
-    for (const bomb of bombs) markdownHtml(bomb);
+    for (const bomb of [...bombs, '](('.repeat(2000), '](](](('.repeat(1000)]) {
+      markdownHtml(bomb);
+      longText(6000).safeParse(bomb);
+    }
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });
