@@ -165,6 +165,17 @@ const confirmationToText = compile({
   ],
 });
 
+/** A long text's Markdown as plain text: words as written, links as "text (url)", items as "- item". */
+const markdownToText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['(', ')'] } },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+  ],
+});
+const markdownText = (text: string) => markdownToText(markdownHtml(text)).trim();
+
 const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -540,7 +551,10 @@ export async function createPageRenderer(
             id: url,
             link: url,
             title: atomText(entry.subject),
-            summary: atomText(entry.summary),
+            // A feed's summary is plain text: the introduction's Markdown as a text part writes it.
+            summary: atomText(
+              entry.summaryIsMarkdown ? { ...entry.summary, text: markdownText(entry.summary.text) } : entry.summary,
+            ),
             published: entry.publishedAt,
             updated: entry.updatedAt,
           };

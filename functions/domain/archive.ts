@@ -34,6 +34,8 @@ export interface ArchiveEntry {
   subject: LocalText;
   /** The preheader, else the introduction: what the feed says of the issue. */
   summary: LocalText;
+  /** The summary is the introduction, in the Markdown subset (a preheader is one plain line). */
+  summaryIsMarkdown: boolean;
   /** ISO 8601. */
   publishedAt: string;
   /** When it last changed: its send's end, once it ended. */
@@ -53,6 +55,7 @@ export async function archiveIndex(
       issueId: issue.id,
       subject: localize(issue.subject, lang, source),
       summary: localize(issue.preheader ?? issue.intro, lang, source),
+      summaryIsMarkdown: !issue.preheader,
       publishedAt: publishedAt(issue),
       updatedAt: issue.sentAt ?? publishedAt(issue),
     }))
