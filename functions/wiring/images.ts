@@ -6,7 +6,9 @@ import { s3ImageStorage } from '../adapters/s3-images.ts';
 import { ConfigError } from '../domain/errors.ts';
 import type { ImageMaker } from './services.ts';
 
-const s3 = new S3Client({});
+// Checksums only where S3 asks for them: by default a presigned PUT would carry the empty body's CRC32, and S3 would
+// refuse the browser's file for not matching it.
+const s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
 
 export const s3ImageMaker: ImageMaker = {
   processor: sharpImageProcessor,

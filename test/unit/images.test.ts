@@ -11,6 +11,8 @@ import {
   type ImageType,
 } from '../../functions/domain/images.ts';
 import { CallerError } from '../../functions/domain/errors.ts';
+import { s3ImageMaker } from '../../functions/wiring/images.ts';
+import type { Config } from '../../functions/wiring/config.ts';
 
 /** A photo-like picture (noise compresses badly, as photos do), with EXIF and GPS when asked. */
 async function photo(width: number, height: number, format: 'jpeg' | 'png' | 'webp' = 'jpeg', alpha = false) {
@@ -158,5 +160,30 @@ describe('the upload in two steps', () => {
     expect(uploaded.size).toBe(0);
     const missing = await processImageUpload(deps, { id: 'b'.repeat(32) }).catch((error: unknown) => error);
     expect((missing as CallerError).status).toBe(404);
+  });
+});
+
+describe('the presigned upload in AWS', () => {
+  it('signs a PUT of exactly the announced type and length, with no checksum the browser could not match', async () => {
+    const env = { ...process.env };
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'AKIDTEST',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    });
+    try {
+      const config = { imageBuckets: { uploads: 'herald-uploads-test', images: 'herald-images-test' } } as Config;
+      const expiresAt = new Date(Date.now() + 15 * 60_000);
+      const target = await s3ImageMaker.storage(config).uploads.target('d'.repeat(32), 'image/webp', 4321, expiresAt);
+      const url = new URL(target.url);
+      expect(url.origin).toBe('https://herald-uploads-test.s3.eu-central-1.amazonaws.com');
+      expect(url.pathname).toBe(`/${'d'.repeat(32)}`);
+      expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+      expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeGreaterThan(890);
+      expect([...url.searchParams.keys()].filter((key) => /checksum/i.test(key))).toEqual([]);
+      expect(target.headers).toEqual({ 'content-type': 'image/webp' });
+    } finally {
+      process.env = env;
+    }
   });
 });
