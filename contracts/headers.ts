@@ -15,12 +15,14 @@ export const PAGE_CSP =
 /**
  * The editor and dashboard apps: scripts from the site only. Inline styles stay allowed because the issue
  * preview is an `srcdoc` frame, which inherits this policy, and shows MJML's inline-styled email HTML.
- * `authOrigin` is the Cognito hosted UI the apps exchange a sign-in code with.
+ * `authOrigin` is the Cognito hosted UI the apps exchange a sign-in code with; `uploadOrigin` the bucket the editor
+ * PUTs image originals to (the embedded stack takes them itself). A chosen image's preview is a `blob:` URL.
  */
-export function webAppCsp(authOrigin?: string): string {
+export function webAppCsp(authOrigin?: string, uploadOrigin?: string): string {
+  const connect = ["'self'", authOrigin, uploadOrigin].filter(Boolean).join(' ');
   return (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
-    `connect-src 'self'${authOrigin ? ` ${authOrigin}` : ''}; object-src 'none'; base-uri 'none'; ` +
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data: blob:; " +
+    `connect-src ${connect}; object-src 'none'; base-uri 'none'; ` +
     "form-action 'self'; frame-ancestors 'none'"
   );
 }

@@ -39,6 +39,10 @@ export const ROUTES = {
 
   listIndicators: route('GET', '/api/indicators', 'editor'),
 
+  // A record's image: where to put the file (a presigned PUT), then the uploaded file made into renditions.
+  startImageUpload: route('POST', '/api/images/uploads', 'editor'),
+  processImage: route('POST', '/api/images', 'editor'),
+
   listIssues: route('GET', '/api/issues', 'editor'),
   createIssue: route('POST', '/api/issues', 'editor'),
   getIssue: route('GET', '/api/issues/{id}', 'editor'),
@@ -104,12 +108,21 @@ export type RouteName = keyof typeof ROUTES;
 /**
  * PublicApi serves the routes anyone may call, EditorApi those behind the JWT authorizer, each with a role for its own
  * routes only. The unsubscribe link (its page and the RFC 8058 one-click POST) has a function of its own,
- * UnsubscribeApi, so a flood on the other public routes cannot hold the concurrency an unsubscribe needs.
+ * UnsubscribeApi, so a flood on the other public routes cannot hold the concurrency an unsubscribe needs. ImagesApi
+ * carries sharp's native library and the uploads' buckets, which no other function needs.
  */
-export type ApiFunction = 'public' | 'unsubscribe' | 'editor';
+export type ApiFunction = 'public' | 'unsubscribe' | 'editor' | 'images';
+
+export const IMAGES_PATH_PREFIX = '/api/images';
 
 export const apiFunctionOf = (spec: RouteSpec): ApiFunction =>
-  spec.access !== 'public' ? 'editor' : spec.path === ROUTES.unsubscribe.path ? 'unsubscribe' : 'public';
+  spec.access !== 'public'
+    ? spec.path.startsWith(IMAGES_PATH_PREFIX)
+      ? 'images'
+      : 'editor'
+    : spec.path === ROUTES.unsubscribe.path
+      ? 'unsubscribe'
+      : 'public';
 
 /** The names of the routes one function serves, in the route table's order. */
 export const routesOf = (fn: ApiFunction): RouteName[] =>

@@ -23,7 +23,7 @@ export const PUBLIC_THROTTLES: readonly { group: string; prefixes: readonly stri
 export const OTHER_PUBLIC_THROTTLE: Throttle = { rate: 20, burst: 40 };
 
 export function throttleOf(spec: RouteSpec): Throttle {
-  if (apiFunctionOf(spec) === 'editor') return EDITOR_THROTTLE;
+  if (spec.access !== 'public') return EDITOR_THROTTLE;
   const group = PUBLIC_THROTTLES.find((g) => g.prefixes.some((prefix) => spec.path.startsWith(prefix)));
   return group?.throttle ?? OTHER_PUBLIC_THROTTLE;
 }
@@ -32,7 +32,7 @@ export function throttleOf(spec: RouteSpec): Throttle {
 const PUBLIC_REQUEST_SECONDS = 0.1;
 
 /** Room for every route of a public function at its throttle at once, at PUBLIC_REQUEST_SECONDS a request. */
-const concurrencyFor = (fn: Exclude<ApiFunction, 'editor'>) =>
+const concurrencyFor = (fn: Exclude<ApiFunction, 'editor' | 'images'>) =>
   Math.ceil(
     Object.values(ROUTES)
       .filter((spec) => apiFunctionOf(spec) === fn)
@@ -57,3 +57,6 @@ export const EDITOR_API_CONCURRENCY = 20;
 
 /** Lambda keeps at least this many of an account's concurrent executions unreserved. */
 export const MIN_UNRESERVED_CONCURRENCY = 100;
+
+/** The ImagesApi's reserved concurrency: a few editors uploading at once; each processing holds up to 1.5 GB. */
+export const IMAGES_API_CONCURRENCY = 5;

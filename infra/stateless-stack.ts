@@ -16,6 +16,7 @@ import {
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -33,6 +34,7 @@ import {
   PUBLIC_API_CONCURRENCY,
   throttleOf,
   UNSUBSCRIBE_API_CONCURRENCY,
+  IMAGES_API_CONCURRENCY,
 } from './api-limits.ts';
 import { HeraldFunction, type SesSending } from './constructs/herald-function.ts';
 import { HeraldSchedules } from './constructs/herald-schedules.ts';
@@ -181,6 +183,18 @@ export class StatelessStack extends Stack {
       // Admins resend a confirmation link (signed) and erase (the rate limiter's keys are pseudonyms made with it);
       // an import's confirmation links, and the keyed hashes of erased addresses it checks.
       .bindSecret(props.tokenSecret, TOKEN_SECRET_ENV);
+    // sharp's native library is copied from node_modules (offline, no Docker): the function runs on the
+    // architecture whose binaries npm installed there, linux-x64 (see the README on other hosts).
+    const imagesApi = new HeraldFunction(this, 'ImagesApi', {
+      ...apiFunction,
+      memorySize: 1536,
+      entry: 'functions/handlers/images-api.ts',
+      description: 'Herald images API: presigned uploads of record images and their email renditions (sharp)',
+      reservedConcurrentExecutions: IMAGES_API_CONCURRENCY,
+      architecture: Architecture.X86_64,
+      nodeModules: ['sharp'],
+      environment: publicUrl,
+    });
 
     const fanOut = new HeraldFunction(this, 'FanOut', {
       project,
@@ -227,7 +241,8 @@ export class StatelessStack extends Stack {
     );
 
     // Lambda keeps some of the account's concurrency unreserved; a synth that reserves more would fail to deploy.
-    const reserved = senders + PUBLIC_API_CONCURRENCY + UNSUBSCRIBE_API_CONCURRENCY + EDITOR_API_CONCURRENCY;
+    const reserved =
+      senders + PUBLIC_API_CONCURRENCY + UNSUBSCRIBE_API_CONCURRENCY + EDITOR_API_CONCURRENCY + IMAGES_API_CONCURRENCY;
     if (reserved > settings.accountConcurrency - MIN_UNRESERVED_CONCURRENCY) {
       throw new Error(
         `The functions reserve ${reserved} concurrent executions (Sender ${senders}, PublicApi ` +
@@ -294,7 +309,7 @@ export class StatelessStack extends Stack {
         'the one they read at start: a rotation would refuse requests until both change. A stack update replaces ' +
         'it when needed (the API refuses requests for a moment).',
     });
-    for (const fn of [publicApi, unsubscribeApi, editorApi]) fn.bindSecret(edgeSecret, EDGE_SECRET_ENV);
+    for (const fn of [publicApi, unsubscribeApi, editorApi, imagesApi]) fn.bindSecret(edgeSecret, EDGE_SECRET_ENV);
 
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.THREE_MONTHS });
     const httpApi = new HttpApi(this, 'HttpApi', {
@@ -344,6 +359,7 @@ export class StatelessStack extends Stack {
         scopePermissionToRoute: false,
       }),
       editor: new HttpLambdaIntegration('EditorApiIntegration', editorApi, { scopePermissionToRoute: false }),
+      images: new HttpLambdaIntegration('ImagesApiIntegration', imagesApi, { scopePermissionToRoute: false }),
     };
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     const gatewayPaths = apiGatewayPaths();
@@ -380,7 +396,12 @@ export class StatelessStack extends Stack {
         ...(props.authDomainUrl && { authDomainUrl: props.authDomainUrl }),
       },
       customDomain: settings.customDomain,
+      uploadOrigins: [new URL(settings.publicUrl).origin],
     });
+    // Presigning a PUT needs the right to put; then the original is read and deleted, its renditions written.
+    imagesApi
+      .bindBucket(site.uploadsBucket, 'UPLOADS_BUCKET', ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'])
+      .bindBucket(site.imagesBucket, 'IMAGES_BUCKET', ['s3:PutObject'], 'images/');
 
     const monitoring = new SendMonitoring(this, 'Monitoring', {
       alarmTopic: props.alarmTopic,

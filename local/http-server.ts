@@ -157,7 +157,13 @@ async function serveStatic(
   }
 }
 
-const STATUS_CODES = { 400: 'bad_request', 408: 'request_timeout', 413: 'payload_too_large', 500: 'internal' } as const;
+const STATUS_CODES = {
+  400: 'bad_request',
+  404: 'not_found',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  500: 'internal',
+} as const;
 
 /** An error in the API's shape, on a connection that closes after it (the rest of the body is not read). */
 function sendError(res: ServerResponse, status: keyof typeof STATUS_CODES, message: string, field?: string) {
@@ -203,6 +209,35 @@ export interface HttpServerOptions {
   bodyTimeoutMs?: number;
   /** A Cognito hosted UI the web apps may call (their policy's connect-src); the embedded stack has none. */
   authOrigin?: string;
+  /** Folders served at a path prefix, as CloudFront serves a bucket: `{'/images/': '<data dir>/images'}`. */
+  mounts?: Readonly<Record<string, string>>;
+  /** Paths that take a larger body than the API's (an image upload's PUT), with their limit. */
+  uploads?: { prefix: string; maxBytes: number };
+}
+
+/** A file of a mounted folder, kept by browsers for a year: its name changes whenever its content would. */
+async function serveMounted(mounts: Readonly<Record<string, string>>, pathname: string, res: ServerResponse) {
+  const prefix = Object.keys(mounts).find((p) => pathname.startsWith(p));
+  if (!prefix) return false;
+  const name = pathname.slice(prefix.length);
+  const type = CONTENT_TYPES[extname(name).toLowerCase()];
+  // One plain file name: no folder, no escape, nothing but the types the folder holds.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || !type) {
+    sendError(res, 404, `no file ${prefix}${name.slice(0, 80)}`);
+    return true;
+  }
+  try {
+    const content = await readFile(join(mounts[prefix]!, name));
+    res.writeHead(200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(content);
+  } catch {
+    sendError(res, 404, `no file ${prefix}${name}`);
+  }
+  return true;
 }
 
 export async function startHttpServer(handler: ApiHandler, options: HttpServerOptions): Promise<Server> {
@@ -215,12 +250,20 @@ export async function startHttpServer(handler: ApiHandler, options: HttpServerOp
     } catch {
       return sendError(res, 400, 'path: is not a valid request target', 'path');
     }
+    if (options.mounts && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (await serveMounted(options.mounts, url.pathname, res)) return;
+    }
     if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD') && !API_PATHS.test(url.pathname)) {
       const served = await serveStatic(options.staticDir, url.pathname, res, webHeaders, options.extraFiles);
       if (served === 'malformed') return sendError(res, 400, 'path: has a malformed %-escape', 'path');
       if (served === 'served') return;
     }
-    const body = await readBody(req, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS, maxPayloadBytes(url.pathname));
+    const upload = options.uploads && url.pathname.startsWith(options.uploads.prefix) ? options.uploads : undefined;
+    const body = await readBody(
+      req,
+      options.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
+      upload?.maxBytes ?? maxPayloadBytes(url.pathname),
+    );
     if (body === 'aborted') {
       // No path in the log: it may hold a subscriber's link token.
       logger.info('a client went away while sending its request', { method: req.method });

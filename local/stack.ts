@@ -28,6 +28,9 @@ import { csvReader } from '../functions/wiring/import-csv.ts';
 import { reconcileGrowth } from '../functions/domain/growth.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
+import { LOCAL_UPLOAD_PREFIX, localImageStorage } from './image-uploads.ts';
+import { sharpImageProcessor } from '../functions/adapters/sharp-images.ts';
+import { MAX_IMAGE_BYTES } from '../functions/domain/images.ts';
 import { createLocalAuthorizer, demoUsers } from './authorizer.ts';
 import { InProcessQueue, sqsEvent } from './queue.ts';
 import { demoCoordinatorRegion, sampleContentOf, seedSampleData, type SampleContent } from './seed.ts';
@@ -175,11 +178,15 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     staticDir: fileURLToPath(new URL('../web/', import.meta.url)).replace(/\/$/, ''),
     // The site's images as CloudFront serves them: the EU emblem and the profile's logos under /assets/.
     extraFiles: { ...WEB_VENDOR_FILES, ...siteAssetFiles(profile, profileFile) },
+    // Records' images, as CloudFront serves the images bucket; their originals come in by PUT, up to 10 MB.
+    mounts: { '/images/': join(options.dataDir, 'images') },
+    uploads: { prefix: LOCAL_UPLOAD_PREFIX, maxBytes: MAX_IMAGE_BYTES },
     ...(options.bodyTimeoutMs !== undefined && { bodyTimeoutMs: options.bodyTimeoutMs }),
     ...(options.authOrigin && { authOrigin: options.authOrigin }),
   });
   servers.push(http);
   const apiUrl = `http://localhost:${portOf(http)}`;
+  const imageStorage = localImageStorage(options.dataDir, apiUrl);
   await options.whileStarting?.(apiUrl);
 
   const config = loadConfig({
@@ -219,6 +226,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
     wrapMailer: (ses) => (sesEvents.simulate = withSimulatedEvents(ses)).mailer,
     pdf: pdfMaker,
     csv: csvReader,
+    images: { processor: sharpImageProcessor, storage: () => imageStorage },
   });
   const ingest = createSesEventsHandler(services);
   const sender = createSenderHandler(services);
@@ -244,6 +252,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   const apiHandler = createApiHandler(services);
   // Embedded stack only: one raw SES event record, as SES publishes it, into the same SesEvents handler.
   const ready: ApiHandler = async (event) => {
+    if (event.rawPath.startsWith(LOCAL_UPLOAD_PREFIX)) return imageStorage.receive(event, services.clock.now());
     if (event.rawPath !== '/local/ses-events') return apiHandler(event);
     if (event.requestContext.http.method !== 'POST') return { statusCode: 405 };
     try {

@@ -17,6 +17,7 @@ import { FONT_STACKS, MIN_CONTRAST, resolveFromProfile, type Profile } from '../
 import { RenderError } from '../domain/errors.ts';
 import type { Edition, EditionRenderer } from '../domain/ports.ts';
 import { inert, type EditionView } from '../domain/edition.ts';
+import { markdownHtml, type MarkdownAttributes } from '../domain/markdown.ts';
 import type { Reference } from '../domain/reference.ts';
 import { withTracking } from '../domain/tracking.ts';
 
@@ -42,6 +43,9 @@ const editionToText = compile({
   selectors: [
     { selector: 'img', format: 'skip' },
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    // Links and lists written in a text's Markdown: "text (url)", "- item".
+    { selector: 'a.md', format: 'anchor', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['(', ')'] } },
+    { selector: 'ul.md', format: 'unorderedList', options: { itemPrefix: '- ' } },
     // The project logo's link says nothing without its image.
     { selector: 'a.logo-link', format: 'skip' },
     { selector: 'span.fallback', format: 'inlineSurround', options: { prefix: '(', suffix: ')' } },
@@ -187,7 +191,8 @@ const token = (n: number) => `\u27e6${n}\u27e7`;
 type Slot =
   | { kind: 'text'; path: string }
   | { kind: 'fallback'; path: string }
-  | { kind: 'lang-start' | 'lang-end' | 'label'; path: string }
+  | { kind: 'lang-start' | 'lang-end' | 'block-start' | 'block-end' | 'label'; path: string }
+  | { kind: 'markdown'; path: string }
   | { kind: 't'; key: string; hash: Record<string, unknown> };
 
 /**
@@ -263,7 +268,11 @@ export async function createMjmlRenderer(
     return new hb.SafeString(token(slots.length - 1));
   });
   /** A token standing for what a text's fallback flag decides (`local` is a LocalText of the skeleton). */
-  const decided = (kind: 'lang-start' | 'lang-end' | 'label', local: unknown, options: Handlebars.HelperOptions) => {
+  const decided = (
+    kind: 'lang-start' | 'lang-end' | 'block-start' | 'block-end' | 'label',
+    local: unknown,
+    options: Handlebars.HelperOptions,
+  ) => {
     const flag = (local as { fallback?: unknown } | undefined)?.fallback;
     const n = typeof flag === 'string' ? /^\u27e6(\d+)\u27e7$/.exec(flag)?.[1] : undefined;
     const slots = slotsOf(options);
@@ -281,6 +290,20 @@ export async function createMjmlRenderer(
         `${decided('lang-end', local, options)}${label}`,
     );
   });
+  // A long text in the Markdown subset: its blocks (in their own `lang` when it falls back), then the label.
+  hb.registerHelper('markdownText', (local: unknown, options: Handlebars.HelperOptions) => {
+    const text = (local as { text?: unknown } | undefined)?.text;
+    const n = typeof text === 'string' ? /^\u27e6(\d+)\u27e7$/.exec(text)?.[1] : undefined;
+    const slots = slotsOf(options);
+    const slot = n === undefined ? undefined : slots[Number(n)];
+    if (slot?.kind !== 'text') return '';
+    slots.push({ kind: 'markdown', path: slot.path });
+    const blocks = token(slots.length - 1);
+    return new hb.SafeString(
+      `${decided('block-start', local, options)}${blocks}${decided('block-end', local, options)}` +
+        decided('label', local, options),
+    );
+  });
   hb.registerHelper(
     'fallbackLabel',
     (local: unknown, options: Handlebars.HelperOptions) => new hb.SafeString(decided('label', local, options)),
@@ -294,6 +317,14 @@ export async function createMjmlRenderer(
   const issueTemplate = hb.compile(readFileSync(join(assetsDir, 'templates', `${ISSUE_TEMPLATE}.mjml`), 'utf8'), {
     strict: true,
   });
+
+  /** Markdown's elements are made after MJML has inlined the styles, so they carry their own (and the classes dark mode restyles). */
+  const markdownAttributes: MarkdownAttributes = {
+    paragraph: { class: 'body', style: `margin:0 0 10px;color:${theme.light.text};` },
+    list: { class: 'body md', style: `margin:0 0 10px;padding:0 0 0 22px;color:${theme.light.text};` },
+    item: { style: 'margin:0 0 4px;' },
+    link: { class: 'link md', style: `color:${theme.light.link};text-decoration:underline;` },
+  };
 
   const labelStyle =
     `font-size:12px;font-weight:normal;letter-spacing:0;text-transform:none;padding:0 4px;white-space:nowrap;` +
@@ -326,6 +357,13 @@ export async function createMjmlRenderer(
           return leaf(view, slot.path) === true ? `<span lang="${sourceLanguage}">` : '';
         case 'lang-end':
           return leaf(view, slot.path) === true ? '</span>' : '';
+        case 'block-start':
+          return leaf(view, slot.path) === true ? `<div lang="${sourceLanguage}">` : '';
+        case 'block-end':
+          return leaf(view, slot.path) === true ? '</div>' : '';
+        case 'markdown':
+          // Markdown's HTML holds escaped text and checked links only; braces are made inert like every text's.
+          return inert(markdownHtml(String(leaf(view, slot.path) ?? ''), markdownAttributes));
         case 'label':
           return leaf(view, slot.path) === true
             ? ` <span class="fallback" lang="${view.language}" style="${labelStyle}">${label}</span>`

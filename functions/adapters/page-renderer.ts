@@ -7,7 +7,6 @@ import { basename, join } from 'node:path';
 import Color from 'color';
 import Handlebars from 'handlebars';
 import i18next from 'i18next';
-import MarkdownIt from 'markdown-it';
 import mjml2html from 'mjml';
 import { compile } from 'html-to-text';
 import { atomFeed } from './atom-feed.ts';
@@ -16,6 +15,7 @@ import { EU_EMBLEM, EU_LANGUAGES, FUNDING_STATEMENTS, type EuLanguage } from '..
 import { FONT_STACKS, MIN_CONTRAST } from '../../contracts/profile.ts';
 import type { ArchiveEntry, RecordView } from '../domain/archive.ts';
 import type { LocalText } from '../domain/edition.ts';
+import { markdownHtml } from '../domain/markdown.ts';
 import { OTHER_REGION, type Country, type Language, type Reference } from '../domain/reference.ts';
 import { CONFIRMATION_DAYS } from '../domain/subscribers.ts';
 import { RenderError } from '../domain/errors.ts';
@@ -134,19 +134,6 @@ function ownName(lng: Language) {
 /** Pages search engines may list; the others' URLs carry a token, follow a form, or name nothing. */
 const INDEXED_PAGES: ReadonlySet<PageName> = new Set(['signup', 'archive-index', 'record', 'privacy', 'accessibility']);
 
-/**
- * The subset of Markdown that long texts are written in (ARCHITECTURE.md, "Records"): paragraphs, bold, italic,
- * links and lists; no HTML, no images, no headings. A link that is not http(s) or mailto stays text.
- */
-const markdown = new MarkdownIt('zero', { html: false, linkify: false, typographer: false, breaks: true }).enable([
-  'emphasis',
-  'link',
-  'list',
-  'newline',
-  'escape',
-]);
-markdown.validateLink = (url) => /^(https?:\/\/|mailto:)/i.test(url.trim());
-
 /** Each EU_EMBLEM height in CSS pixels has the width 1.5 times it. */
 const EMBLEM = {
   src: assetUrl(`eu/${EU_EMBLEM.files.svg}`),
@@ -179,6 +166,17 @@ const confirmationToText = compile({
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
   ],
 });
+
+/** A long text's Markdown as plain text: words as written, links as "text (url)", items as "- item". */
+const markdownToText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['(', ')'] } },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+  ],
+});
+const markdownText = (text: string) => markdownToText(markdownHtml(text)).trim();
 
 const escapeAttribute = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -237,8 +235,8 @@ export async function createPageRenderer(
     return translate(root.lang, root.ns, key, helperOptions.hash);
   });
   hb.registerHelper('choose', (condition: unknown, yes: unknown, no: unknown) => (condition ? yes : no));
-  // Markdown's HTML is made from escaped text and checked links only (see `markdown`).
-  hb.registerHelper('markdown', (text: unknown) => new hb.SafeString(markdown.render(String(text ?? ''))));
+  // Markdown's HTML is made from escaped text and checked links only (domain/markdown.ts).
+  hb.registerHelper('markdown', (text: unknown) => new hb.SafeString(markdownHtml(String(text ?? ''))));
   const compile = (file: string) => hb.compile(readFileSync(file, 'utf8'));
   const pageTemplates = new Map(PAGE_NAMES.map((name) => [name, compile(join(pagesDir, `${name}.hbs`))]));
   const confirmationTemplate = compile(join(assetsDir, 'templates', `${CONFIRMATION_TEMPLATE}.mjml`));
@@ -557,7 +555,10 @@ export async function createPageRenderer(
             id: url,
             link: url,
             title: atomText(entry.subject),
-            summary: atomText(entry.summary),
+            // A feed's summary is plain text: the introduction's Markdown as a text part writes it.
+            summary: atomText(
+              entry.summaryIsMarkdown ? { ...entry.summary, text: markdownText(entry.summary.text) } : entry.summary,
+            ),
             published: entry.publishedAt,
             updated: entry.updatedAt,
           };

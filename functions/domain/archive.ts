@@ -6,6 +6,7 @@ import type { IssueStore, SentRecord, SentRecords } from './ports.ts';
 import { STARTED_STATUSES, type Issue, type Text } from './records.ts';
 import type { Language, Reference } from './reference.ts';
 import { webLink } from './text-rules.ts';
+import { renditionUrl } from './images.ts';
 
 /** An issue whose send has started has published editions; a draft (or a send that went back to draft) has none. */
 export const isPublished = (issue: Issue | undefined): issue is Issue =>
@@ -33,6 +34,8 @@ export interface ArchiveEntry {
   subject: LocalText;
   /** The preheader, else the introduction: what the feed says of the issue. */
   summary: LocalText;
+  /** The summary is the introduction, in the Markdown subset (a preheader is one plain line). */
+  summaryIsMarkdown: boolean;
   /** ISO 8601. */
   publishedAt: string;
   /** When it last changed: its send's end, once it ended. */
@@ -52,6 +55,7 @@ export async function archiveIndex(
       issueId: issue.id,
       subject: localize(issue.subject, lang, source),
       summary: localize(issue.preheader ?? issue.intro, lang, source),
+      summaryIsMarkdown: !issue.preheader,
       publishedAt: publishedAt(issue),
       updatedAt: issue.sentAt ?? publishedAt(issue),
     }))
@@ -121,7 +125,8 @@ export async function recordPage(
       place: [h.place, h.city].filter(Boolean).join(', '),
       ...(h.participants !== undefined && { participants: h.participants }),
       texts: texts({ body: h.body }),
-      ...(h.image && imageUrl && { image: { url: imageUrl, alt: local(h.image.alt) } }),
+      // The page is wider than an email: the large rendition of an image we made.
+      ...(h.image && imageUrl && { image: { url: renditionUrl(imageUrl, 1200) ?? imageUrl, alt: local(h.image.alt) } }),
       links: safeLinks([h.link]),
     };
   }

@@ -5,6 +5,7 @@ import type { ContentStore, Edition, EditionRenderer } from './ports.ts';
 import type { Highlight, Indicator, Issue, Practice, Text } from './records.ts';
 import type { Country, Language, Reference } from './reference.ts';
 import { webLink, withoutControls } from './text-rules.ts';
+import { renditionUrl } from './images.ts';
 
 /** A text in the edition's language, or its source-language text with `fallback` set (shown with a label). */
 export interface LocalText {
@@ -21,7 +22,8 @@ export interface HighlightView {
   participantCount?: number;
   /** Its own link, else its page in the archive (where its full text is). */
   link: string;
-  image?: { url: string; alt: LocalText };
+  /** `url2x`: the high-density rendition of an image we made (none for one linked from elsewhere). */
+  image?: { url: string; url2x?: string; alt: LocalText };
 }
 
 export interface PracticeView {
@@ -166,8 +168,13 @@ function highlightView(h: Highlight, { language, source, page }: RecordContext):
     place: [h.place, h.city && !h.place.includes(h.city) ? h.city : undefined].filter(Boolean).join(', '),
     ...(h.participants !== undefined && { participantCount: h.participants }),
     link: safeLink(h.link, true) ?? page(h.id),
-    ...(h.image && safeLink(h.image.url) && { image: { url: safeLink(h.image.url)!, alt: localize(h.image.alt) } }),
+    ...(h.image && safeLink(h.image.url) && { image: imageView(safeLink(h.image.url)!, localize(h.image.alt)) }),
   };
+}
+
+function imageView(url: string, alt: LocalText): HighlightView['image'] {
+  const url2x = renditionUrl(url, 1200);
+  return { url, ...(url2x && { url2x }), alt };
 }
 
 function practiceView(p: Practice, { language, source, page }: RecordContext): PracticeView {

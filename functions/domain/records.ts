@@ -2,7 +2,7 @@
 // name languages or countries are made from the project's reference (recordSchemas), once per reference.
 import * as z from 'zod';
 import { perReference, type Reference } from './reference.ts';
-import { multiLine, singleLine, webLink } from './text-rules.ts';
+import { longText, singleLine, webLink } from './text-rules.ts';
 
 const isoDate = z.iso.date();
 /** The ids of records and issues: they go into URLs and DynamoDB keys as they are. */
@@ -52,8 +52,8 @@ function makeSchemas(reference: Reference) {
       endDate: isoDate.optional(),
       participants: z.number().int().nonnegative().max(10_000_000).optional(),
       title: textSchema(singleLine(200)),
-      summary: textSchema(multiLine(1000)),
-      body: textSchema(multiLine(5000)),
+      summary: textSchema(longText(1000)),
+      body: textSchema(longText(5000)),
       link: webLink({ mailto: true }).optional(),
       image: z.strictObject({ url: webLink(), alt: textSchema(singleLine(300)) }).optional(),
     })
@@ -69,11 +69,11 @@ function makeSchemas(reference: Reference) {
       startDate: isoDate.optional(),
       endDate: isoDate.optional(),
       title: textSchema(singleLine(200)),
-      summary: textSchema(multiLine(1500)),
-      resources: textSchema(multiLine(3000)).optional(),
-      details: textSchema(multiLine(6000)).optional(),
-      results: textSchema(multiLine(3000)).optional(),
-      transfer: textSchema(multiLine(3000)).optional(),
+      summary: textSchema(longText(1500)),
+      resources: textSchema(longText(3000)).optional(),
+      details: textSchema(longText(6000)).optional(),
+      results: textSchema(longText(3000)).optional(),
+      transfer: textSchema(longText(3000)).optional(),
       links: z
         .array(webLink({ mailto: true }))
         .max(10)
@@ -98,7 +98,7 @@ function makeSchemas(reference: Reference) {
     title: singleLine(200),
     subject: textSchema(singleLine(200)),
     preheader: textSchema(singleLine(200)).optional(),
-    intro: textSchema(multiLine(3000)),
+    intro: textSchema(longText(3000)),
     sections: z.array(sectionSchema).max(10),
   });
 

@@ -73,3 +73,53 @@ export const emailAddress = () =>
   checked(z.string().trim(), false).pipe(
     z.string().max(254, 'is longer than 254 characters').pipe(z.email('is not an email address')),
   );
+
+/** An odd number of backslashes before `index`: the character there is escaped. */
+function escaped(text: string, index: number): boolean {
+  let count = 0;
+  for (let i = index - 1; i >= 0 && text[i] === '\\'; i--) count++;
+  return count % 2 === 1;
+}
+
+/**
+ * The targets of a text's Markdown links as written: `[text](target "title")` or `[text](<target>)`. A light scan
+ * (the schemas are in every function; markdown-it is in those that render), which finds every target markdown-it
+ * would and may find more: it only decides what the input check looks at.
+ */
+export function markdownLinkTargets(text: string): string[] {
+  const targets: string[] = [];
+  for (let at = text.indexOf(']('); at >= 0; at = text.indexOf('](', at + 2)) {
+    if (escaped(text, at)) continue;
+    let start = at + 2;
+    while (text[start] === ' ' || text[start] === '\t' || text[start] === '\n') start++;
+    if (text[start] === '<') {
+      const end = text.indexOf('>', start);
+      if (end > start) targets.push(text.slice(start + 1, end));
+      continue;
+    }
+    let depth = 0;
+    let end = start;
+    for (; end < text.length; end++) {
+      const c = text[end]!;
+      if (c === '\\') end++;
+      else if (c === '(') depth++;
+      else if (c === ')' && depth-- === 0) break;
+      else if (/\s/.test(c)) break;
+    }
+    if (end > start) targets.push(text.slice(start, end));
+  }
+  return targets;
+}
+
+const LINK_RULE =
+  'has a link that does not start with https://, http:// or mailto: (or holds spaces, braces or a password)';
+
+/**
+ * A long text (a summary, a body, an introduction): several lines in the Markdown subset of domain/markdown.ts,
+ * whose links follow the rules of a link field.
+ */
+export const longText = (max: number) =>
+  multiLine(max).refine(
+    (text) => markdownLinkTargets(text).every((target) => webLink({ mailto: true }).safeParse(target).success),
+    LINK_RULE,
+  );

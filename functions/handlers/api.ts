@@ -45,6 +45,7 @@ import { subscriberRoutes, type SubscriberRouteName } from './subscriber-routes.
 import { subscribersAdminRoutes, type SubscribersAdminRouteName } from './subscribers-admin-routes.ts';
 import { subscriberImportRoutes, type SubscriberImportRouteName } from './subscriber-import-routes.ts';
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
+import { imageRoutes, type ImageRouteName } from './image-routes.ts';
 
 const sendRequestSchema = z.strictObject({
   allowFallback: z.boolean().optional(),
@@ -109,7 +110,12 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
   const handlers: Record<
     Exclude<
       RouteName,
-      SubscriberRouteName | SubscribersAdminRouteName | SubscriberImportRouteName | TrackingRouteName | ArchiveRouteName
+      | SubscriberRouteName
+      | SubscribersAdminRouteName
+      | SubscriberImportRouteName
+      | TrackingRouteName
+      | ArchiveRouteName
+      | ImageRouteName
     >,
     (request: Request) => Promise<Response>
   > = {
@@ -188,6 +194,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     ...subscribersAdminRoutes(services),
     ...subscriberImportRoutes(services),
     ...trackingRoutes(services),
+    ...imageRoutes(services),
     ...archive.handlers,
   };
   const names = only ? routesOf(only) : (Object.keys(ROUTES) as RouteName[]);
@@ -206,7 +213,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
  */
 export function apiLambda(
   fn: ApiFunction,
-  overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf' | 'csv'> = {},
+  overrides: Pick<Parameters<typeof createServices>[2] & object, 'pdf' | 'csv' | 'images'> = {},
 ) {
   const ready = onceStarted(async () => {
     const config = loadConfig();

@@ -57,6 +57,9 @@ const configSchema = z
     SEND_MAX_RECEIVES: z.coerce.number().int().min(1).default(5),
     /** An unfinished claim older than this belongs to a sender that stopped (the Sender's timeout in AWS). */
     SEND_CLAIM_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(60),
+    /** The ImagesApi's buckets (AWS): originals as uploaded, and the renditions CloudFront serves at /images/. */
+    UPLOADS_BUCKET: z.string().min(1).optional(),
+    IMAGES_BUCKET: z.string().min(1).optional(),
   })
   .refine((c) => !c.HERALD_FROM_ADDRESS === !c.SES_CONFIGURATION_SET, {
     message: 'set both HERALD_FROM_ADDRESS and SES_CONFIGURATION_SET, or neither',
@@ -81,6 +84,8 @@ export interface Config {
   assetsDir: string;
   /** The project profile's file. */
   profileFile: string;
+  /** The image buckets, given to the ImagesApi only. */
+  imageBuckets: { uploads: string; images: string } | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -116,5 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     assetsDir: c.HERALD_ASSETS_DIR ?? fileURLToPath(new URL('../../', import.meta.url)),
     profileFile: profilePath(env),
+    imageBuckets:
+      c.UPLOADS_BUCKET && c.IMAGES_BUCKET ? { uploads: c.UPLOADS_BUCKET, images: c.IMAGES_BUCKET } : undefined,
   };
 }

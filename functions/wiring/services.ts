@@ -16,6 +16,8 @@ import type { DisseminationReport } from '../domain/report.ts';
 import { createReportText } from '../adapters/report-text.ts';
 import type { ReportText } from '../domain/report-text.ts';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ImageDeps, ImageFiles, ImageProcessor, ImageUploads } from '../domain/images.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
 import { loadProfile } from '../../contracts/profile.ts';
 import { referenceOf } from '../domain/reference.ts';
@@ -56,6 +58,14 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberAdminDep
   reportText(language: string): ReportText;
   /** The dissemination report as a PDF in a language (its fonts and emblem read on first use). */
   reportPdf(report: DisseminationReport, language: string): Promise<Buffer>;
+  /** Records' images: uploads, their processing and the renditions' storage (the ImagesApi and the embedded stack). */
+  images: ImageDeps;
+}
+
+/** What processes images and where they are kept: given only where sharp is bundled (wiring/images.ts, local/). */
+export interface ImageMaker {
+  processor: ImageProcessor;
+  storage(config: Config): { uploads: ImageUploads; files: ImageFiles };
 }
 
 export async function createServices(
@@ -70,6 +80,8 @@ export async function createServices(
     pdf?: PdfMaker;
     /** Where subscribers are imported (wiring/import-csv.ts); elsewhere an import is a configuration error. */
     csv?: CsvReader;
+    /** Where images are processed; elsewhere an image route is a configuration error. */
+    images?: ImageMaker;
   } = {},
 ): Promise<Services> {
   const profile = loadProfile(config.profileFile, { localesDir: join(config.assetsDir, 'locales') });
@@ -89,6 +101,8 @@ export async function createServices(
           'scheduling needs SCHEDULE_GROUP, SCHEDULED_SEND_FUNCTION_ARN and SCHEDULER_ROLE_ARN',
         ));
   const reportText = createReportText(config.assetsDir);
+  const imageStorage = overrides.images?.storage(config);
+  const imagesOnly = 'images are processed by the ImagesApi function only';
   let pdfAssets: PdfAssets | undefined;
   return {
     ...delivery,
@@ -118,6 +132,14 @@ export async function createServices(
         assets: (pdfAssets ??= pdf.readAssets(config.assetsDir)),
         createdAt: delivery.clock.now(),
       });
+    },
+    images: {
+      uploads: imageStorage?.uploads ?? unavailable<ImageUploads>(imagesOnly),
+      files: imageStorage?.files ?? unavailable<ImageFiles>(imagesOnly),
+      processor: overrides.images?.processor ?? unavailable<ImageProcessor>(imagesOnly),
+      clock: delivery.clock,
+      newId: () => randomBytes(16).toString('hex'),
+      publicUrl: config.publicUrl,
     },
     limits: config.signupLimits,
     machineWindowSeconds: config.machineWindowSeconds,

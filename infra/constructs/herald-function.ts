@@ -1,7 +1,9 @@
 // House construct for Herald's Lambda functions: fixes runtime, architecture, logs, source maps and bundling, and binds resources.
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -104,6 +106,36 @@ export interface HeraldFunctionProps {
   readonly environment?: Record<string, string>;
   /** Invocations kept for this function, and its ceiling; none by default. */
   readonly reservedConcurrentExecutions?: number;
+  /** @default ARM_64; a function with native modules runs on the architecture whose binaries node_modules holds. */
+  readonly architecture?: Architecture;
+  /**
+   * Packages with native binaries (sharp): left out of the bundle and copied from node_modules into the bundle's
+   * node_modules with every dependency installed beside them (its platform's binaries included), so the synth
+   * needs neither the network nor Docker.
+   */
+  readonly nodeModules?: readonly string[];
+}
+
+/** A package and the dependencies npm installed for it (optional ones only where present), by name. */
+export function installedPackages(names: readonly string[], root = PROJECT_ROOT): string[] {
+  const found = new Set<string>();
+  const visit = (name: string, optional: boolean) => {
+    if (found.has(name)) return;
+    const manifest = join(root, 'node_modules', name, 'package.json');
+    if (!existsSync(manifest)) {
+      if (optional) return;
+      throw new Error(`${name} is not installed in node_modules: run npm ci before the synth`);
+    }
+    found.add(name);
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    for (const dependency of Object.keys(pkg.dependencies ?? {})) visit(dependency, false);
+    for (const dependency of Object.keys(pkg.optionalDependencies ?? {})) visit(dependency, true);
+  };
+  for (const name of names) visit(name, false);
+  return [...found].sort();
 }
 
 export class HeraldFunction extends NodejsFunction {
@@ -120,7 +152,7 @@ export class HeraldFunction extends NodejsFunction {
       handler: 'handler',
       description: props.description,
       runtime: HERALD_RUNTIME,
-      architecture: Architecture.ARM_64,
+      architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       ...(props.reservedConcurrentExecutions && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
@@ -153,7 +185,7 @@ export class HeraldFunction extends NodejsFunction {
         // every function, twice the Sender's budget. Going back to an older runtime means checking its SDK has
         // them. `typescript` is only reached through cosmiconfig (via mjml) when it loads a `.ts` config file,
         // which we never have; bundling it would add several megabytes.
-        externalModules: ['@aws-sdk/*', 'typescript'],
+        externalModules: ['@aws-sdk/*', 'typescript', ...(props.nodeModules ?? [])],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
@@ -162,6 +194,10 @@ export class HeraldFunction extends NodejsFunction {
               ? ASSET_FOLDERS.map((folder) => `cp -R "${inputDir}/${folder}" "${outputDir}/${folder}"`)
               : []),
             ...projectCopies(props.project, `${outputDir}/${BUNDLE_PROJECT_DIR}`),
+            ...installedPackages(props.nodeModules ?? []).flatMap((name) => [
+              `mkdir -p "${dirname(join(outputDir, 'node_modules', name))}"`,
+              `cp -R "${join(PROJECT_ROOT, 'node_modules', name)}" "${join(outputDir, 'node_modules', name)}"`,
+            ]),
           ],
         },
       },
@@ -199,6 +235,24 @@ export class HeraldFunction extends NodejsFunction {
   bindQueue(queue: IQueue, envVar: string): this {
     queue.grantSendMessages(this);
     this.addEnvironment(envVar, queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Lets the function do `actions` on the bucket's objects under `prefix` (all when empty) and sets `envVar` to its
+   * name.
+   */
+  bindBucket(bucket: IBucket, envVar: string, actions: readonly string[], prefix = ''): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...actions], resources: [bucket.arnForObjects(`${prefix}*`)] }),
+    );
+    Validations.of(this.executionRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/${prefix}*]`,
+      reason:
+        `The objects of the ${envVar} bucket${prefix ? ` under ${prefix}` : ''}: their keys are upload ids made ` +
+        'at run time, so none is known at deploy time.',
+    });
+    this.addEnvironment(envVar, bucket.bucketName);
     return this;
   }
 

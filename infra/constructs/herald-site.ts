@@ -20,6 +20,7 @@ import {
   AspectPriority,
   Aspects,
   Duration,
+  RemovalPolicy,
   Stack,
   Validations,
   type CfnElement,
@@ -52,7 +53,14 @@ import {
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { CfnPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+  type IBucket,
+} from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { rules } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
@@ -128,12 +136,23 @@ export interface HeraldSiteProps {
   /** Files deployed beside the web folder, by object key: the pages' images (contracts/assets.ts siteAssetFiles). */
   readonly assets?: Readonly<Record<string, string>>;
   readonly customDomain?: { domainName: string; certificateArn: string };
+  /** The origins (the public site's URL) whose editor app PUTs image originals straight into the uploads bucket. */
+  readonly uploadOrigins: readonly string[];
 }
+
+/** Where CloudFront serves records' images from the images bucket (their keys start with `images/`). */
+export const IMAGES_PATH_PATTERN = '/images/*';
+/** An original waits in the uploads bucket no longer than this, processed or not. */
+export const UPLOAD_RETENTION = Duration.days(1);
 
 export class HeraldSite extends Construct {
   readonly distribution: Distribution;
   readonly siteBucket: IBucket;
   readonly logBucket: IBucket;
+  /** Image originals as the browser uploads them (presigned PUT), deleted once processed or after a day. */
+  readonly uploadsBucket: IBucket;
+  /** The renditions of records' images, served at /images/. */
+  readonly imagesBucket: IBucket;
   readonly deployment?: BucketDeployment;
 
   constructor(scope: Construct, id: string, props: HeraldSiteProps) {
@@ -163,6 +182,36 @@ export class HeraldSite extends Construct {
       serverAccessLogsPrefix: 'site-bucket/',
     });
 
+    // Images editors upload: originals land in a private bucket by a presigned PUT from the editor app (its origin
+    // only), and what the ImagesApi makes of them goes to a bucket only CloudFront reads. Kept when the stack goes:
+    // sent editions show them.
+    const uploadsBucket = new Bucket(this, 'UploadsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: logBucket,
+      serverAccessLogsPrefix: 'uploads-bucket/',
+      lifecycleRules: [{ expiration: UPLOAD_RETENTION, abortIncompleteMultipartUploadAfter: UPLOAD_RETENTION }],
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: [...props.uploadOrigins],
+          allowedHeaders: ['content-type'],
+          maxAge: 3600,
+        },
+      ],
+    });
+    const imagesBucket = new Bucket(this, 'ImagesBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: logBucket,
+      serverAccessLogsPrefix: 'images-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     const viewerIp = new CloudFrontFunction(this, 'ViewerIp', {
       comment: 'Herald: the reader address in true-client-ip, for the API',
       code: FunctionCode.fromInline(VIEWER_IP_CODE),
@@ -187,7 +236,11 @@ export class HeraldSite extends Construct {
           strictTransportSecurity: { accessControlMaxAge: Duration.days(365), override: true },
         },
       });
-    const webHeaders = securityHeaders('WebAppHeaders', webAppCsp(props.webConfig.authDomainUrl), true);
+    const webHeaders = securityHeaders(
+      'WebAppHeaders',
+      webAppCsp(props.webConfig.authDomainUrl, `https://${uploadsBucket.bucketRegionalDomainName}`),
+      true,
+    );
     const apiHeaders = securityHeaders('ApiHeaders', PAGE_CSP, false);
 
     // The $default stage is mapped to the domain's root: CloudFront forwards the viewer's path as it is.
@@ -264,7 +317,17 @@ export class HeraldSite extends Construct {
         responseHeadersPolicy: webHeaders,
         functionAssociations: [{ function: directoryIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, behaviorOf(pattern)])),
+      additionalBehaviors: {
+        ...Object.fromEntries(API_PATH_PATTERNS.map((pattern) => [pattern, behaviorOf(pattern)])),
+        // A rendition's name changes with its content: cached as long as its Cache-Control (a year) says.
+        [IMAGES_PATH_PATTERN]: {
+          origin: S3BucketOrigin.withOriginAccessControl(imagesBucket),
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: apiHeaders,
+        },
+      },
       httpVersion: HttpVersion.HTTP2_AND_3,
       // North America and Europe edge locations: the readers are in Europe.
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -311,6 +374,8 @@ export class HeraldSite extends Construct {
     this.distribution = distribution;
     this.siteBucket = siteBucket;
     this.logBucket = logBucket;
+    this.uploadsBucket = uploadsBucket;
+    this.imagesBucket = imagesBucket;
   }
 
   /** Uploads the web folder and the sign-in settings, deletes what is gone, and invalidates CloudFront's cache. */

@@ -141,6 +141,27 @@ describe('Lambda bundles', () => {
     expect(status).toBe('404');
   });
 
+  it('loads the ImagesApi bundle outside the repository: sharp and its linux binaries load from its own node_modules', () => {
+    const dir = bundleDir('ImagesApi');
+    expect(existsSync(join(dir, 'node_modules', 'sharp', 'package.json'))).toBe(true);
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).not.toContain('sharp-libvips');
+    // sharp itself, as the handler would load it, from the bundle's folder alone.
+    const script = `const { createRequire } = await import('node:module');
+      const sharp = createRequire(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)})('sharp');
+      const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#fff' } }).png().toBuffer();
+      console.log((await sharp(png).metadata()).format);`;
+    expect(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' }).trim(),
+    ).toBe('png');
+    const status = invokeBundle(dir, get('/api/highlights'), 'response.statusCode', {
+      HERALD_ASSETS_DIR: dir,
+      HERALD_TOKEN_SECRET: undefined,
+      UPLOADS_BUCKET: 'uploads',
+      IMAGES_BUCKET: 'images',
+    });
+    expect(status).toBe('404');
+  });
+
   it('loads the Sender bundle with only the AWS SDK beside it, as in the Lambda runtime', () => {
     // No message: the handler builds its services (SDK clients included) and reports no failure.
     expect(invokeBundle(bundleDir('Sender'), { Records: [] }, 'JSON.stringify(response)')).toBe(

@@ -28,6 +28,9 @@ describe('cdk-nag AWS Solutions checks', () => {
     const found = acknowledgements(app);
     const deploymentPolicy = 'HeraldStateless/Site/DeploymentRole/DefaultPolicy/Resource';
     const siteBucket = logicalId(stateless.node.findChild('Site').node.findChild('SiteBucket'));
+    const [uploadsBucket, imagesBucket] = ['UploadsBucket', 'ImagesBucket'].map((name) =>
+      logicalId(stateless.node.findChild('Site').node.findChild(name)),
+    );
     const publicRoutes = Object.entries(ROUTES)
       .filter(([, spec]) => spec.access === 'public')
       .map(([name]) => `HeraldStateless/HttpApi/${name[0]!.toUpperCase()}${name.slice(1)}Route AwsSolutions-APIG4`);
@@ -43,6 +46,8 @@ describe('cdk-nag AWS Solutions checks', () => {
         'HeraldStateless/SenderRole AwsSolutions-IAM5[Resource::*]',
         'HeraldStateless/EditorApiRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/herald-sends/*]',
         'HeraldStateless/EdgeSecret AwsSolutions-SMG4',
+        `HeraldStateless/ImagesApiRole AwsSolutions-IAM5[Resource::<${uploadsBucket}.Arn>/*]`,
+        `HeraldStateless/ImagesApiRole AwsSolutions-IAM5[Resource::<${imagesBucket}.Arn>/images/*]`,
         ...publicRoutes,
         'HeraldStateless/Site/LogBucket AwsSolutions-S1',
         'HeraldStateless/Site/Distribution AwsSolutions-CFR4',

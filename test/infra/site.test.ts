@@ -9,6 +9,7 @@ import { EDGE_HEADER } from '../../contracts/headers.ts';
 import { ROUTES } from '../../contracts/routes.ts';
 import {
   API_PATH_PATTERNS,
+  IMAGES_PATH_PATTERN,
   ARCHIVE_MAX_TTL,
   ARCHIVE_PATH_PATTERN,
   DIRECTORY_INDEX_CODE,
@@ -61,12 +62,12 @@ describe('the viewer address function', () => {
 describe('CloudFront distribution', () => {
   it('sends exactly the API paths to the HTTP API, all but the archive and notices uncached, with every viewer header but Host', () => {
     const behaviors = distributionConfig().CacheBehaviors;
-    expect(behaviors.map((b) => b.PathPattern)).toEqual([...API_PATH_PATTERNS]);
+    expect(behaviors.map((b) => b.PathPattern)).toEqual([...API_PATH_PATTERNS, IMAGES_PATH_PATTERN]);
     // The public pages (signup, unsubscribe, preferences, the notices) are served by the API too.
     expect(API_PATH_PATTERNS).toEqual(
       expect.arrayContaining(['/subscribe*', '/unsubscribe/*', '/preferences/*', '/privacy*', '/accessibility*']),
     );
-    const cached = [ARCHIVE_PATH_PATTERN, ...NOTICE_PATH_PATTERNS];
+    const cached = [ARCHIVE_PATH_PATTERN, ...NOTICE_PATH_PATTERNS, IMAGES_PATH_PATTERN];
     for (const behavior of behaviors.filter((b) => !cached.includes(b.PathPattern!))) {
       expect(behavior).toMatchObject({
         AllowedMethods: AllowedMethods.ALLOW_ALL.methods,
@@ -204,8 +205,12 @@ describe('CloudFront distribution', () => {
     };
     expect(config('WebAppHeaders')).toMatchObject({
       ...common,
-      ContentSecurityPolicy: { ContentSecurityPolicy: webAppCsp(), Override: true },
+      ContentSecurityPolicy: { Override: true },
     });
+    // The editor PUTs image originals straight to the uploads bucket: its origin alone joins connect-src.
+    expect(JSON.stringify(config('WebAppHeaders').ContentSecurityPolicy)).toMatch(
+      new RegExp(`connect-src 'self' https://",\\{"Fn::GetAtt":\\["${id('UploadsBucket')}","RegionalDomainName"\\]\\}`),
+    );
     // The API sets the page policy on its HTML; CloudFront's fills in where it set none.
     expect(config('ApiHeaders')).toMatchObject({
       ...common,
@@ -390,11 +395,13 @@ describe('custom domain and hosted sign-in', () => {
     const csp = JSON.stringify(
       webHeaders?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy,
     );
-    expect(csp).toMatch(/connect-src 'self' https:\/\/",.*AuthDomain.*\.amazoncognito\.com; object-src/);
+    expect(csp).toMatch(
+      /connect-src 'self' https:\/\/",.*AuthDomain.*\.amazoncognito\.com https:\/\/",.*UploadsBucket.*; object-src/,
+    );
     const environment = Object.values(custom.statelessTemplate.findResources('AWS::Lambda::Function')).map(
       (fn) => fn.Properties.Environment?.Variables?.HERALD_PUBLIC_URL,
     );
-    expect(environment.filter(Boolean)).toEqual(Array(7).fill('https://news.secon.example'));
+    expect(environment.filter(Boolean)).toEqual(Array(8).fill('https://news.secon.example'));
   });
 
   it('refuses a domain without a certificate in us-east-1', () => {

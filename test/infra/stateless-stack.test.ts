@@ -10,6 +10,7 @@ import { apiGatewayPaths } from '../../infra/route-keys.ts';
 import { loadConfig } from '../../functions/wiring/config.ts';
 import {
   EDITOR_API_CONCURRENCY,
+  IMAGES_API_CONCURRENCY,
   EDITOR_THROTTLE,
   MIN_UNRESERVED_CONCURRENCY,
   PUBLIC_API_CONCURRENCY,
@@ -52,12 +53,24 @@ const arnOf = (...path: string[]) => {
   return { 'Fn::GetAtt': [logicalId(construct), 'Arn'] };
 };
 
-const FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'EditorApi', 'ScheduledSend', 'FanOut', 'Sender', 'SesEvents'];
+const FUNCTIONS = [
+  'PublicApi',
+  'UnsubscribeApi',
+  'EditorApi',
+  'ImagesApi',
+  'ScheduledSend',
+  'FanOut',
+  'Sender',
+  'SesEvents',
+];
+/** sharp's binaries come from node_modules, installed for linux-x64: the ImagesApi runs there. */
+const X86_FUNCTIONS = ['ImagesApi'];
 /** The three functions behind the HTTP API, by the name `apiFunctionOf` gives them. */
 const CONSTRUCT_OF: Record<ApiFunction, string> = {
   public: 'PublicApi',
   unsubscribe: 'UnsubscribeApi',
   editor: 'EditorApi',
+  images: 'ImagesApi',
 };
 const API_FUNCTIONS = Object.values(CONSTRUCT_OF);
 /**
@@ -70,12 +83,12 @@ const TOKEN_FUNCTIONS = ['PublicApi', 'UnsubscribeApi', 'EditorApi', 'Sender'];
 const SES_FUNCTIONS = ['PublicApi', 'EditorApi', 'ScheduledSend', 'Sender'];
 
 describe('functions', () => {
-  it('runs seven functions on arm64 with Node.js 24, ES module bundles and source maps', () => {
-    // The eighth function is BucketDeployment's own handler (Python).
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 7);
+  it('runs eight functions on arm64 (the ImagesApi on x86_64) with Node.js 24, ES module bundles and source maps', () => {
+    // The ninth function is BucketDeployment's own handler (Python).
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs24.x' }, 8);
     for (const fn of FUNCTIONS) {
       expect(resource(fn).Properties).toMatchObject({
-        Architectures: ['arm64'],
+        Architectures: [X86_FUNCTIONS.includes(fn) ? 'x86_64' : 'arm64'],
         Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
@@ -735,10 +748,16 @@ describe('HTTP API', () => {
 
   /** The function each route must reach: the unsubscribe link's two routes have their own. */
   const expectedFunction = (spec: RouteSpec) =>
-    spec.access !== 'public' ? 'EditorApi' : spec.path === '/unsubscribe/{token}' ? 'UnsubscribeApi' : 'PublicApi';
+    spec.access !== 'public'
+      ? spec.path.startsWith('/api/images')
+        ? 'ImagesApi'
+        : 'EditorApi'
+      : spec.path === '/unsubscribe/{token}'
+        ? 'UnsubscribeApi'
+        : 'PublicApi';
 
   it.each(Object.entries(ROUTES))(
-    'sends %s to the UnsubscribeApi if it is an unsubscribe route, else to the PublicApi if it is public, else to the EditorApi',
+    'sends %s to the UnsubscribeApi if it is an unsubscribe route, else to the PublicApi if it is public, else to the ImagesApi or the EditorApi',
     (_name, spec) => {
       const fn = expectedFunction(spec);
       expect(CONSTRUCT_OF[apiFunctionOf(spec)]).toBe(fn);
@@ -974,7 +993,11 @@ describe('HTTP API', () => {
     it("counts every function's reservation, the UnsubscribeApi's included, against the account's concurrency", () => {
       const reserved = FUNCTIONS.reduce((sum, fn) => sum + (reservation(fn) ?? 0), 0);
       expect(reserved).toBe(
-        reservation('Sender')! + PUBLIC_API_CONCURRENCY + UNSUBSCRIBE_API_CONCURRENCY + EDITOR_API_CONCURRENCY,
+        reservation('Sender')! +
+          PUBLIC_API_CONCURRENCY +
+          UNSUBSCRIBE_API_CONCURRENCY +
+          EDITOR_API_CONCURRENCY +
+          IMAGES_API_CONCURRENCY,
       );
       const limit = reserved + MIN_UNRESERVED_CONCURRENCY;
       expect(() => buildHerald({ context: { 'herald:accountConcurrency': limit } })).not.toThrow();

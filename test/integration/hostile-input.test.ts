@@ -150,6 +150,13 @@ describe('hostile fields', () => {
     'https://user:pass@x.example/',
     'https://x.example/\u0000',
   ];
+  /** Links in a long text's Markdown: the same rules as a link field's. */
+  const UNSAFE_MARKDOWN = [
+    '[x](javascript:alert(1))',
+    'See [{{preferencesUrl}}](https://x.example/{{preferencesUrl}})',
+    '- [x](data:text/html;base64,PHNjcmlwdD4=)',
+    '**[x](https://user:pass@x.example/)**',
+  ];
   const UNSAFE_TEXTS = ['a\u0000b', 'a\u000bb', 'a\u0085b', 'a\u2028b', 'a\ud800b', 'x'.repeat(7000)];
 
   /** Sets `value` at a dotted path of a copy of `record`. */
@@ -189,6 +196,9 @@ describe('hostile fields', () => {
       field,
       UNSAFE_TEXTS,
     ]),
+    ['POST', '/api/highlights', highlight, 'summary.en', UNSAFE_MARKDOWN],
+    ['POST', '/api/practices', practice, 'results.en', UNSAFE_MARKDOWN],
+    ['POST', '/api/issues', issue, 'intro.en', UNSAFE_MARKDOWN],
     ['POST', '/api/subscribe', signup, 'email', ['a@b', 'x'.repeat(300) + '@example.org', 'a@example.org\r\nBcc: b@x']],
     ['POST', '/api/subscribe', signup, 'name', ['Eve\r\nBcc: x@example.org', 'a\u0000b']],
     ['POST', '/api/subscribe', signup, 'language', ['xx', 1, null]],

@@ -18,6 +18,7 @@ const CONSTRUCTS: Record<ApiFunction, string> = {
   public: 'PublicApi',
   unsubscribe: 'UnsubscribeApi',
   editor: 'EditorApi',
+  images: 'ImagesApi',
 };
 const FUNCTIONS = Object.keys(CONSTRUCTS) as ApiFunction[];
 
@@ -147,6 +148,16 @@ describe('least privilege of the API functions', () => {
     ) as { id: string };
     await route('deletePractice', `/api/practices/${created.id}`);
     await route('listIndicators', '/api/indicators');
+    // Images: the ImagesApi touches no table (its buckets are checked in test/infra/images.test.ts).
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const upload = JSON.parse(
+      await route('startImageUpload', '/api/images/uploads', { body: { type: 'image/png', size: png.length } }),
+    ) as { id: string; upload: { url: string; headers: Record<string, string> } };
+    await fetch(upload.upload.url, { method: 'PUT', headers: upload.upload.headers, body: new Uint8Array(png) });
+    await route('processImage', '/api/images', { body: { id: upload.id } });
     await route('listIssues', '/api/issues');
     const draft = { title: 'Privileges', subject: { en: 'S' }, intro: { en: 'I' }, sections: [] };
     const issue = JSON.parse(await route('createIssue', '/api/issues', { body: draft })) as { id: string };
@@ -231,7 +242,9 @@ describe('least privilege of the API functions', () => {
     await route('eraseSubscriber', `/api/subscribers/${newReader}`);
     await route('importSuppressions', '/api/suppressions', { csv: 'email\nbounced@example.org\n' });
 
-    for (const fn of FUNCTIONS) {
+    // The ImagesApi works on its buckets only: it makes no DynamoDB call and is granted none.
+    expect([...calls.images, ...granted.images]).toEqual([]);
+    for (const fn of FUNCTIONS.filter((f) => f !== 'images')) {
       expect(calls[fn].size, `${CONSTRUCTS[fn]} makes calls`).toBeGreaterThan(0);
       expect(
         [...calls[fn]].filter((call) => !granted[fn].has(call)),

@@ -212,6 +212,18 @@ describe('a record page', () => {
     }
   });
 
+  it('shows the large rendition of an image Herald made, and any other image as it is', async () => {
+    const store = fakeIssueStore();
+    const sentRecords = fakeSentRecords();
+    await store.put(sent('issue-2', 'sent', '2026-02-05T08:00:00Z'));
+    const made = `https://news.example/images/${'c'.repeat(32)}-600.jpg`;
+    await sentRecords.putSent('issue-2', [
+      { kind: 'highlight', record: { ...highlight, image: { url: made, alt: { en: 'x' } } } },
+    ]);
+    const page = await recordPage({ issues: store, sentRecords, reference: secon }, 'issue-2', 'en', 'fair');
+    expect(page.image?.url).toBe(`https://news.example/images/${'c'.repeat(32)}-1200.jpg`);
+  });
+
   it("gives a practice its organisation, place and long texts, and a highlight of the same id the highlight's page", async () => {
     const store = fakeIssueStore();
     const sentRecords = fakeSentRecords();

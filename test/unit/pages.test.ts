@@ -401,6 +401,29 @@ describe('the archive, record and notice pages', () => {
   });
 });
 
+describe('the Atom feed', () => {
+  it("summarizes an issue by its introduction's Markdown as plain text, and by its preheader as written", () => {
+    const entry = (issueId: string, text: string, summaryIsMarkdown: boolean) => ({
+      issueId,
+      subject: { text: 'News', fallback: false },
+      summary: { text, fallback: false },
+      summaryIsMarkdown,
+      publishedAt: '2026-02-05T08:00:00Z',
+      updatedAt: '2026-02-05T09:00:00Z',
+    });
+    const xml = renderer.feed(
+      'en',
+      [
+        entry('issue-1', 'Hello **all**, read [the report](https://r.example/).\n\n- one\n- two', true),
+        entry('issue-2', 'A *plain* preheader', false),
+      ],
+      { publicUrl: 'https://news.example', whenEmpty: '2026-01-01T00:00:00Z' },
+    );
+    expect(xml).toContain('Hello all, read the report (https://r.example/).\n- one\n- two</summary>');
+    expect(xml).toContain('A *plain* preheader</summary>');
+  });
+});
+
 describe('confirmation email', () => {
   const confirmUrl = 'https://news.example/api/subscribe/confirm?token=abc&lang=bg';
 

@@ -68,6 +68,10 @@ export function createApi(session) {
     highlights: records('highlights'),
     practices: records('practices'),
     indicators: { list: () => get('/api/indicators') },
+    images: {
+      startUpload: (type, size) => request('POST', '/api/images/uploads', { type, size }),
+      process: (id) => request('POST', '/api/images', { id }),
+    },
     issues: {
       list: () => get('/api/issues'),
       get: (id) => get(issue(id)),

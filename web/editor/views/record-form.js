@@ -3,6 +3,7 @@ import { h, uid } from '../dom.js';
 import { COUNTRIES, COUNTRY_CODES, OTHER_REGION, regionsOf, sourceName } from '../reference.js';
 import { feedback } from '../widgets/feedback.js';
 import { clearFieldErrors, field, fieldLocator, select } from '../widgets/fields.js';
+import { imageUpload } from '../widgets/image-upload.js';
 import { languageTexts } from '../widgets/language-texts.js';
 import { pageHeader } from '../widgets/page.js';
 import { RECORD_KINDS, confirmDelete, titleOf } from './records-common.js';
@@ -68,7 +69,7 @@ function recordForm(page) {
   const registry = controlRegistry();
   const recordId = idDetails(id, record, registry);
   const where = placeAndDates(record, kind, registry);
-  const details = (kind === 'highlights' ? highlightDetails : practiceDetails)(record, registry, where);
+  const details = (kind === 'highlights' ? highlightDetails : practiceDetails)(record, registry, where, page.ctx);
   const save = h(
     'button',
     { type: 'submit', class: 'button primary' },
@@ -171,7 +172,7 @@ function placeAndDates(record, kind, { control, input }) {
 }
 
 /** A highlight's place and participants, its link and image; `build` makes the API's body. */
-function highlightDetails(record, { controls, input }, where) {
+function highlightDetails(record, { controls, input }, where, ctx) {
   const place = input('place', record.place, { 'aria-required': 'true' });
   const participants = input('participants', record.participants, {
     type: 'number',
@@ -191,7 +192,7 @@ function highlightDetails(record, { controls, input }, where) {
     ]),
     group('Link and image', [
       field({ label: 'Link', control: link, hint: 'Where readers can read more.' }),
-      field({ label: 'Image URL', control: imageUrl, hint: 'Describe the image in each language under Text.' }),
+      imageUpload({ api: ctx.api, urlInput: imageUrl, hint: 'Describe the image in each language under Text.' }),
     ]),
   ];
   const build = (text, common) => {

@@ -2,6 +2,7 @@
 import { h, uid, visuallyHidden } from '../dom.js';
 import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, sourceName } from '../reference.js';
 import { setFieldError } from './fields.js';
+import { markdownToolbar } from './markdown-toolbar.js';
 
 const STATE_TEXT = { complete: 'complete', partial: 'partly written', empty: 'no text yet' };
 
@@ -125,10 +126,12 @@ function textRow(field, readOnly, onChange) {
   const error = h('p', { class: 'field-error', id: `${control.id}-error`, hidden: true });
   control.setAttribute('aria-describedby', `${source.id} ${error.id}`);
   const label = h('label', { for: control.id }, field.label, ' ', languageLabel, requiredMark);
+  // Every multi-line text is a long text, written in the Markdown subset.
+  const toolbar = field.rows && !readOnly ? markdownToolbar(control) : null;
   return {
     field,
     control,
-    element: h('div', { class: 'field' }, label, control, source, error),
+    element: h('div', { class: 'field' }, label, toolbar, control, source, error),
     /** Shows `text` (the field's texts by language) in `lang`. */
     show(lang, text) {
       const required = lang === SOURCE_LANGUAGE && Boolean(field.required);
