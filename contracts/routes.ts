@@ -43,6 +43,9 @@ export const ROUTES = {
   createIssue: route('POST', '/api/issues', 'editor'),
   getIssue: route('GET', '/api/issues/{id}', 'editor'),
   updateIssue: route('PUT', '/api/issues/{id}', 'editor'),
+  // A draft only; a copy of any issue as a new draft.
+  deleteIssue: route('DELETE', '/api/issues/{id}', 'editor'),
+  duplicateIssue: route('POST', '/api/issues/{id}/duplicate', 'editor'),
   previewIssue: route('GET', '/api/issues/{id}/preview', 'editor'),
   testIssue: route('POST', '/api/issues/{id}/test', 'editor'),
   sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),

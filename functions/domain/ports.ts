@@ -103,8 +103,13 @@ export interface IssueStore {
   put(issue: Issue): Promise<void>;
   /** Stores a new issue; false when the id is taken. */
   create(issue: Issue): Promise<boolean>;
-  /** Replaces an issue that is still a draft; false when it is not (any more). */
-  replaceDraft(issue: Issue): Promise<boolean>;
+  /**
+   * Replaces an issue that is still a draft at `previousVersion` (0: stored before issues had versions); false when
+   * it is not a draft any more or another change came first.
+   */
+  replaceDraft(issue: Issue, previousVersion: number): Promise<boolean>;
+  /** Deletes a draft whose send never started; false when it is not such a draft (any more). */
+  removeDraft(id: string): Promise<boolean>;
   get(id: string): Promise<Issue | undefined>;
   /** Newest first. */
   list(): Promise<Issue[]>;

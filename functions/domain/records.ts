@@ -24,6 +24,16 @@ export const ISSUE_STATUSES = ['draft', 'scheduled', 'sending', 'sent'] as const
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 
+/** A record's dates in order; checked only when both dates are dates (a wrong date says so, not this). */
+const endsAfterStart = {
+  message: 'ends before it starts',
+  path: ['endDate'],
+  when: (payload: z.core.ParsePayload) =>
+    typeof payload.value === 'object' &&
+    payload.value !== null &&
+    !payload.issues.some((issue) => issue.path?.[0] === 'startDate' || issue.path?.[0] === 'endDate'),
+};
+
 function makeSchemas(reference: Reference) {
   const { languages, countryCodes, sourceLanguage } = reference;
   const languageSchema = z
@@ -55,7 +65,7 @@ function makeSchemas(reference: Reference) {
       link: webLink({ mailto: true }).optional(),
       image: z.strictObject({ url: webLink(), alt: textSchema(singleLine(300)) }).optional(),
     })
-    .refine((h) => !h.endDate || h.endDate >= h.startDate, { message: 'ends before it starts', path: ['endDate'] });
+    .refine((h) => !h.endDate || h.endDate >= h.startDate, endsAfterStart);
 
   const practiceSchema = z
     .strictObject({
@@ -77,10 +87,7 @@ function makeSchemas(reference: Reference) {
         .max(10)
         .optional(),
     })
-    .refine((p) => !p.endDate || !p.startDate || p.endDate >= p.startDate, {
-      message: 'ends before it starts',
-      path: ['endDate'],
-    });
+    .refine((p) => !p.endDate || !p.startDate || p.endDate >= p.startDate, endsAfterStart);
 
   /** A project indicator: what the project promised and how far it got, e.g. "regional stakeholder meetings: 7 of 7". */
   const indicatorSchema = z.strictObject({
@@ -143,6 +150,8 @@ export type Issue = IssueDraft & {
   id: string;
   status: IssueStatus;
   createdAt: string;
+  /** Counts the saved changes of a draft (1 when created): a save naming an older version is refused. */
+  version?: number;
   /** When a scheduled send starts (ISO 8601). */
   scheduledAt?: string;
   /** The editor accepted fallback to the source language when scheduling. */

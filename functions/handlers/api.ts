@@ -11,7 +11,15 @@ import {
   type EditableKind,
 } from '../domain/content.ts';
 import { loadIssueContent } from '../domain/edition.ts';
-import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
+import {
+  createIssue,
+  deleteIssue,
+  duplicateIssue,
+  previewIssue,
+  sendTest,
+  translationStatus,
+  updateIssue,
+} from '../domain/issue-editing.ts';
 import { getIssue, listIssues } from '../domain/issues.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, type StatsScope } from '../domain/stats.ts';
@@ -130,6 +138,14 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       return json(200, { ...issue, translation });
     },
     updateIssue: async (r) => json(200, await updateIssue(services, id(r), body(r))),
+    deleteIssue: async (r) => {
+      await deleteIssue(services, id(r));
+      return json(204);
+    },
+    duplicateIssue: async (r) => {
+      const { issue, leftOut } = await duplicateIssue(services, id(r));
+      return json(201, { id: issue.id, title: issue.title, leftOut });
+    },
     previewIssue: async (r) => {
       const preview = await previewIssue(services, id(r), r.query);
       return preview.format === 'html' ? html(200, preview.body) : text(200, preview.body);

@@ -45,10 +45,16 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
       issues.set(issue.id, issue);
       return true;
     },
-    async replaceDraft(issue) {
-      if (issues.get(issue.id)?.status !== 'draft') return false;
+    async replaceDraft(issue, previousVersion) {
+      const stored = issues.get(issue.id);
+      if (stored?.status !== 'draft' || (stored.version ?? 0) !== previousVersion) return false;
       issues.set(issue.id, issue);
       return true;
+    },
+    async removeDraft(id) {
+      const stored = issues.get(id);
+      if (stored?.status !== 'draft' || stored.sendStartedAt) return false;
+      return issues.delete(id);
     },
     async get(id) {
       return issues.get(id);
