@@ -12,6 +12,7 @@ import {
 } from '../domain/content.ts';
 import { loadIssueContent } from '../domain/edition.ts';
 import {
+  countAudience,
   createIssue,
   deleteIssue,
   duplicateIssue,
@@ -135,6 +136,12 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       const issue = await getIssue(services, id(r));
       const content = await loadIssueContent(services.content, issue);
       const translation = translationStatus(services.reference.languages, issue, content);
+      // `?with=subscribers`: the confirmed subscribers per language (the editor app's figures until an issue's own
+      // audience is counted by GET /api/issues/{id}/audience).
+      if (r.query.with === 'subscribers') {
+        const subscribers = await countAudience(services.audience, services.reference);
+        return json(200, { ...issue, translation, subscribers });
+      }
       return json(200, { ...issue, translation });
     },
     updateIssue: async (r) => json(200, await updateIssue(services, id(r), body(r))),

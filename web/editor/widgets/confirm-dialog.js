@@ -2,13 +2,13 @@
 import { h, uid } from '../dom.js';
 
 /** Focus stays inside the dialog and Escape cancels; resolves true when confirmed, and gives focus back. */
-export function confirmDialog({ title, message, confirmLabel, danger = false }) {
+export function confirmDialog({ title, message, confirmLabel, cancelLabel = 'Cancel', danger = false }) {
   return new Promise((resolve) => {
     const titleId = uid('dialog-title');
     const cancel = h(
       'button',
       { type: 'button', class: 'button secondary', onclick: () => dialog.close('cancel') },
-      'Cancel',
+      cancelLabel,
     );
     const confirm = h(
       'button',
