@@ -152,10 +152,12 @@ function titleInput(issue, editable) {
 
 /** The title and the texts on the main side, the sections beside them, and the save state and Save while a draft. */
 function composeForm({ issue, editable, announcer, notes, title, texts, sections, save, saveState }) {
+  // The messages above the form; the sticky footer holds only Save and the save state, so nothing covers the form.
   return h(
     'form',
     { class: 'compose-form', novalidate: true },
     !editable ? h('p', { class: 'notice' }, `This issue is ${issue.status}; only drafts can be edited.`) : null,
+    notes.element,
     h(
       'div',
       { class: 'compose-layout' },
@@ -167,9 +169,7 @@ function composeForm({ issue, editable, announcer, notes, title, texts, sections
       ),
       sections.element,
     ),
-    editable
-      ? h('div', { class: 'form-footer' }, notes.element, h('div', { class: 'form-actions' }, save, saveState))
-      : notes.element,
+    editable ? h('div', { class: 'form-footer' }, h('div', { class: 'form-actions' }, save, saveState)) : null,
     announcer,
   );
 }

@@ -4,7 +4,6 @@
 import { formatDate, h, uid } from '../dom.js';
 import { LANGUAGE_NAMES, LANGUAGES, sourceName } from '../reference.js';
 import { plainMessage, setFieldError } from '../widgets/fields.js';
-import { gapText, groupGaps } from './issue-translations.js';
 
 /** From this many recipients on, the editor types the number to confirm. */
 export const TYPED_CONFIRMATION_FROM = 1000;
@@ -147,6 +146,14 @@ function dialogChoices({ issue, audience, verb }) {
   };
 }
 
+/** "subject, intro; 14 texts in records": the issue's own texts by name, the records' counted (the grid lists them). */
+function gapSummary(gaps) {
+  const own = gaps.filter((gap) => !gap.includes(': '));
+  const inRecords = gaps.length - own.length;
+  const records = inRecords ? `${inRecords} ${inRecords === 1 ? 'text' : 'texts'} in records` : '';
+  return [own.join(', '), records].filter(Boolean).join('; ');
+}
+
 /** A language whose subject or intro is missing: the API refuses such a send unless fallback is chosen. */
 const blocking = (issue, lang) => (issue.translation?.[lang]?.gaps ?? []).some((g) => g === 'subject' || g === 'intro');
 
@@ -215,12 +222,7 @@ function gapChoice(issue, gaps, fallback) {
     'ul',
     { class: 'gap-summary' },
     gaps.map((lang) =>
-      h(
-        'li',
-        {},
-        h('strong', {}, `${LANGUAGE_NAMES[lang]}: `),
-        groupGaps(issue.translation[lang].gaps, lang, '').map(gapText).join('; '),
-      ),
+      h('li', {}, h('strong', {}, `${LANGUAGE_NAMES[lang]}: `), gapSummary(issue.translation[lang].gaps)),
     ),
   );
   const legend = h(

@@ -34,9 +34,6 @@ export function groupGaps(gaps, lang, base) {
   return [...groups].map(([what, fields]) => ({ what, fields }));
 }
 
-/** A group of gaps as text ("highlight x: title, summary"), for the send dialog. */
-export const gapText = ({ what, fields }) => `${what ? `${what}: ` : ''}${fields.map((f) => f.field).join(', ')}`;
-
 export function renderTranslations(panel, ctx, { issue }) {
   const translation = issue.translation;
   if (!translation) {

@@ -94,7 +94,9 @@ function recordForm(page) {
       h('div', { class: 'form-main' }, texts.element),
       h('div', { class: 'form-side' }, recordId.element, details.elements),
     ),
-    h('div', { class: 'form-footer' }, notes.element, formActions(page, save)),
+    // The messages stay above the form (under the heading): the sticky footer holds only the buttons, so nothing
+    // covers the form.
+    h('div', { class: 'form-footer' }, formActions(page, save)),
   );
   const locateDetail = fieldLocator(registry.controls);
   page.locate = (path, message) => texts.showError(path, message) ?? locateDetail(path, message);
