@@ -51,9 +51,14 @@ export async function updateIssue(deps: EditingDeps, id: string, body: unknown):
   if (!existing) throw new NotFoundError(`issue ${id}`);
   const draft = validate(recordSchemas(deps.reference).issueDraftSchema, body);
   await checkReferences(deps.content, draft);
-  const { title, subject, preheader, intro, sections } = draft;
+  const { title, subject, preheader, intro, sections, audience } = draft;
   const issue: Issue = { ...existing, title, subject, intro, sections, ...(preheader ? { preheader } : {}) };
   if (!preheader) delete issue.preheader;
+  // An edit that leaves the audience out keeps it (the compose form does not show it); `{}` is everyone.
+  if (audience) {
+    if (Object.keys(audience).length > 0) issue.audience = audience;
+    else delete issue.audience;
+  }
   if (existing.status !== 'draft' || !(await deps.issues.replaceDraft(issue))) {
     throw new ConflictError(
       `issue ${id} is ${existing.status === 'draft' ? 'being sent' : existing.status}; only a draft can change`,

@@ -13,6 +13,7 @@ import {
 import { loadIssueContent } from '../domain/edition.ts';
 import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
 import { getIssue, listIssues } from '../domain/issues.ts';
+import { issueAudience } from '../domain/audience.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError, ValidationError } from '../domain/errors.ts';
@@ -134,6 +135,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       const preview = await previewIssue(services, id(r), r.query);
       return preview.format === 'html' ? html(200, preview.body) : text(200, preview.body);
     },
+    issueAudience: async (r) => json(200, await issueAudience(services, id(r))),
     testIssue: async (r) => json(202, await sendTest(services, id(r), parseBody(r.event, z.unknown()))),
     sendIssue: async (r) => {
       const { at, allowFallback } = parseBody(r.event, sendRequestSchema);

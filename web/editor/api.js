@@ -71,6 +71,7 @@ export function createApi(session) {
       create: (draft) => request('POST', '/api/issues', draft),
       update: (id, draft) => request('PUT', issue(id), draft),
       preview: (id, lang, format) => get(`${issue(id)}/preview${query({ lang, format })}`),
+      audience: (id) => get(`${issue(id)}/audience`),
       sendTest: (id, to, lang) => request('POST', `${issue(id)}/test`, { to, lang }),
       send: (id, options = {}) => request('POST', `${issue(id)}/send`, options),
       cancelSchedule: (id) => request('DELETE', `${issue(id)}/schedule`),

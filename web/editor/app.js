@@ -34,7 +34,7 @@ const routes = [
   [/^#\/issues\/?$/, () => renderIssueList],
   [/^#\/issues\/new$/, () => renderIssue, () => ({ id: null, tab: 'compose' })],
   [
-    /^#\/issues\/([^/]+)(?:\/(compose|translations|preview|send))?(?:\/([a-z]{2}))?$/,
+    /^#\/issues\/([^/]+)(?:\/(compose|translations|audience|preview|send))?(?:\/([a-z]{2}))?$/,
     () => renderIssue,
     (m) => ({ id: decodeURIComponent(m[1]), tab: m[2] ?? 'compose', lang: m[3] }),
   ],
