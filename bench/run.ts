@@ -4,6 +4,7 @@ import { benchSignup, signupOptions } from './signup.ts';
 import { benchStats, statsOptions } from './stats.ts';
 import { benchSend, sendOptions } from './send.ts';
 import { benchReport, reportOptions } from './report.ts';
+import { audienceOptions, benchAudience } from './audience.ts';
 
 const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   stats: () => benchStats(statsOptions(args)),
   send: () => benchSend(sendOptions(args)),
   report: () => benchReport(reportOptions(args)),
+  audience: () => benchAudience(audienceOptions(args)),
 };
 
 // Names are the arguments that are neither options (`--seconds`, `--seconds=30`) nor an option's value.

@@ -48,6 +48,8 @@ export const ROUTES = {
   duplicateIssue: route('POST', '/api/issues/{id}/duplicate', 'editor'),
   previewIssue: route('GET', '/api/issues/{id}/preview', 'editor'),
   testIssue: route('POST', '/api/issues/{id}/test', 'editor'),
+  // Who a send of the issue reaches now, per language and country, and who it leaves out and why.
+  issueAudience: route('GET', '/api/issues/{id}/audience', 'editor'),
   sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),
   cancelScheduledSend: route('DELETE', '/api/issues/{id}/schedule', 'editor'),
 

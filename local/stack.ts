@@ -25,6 +25,7 @@ import { loadConfig } from '../functions/wiring/config.ts';
 import { createClients, createServices, type Clients, type Services } from '../functions/wiring/services.ts';
 import { pdfMaker } from '../functions/wiring/report-pdf.ts';
 import { reconcileGrowth } from '../functions/domain/growth.ts';
+import { reconcileTallies } from '../functions/domain/audience.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
 import { createLocalAuthorizer, demoUsers } from './authorizer.ts';
@@ -287,6 +288,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   }
   // The growth counters agree with the confirmed subscribers again (a count lost when the last run stopped).
   await reconcileGrowth(services);
+  // So do the audience tallies (an issue's audience and its send are counted from them).
+  await reconcileTallies(services);
   // Only now does the API answer: before, a list of issues would be empty and a send could race the resume.
   api = ready;
   const drained = async () => {

@@ -73,7 +73,7 @@ export async function updateIssue(deps: EditingDeps, id: string, body: unknown):
   if (existing.status !== 'draft') return refuseChange(deps, id, 'changed');
   const previous = existing.version ?? 0;
   if (basedOn !== undefined && basedOn !== previous) throw new EditConflictError(`issue ${id}`, previous);
-  const { title, subject, preheader, intro, sections } = draft;
+  const { title, subject, preheader, intro, sections, audience } = draft;
   const issue: Issue = {
     ...existing,
     title,
@@ -84,6 +84,11 @@ export async function updateIssue(deps: EditingDeps, id: string, body: unknown):
     version: previous + 1,
   };
   if (!preheader) delete issue.preheader;
+  // An edit that leaves the audience out keeps it (the compose form does not show it); `{}` is everyone.
+  if (audience) {
+    if (Object.keys(audience).length > 0) issue.audience = audience;
+    else delete issue.audience;
+  }
   if (!(await deps.issues.replaceDraft(issue, previous))) return refuseChange(deps, id, 'changed');
   return issue;
 }

@@ -209,7 +209,7 @@ export interface Recipient {
 
 export interface AudienceSource {
   /** Confirmed subscribers of one (country, language), a page at a time: never a scan, never the whole list. */
-  pages(country: Country, language: Language, pageSize: number): AsyncIterable<Recipient[]>;
+  pages(country: Country, language: Language, pageSize: number): AsyncIterable<(Recipient & { topics?: string[] })[]>;
   /** How many confirmed subscribers one (country, language) has. */
   count(country: Country, language: Language): Promise<number>;
 }
@@ -227,6 +227,9 @@ export interface SegmentJob {
   issueId: string;
   country: Country;
   language: Language;
+  /** The issue's selection narrows the segment to these regions and to subscribers of any of these topics. */
+  regions?: string[];
+  topics?: string[];
   /** After a restart: leave out recipients that already have a delivery record. */
   resume?: boolean;
 }

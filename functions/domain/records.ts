@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { perReference, type Reference } from './reference.ts';
 import { multiLine, singleLine, webLink } from './text-rules.ts';
+import { audienceSelectionSchema } from './audience.ts';
 
 const isoDate = z.iso.date();
 /** The ids of records and issues: they go into URLs and DynamoDB keys as they are. */
@@ -105,6 +106,8 @@ function makeSchemas(reference: Reference) {
     preheader: textSchema(singleLine(200)).optional(),
     intro: textSchema(multiLine(3000)),
     sections: z.array(sectionSchema).max(10),
+    /** Who gets it: every confirmed subscriber when absent (functions/domain/audience.ts). */
+    audience: audienceSelectionSchema(reference).optional(),
   });
 
   const subscriberSchema = z

@@ -12,7 +12,6 @@ import {
 } from '../domain/content.ts';
 import { loadIssueContent } from '../domain/edition.ts';
 import {
-  countAudience,
   createIssue,
   deleteIssue,
   duplicateIssue,
@@ -22,6 +21,7 @@ import {
   updateIssue,
 } from '../domain/issue-editing.ts';
 import { getIssue, listIssues } from '../domain/issues.ts';
+import { issueAudience } from '../domain/audience.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { compareIssues, coordinatorScope, issueStats, type StatsScope } from '../domain/stats.ts';
 import { ForbiddenError, ValidationError } from '../domain/errors.ts';
@@ -136,12 +136,6 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       const issue = await getIssue(services, id(r));
       const content = await loadIssueContent(services.content, issue);
       const translation = translationStatus(services.reference.languages, issue, content);
-      // `?with=subscribers`: the confirmed subscribers per language (the editor app's figures until an issue's own
-      // audience is counted by GET /api/issues/{id}/audience).
-      if (r.query.with === 'subscribers') {
-        const subscribers = await countAudience(services.audience, services.reference);
-        return json(200, { ...issue, translation, subscribers });
-      }
       return json(200, { ...issue, translation });
     },
     updateIssue: async (r) => json(200, await updateIssue(services, id(r), body(r))),
@@ -157,6 +151,7 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       const preview = await previewIssue(services, id(r), r.query);
       return preview.format === 'html' ? html(200, preview.body) : text(200, preview.body);
     },
+    issueAudience: async (r) => json(200, await issueAudience(services, id(r))),
     testIssue: async (r) => json(202, await sendTest(services, id(r), parseBody(r.event, z.unknown()))),
     sendIssue: async (r) => {
       const { at, allowFallback } = parseBody(r.event, sendRequestSchema);

@@ -28,6 +28,7 @@ import type {
   SendScheduler,
 } from '../domain/ports.ts';
 import type { GrowthCounters } from '../domain/growth.ts';
+import type { AudienceTallies } from '../domain/audience.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberDeps } from '../domain/subscribers.ts';
 import type { TrackingDeps } from '../domain/tracking.ts';
@@ -43,6 +44,7 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   counters: SendCounters;
   sketches: PeopleSketches;
   growth: GrowthCounters;
+  tallies: AudienceTallies;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences, the archive's, the notices). */

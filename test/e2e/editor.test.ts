@@ -179,9 +179,9 @@ describe('the editor web app', () => {
   it('links each translation gap to its record’s field and shows the subscribers per language', async () => {
     await page.getByRole('link', { name: /^Translations/ }).click();
     const greek = page.locator('.translation-cell[data-lang="el"]');
-    const { subscribers } = (await (
-      await api(`/api/issues/${encodeURIComponent(issueId)}?with=subscribers`)
-    ).json()) as { subscribers: Record<string, number> };
+    const { byLanguage: subscribers } = (await (
+      await api(`/api/issues/${encodeURIComponent(issueId)}/audience`)
+    ).json()) as { byLanguage: Record<string, number> };
     await greek.getByText(`${subscribers.el} subscribers`).waitFor();
     await page.locator('.translation-cell[data-lang="bg"]').getByText(`${subscribers.bg} subscribers`).waitFor();
 
@@ -239,13 +239,15 @@ describe('the editor web app', () => {
     await page.getByRole('button', { name: 'Send now…' }).click();
     await fallback.waitFor();
     // Recipients per language, before anything is sent; the focus is on the choice, not on a button that sends.
-    const { subscribers } = (await (
-      await api(`/api/issues/${encodeURIComponent(issueId)}?with=subscribers`)
-    ).json()) as { subscribers: Record<string, number> };
+    const { byLanguage: subscribers } = (await (
+      await api(`/api/issues/${encodeURIComponent(issueId)}/audience`)
+    ).json()) as { byLanguage: Record<string, number> };
     const total = Object.values(subscribers).reduce((sum, n) => sum + n, 0);
     expect(await dialog.locator('tr[data-lang="bg"] td').innerText()).toBe(String(subscribers.bg));
     expect(await dialog.locator('td[data-total]').innerText()).toBe(String(total));
-    expect(await dialog.locator('.send-gaps').innerText()).toMatch(/Latvian: subject, preheader, intro; \d+ texts in records/);
+    expect(await dialog.locator('.send-gaps').innerText()).toMatch(
+      /Latvian: subject, preheader, intro; \d+ texts in records/,
+    );
     expect(await fallback.evaluate((element) => element === document.activeElement)).toBe(true);
     // Without the choice made, Send marks it and sends nothing.
     const send = dialog.getByRole('button', { name: `Send to ${total} recipients` });

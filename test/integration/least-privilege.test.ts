@@ -146,6 +146,7 @@ describe('least privilege of the API functions', () => {
     await route('updateIssue', `/api/issues/${issue.id}`, { body: { ...draft, title: 'Privileges 2' } });
     await route('previewIssue', `/api/issues/${issue.id}/preview?lang=bg&format=html`);
     await route('testIssue', `/api/issues/${issue.id}/test`, { body: { to: 'reviewer@example.org', lang: 'en' } });
+    await route('issueAudience', `/api/issues/${issue.id}/audience`);
     const later = new Date(Date.now() + 3_600_000).toISOString();
     await route('sendIssue', `/api/issues/${issue.id}/send`, { body: { at: later, allowFallback: true } });
     await route('cancelScheduledSend', `/api/issues/${issue.id}/schedule`);

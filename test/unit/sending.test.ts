@@ -31,6 +31,7 @@ import {
   collectingQueue,
   fakeContentStore,
   fakeAudience,
+  fakeTallies,
   fakeDeliveryStore,
   fakeIssueStore,
   fakeMailer,
@@ -95,6 +96,7 @@ function setup(
     content: fakeContentStore(),
     renderer: labelRenderer,
     audience: fakeAudience(segments),
+    tallies: fakeTallies(segments),
     queue,
     // The fan-out queue runs each job at once, as if a FanOut function took it straight away.
     fanOut: {

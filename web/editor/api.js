@@ -72,21 +72,7 @@ export function createApi(session) {
       update: (id, draft) => request('PUT', issue(id), draft),
       remove: (id) => request('DELETE', issue(id)),
       duplicate: (id) => request('POST', `${issue(id)}/duplicate`),
-      /**
-       * Who would get the issue: `{total, byLanguage, byCountry?, excluded?, source}`; `source` is 'audience' (the
-       * issue's own audience) or, where the API has no audience route yet, 'confirmed' (every confirmed subscriber).
-       */
-      async audience(id) {
-        try {
-          return { ...(await get(`${issue(id)}/audience`)), source: 'audience' };
-        } catch (error) {
-          if (error.status !== 404 || !/no route/.test(error.message)) throw error;
-        }
-        const { subscribers = {} } = await get(`${issue(id)}?with=subscribers`);
-        const total = Object.values(subscribers).reduce((sum, n) => sum + n, 0);
-        return { total, byLanguage: subscribers, source: 'confirmed' };
-      },
-      preview: (id, lang, format) => get(`${issue(id)}/preview${query({ lang, format })}`),
+      audience: (id) => get(`${issue(id)}/audience`),
       sendTest: (id, to, lang) => request('POST', `${issue(id)}/test`, { to, lang }),
       send: (id, options = {}) => request('POST', `${issue(id)}/send`, options),
       cancelSchedule: (id) => request('DELETE', `${issue(id)}/schedule`),

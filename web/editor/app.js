@@ -39,7 +39,7 @@ const routes = [
   [/^#\/issues\/?$/, () => renderIssueList],
   [/^#\/issues\/new$/, () => renderIssue, () => ({ id: null, tab: 'compose' })],
   [
-    /^#\/issues\/([^/]+)(?:\/(compose|translations|preview|send))?(?:\/([a-z]{2})(?:\/([a-z]+))?)?$/,
+    /^#\/issues\/([^/]+)(?:\/(compose|translations|audience|preview|send))?(?:\/([a-z]{2})(?:\/([a-z]+))?)?$/,
     () => renderIssue,
     (m) => ({ id: decodeURIComponent(m[1]), tab: m[2] ?? 'compose', lang: m[3], field: m[4] }),
   ],

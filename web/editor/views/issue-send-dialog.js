@@ -157,6 +157,14 @@ function gapSummary(gaps) {
 /** A language whose subject or intro is missing: the API refuses such a send unless fallback is chosen. */
 const blocking = (issue, lang) => (issue.translation?.[lang]?.gaps ?? []).some((g) => g === 'subject' || g === 'intro');
 
+/** Why subscribers are left out, in words (GET /api/issues/{id}/audience's `excluded`). */
+const LEFT_OUT = {
+  unconfirmed: 'not confirmed yet',
+  unsubscribed: 'unsubscribed',
+  suppressed: 'suppressed (bounced or complained)',
+  outsideSelection: 'outside the chosen audience',
+};
+
 /** Recipients per language, and the total. */
 function recipientTable(audience, languages) {
   const excluded = Object.entries(audience.excluded ?? {}).filter(([, n]) => n > 0);
@@ -166,13 +174,7 @@ function recipientTable(audience, languages) {
     h(
       'table',
       { class: 'data-table recipients-table' },
-      h(
-        'caption',
-        {},
-        audience.source === 'audience'
-          ? 'Recipients per language'
-          : 'Confirmed subscribers per language (every one gets it)',
-      ),
+      h('caption', {}, 'Recipients per language'),
       h(
         'thead',
         {},
@@ -206,7 +208,7 @@ function recipientTable(audience, languages) {
           'p',
           { class: 'hint' },
           'Left out: ',
-          excluded.map(([reason, n]) => `${formatCount(n)} ${reason}`).join(', '),
+          excluded.map(([reason, n]) => `${formatCount(n)} ${LEFT_OUT[reason] ?? reason}`).join(', '),
           '.',
         )
       : null,

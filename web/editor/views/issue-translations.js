@@ -80,10 +80,7 @@ async function showReaders(ctx, issue, readers, source) {
       const n = audience.byLanguage?.[lang] ?? 0;
       element.textContent = `${n.toLocaleString('en-GB')} ${n === 1 ? 'subscriber' : 'subscribers'}`;
     }
-    source.textContent =
-      audience.source === 'audience'
-        ? 'Subscribers: who this issue goes to, per language.'
-        : 'Subscribers: confirmed subscribers per language.';
+    source.textContent = 'Subscribers: who this issue goes to (its audience), per language.';
   } catch {
     source.textContent = 'The number of subscribers per language could not be loaded.';
   }

@@ -7,12 +7,14 @@ import { pageHeader, subnav } from '../widgets/page.js';
 import { statusBadge } from '../widgets/status-badge.js';
 import { renderCompose } from './issue-compose.js';
 import { renderTranslations } from './issue-translations.js';
+import { renderAudience } from './issue-audience.js';
 import { renderPreview } from './issue-preview.js';
 import { renderSend } from './issue-send.js';
 
 const TABS = {
   compose: { text: 'Compose', render: renderCompose },
   translations: { text: 'Translations', render: renderTranslations },
+  audience: { text: 'Audience', render: renderAudience },
   preview: { text: 'Preview', render: renderPreview },
   send: { text: 'Test and send', render: renderSend },
 };
