@@ -73,6 +73,7 @@ export function createApi(session) {
       remove: (id) => request('DELETE', issue(id)),
       duplicate: (id) => request('POST', `${issue(id)}/duplicate`),
       audience: (id) => get(`${issue(id)}/audience`),
+      preview: (id, lang, format) => get(`${issue(id)}/preview${query({ lang, format })}`),
       sendTest: (id, to, lang) => request('POST', `${issue(id)}/test`, { to, lang }),
       send: (id, options = {}) => request('POST', `${issue(id)}/send`, options),
       cancelSchedule: (id) => request('DELETE', `${issue(id)}/schedule`),
