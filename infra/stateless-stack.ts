@@ -161,7 +161,11 @@ export class StatelessStack extends Stack {
       environment: publicUrl,
     })
       .bindTable(content, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem'] })
-      .bindTable(issues, { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
+      // DeleteItem: a draft is deleted (a conditional delete: never an issue whose send started).
+      .bindTable(issues, {
+        actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        indexes: ['byCreatedAt'],
+      })
       // The audience counted per (country, language) from the index; no subscriber is read or written.
       .bindTable(subscribers, { actions: [], indexes: ['byAudience'] })
       .bindQueue(fanOutQueue, 'FAN_OUT_QUEUE_URL')

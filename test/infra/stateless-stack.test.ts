@@ -265,7 +265,7 @@ describe('permissions', () => {
     expect(JSON.stringify(statements('EditorApi'))).not.toContain('Deliveries');
   });
 
-  it('lets the EditorApi write content and issues, and neither batch-write nor scan', () => {
+  it('lets the EditorApi write content and issues (deleting drafts), and neither batch-write nor scan', () => {
     expect(onTable('EditorApi', 'Content').sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
@@ -274,6 +274,7 @@ describe('permissions', () => {
       'dynamodb:Query',
     ]);
     expect(onTable('EditorApi', 'Issues').sort()).toEqual([
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

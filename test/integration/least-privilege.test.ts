@@ -150,6 +150,8 @@ describe('least privilege of the API functions', () => {
     const later = new Date(Date.now() + 3_600_000).toISOString();
     await route('sendIssue', `/api/issues/${issue.id}/send`, { body: { at: later, allowFallback: true } });
     await route('cancelScheduledSend', `/api/issues/${issue.id}/schedule`);
+    const copy = JSON.parse(await route('duplicateIssue', `/api/issues/${issue.id}/duplicate`)) as { id: string };
+    await route('deleteIssue', `/api/issues/${copy.id}`);
     await route('sendIssue', `/api/issues/${SAMPLE_ISSUE_ID}/send`, { body: { allowFallback: true } });
     await route('getIssue', `/api/issues/${SAMPLE_ISSUE_ID}`);
     await route('issueStats', `/api/issues/${SAMPLE_ISSUE_ID}/stats?by=language`, { token: stack.tokens.coordinator });
