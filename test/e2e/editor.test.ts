@@ -79,6 +79,11 @@ describe('the editor web app', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Issues' }).waitFor();
     expect(await page.locator('#user').innerText()).toContain(me.email ?? me.sub);
+    // The dashboard and the archive (in the source language) are a click away.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Dashboard' }).getAttribute('href')).toBe('/dashboard/');
+    expect(await nav.getByRole('link', { name: 'Archive' }).getAttribute('href')).toBe('/archive/en/');
+    expect((await fetch(`${stack.urls.api}/archive/en/`)).status).toBe(200);
   });
 
   it('composes a new issue from picked records in three languages and saves it', async () => {
