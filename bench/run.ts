@@ -6,6 +6,7 @@ import { benchSend, sendOptions } from './send.ts';
 import { benchReport, reportOptions } from './report.ts';
 import { benchSubscribers, subscribersOptions } from './subscribers.ts';
 import { benchImport, importOptions } from './import.ts';
+import { audienceOptions, benchAudience } from './audience.ts';
 
 const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   report: () => benchReport(reportOptions(args)),
   subscribers: () => benchSubscribers(subscribersOptions(args)),
   import: () => benchImport(importOptions(args)),
+  audience: () => benchAudience(audienceOptions(args)),
 };
 
 // Names are the arguments that are neither options (`--seconds`, `--seconds=30`) nor an option's value.

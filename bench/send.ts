@@ -84,6 +84,7 @@ export async function benchSend(options: SendBenchOptions) {
       stack.clients.dynamo,
       stack.services.config.tables.subscribers!,
       options.subscribers,
+      { tallies: stack.services.tallies },
     );
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);

@@ -37,6 +37,7 @@ export async function benchSubscribers(options: SubscribersBenchOptions) {
       stack.clients.dynamo,
       stack.services.config.tables.subscribers!,
       options.subscribers,
+      { tallies: stack.services.tallies },
     );
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);

@@ -47,8 +47,13 @@ export const ROUTES = {
   createIssue: route('POST', '/api/issues', 'editor'),
   getIssue: route('GET', '/api/issues/{id}', 'editor'),
   updateIssue: route('PUT', '/api/issues/{id}', 'editor'),
+  // A draft only; a copy of any issue as a new draft.
+  deleteIssue: route('DELETE', '/api/issues/{id}', 'editor'),
+  duplicateIssue: route('POST', '/api/issues/{id}/duplicate', 'editor'),
   previewIssue: route('GET', '/api/issues/{id}/preview', 'editor'),
   testIssue: route('POST', '/api/issues/{id}/test', 'editor'),
+  // Who a send of the issue reaches now, per language and country, and who it leaves out and why.
+  issueAudience: route('GET', '/api/issues/{id}/audience', 'editor'),
   sendIssue: route('POST', '/api/issues/{id}/send', 'editor'),
   cancelScheduledSend: route('DELETE', '/api/issues/{id}/schedule', 'editor'),
   // A running send: paused (its batches wait), resumed, or cancelled (whoever was not sent yet ends cancelled).

@@ -64,7 +64,8 @@ export const subscribersTable = {
       name: 'byAudience',
       partitionKey: 'audience',
       sortKey: 'id',
-      projection: ['email', 'name', 'language', 'country', 'region'],
+      // Topics too: an issue's selection may narrow a segment to some topics.
+      projection: ['email', 'name', 'language', 'country', 'region', 'topics'],
     },
     { name: 'byEmail', partitionKey: 'email', projection: 'KEYS_ONLY' },
   ],

@@ -164,7 +164,11 @@ export class StatelessStack extends Stack {
       environment: publicUrl,
     })
       .bindTable(content, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'DeleteItem'] })
-      .bindTable(issues, { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byCreatedAt'] })
+      // DeleteItem: a draft is deleted (a conditional delete: never an issue whose send started).
+      .bindTable(issues, {
+        actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        indexes: ['byCreatedAt'],
+      })
       // The audience counted per (country, language) from the index. Admins' subscriber routes: the list (a scan),
       // a subscriber's page and changes, erasure (its rate-limit counters too), suppression lists; an import reads
       // the states (and erasure marks) of its rows 100 at a time and creates each new subscriber with a conditional

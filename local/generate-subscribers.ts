@@ -1,7 +1,9 @@
 // Confirmed subscribers in bulk, spread over the project's countries, languages and regions: for the send benchmark,
-// the fault suite and a profile without sample content. Written 25 per BatchWriteItem, as the audience index wants.
+// the fault suite and a profile without sample content. Written 25 per BatchWriteItem, as the audience index wants,
+// and booked in the audience tallies once at the end (what the store does per write, done per segment here).
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { audienceKey } from '../functions/adapters/dynamo-audience.ts';
+import { tallyChange, type AudienceTallies, type TallyIncrement } from '../functions/domain/audience.ts';
 import type { Reference } from '../functions/domain/reference.ts';
 import { subscriberIdFor, type SubscriberRecord } from '../functions/domain/subscribers.ts';
 
@@ -31,14 +33,28 @@ export async function generateSubscribers(
   client: DynamoDBDocumentClient,
   tableName: string,
   count: number,
-  options: { domain?: string; onProgress?: (written: number) => void } = {},
+  options: {
+    tallies: AudienceTallies;
+    domain?: string;
+    onProgress?: (written: number) => void;
+    /** Changes the i-th subscriber before it is written (a benchmark's topics). */
+    shape?: (subscriber: SubscriberRecord, i: number) => SubscriberRecord;
+  },
 ): Promise<void> {
   const at = new Date().toISOString();
   const domain = options.domain ?? 'readers.example';
   let written = 0;
+  const tallies = new Map<string, TallyIncrement>();
   const writeChunk = async (from: number) => {
     let items = Array.from({ length: Math.min(25, count - from) }, (_, k) => {
-      const subscriber = generatedSubscriber(reference, from + k, domain, at);
+      const plain = generatedSubscriber(reference, from + k, domain, at);
+      const subscriber = options.shape ? options.shape(plain, from + k) : plain;
+      for (const t of tallyChange(undefined, subscriber)) {
+        const key = JSON.stringify([t.country, t.language, t.region, t.status, t.topics]);
+        const known = tallies.get(key);
+        if (known) known.n += t.n;
+        else tallies.set(key, t);
+      }
       return { PutRequest: { Item: { ...subscriber, audience: audienceKey(subscriber) } } };
     });
     while (items.length > 0) {
@@ -54,4 +70,5 @@ export async function generateSubscribers(
     for (let from = starts.shift(); from !== undefined; from = starts.shift()) await writeChunk(from);
   });
   await Promise.all(workers);
+  await options.tallies.add([...tallies.values()]);
 }

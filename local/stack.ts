@@ -26,6 +26,7 @@ import { createClients, createServices, type Clients, type Services } from '../f
 import { pdfMaker } from '../functions/wiring/report-pdf.ts';
 import { csvReader } from '../functions/wiring/import-csv.ts';
 import { reconcileGrowth } from '../functions/domain/growth.ts';
+import { reconcileTallies } from '../functions/domain/audience.ts';
 import { ensureTables, startDynalite, startSesEmulator, tableName, type Emulator } from './emulators.ts';
 import { portOf, startHttpServer, type ApiHandler } from './http-server.ts';
 import { LOCAL_UPLOAD_PREFIX, localImageStorage } from './image-uploads.ts';
@@ -298,6 +299,8 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   }
   // The growth counters agree with the confirmed subscribers again (a count lost when the last run stopped).
   await reconcileGrowth(services);
+  // So do the audience tallies (an issue's audience and its send are counted from them).
+  await reconcileTallies(services);
   // Only now does the API answer: before, a list of issues would be empty and a send could race the resume.
   api = ready;
   const drained = async () => {

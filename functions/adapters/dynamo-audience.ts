@@ -30,10 +30,11 @@ export function createDynamoAudience(client: DynamoDBDocumentClient, tableName: 
     async *pages(country, language, pageSize) {
       const pages = paginateQuery({ client, pageSize }, query(country, language));
       for await (const page of pages) {
-        const recipients = (page.Items ?? []).map((item): Recipient => ({
+        const recipients = (page.Items ?? []).map((item): Recipient & { topics: string[] } => ({
           id: item.id,
           email: item.email,
           region: item.region,
+          topics: Array.isArray(item.topics) ? item.topics : [],
           ...(item.name && { name: item.name }),
         }));
         if (recipients.length > 0) yield recipients;

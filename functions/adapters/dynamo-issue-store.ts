@@ -1,6 +1,7 @@
 // Issues and their rendered editions (sk `ISSUE`, `EDITION#<lang>`), under the issue's partition key; the counters
 // beside them are dynamo-send-counters.ts's.
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   UpdateCommand,
@@ -67,12 +68,31 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       const { id, ...rest } = issue;
       return conditionalPut({ ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY }, 'attribute_not_exists(issueId)');
     },
-    async replaceDraft(issue) {
+    async replaceDraft(issue, previousVersion) {
       const { id, ...rest } = issue;
-      return conditionalPut({ ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY }, '#status = :draft', {
-        names: { '#status': 'status' },
-        values: { ':draft': 'draft' },
-      });
+      const unchanged = previousVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :previous';
+      return conditionalPut(
+        { ...rest, issueId: id, sk: ISSUE, listKey: LIST_KEY },
+        `#status = :draft AND ${unchanged}`,
+        {
+          names: { '#status': 'status', '#version': 'version' },
+          values: { ':draft': 'draft', ...(previousVersion !== 0 && { ':previous': previousVersion }) },
+        },
+      );
+    },
+    async removeDraft(id) {
+      return whenConditionHolds(
+        client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { issueId: id, sk: ISSUE },
+            // A draft whose send once started keeps its id: delivery records and claims are keyed by it.
+            ConditionExpression: '#status = :draft AND attribute_not_exists(sendStartedAt)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':draft': 'draft' },
+          }),
+        ),
+      );
     },
     async get(id) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId: id, sk: ISSUE } }));

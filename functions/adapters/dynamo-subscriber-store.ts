@@ -50,8 +50,24 @@ export function createDynamoSubscriberListing(client: DynamoDBDocumentClient, ta
   };
 }
 
-export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tableName: string): SubscriberRepository {
+/** Told of each write that changed a subscriber, with the record it replaced (the audience tallies keep in step). */
+export type SubscriberChange = (
+  before: SubscriberRecord | undefined,
+  after: SubscriberRecord | undefined,
+) => Promise<void>;
+
+export function createDynamoSubscriberStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { onChange?: SubscriberChange } = {},
+): SubscriberRepository {
   const item = (subscriber: SubscriberRecord) => ({ ...subscriber, audience: audienceKey(subscriber) });
+  const changed = options.onChange ?? (async () => {});
+  const withoutAudience = (attributes: Record<string, unknown> | undefined) => {
+    if (!attributes) return undefined;
+    const { audience: _audience, ...subscriber } = attributes;
+    return subscriber as unknown as SubscriberRecord;
+  };
   return {
     async get(id) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
@@ -83,7 +99,7 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       );
     },
     async create(subscriber) {
-      return whenConditionHolds(
+      const created = await whenConditionHolds(
         client.send(
           new PutCommand({
             TableName: tableName,
@@ -92,20 +108,28 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
           }),
         ),
       );
+      if (created) await changed(undefined, subscriber);
+      return created;
     },
     async replace(next, version) {
-      return whenConditionHolds(
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item({ ...next, version: version + 1 }),
-            // A record written before versions counts as version 0.
-            ...(version === 0
-              ? { ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(version)' }
-              : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
-          }),
-        ),
+      let before: SubscriberRecord | undefined;
+      const replaced = await whenConditionHolds(
+        client
+          .send(
+            new PutCommand({
+              TableName: tableName,
+              Item: item({ ...next, version: version + 1 }),
+              // A record written before versions counts as version 0.
+              ...(version === 0
+                ? { ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(version)' }
+                : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
+              ReturnValues: 'ALL_OLD',
+            }),
+          )
+          .then(({ Attributes }) => (before = withoutAudience(Attributes))),
       );
+      if (replaced) await changed(before, next);
+      return replaced;
     },
     async end(id, change) {
       const fields = Object.entries(change.fields).filter(([, value]) => value !== undefined);
@@ -149,6 +173,8 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       try {
         const { Attributes } = await client.send(command);
         const { audience: _audience, ...previous } = (Attributes ?? {}) as SubscriberRecord & { audience?: string };
+        const after = { ...previous, ...Object.fromEntries(fields), status: change.status } as SubscriberRecord;
+        await changed(previous, after);
         const subscriber: Record<string, unknown> = {
           ...previous,
           ...Object.fromEntries(fields),
@@ -168,7 +194,14 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       // change held by a second, excluding write; only a suppressed one, or a status that changed between the
       // two, costs a read.
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-        if (await whenConditionHolds(client.send(replaceIfNewOrPending(tableName, pending)))) return 'confirm';
+        let before: SubscriberRecord | undefined;
+        const stored = client
+          .send(replaceIfNewOrPending(tableName, pending))
+          .then(({ Attributes }) => (before = withoutAudience(Attributes)));
+        if (await whenConditionHolds(stored)) {
+          await changed(before, pending);
+          return 'confirm';
+        }
         const held = client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -203,9 +236,9 @@ export function createDynamoSubscriberStore(client: DynamoDBDocumentClient, tabl
       const { Attributes } = await client.send(
         new DeleteCommand({ TableName: tableName, Key: { id }, ReturnValues: 'ALL_OLD' }),
       );
-      if (!Attributes) return undefined;
-      const { audience: _audience, ...subscriber } = Attributes;
-      return subscriber as SubscriberRecord;
+      const removed = withoutAudience(Attributes);
+      if (removed) await changed(removed, undefined);
+      return removed;
     },
   };
 }
@@ -255,6 +288,7 @@ function replaceIfNewOrPending(tableName: string, pending: SubscriberRecord) {
       ...(removed.length > 0 ? [`REMOVE ${removed.map((name) => `#${name}`).join(', ')}`] : []),
     ].join(' '),
     ConditionExpression: 'attribute_not_exists(id) OR #status = :pending',
+    ReturnValues: 'ALL_OLD',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: {
       ...Object.fromEntries(set.map(([name, value]) => [`:${name}`, value])),

@@ -29,13 +29,23 @@ export class CallerError<Details extends object = CallerDetails> extends HeraldE
   }
 }
 
-/** Bad input; `field` names what is wrong. */
-export class ValidationError extends CallerError<{ field: string }> {
+/** One input at fault: its path (`title.fr`, `sections.1.items.0`) and what is wrong with it, in plain words. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Bad input; `field` names what is wrong (the first when there are several). `fields`, when given, lists every
+ * input at fault, each with its own message, so a form can show them all at once.
+ */
+export class ValidationError extends CallerError<{ field: string; fields?: FieldProblem[] }> {
   constructor(
     readonly field: string,
     message: string,
+    fields?: FieldProblem[],
   ) {
-    super(400, 'invalid_input', field ? `${field}: ${message}` : message, { field });
+    super(400, 'invalid_input', field ? `${field}: ${message}` : message, { field, ...(fields && { fields }) });
   }
 }
 
@@ -56,6 +66,19 @@ export class NotFoundError extends CallerError {
 export class ConflictError extends CallerError<CallerDetails & { issues?: string[] }> {
   constructor(message: string, details: CallerDetails & { issues?: string[] } = {}) {
     super(409, 'conflict', message, details);
+  }
+}
+
+/** A save based on a version of a draft that another save (another tab, another editor) has replaced since. */
+export class EditConflictError extends CallerError<{ version: number }> {
+  constructor(what: string, version: number) {
+    super(
+      409,
+      'edit_conflict',
+      `${what} was changed elsewhere (in another tab or by another editor) since you opened it; ` +
+        'reload it to see those changes, then make yours again',
+      { version },
+    );
   }
 }
 

@@ -2,7 +2,7 @@
 // gaps, preview exactly what a language's subscribers get, and send a test.
 import * as z from 'zod';
 import { SECTION_KINDS, slugify } from './content.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, EditConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { AudienceSource, Clock, ContentStore, Edition, EditionRenderer, IssueStore, Mailer } from './ports.ts';
 import { recordSchemas, type Issue, type IssueDraft, type Text } from './records.ts';
 import { perReference, type Language, type Reference } from './reference.ts';
@@ -30,9 +30,8 @@ async function checkReferences(content: ContentStore, draft: IssueDraft) {
   }
 }
 
-export async function createIssue(deps: EditingDeps, body: unknown): Promise<Issue> {
-  const draft = validate(recordSchemas(deps.reference).issueDraftSchema, body);
-  await checkReferences(deps.content, draft);
+/** Stores a new draft under an id made from its title (`-2`, `-3`, ... when taken). */
+async function storeNewDraft(deps: EditingDeps, draft: IssueDraft): Promise<Issue> {
   const base = slugify(draft.title, 70) || 'issue';
   for (let attempt = 1; attempt <= 50; attempt += 1) {
     const issue: Issue = {
@@ -40,26 +39,92 @@ export async function createIssue(deps: EditingDeps, body: unknown): Promise<Iss
       id: attempt === 1 ? base : `${base}-${attempt}`,
       status: 'draft',
       createdAt: deps.clock.now().toISOString(),
+      version: 1,
     };
     if (await deps.issues.create(issue)) return issue;
   }
   throw new ConflictError(`title: too many issues are called "${draft.title}"`, { field: 'title' });
 }
 
+export async function createIssue(deps: EditingDeps, body: unknown): Promise<Issue> {
+  const draft = validate(recordSchemas(deps.reference).issueDraftSchema, body);
+  await checkReferences(deps.content, draft);
+  return storeNewDraft(deps, draft);
+}
+
+/** The version a save is based on, when its body names one (the editor app does; a script may not). */
+const versionSchema = z.looseObject({ version: z.number().int().positive().optional() });
+
+/** Why a draft cannot change: it is no longer a draft, or another save came first. */
+async function refuseChange(deps: EditingDeps, id: string, what: string): Promise<never> {
+  const now = await deps.issues.get(id);
+  if (!now) throw new NotFoundError(`issue ${id}`);
+  if (now.status === 'draft') throw new EditConflictError(`issue ${id}`, now.version ?? 0);
+  throw new ConflictError(`issue ${id} is ${now.status}; only a draft can be ${what}`);
+}
+
+/** Saves a draft; a body naming the `version` it was based on is refused (409) when another save came since. */
 export async function updateIssue(deps: EditingDeps, id: string, body: unknown): Promise<Issue> {
   const existing = await deps.issues.get(id);
   if (!existing) throw new NotFoundError(`issue ${id}`);
-  const draft = validate(recordSchemas(deps.reference).issueDraftSchema, body);
+  const { version: basedOn, ...fields } = validate(versionSchema, body);
+  const draft = validate(recordSchemas(deps.reference).issueDraftSchema, fields);
   await checkReferences(deps.content, draft);
-  const { title, subject, preheader, intro, sections } = draft;
-  const issue: Issue = { ...existing, title, subject, intro, sections, ...(preheader ? { preheader } : {}) };
+  if (existing.status !== 'draft') return refuseChange(deps, id, 'changed');
+  const previous = existing.version ?? 0;
+  if (basedOn !== undefined && basedOn !== previous) throw new EditConflictError(`issue ${id}`, previous);
+  const { title, subject, preheader, intro, sections, audience } = draft;
+  const issue: Issue = {
+    ...existing,
+    title,
+    subject,
+    intro,
+    sections,
+    ...(preheader ? { preheader } : {}),
+    version: previous + 1,
+  };
   if (!preheader) delete issue.preheader;
-  if (existing.status !== 'draft' || !(await deps.issues.replaceDraft(issue))) {
+  // An edit that leaves the audience out keeps it (the compose form does not show it); `{}` is everyone.
+  if (audience) {
+    if (Object.keys(audience).length > 0) issue.audience = audience;
+    else delete issue.audience;
+  }
+  if (!(await deps.issues.replaceDraft(issue, previous))) return refuseChange(deps, id, 'changed');
+  return issue;
+}
+
+/** A new draft with any issue's content, titled "… (copy)"; items whose record is gone since are left out. */
+export async function duplicateIssue(
+  deps: EditingDeps,
+  id: string,
+): Promise<{ issue: Issue; leftOut: { section: number; item: string }[] }> {
+  const original = await deps.issues.get(id);
+  if (!original) throw new NotFoundError(`issue ${id}`);
+  const leftOut: { section: number; item: string }[] = [];
+  const sections = [];
+  for (const [s, section] of original.sections.entries()) {
+    const found = new Set((await deps.content.getMany(SECTION_KINDS[section.type], section.items)).map((r) => r.id));
+    for (const item of section.items) if (!found.has(item)) leftOut.push({ section: s, item });
+    sections.push({ ...section, items: section.items.filter((item) => found.has(item)) });
+  }
+  const schema = recordSchemas(deps.reference).issueDraftSchema;
+  // Every field an editor writes (whatever the draft schema holds), none of the send's.
+  const content = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, original[key as keyof Issue]]));
+  const title = `${original.title.slice(0, 200 - ' (copy)'.length)} (copy)`;
+  const draft = validate(schema, JSON.parse(JSON.stringify({ ...content, title, sections })));
+  return { issue: await storeNewDraft(deps, draft), leftOut };
+}
+
+/** Deletes a draft; the records it used can be deleted then. A draft whose send once started stays. */
+export async function deleteIssue(deps: EditingDeps, id: string): Promise<void> {
+  const issue = await deps.issues.get(id);
+  if (!issue) throw new NotFoundError(`issue ${id}`);
+  if (issue.status === 'draft' && issue.sendStartedAt) {
     throw new ConflictError(
-      `issue ${id} is ${existing.status === 'draft' ? 'being sent' : existing.status}; only a draft can change`,
+      `issue ${id} was being sent once: its delivery records keep it, so it cannot be deleted; duplicate it instead`,
     );
   }
-  return issue;
+  if (issue.status !== 'draft' || !(await deps.issues.removeDraft(id))) return refuseChange(deps, id, 'deleted');
 }
 
 export interface LanguageStatus {

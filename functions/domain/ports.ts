@@ -107,8 +107,13 @@ export interface IssueStore {
   put(issue: Issue): Promise<void>;
   /** Stores a new issue; false when the id is taken. */
   create(issue: Issue): Promise<boolean>;
-  /** Replaces an issue that is still a draft; false when it is not (any more). */
-  replaceDraft(issue: Issue): Promise<boolean>;
+  /**
+   * Replaces an issue that is still a draft at `previousVersion` (0: stored before issues had versions); false when
+   * it is not a draft any more or another change came first.
+   */
+  replaceDraft(issue: Issue, previousVersion: number): Promise<boolean>;
+  /** Deletes a draft whose send never started; false when it is not such a draft (any more). */
+  removeDraft(id: string): Promise<boolean>;
   get(id: string): Promise<Issue | undefined>;
   /** Newest first. */
   list(): Promise<Issue[]>;
@@ -211,7 +216,7 @@ export interface Recipient {
 
 export interface AudienceSource {
   /** Confirmed subscribers of one (country, language), a page at a time: never a scan, never the whole list. */
-  pages(country: Country, language: Language, pageSize: number): AsyncIterable<Recipient[]>;
+  pages(country: Country, language: Language, pageSize: number): AsyncIterable<(Recipient & { topics?: string[] })[]>;
   /** How many confirmed subscribers one (country, language) has. */
   count(country: Country, language: Language): Promise<number>;
 }
@@ -229,6 +234,9 @@ export interface SegmentJob {
   issueId: string;
   country: Country;
   language: Language;
+  /** The issue's selection narrows the segment to these regions and to subscribers of any of these topics. */
+  regions?: string[];
+  topics?: string[];
   /** After a restart: leave out recipients that already have a delivery record. */
   resume?: boolean;
 }

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { perReference, type Reference } from './reference.ts';
 import { longText, singleLine, webLink } from './text-rules.ts';
+import { audienceSelectionSchema } from './audience.ts';
 
 const isoDate = z.iso.date();
 /** The ids of records and issues: they go into URLs and DynamoDB keys as they are. */
@@ -25,6 +26,16 @@ export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 /** The statuses of an issue whose send has started: its editions are out, to some or all of its audience. */
 export const STARTED_STATUSES: readonly IssueStatus[] = ['sending', 'paused', 'cancelled', 'sent'];
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
+
+/** A record's dates in order; checked only when both dates are dates (a wrong date says so, not this). */
+const endsAfterStart = {
+  message: 'ends before it starts',
+  path: ['endDate'],
+  when: (payload: z.core.ParsePayload) =>
+    typeof payload.value === 'object' &&
+    payload.value !== null &&
+    !payload.issues.some((issue) => issue.path?.[0] === 'startDate' || issue.path?.[0] === 'endDate'),
+};
 
 function makeSchemas(reference: Reference) {
   const { languages, countryCodes, sourceLanguage } = reference;
@@ -57,7 +68,7 @@ function makeSchemas(reference: Reference) {
       link: webLink({ mailto: true }).optional(),
       image: z.strictObject({ url: webLink(), alt: textSchema(singleLine(300)) }).optional(),
     })
-    .refine((h) => !h.endDate || h.endDate >= h.startDate, { message: 'ends before it starts', path: ['endDate'] });
+    .refine((h) => !h.endDate || h.endDate >= h.startDate, endsAfterStart);
 
   const practiceSchema = z
     .strictObject({
@@ -79,10 +90,7 @@ function makeSchemas(reference: Reference) {
         .max(10)
         .optional(),
     })
-    .refine((p) => !p.endDate || !p.startDate || p.endDate >= p.startDate, {
-      message: 'ends before it starts',
-      path: ['endDate'],
-    });
+    .refine((p) => !p.endDate || !p.startDate || p.endDate >= p.startDate, endsAfterStart);
 
   /** A project indicator: what the project promised and how far it got, e.g. "regional stakeholder meetings: 7 of 7". */
   const indicatorSchema = z.strictObject({
@@ -100,6 +108,8 @@ function makeSchemas(reference: Reference) {
     preheader: textSchema(singleLine(200)).optional(),
     intro: textSchema(longText(3000)),
     sections: z.array(sectionSchema).max(10),
+    /** Who gets it: every confirmed subscriber when absent (functions/domain/audience.ts). */
+    audience: audienceSelectionSchema(reference).optional(),
   });
 
   const subscriberSchema = z
@@ -147,6 +157,8 @@ export type Issue = IssueDraft & {
   id: string;
   status: IssueStatus;
   createdAt: string;
+  /** Counts the saved changes of a draft (1 when created): a save naming an older version is refused. */
+  version?: number;
   /** When a scheduled send starts (ISO 8601). */
   scheduledAt?: string;
   /** The editor accepted fallback to the source language when scheduling. */

@@ -6,7 +6,7 @@ import { loadIssueContent } from './edition.ts';
 import type { DeliveryClaims, DeliveryRecords } from './ports.ts';
 import type { Issue } from './records.ts';
 import { recountAfterRestart } from './progress.ts';
-import { countSegments, planFanOut, renderEditions, storeEditions, type SendDeps } from './sending.ts';
+import { plannedAudience, planFanOut, renderEditions, storeEditions, type SendDeps } from './sending.ts';
 
 export type ResumeDeps = SendDeps & {
   deliveries: Pick<DeliveryRecords, 'records'> & Pick<DeliveryClaims, 'failClaim'>;
@@ -38,6 +38,7 @@ export async function resumeSend(
 
   // No sender runs yet: every open claim is abandoned.
   const { final, unknownOutcome } = await recountAfterRestart(deps, issueId);
-  await planFanOut(deps, issueId, [...(await countSegments(deps.audience, deps.reference)).values()], { resume: true });
+  const { segments } = await plannedAudience(deps, issue);
+  await planFanOut(deps, issueId, segments, { resume: true, selection: issue.audience });
   return { handled: final, unknownOutcome };
 }

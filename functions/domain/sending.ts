@@ -2,7 +2,7 @@
 // language) segment at a time, into batches of at most 50 on the send queue. Batches are delivered in delivery.ts;
 // what a send counts and when it is complete is progress.ts's.
 import { buildEditionView, loadIssueContent, type IssueContent } from './edition.ts';
-import { countEnqueued, planSegments, segmentKey } from './progress.ts';
+import { countEnqueued, planSegments } from './progress.ts';
 import { sentRecordsOf } from './archive.ts';
 import type { DeliveryPolicy } from './delivery.ts';
 import {
@@ -13,7 +13,8 @@ import {
   TranslationGapsError,
   ValidationError,
 } from './errors.ts';
-import { blockingGaps, translationStatus, type AudienceCounts } from './issue-editing.ts';
+import { blockingGaps, translationStatus } from './issue-editing.ts';
+import { audienceOf, inSelection, type AudienceSelection, type AudienceTallies } from './audience.ts';
 import type {
   AudienceSource,
   BatchQueue,
@@ -24,6 +25,7 @@ import type {
   EditionRenderer,
   FanOutQueue,
   IssueStore,
+  Recipient,
   SegmentJob,
   SendBatch,
   SendCounters,
@@ -51,6 +53,8 @@ export interface SendDeps {
   quota: QuotaSource;
   reference: Reference;
   sentRecords: SentRecords;
+  /** Subscribers per segment, status and topic set: what a send plans from and the audience view shows. */
+  tallies: Pick<AudienceTallies, 'all'>;
 }
 
 export interface FanOutDeps {
@@ -70,24 +74,13 @@ export interface SegmentCount {
   n: number;
 }
 
-/** Confirmed subscribers per (country, language), the segments a send reads; empty ones left out. */
-export async function countSegments(
-  audience: AudienceSource,
-  reference: Reference,
-): Promise<Map<string, SegmentCount>> {
-  const counted = await Promise.all(
-    reference.countryCodes.flatMap((country) =>
-      reference.languages.map(async (language) => ({ country, language, n: await audience.count(country, language) })),
-    ),
-  );
-  return new Map(counted.filter((c) => c.n > 0).map((c) => [segmentKey(c.country, c.language), c]));
-}
-
-/** Confirmed subscribers per language, from the per-segment counts. */
-function perLanguage(languages: readonly Language[], segments: Map<string, SegmentCount>): AudienceCounts {
-  const counts: AudienceCounts = Object.fromEntries(languages.map((l) => [l, 0]));
-  for (const s of segments.values()) counts[s.language] = (counts[s.language] ?? 0) + s.n;
-  return counts;
+/**
+ * The (country, language) segments a send of the issue reads, with their recipients in its selection (empty ones
+ * left out), and the recipients per language: counted from the audience tallies, the figures the audience view shows.
+ */
+export async function plannedAudience(deps: Pick<SendDeps, 'tallies' | 'reference'>, issue: Pick<Issue, 'audience'>) {
+  const summary = await audienceOf(deps, issue.audience);
+  return { segments: summary.segments, byLanguage: summary.byLanguage, recipients: summary.total };
 }
 
 /**
@@ -107,17 +100,15 @@ export async function startSend(
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a ${from} issue can be sent now`);
   }
   // The audience is counted once, for the translation check, the quota check and the fan-out plan alike.
-  const [content, segments] = await Promise.all([
+  const [content, { segments, byLanguage, recipients }] = await Promise.all([
     loadIssueContent(deps.content, issue),
-    countSegments(deps.audience, deps.reference),
+    plannedAudience(deps, issue),
   ]);
   const { languages } = deps.reference;
-  const audience = perLanguage(languages, segments);
   if (!options.allowFallback) {
-    const gaps = blockingGaps(audience, translationStatus(languages, issue, content));
+    const gaps = blockingGaps(byLanguage, translationStatus(languages, issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
-  const recipients = Object.values(audience).reduce((sum, n) => sum + n, 0);
   await checkQuota(deps, recipients);
   // Rendered before the issue is frozen, so an issue that cannot go out stays a draft.
   const editions = await renderEditions(deps, issue, content);
@@ -125,7 +116,7 @@ export async function startSend(
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
   await storeEditions(deps, issueId, editions, content);
-  await planFanOut(deps, issueId, [...segments.values()]);
+  await planFanOut(deps, issueId, segments, { selection: issue.audience });
   return { recipients };
 }
 
@@ -180,13 +171,17 @@ export async function planFanOut(
   deps: Pick<SendDeps, 'issues' | 'counters' | 'fanOut' | 'clock'>,
   issueId: string,
   segments: Pick<SegmentJob, 'country' | 'language'>[],
-  options: { resume?: boolean } = {},
+  options: { resume?: boolean; selection?: AudienceSelection | undefined } = {},
 ) {
   await planSegments(deps, issueId, segments);
+  // Countries and languages chose the segments; regions and topics are checked per subscriber by the fan-out.
+  const { regions, topics } = options.selection ?? {};
   const jobs = segments.map(({ country, language }): SegmentJob => ({
     issueId,
     country,
     language,
+    ...(regions && { regions }),
+    ...(topics && { topics }),
     ...(options.resume && { resume: true }),
   }));
   for (let i = 0; i < jobs.length; i += 10) await deps.fanOut.enqueue(jobs.slice(i, i + 10));
@@ -201,7 +196,11 @@ export async function fanOutSegment(deps: FanOutDeps, job: SegmentJob): Promise<
   const { issueId, country, language } = job;
   const perRegion = new Map<string, number>();
   let recipients = 0;
-  for await (const page of deps.audience.pages(country, language, AUDIENCE_PAGE)) {
+  const selection = { ...(job.regions && { regions: job.regions }), ...(job.topics && { topics: job.topics }) };
+  for await (const members of deps.audience.pages(country, language, AUDIENCE_PAGE)) {
+    const page = members
+      .filter((m) => inSelection(selection, { ...m, country, language }))
+      .map(({ topics: _topics, ...recipient }): Recipient => recipient);
     let fresh = page;
     if (job.resume) {
       // After a restart: who has a delivery record was counted by the recount and is handled already.
@@ -246,7 +245,7 @@ const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
 /** Schedules a draft's send: checked now (translations), started by the scheduler at `at`. */
 export async function scheduleSend(
-  deps: Pick<SendDeps, 'issues' | 'content' | 'audience' | 'clock' | 'renderer' | 'publicUrl' | 'reference'> & {
+  deps: Pick<SendDeps, 'issues' | 'content' | 'tallies' | 'clock' | 'renderer' | 'publicUrl' | 'reference'> & {
     scheduler: SendScheduler;
   },
   issueId: string,
@@ -261,13 +260,13 @@ export async function scheduleSend(
   if (issue.status !== 'draft') {
     throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
   }
-  const [content, segments] = await Promise.all([
+  const [content, { byLanguage }] = await Promise.all([
     loadIssueContent(deps.content, issue),
-    countSegments(deps.audience, deps.reference),
+    plannedAudience(deps, issue),
   ]);
   if (!options.allowFallback) {
     const { languages } = deps.reference;
-    const gaps = blockingGaps(perLanguage(languages, segments), translationStatus(languages, issue, content));
+    const gaps = blockingGaps(byLanguage, translationStatus(languages, issue, content));
     if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
   }
   // Its records cannot change while it is scheduled, so an edition that fits now fits when it starts.

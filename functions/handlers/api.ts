@@ -11,8 +11,17 @@ import {
   type EditableKind,
 } from '../domain/content.ts';
 import { loadIssueContent } from '../domain/edition.ts';
-import { createIssue, previewIssue, sendTest, translationStatus, updateIssue } from '../domain/issue-editing.ts';
+import {
+  createIssue,
+  deleteIssue,
+  duplicateIssue,
+  previewIssue,
+  sendTest,
+  translationStatus,
+  updateIssue,
+} from '../domain/issue-editing.ts';
 import { getIssue, listIssues } from '../domain/issues.ts';
+import { issueAudience } from '../domain/audience.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { cancelSend, pauseSend, resumePausedSend } from '../domain/send-controls.ts';
 import { compareIssues, coordinatorScope, issueStats, type StatsScope } from '../domain/stats.ts';
@@ -142,10 +151,19 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       return json(200, { ...issue, translation });
     },
     updateIssue: async (r) => json(200, await updateIssue(services, id(r), body(r))),
+    deleteIssue: async (r) => {
+      await deleteIssue(services, id(r));
+      return json(204);
+    },
+    duplicateIssue: async (r) => {
+      const { issue, leftOut } = await duplicateIssue(services, id(r));
+      return json(201, { id: issue.id, title: issue.title, leftOut });
+    },
     previewIssue: async (r) => {
       const preview = await previewIssue(services, id(r), r.query);
       return preview.format === 'html' ? html(200, preview.body) : text(200, preview.body);
     },
+    issueAudience: async (r) => json(200, await issueAudience(services, id(r))),
     testIssue: async (r) => json(202, await sendTest(services, id(r), parseBody(r.event, z.unknown()))),
     sendIssue: async (r) => {
       const { at, allowFallback } = parseBody(r.event, sendRequestSchema);

@@ -14,6 +14,8 @@ export const segmentJobSchema = z.object({
   // Written by the send itself from the profile's countries and languages.
   country: z.string().min(1),
   language: z.string().min(1),
+  regions: z.array(z.string()).optional(),
+  topics: z.array(z.string()).optional(),
   resume: z.boolean().optional(),
 });
 

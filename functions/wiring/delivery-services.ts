@@ -8,6 +8,8 @@ import { createDynamoGrowthCounters } from '../adapters/dynamo-growth-counters.t
 import type { GrowthCounters } from '../domain/growth.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { createDynamoAudience } from '../adapters/dynamo-audience.ts';
+import { createDynamoAudienceTallies } from '../adapters/dynamo-audience-tallies.ts';
+import { tallyChange, type AudienceTallies } from '../domain/audience.ts';
 import { createDynamoSendPacer } from '../adapters/dynamo-send-pacer.ts';
 import { createSesMailer, createSesQuota } from '../adapters/ses-mailer.ts';
 import { createSqsQueue } from '../adapters/sqs-queue.ts';
@@ -50,6 +52,8 @@ export interface DeliveryServices extends DeliveryDeps, FanOutDeps {
   pacer: SendPacer;
   quota: QuotaSource;
   audience: AudienceSource;
+  /** Subscribers per segment and status, kept by the subscriber store with each write (an issue's audience). */
+  tallies: AudienceTallies;
   /** The send queue, which the fan-out fills. */
   queue: BatchQueue;
   tokens: Tokens;
@@ -77,6 +81,7 @@ export async function createDeliveryServices(
   // These functions render nothing and carry no locales: the synth checked them against the same profile.
   const reference = overrides.reference ?? referenceOf(loadProfile(config.profileFile));
   const issues = forTable(config, 'issues', (table) => createDynamoIssueStore(clients.dynamo, table));
+  const tallies = forTable(config, 'issues', (table) => createDynamoAudienceTallies(clients.dynamo, table));
   // Each edition's read is kept once it found the edition; a miss (stored a moment later) or a failure is not.
   const editions = new Map<string, () => Promise<Edition | undefined>>();
   const quota = createSesQuota(clients.ses);
@@ -90,7 +95,12 @@ export async function createDeliveryServices(
     sketches: forTable(config, 'issues', (table) => createDynamoPeopleSketches(clients.dynamo, table)),
     growth: forTable(config, 'issues', (table) => createDynamoGrowthCounters(clients.dynamo, table)),
     deliveries: forTable(config, 'deliveries', (table) => createDynamoDeliveryStore(clients.dynamo, table)),
-    subscribers: forTable(config, 'subscribers', (table) => createDynamoSubscriberStore(clients.dynamo, table)),
+    subscribers: forTable(config, 'subscribers', (table) =>
+      createDynamoSubscriberStore(clients.dynamo, table, {
+        onChange: (before, after) => tallies.add(tallyChange(before, after)),
+      }),
+    ),
+    tallies,
     mailer: overrides.wrapMailer ? overrides.wrapMailer(ses) : ses,
     quota,
     pacer: forTable(config, 'issues', (table) => createDynamoSendPacer(clients.dynamo, table, quota)),

@@ -33,6 +33,7 @@ import type {
   SendScheduler,
 } from '../domain/ports.ts';
 import type { GrowthCounters } from '../domain/growth.ts';
+import type { AudienceTallies } from '../domain/audience.ts';
 import type { SendDeps } from '../domain/sending.ts';
 import type { SubscriberAdminDeps } from '../domain/subscriber-admin.ts';
 import type { TrackingDeps } from '../domain/tracking.ts';
@@ -48,6 +49,7 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberAdminDep
   counters: SendCounters;
   sketches: PeopleSketches;
   growth: GrowthCounters;
+  tallies: AudienceTallies;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
   /** Subscriber imports' CSV parser. */

@@ -79,6 +79,11 @@ describe('the editor web app', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Issues' }).waitFor();
     expect(await page.locator('#user').innerText()).toContain(me.email ?? me.sub);
+    // The dashboard and the archive (in the source language) are a click away.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Dashboard' }).getAttribute('href')).toBe('/dashboard/');
+    expect(await nav.getByRole('link', { name: 'Archive' }).getAttribute('href')).toBe('/archive/en/');
+    expect((await fetch(`${stack.urls.api}/archive/en/`)).status).toBe(200);
   });
 
   it('composes a new issue from picked records in three languages and saves it', async () => {
@@ -127,6 +132,33 @@ describe('the editor web app', () => {
     });
   });
 
+  it('saves a draft as one types, says so, and refuses in plain words a save another tab has overtaken', async () => {
+    await page.getByRole('tab', { name: /^Greek/ }).click();
+    const intro = page.getByLabel('Intro');
+    await intro.fill(`${ISSUE.intro.el} Αλλαγή.`);
+    const state = page.locator('.save-state');
+    await state.getByText(/^Saved at \d\d:\d\d\.$/).waitFor();
+    const url = `/api/issues/${encodeURIComponent(issueId)}`;
+    const saved = (await (await api(url)).json()) as { intro: Record<string, string>; version: number };
+    expect(saved.intro.el).toBe(`${ISSUE.intro.el} Αλλαγή.`);
+    await intro.fill(ISSUE.intro.el);
+    await state.getByText(/^Saved at/).waitFor();
+    await expect.poll(async () => ((await (await api(url)).json()) as typeof saved).intro.el).toBe(ISSUE.intro.el);
+
+    // Another tab saves first: this one's next save is refused, and it says what to do.
+    const current = (await (await api(url)).json()) as Record<string, unknown> & { version: number };
+    const { title, subject, intro: texts, sections, version } = current;
+    const elsewhere = { title, subject, intro: texts, sections, preheader: { en: 'Written in another tab' }, version };
+    expect((await api(url, { method: 'PUT', body: JSON.stringify(elsewhere) })).status).toBe(200);
+    await page.getByLabel('Subject').fill(`${ISSUE.subject.el}!`);
+    await state.getByText('Not saved: changed elsewhere. Reload to continue.').waitFor();
+    await page.getByText('this issue was changed in another tab or by another editor').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Reload the issue' }).click();
+    await page.getByRole('heading', { level: 1, name: ISSUE.title }).waitFor();
+    expect(await page.getByLabel('Preheader').inputValue()).toBe('Written in another tab');
+  });
+
   it('previews the issue in Bulgarian and in Greek at phone and desktop width', async () => {
     await page.getByRole('link', { name: 'Preview' }).click();
     const expected = [
@@ -149,39 +181,96 @@ describe('the editor web app', () => {
     await page.locator('pre.preview-text', { hasText: ISSUE.subject.el }).waitFor();
   });
 
-  it('sends a test, schedules and cancels, then sends with English fallback and shows the progress', async () => {
+  it('links each translation gap to its record’s field and shows the subscribers per language', async () => {
+    await page.getByRole('link', { name: /^Translations/ }).click();
+    const greek = page.locator('.translation-cell[data-lang="el"]');
+    const { byLanguage: subscribers } = (await (
+      await api(`/api/issues/${encodeURIComponent(issueId)}/audience`)
+    ).json()) as { byLanguage: Record<string, number> };
+    await greek.getByText(`${subscribers.el} subscribers`).waitFor();
+    await page.locator('.translation-cell[data-lang="bg"]').getByText(`${subscribers.bg} subscribers`).waitFor();
+
+    await greek.getByRole('link', { name: 'title in Greek' }).first().click();
+    await page.waitForURL(/#\/records\/highlights\/highlight-haskovo-workshop\/el\/title$/);
+    await page.getByRole('heading', { level: 1, name: haskovo.title.en }).waitFor();
+    expect(await page.getByRole('tab', { name: /^Greek/ }).getAttribute('aria-selected')).toBe('true');
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const active = document.activeElement as HTMLElement;
+          return `${active.dataset.field}/${active.lang}`;
+        }),
+      )
+      .toBe('title/el');
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: ISSUE.title }).waitFor();
+  });
+
+  it('shows who gets the issue before sending, asks for English fallback in plain words, and never starts on Send', async () => {
     await page.getByRole('link', { name: 'Test and send' }).click();
     await page.getByLabel('Email address').fill('tester@example.com');
     await page.getByLabel('Language', { exact: true }).selectOption('bg');
     await page.getByRole('button', { name: 'Send test' }).click();
     await page.getByText('Test email in Bulgarian sent to tester@example.com').waitFor();
 
+    // A time in the past: the dialog says nothing was sent, and the field is marked.
     const at = page.getByLabel('Or schedule for');
     await at.fill('2020-01-15T09:30');
-    await page.getByRole('button', { name: 'Schedule' }).click();
-    await page.locator('[aria-live="assertive"]', { hasText: 'The issue was not scheduled' }).waitFor();
+    await page.getByRole('button', { name: 'Schedule…' }).click();
+    const dialog = page.getByRole('dialog');
+    const fallback = dialog.getByLabel('Send the English text where a translation is missing', { exact: false });
+    await fallback.waitFor();
+    expect(await dialog.innerText()).not.toContain('allowFallback');
+    await fallback.check();
+    await dialog.getByRole('button', { name: /^Schedule to \d+ recipients$/ }).click();
+    await dialog.getByText('Nothing was sent.').waitFor();
     expect(await at.getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     // A week from now, in the browser's local time as a datetime-local input takes it.
     const nextWeek = new Date(Date.now() + 7 * 24 * 3600_000);
     const local = new Date(nextWeek.getTime() - nextWeek.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     await at.fill(local);
-    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
-    await page.getByRole('button', { name: 'Schedule anyway with English fallback' }).click();
+    await page.getByRole('button', { name: 'Schedule…' }).click();
+    await fallback.check();
+    await dialog.getByRole('button', { name: /^Schedule to/ }).click();
     await page.getByRole('button', { name: 'Cancel the scheduled send' }).click();
     await page.getByText('The scheduled send was cancelled; the issue is a draft again.').waitFor();
 
+    const sends: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/send')) sends.push(request.url());
+    });
     await page.getByRole('button', { name: 'Send now…' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
-    await page.getByText('Some languages have translation gaps.').waitFor();
-    await page.getByRole('button', { name: 'Send anyway with English fallback' }).click();
+    await fallback.waitFor();
+    // Recipients per language, before anything is sent; the focus is on the choice, not on a button that sends.
+    const { byLanguage: subscribers } = (await (
+      await api(`/api/issues/${encodeURIComponent(issueId)}/audience`)
+    ).json()) as { byLanguage: Record<string, number> };
+    const total = Object.values(subscribers).reduce((sum, n) => sum + n, 0);
+    expect(await dialog.locator('tr[data-lang="bg"] td').innerText()).toBe(String(subscribers.bg));
+    expect(await dialog.locator('td[data-total]').innerText()).toBe(String(total));
+    expect(await dialog.locator('.send-gaps').innerText()).toMatch(
+      /Latvian: subject, preheader, intro; \d+ texts in records/,
+    );
+    expect(await fallback.evaluate((element) => element === document.activeElement)).toBe(true);
+    // Without the choice made, Send marks it and sends nothing.
+    const send = dialog.getByRole('button', { name: `Send to ${total} recipients` });
+    await send.click();
+    expect(await fallback.getAttribute('aria-invalid')).toBe('true');
+    expect(sends).toEqual([]);
+    await fallback.check();
+    await send.click();
 
     const progress = page.getByRole('region', { name: 'Status and progress' });
     await progress.locator('.status-sent').waitFor({ timeout: 20_000 });
+    expect(sends).toHaveLength(1);
+    // The send's message goes when it ends.
+    await page.getByRole('status').filter({ hasText: 'Sending to' }).waitFor({ state: 'detached' });
     const figure = async (name: string) =>
       Number((await progress.locator(`.figure-${name} dd`).innerText()).replace(/\D/g, ''));
     const recipients = await figure('recipients');
-    expect(recipients).toBeGreaterThan(0);
+    expect(recipients).toBe(total);
     expect((await figure('sent')) + (await figure('failed'))).toBe(recipients);
     expect(await figure('pending')).toBe(0);
 
@@ -205,6 +294,115 @@ describe('the editor web app', () => {
     }
   });
 
+  it('duplicates a sent issue as a new draft, and deletes that draft', async () => {
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByRole('heading', { level: 1, name: `${ISSUE.title} (copy)` }).waitFor();
+    await page.getByText(`This is a copy of “${ISSUE.title}”.`).waitFor();
+    const copyId = decodeURIComponent(/#\/issues\/([^/]+)\//.exec(page.url())![1]!);
+    const copy = (await (await api(`/api/issues/${encodeURIComponent(copyId)}`)).json()) as Record<string, unknown>;
+    expect(copy).toMatchObject({ status: 'draft', subject: ISSUE.subject, intro: ISSUE.intro });
+
+    await page.getByRole('button', { name: 'Delete draft' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete draft' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Issues' }).waitFor();
+    await page.getByText(`Deleted the draft “${ISSUE.title} (copy)”.`).waitFor();
+    expect((await api(`/api/issues/${encodeURIComponent(copyId)}`)).status).toBe(404);
+    expect(await page.getByRole('link', { name: `${ISSUE.title} (copy)` }).count()).toBe(0);
+  });
+
+  it('asks for the number of recipients to be typed before a send of more than a thousand', async () => {
+    const draft = (await (
+      await api('/api/issues', {
+        method: 'POST',
+        body: JSON.stringify({ ...ISSUE, title: 'E2E: a large send', sections: [] }),
+      })
+    ).json()) as { id: string };
+    const sends: string[] = [];
+    const tab = await (await browser.newContext()).newPage();
+    tab.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/send')) sends.push(request.url());
+    });
+    // The audience as a large project would have it.
+    await tab.route('**/api/issues/*/audience', (route) =>
+      route.fulfill({ json: { total: 12_345, byLanguage: { en: 12_000, bg: 345 }, byCountry: {}, excluded: {} } }),
+    );
+    await tab.goto(`${stack.urls.api}/editor/#/issues/${draft.id}/send`);
+    await tab.getByLabel('Access token').fill(token);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('button', { name: 'Send now…' }).click();
+    const dialog = tab.getByRole('dialog');
+    const typed = dialog.getByLabel('Number of recipients');
+    await typed.waitFor();
+    // Focus starts on the number to type, never on the button that sends.
+    await expect.poll(() => typed.evaluate((element) => element === document.activeElement)).toBe(true);
+    await typed.fill('1234');
+    await typed.press('Enter');
+    await dialog.getByText('Type 12,345, the number of recipients, to confirm.').waitFor();
+    expect(await typed.getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByRole('button', { name: 'Send to 12,345 recipients' }).click();
+    expect(sends).toEqual([]);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(sends).toEqual([]);
+    await tab.context().close();
+  });
+
+  it('shows every error at once next to its field, marks the language tabs, and takes each away when fixed', async () => {
+    const empty = await api('/api/highlights', {
+      method: 'POST',
+      body: JSON.stringify({ title: { bg: 'x'.repeat(201) }, summary: {}, body: {} }),
+    });
+    const { error } = (await empty.json()) as { error: { fields: { field: string }[] } };
+    expect(error.fields.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['country', 'place', 'startDate', 'title', 'title.bg', 'summary', 'body']),
+    );
+
+    await page.goto(`${stack.urls.api}/editor/#/records/highlights/new`);
+    await page.getByRole('tab', { name: /^Bulgarian/ }).click();
+    await page.getByLabel('Title').fill('x'.repeat(201));
+    await page.getByRole('button', { name: 'Create highlight' }).click();
+    const alert = page.locator('[aria-live="assertive"]');
+    await alert.getByText(`${error.fields.length} fields need attention`).waitFor();
+    const text = await alert.innerText();
+    expect(text).toContain('Country: This is required.');
+    expect(text).toContain('Title (Bulgarian): This is longer than 200 characters.');
+    expect(text).not.toMatch(/Invalid|expected|Field:/);
+    // The summary is under the form, not over it; the first field has the focus.
+    const country = page.getByLabel('Country');
+    expect(await country.getAttribute('aria-invalid')).toBe('true');
+    expect(await country.evaluate((element) => element === document.activeElement)).toBe(true);
+    const english = page.getByRole('tab', { name: /^English/ });
+    const bulgarian = page.getByRole('tab', { name: /^Bulgarian/ });
+    expect(await english.getAttribute('data-error')).toBe('');
+    expect(await bulgarian.getAttribute('data-error')).toBe('');
+    expect(await bulgarian.textContent()).toContain('has errors');
+
+    // Fixing a field takes its error away, from the field, the summary and, with the last, the tab.
+    await country.selectOption('BG');
+    expect(await country.getAttribute('aria-invalid')).toBeNull();
+    expect(await alert.innerText()).not.toContain('Country:');
+    await alert.getByRole('link', { name: 'Title (Bulgarian)' }).click();
+    expect(await bulgarian.getAttribute('aria-selected')).toBe('true');
+    const title = page.getByLabel('Title');
+    expect(await title.getAttribute('aria-invalid')).toBe('true');
+    await title.fill('Семинар');
+    expect(await title.getAttribute('aria-invalid')).toBeNull();
+    expect(await bulgarian.getAttribute('data-error')).toBeNull();
+    expect(await alert.innerText()).not.toContain('Title (Bulgarian)');
+    expect(await english.getAttribute('data-error')).toBe('');
+
+    // Unsaved work: an in-app link asks first; staying keeps everything as it was.
+    await page.getByRole('link', { name: 'Issues', exact: true }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await leave.getByRole('button', { name: 'Stay and keep editing' }).click();
+    expect(page.url()).toMatch(/#\/records\/highlights\/new$/);
+    expect(await title.inputValue()).toBe('Семинар');
+    await page.getByRole('link', { name: 'Issues', exact: true }).click();
+    await leave.getByRole('button', { name: 'Leave without saving' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Issues' }).waitFor();
+  });
+
   it('shows the API’s error and highlights the field it names when an issue has no title', async () => {
     const draft = {
       title: '',
@@ -222,9 +420,8 @@ describe('the editor web app', () => {
     await page.getByLabel('Intro').fill(draft.intro.en);
     await page.getByRole('button', { name: 'Save draft' }).click();
 
-    const alert = page.locator('[aria-live="assertive"]', { hasText: error.message });
+    const alert = page.locator('[aria-live="assertive"]', { hasText: 'Title: This must not be empty.' });
     await alert.waitFor();
-    expect(await alert.innerText()).toContain('Field: title');
     const title = page.getByLabel('Title', { exact: true });
     expect(await title.getAttribute('aria-invalid')).toBe('true');
     expect(await title.evaluate((element) => element === document.activeElement)).toBe(true);
@@ -232,10 +429,48 @@ describe('the editor web app', () => {
   });
 
   it('returns to the sign-in screen with a message when the token is refused', async () => {
+    // The issue typed in the test before is not saved: reloading asks first (the browser's own question).
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.type());
+      void dialog.accept();
+    });
     await page.evaluate(() => sessionStorage.setItem('herald.editor.token', 'not-a-valid-token'));
     await page.reload();
+    expect(asked).toEqual(['beforeunload']);
     await page.getByRole('heading', { name: 'Sign in to the editor' }).waitFor();
     expect(await page.getByRole('status').first().innerText()).toMatch(/sign in again/i);
+  });
+
+  it('fits every view, and the send dialog, in 320 px without scrolling sideways', async () => {
+    const narrow = await browser.newPage({ viewport: { width: 320, height: 640 } });
+    await narrow.goto(`${stack.urls.api}/editor/`);
+    await narrow.getByLabel('Access token').fill(token);
+    await narrow.getByRole('button', { name: 'Sign in' }).click();
+    await narrow.getByRole('heading', { level: 1, name: 'Issues' }).waitFor();
+    const issue = encodeURIComponent(issueId);
+    const views = [
+      ['#/issues', 'table'],
+      ['#/issues/new', '.section-card, .sections'],
+      [`#/issues/${issue}/compose`, '.lang-tabs'],
+      [`#/issues/${issue}/translations`, '.readers:not(:empty)'],
+      [`#/issues/${issue}/preview`, 'iframe[data-loaded-lang]'],
+      [`#/issues/${issue}/send`, '.segment-table'],
+      ['#/records/highlights', 'table'],
+      ['#/records/practices', 'table'],
+      ['#/records/highlights/new', '.lang-tabs'],
+      [`#/records/practices/${budgeting.id}`, '.link-list'],
+    ] as const;
+    for (const [view, shown] of views) {
+      await narrow.goto(`${stack.urls.api}/editor/${view}`);
+      await narrow.locator(shown).first().waitFor();
+      expect(await narrow.evaluate(() => document.documentElement.scrollWidth), view).toBeLessThanOrEqual(320);
+    }
+    await narrow.goto(`${stack.urls.api}/editor/#/issues/secon-newsletter-5/send`);
+    await narrow.getByRole('button', { name: 'Send now…' }).click();
+    await narrow.getByRole('dialog').locator('td[data-total]').waitFor();
+    expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await narrow.close();
   });
 
   it('offers the languages, countries and regions the server’s reference data names, and keeps no copy', async () => {

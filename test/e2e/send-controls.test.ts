@@ -33,9 +33,7 @@ beforeAll(async () => {
     stack.clients.dynamo,
     stack.services.config.tables.subscribers!,
     100,
-    {
-      domain: 'controls.example',
-    },
+    { domain: 'controls.example', tallies: stack.services.tallies },
   );
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 });

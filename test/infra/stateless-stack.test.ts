@@ -296,7 +296,7 @@ describe('permissions', () => {
     ]);
   });
 
-  it('lets the EditorApi write content and issues, and neither batch-write nor scan', () => {
+  it('lets the EditorApi write content and issues (deleting drafts), and neither batch-write nor scan', () => {
     expect(onTable('EditorApi', 'Content').sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
@@ -305,6 +305,7 @@ describe('permissions', () => {
       'dynamodb:Query',
     ]);
     expect(onTable('EditorApi', 'Issues').sort()).toEqual([
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

@@ -324,3 +324,84 @@ describe('scheduled sends', () => {
     expect((await call('GET', `/api/issues/${id}`)).body.status).toBe('draft');
   });
 });
+
+describe('drafts: delete, duplicate, concurrent saves and every error at once', () => {
+  const draftOf = (title: string, items: string[]) => ({
+    title,
+    subject: { en: title },
+    intro: { en: 'A draft to try things with.' },
+    sections: [{ type: 'highlights', items }],
+  });
+
+  it('deletes a draft, after which the records it used can be deleted', async () => {
+    const record = (await call('POST', '/api/highlights', { ...highlight, title: { en: 'Only in a test draft' } }))
+      .body;
+    const draft = (await call('POST', '/api/issues', draftOf('Test draft to delete', [record.id]))).body.id;
+    expect((await call('DELETE', `/api/highlights/${record.id}`)).status).toBe(409);
+
+    expect((await call('DELETE', `/api/issues/${draft}`)).status).toBe(204);
+    expect((await call('GET', `/api/issues/${draft}`)).status).toBe(404);
+    expect((await call('GET', '/api/issues')).body.issues.map((i: { id: string }) => i.id)).not.toContain(draft);
+    expect((await call('DELETE', `/api/highlights/${record.id}`)).status).toBe(204);
+    expect((await call('DELETE', `/api/issues/${draft}`)).status).toBe(404);
+  });
+
+  it('refuses to delete an issue that is no longer a draft, and keeps it', async () => {
+    const draft = (await call('POST', '/api/issues', draftOf('Scheduled, not deletable', []))).body.id;
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await call('POST', `/api/issues/${draft}/send`, { at, allowFallback: true })).status).toBe(202);
+    const refused = await call('DELETE', `/api/issues/${draft}`);
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'conflict']);
+    expect(refused.body.error.message).toContain('only a draft can be deleted');
+    expect((await call('GET', `/api/issues/${draft}`)).body.status).toBe('scheduled');
+    await call('DELETE', `/api/issues/${draft}/schedule`);
+  });
+
+  it('duplicates any issue as a new draft with the same content, titled "(copy)"', async () => {
+    const original = (await call('GET', '/api/issues/secon-newsletter-5')).body;
+    const copied = await call('POST', '/api/issues/secon-newsletter-5/duplicate');
+    expect(copied.status).toBe(201);
+    expect(copied.body).toMatchObject({ title: `${original.title} (copy)`, leftOut: [] });
+    const copy = (await call('GET', `/api/issues/${copied.body.id}`)).body;
+    expect(copy).toMatchObject({
+      status: 'draft',
+      title: `${original.title} (copy)`,
+      subject: original.subject,
+      preheader: original.preheader,
+      intro: original.intro,
+      sections: original.sections,
+    });
+    expect(copy.id).not.toBe(original.id);
+    expect((await call('POST', '/api/issues/no-such-issue/duplicate')).status).toBe(404);
+  });
+
+  it('refuses a save based on a version another tab has replaced, in plain words', async () => {
+    const id = (await call('POST', '/api/issues', draftOf('Edited in two tabs', []))).body.id;
+    const opened = (await call('GET', `/api/issues/${id}`)).body;
+    expect(opened.version).toBe(1);
+    const first = await call('PUT', `/api/issues/${id}`, { ...draftOf('Edited in tab one', []), version: 1 });
+    expect([first.status, first.body.version]).toEqual([200, 2]);
+    const second = await call('PUT', `/api/issues/${id}`, { ...draftOf('Edited in tab two', []), version: 1 });
+    expect([second.status, second.body.error.code, second.body.error.version]).toEqual([409, 'edit_conflict', 2]);
+    expect(second.body.error.message).toContain('changed elsewhere');
+    expect((await call('GET', `/api/issues/${id}`)).body.title).toBe('Edited in tab one');
+  });
+
+  it('names every field at fault at once, each in plain words', async () => {
+    const before = (await call('GET', '/api/highlights?limit=100')).body.items.length;
+    const empty = await call('POST', '/api/highlights', { title: {}, summary: {}, body: { en: 'Body', fr: 'x' } });
+    expect(empty.status).toBe(400);
+    const fields = empty.body.error.fields as { field: string; message: string }[];
+    expect(fields.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['country', 'place', 'startDate', 'title', 'summary', 'body.fr']),
+    );
+    expect(fields.find((f) => f.field === 'country')?.message).toBe('is required');
+    expect(fields.find((f) => f.field === 'title')?.message).toBe('needs an English ("en") text');
+    for (const { message } of fields) expect(message).not.toMatch(/invalid|expected|received/i);
+    expect(empty.body.error.field).toBe(fields[0]!.field);
+    const wrongCountry = await call('POST', '/api/highlights', { ...highlight, country: 'FR', startDate: 'soon' });
+    expect(wrongCountry.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['country', 'startDate']);
+    expect(wrongCountry.body.error.fields[1].message).toBe('must be a date (YYYY-MM-DD)');
+    expect((await call('GET', '/api/highlights?limit=100')).body.items.length).toBe(before);
+  });
+});

@@ -164,6 +164,7 @@ describe('least privilege of the API functions', () => {
     await route('updateIssue', `/api/issues/${issue.id}`, { body: { ...draft, title: 'Privileges 2' } });
     await route('previewIssue', `/api/issues/${issue.id}/preview?lang=bg&format=html`);
     await route('testIssue', `/api/issues/${issue.id}/test`, { body: { to: 'reviewer@example.org', lang: 'en' } });
+    await route('issueAudience', `/api/issues/${issue.id}/audience`);
     const later = new Date(Date.now() + 3_600_000).toISOString();
     await route('sendIssue', `/api/issues/${issue.id}/send`, { body: { at: later, allowFallback: true } });
     await route('cancelScheduledSend', `/api/issues/${issue.id}/schedule`);
@@ -172,6 +173,8 @@ describe('least privilege of the API functions', () => {
     await route('pauseSend', `/api/issues/${issue.id}/pause`);
     await route('resumeSend', `/api/issues/${issue.id}/resume`);
     await route('cancelSend', `/api/issues/${issue.id}/cancel`);
+    const copy = JSON.parse(await route('duplicateIssue', `/api/issues/${issue.id}/duplicate`)) as { id: string };
+    await route('deleteIssue', `/api/issues/${copy.id}`);
     await route('sendIssue', `/api/issues/${SAMPLE_ISSUE_ID}/send`, { body: { allowFallback: true } });
     await route('getIssue', `/api/issues/${SAMPLE_ISSUE_ID}`);
     await route('issueStats', `/api/issues/${SAMPLE_ISSUE_ID}/stats?by=language`, { token: stack.tokens.coordinator });

@@ -12,6 +12,7 @@ import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { startSesEmulator, type Emulator } from '../../local/emulators.ts';
 import { startSesFaultProxy, type FaultProxy } from '../../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../../local/generate-subscribers.ts';
+import { createDynamoAudienceTallies } from '../../functions/adapters/dynamo-audience-tallies.ts';
 import { SAMPLE_ISSUE_ID, secon } from '../support/profile.ts';
 import { LOCAL_SES_ACCOUNT } from '../../local/stack.ts';
 import { OUTCOME_UNKNOWN } from '../../functions/domain/progress.ts';
@@ -99,7 +100,10 @@ describe('a send interrupted by a kill', () => {
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       }),
     );
-    await generateSubscribers(secon, dynamo, 'herald-subscribers', 250, { domain: 'resume.example' });
+    await generateSubscribers(secon, dynamo, 'herald-subscribers', 250, {
+      domain: 'resume.example',
+      tallies: createDynamoAudienceTallies(dynamo, 'herald-issues'),
+    });
     const response = await fetch(`${api}/api/issues/${SAMPLE_ISSUE_ID}/send`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}` },

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { startSesEmulator } from '../../local/emulators.ts';
 import { startSesFaultProxy, type FaultProxy, type FaultProxyOptions } from '../../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../../local/generate-subscribers.ts';
-import { countSegments } from '../../functions/domain/sending.ts';
+import { audienceOf } from '../../functions/domain/audience.ts';
 import type { DeliveryRecord } from '../../functions/domain/ports.ts';
 import { OUTCOME_UNKNOWN } from '../../functions/domain/progress.ts';
 import { sentEmails, startTestStack, type TestStack } from './embedded-stack.ts';
@@ -41,16 +41,14 @@ export async function startFaultyStack(
     options.subscribers ?? 150,
     {
       domain: 'faults.example',
+      tallies: stack.services.tallies,
     },
   );
   return {
     test,
     proxy,
     async audience() {
-      return [...(await countSegments(test.stack.services.audience, test.stack.services.reference)).values()].reduce(
-        (sum, s) => sum + s.n,
-        0,
-      );
+      return (await audienceOf(test.stack.services, undefined)).total;
     },
     api: (path, init = {}) =>
       fetch(`${test.stack.urls.api}${path}`, {

@@ -30,6 +30,12 @@ import { MailerRefusedError } from '../../functions/domain/errors.ts';
 import { EMPTY_COUNTS } from '../../functions/domain/progress.ts';
 import { emptySketch, mergeInto } from '../../functions/domain/sketch.ts';
 import type { SubscriberRecord, SubscriberRepository } from '../../functions/domain/subscribers.ts';
+import {
+  tallyChange,
+  type AudienceTallies,
+  type SegmentTally,
+  type TallyIncrement,
+} from '../../functions/domain/audience.ts';
 import type { GrowthCounters, GrowthIncrement, GrowthMonth } from '../../functions/domain/growth.ts';
 
 export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
@@ -45,10 +51,16 @@ export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> 
       issues.set(issue.id, issue);
       return true;
     },
-    async replaceDraft(issue) {
-      if (issues.get(issue.id)?.status !== 'draft') return false;
+    async replaceDraft(issue, previousVersion) {
+      const stored = issues.get(issue.id);
+      if (stored?.status !== 'draft' || (stored.version ?? 0) !== previousVersion) return false;
       issues.set(issue.id, issue);
       return true;
+    },
+    async removeDraft(id) {
+      const stored = issues.get(id);
+      if (stored?.status !== 'draft' || stored.sendStartedAt) return false;
+      return issues.delete(id);
     },
     async get(id) {
       return issues.get(id);
@@ -331,7 +343,7 @@ export function fakeMailer(
   return { mailer, calls };
 }
 
-export function fakeAudience(segments: Record<string, Recipient[]>): AudienceSource {
+export function fakeAudience(segments: Record<string, (Recipient & { topics?: string[] })[]>): AudienceSource {
   return {
     async count(country, language) {
       return segments[`${country}#${language}`]?.length ?? 0;
@@ -339,6 +351,41 @@ export function fakeAudience(segments: Record<string, Recipient[]>): AudienceSou
     async *pages(country, language, pageSize) {
       const all = segments[`${country}#${language}`] ?? [];
       for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+    },
+  };
+}
+
+/** Tallies that count the fake audience's segments (confirmed subscribers, by their topics). */
+export function fakeTallies(segments: Record<string, (Recipient & { topics?: string[] })[]>): AudienceTallies {
+  const added: TallyIncrement[] = [];
+  return {
+    async add(increments) {
+      added.push(...increments);
+    },
+    async all() {
+      const increments = [
+        ...Object.entries(segments).flatMap(([key, recipients]) => {
+          const [country = '', language = ''] = key.split('#');
+          return recipients.map((r) =>
+            tallyChange(undefined, { country, language, region: r.region, topics: r.topics, status: 'confirmed' }),
+          );
+        }),
+        added,
+      ].flat();
+      const tallies = new Map<string, SegmentTally>();
+      for (const t of increments) {
+        const key = [t.country, t.language, t.region, t.status].join('#');
+        const tally = tallies.get(key) ?? { ...t, byTopics: {} };
+        tally.byTopics[t.topics] = (tally.byTopics[t.topics] ?? 0) + t.n;
+        tallies.set(key, tally);
+      }
+      return [...tallies.values()].map(({ country, language, region, status, byTopics }) => ({
+        country,
+        language,
+        region,
+        status,
+        byTopics,
+      }));
     },
   };
 }

@@ -47,6 +47,7 @@ import {
   collectingQueue,
   fakeContentStore,
   fakeAudience,
+  fakeTallies,
   fakeDeliveryStore,
   fakeIssueStore,
   fakeMailer,
@@ -114,6 +115,7 @@ function setup(
     content: fakeContentStore(),
     renderer: labelRenderer,
     audience: fakeAudience(segments),
+    tallies: fakeTallies(segments),
     queue,
     // The fan-out queue runs each job at once, as if a FanOut function took it straight away.
     fanOut: {

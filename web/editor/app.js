@@ -2,7 +2,8 @@
 import { createApi } from './api.js';
 import { finishSignIn, loadConfig, logoutUrl, redirectUri } from './auth.js';
 import { h } from './dom.js';
-import { loadReference, PROJECT } from './reference.js';
+import { confirmDialog } from './widgets/confirm-dialog.js';
+import { loadReference, PROJECT, SOURCE_LANGUAGE } from './reference.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderRecordList } from './views/record-list.js';
 import { renderRecordForm } from './views/record-form.js';
@@ -25,6 +26,10 @@ const config = await loadConfig();
 let me = null;
 let cleanup = null;
 let flash = null;
+/** The view's answer to "may we leave?": resolves true when nothing would be lost (see context.guardLeaving). */
+let leaving = null;
+/** The address shown, to go back to when the editor stays on an unsaved form. */
+let shownHash = null;
 
 const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
@@ -38,16 +43,17 @@ const routes = [
   [/^#\/issues\/?$/, () => renderIssueList],
   [/^#\/issues\/new$/, () => renderIssue, () => ({ id: null, tab: 'compose' })],
   [
-    /^#\/issues\/([^/]+)(?:\/(compose|translations|preview|send))?(?:\/([a-z]{2}))?$/,
+    /^#\/issues\/([^/]+)(?:\/(compose|translations|audience|preview|send))?(?:\/([a-z]{2})(?:\/([a-z]+))?)?$/,
     () => renderIssue,
-    (m) => ({ id: decodeURIComponent(m[1]), tab: m[2] ?? 'compose', lang: m[3] }),
+    (m) => ({ id: decodeURIComponent(m[1]), tab: m[2] ?? 'compose', lang: m[3], field: m[4] }),
   ],
   [/^#\/records\/(highlights|practices)\/?$/, () => renderRecordList, (m) => ({ kind: m[1] })],
   [/^#\/records\/(highlights|practices)\/new$/, () => renderRecordForm, (m) => ({ kind: m[1], id: null })],
   [
-    /^#\/records\/(highlights|practices)\/([^/]+)$/,
+    // `/{lang}/{field}` opens a language's tab with that field focused (the translation grid links there).
+    /^#\/records\/(highlights|practices)\/([^/]+)(?:\/([a-z]{2})(?:\/([a-z.]+))?)?$/,
     () => renderRecordForm,
-    (m) => ({ kind: m[1], id: decodeURIComponent(m[2]) }),
+    (m) => ({ kind: m[1], id: decodeURIComponent(m[2]), lang: m[3], field: m[4] }),
   ],
   // Admins only: subscribers' personal data.
   [/^#\/subscribers\/?$/, () => renderSubscriberList, undefined, 'admin'],
@@ -73,6 +79,13 @@ const context = {
     flash = null;
     return message;
   },
+  /**
+   * Keeps work from being lost: `guard.pending()` is true while the view has changes not saved; before the app
+   * leaves the view, `guard.settle()` may save them (autosave) and resolves true when nothing is lost then.
+   */
+  guardLeaving(guard) {
+    leaving = guard;
+  },
   setTitle(text) {
     // The project's name once the reference data is in (after sign-in).
     const app = PROJECT.shortName ? `${PROJECT.shortName} · Herald editor` : 'Herald editor';
@@ -80,8 +93,36 @@ const context = {
   },
 };
 
+/** Asks before leaving a view with unsaved changes; true to leave. */
+async function mayLeave() {
+  if (!leaving?.pending()) return true;
+  if (await leaving.settle?.()) return true;
+  return confirmDialog({
+    title: 'Leave without saving?',
+    message: ['Your latest changes are not saved yet.', 'If you leave now, they are lost.'],
+    confirmLabel: 'Leave without saving',
+    cancelLabel: 'Stay and keep editing',
+    danger: true,
+  });
+}
+
+async function onHashChange() {
+  if (shownHash !== null && location.hash !== shownHash && leaving?.pending()) {
+    const target = location.hash;
+    // Back to the form's address at once (no new history entry), then ask.
+    history.replaceState(null, '', shownHash);
+    if (!(await mayLeave())) return;
+    leaving = null;
+    location.hash = target;
+    return;
+  }
+  route();
+}
+
 function route({ initial = false } = {}) {
   if (!me) return;
+  leaving = null;
+  shownHash = location.hash || '#/issues';
   cleanup?.();
   cleanup = null;
   const hash = location.hash || '#/issues';
@@ -136,6 +177,7 @@ export async function signIn(token) {
   topbar.hidden = false;
   brandProject.textContent = PROJECT.shortName;
   showSubscribersLink();
+  document.getElementById('archive-link').href = `/archive/${SOURCE_LANGUAGE}/`;
   showUser();
   route({ initial: true });
   main.querySelector('h1')?.focus();
@@ -174,7 +216,11 @@ document.querySelector('.skip-link').addEventListener('click', (event) => {
   event.preventDefault();
   (main.querySelector('h1') ?? main).focus();
 });
-window.addEventListener('hashchange', () => route());
+window.addEventListener('hashchange', () => onHashChange());
+// Reloading or closing the tab with unsaved changes: the browser asks.
+window.addEventListener('beforeunload', (event) => {
+  if (leaving?.pending()) event.preventDefault();
+});
 
 async function start() {
   // Back from the hosted UI (?code=&state=): the code is traded for the ID token before anything else.

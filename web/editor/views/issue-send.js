@@ -1,15 +1,14 @@
-// Test and send: a test email in any language, send now (confirmed; English fallback when translations have
-// gaps) or schedule, and the sending progress in total and per (country, language), refreshed every 2 s while
-// the issue is sending.
+// Test and send: a test email in any language, send now or schedule (both through the send dialog: recipients,
+// translation gaps, typed confirmation), and the sending progress in total and per (country, language), refreshed
+// every 2 s while the issue is sending; the send's messages go when it ends.
 import { formatDate, h } from '../dom.js';
-import { COUNTRIES, LANGUAGE_NAMES, LANGUAGES, sourceName } from '../reference.js';
-import { confirmDialog } from '../widgets/confirm-dialog.js';
+import { COUNTRIES, LANGUAGE_NAMES, LANGUAGES } from '../reference.js';
 import { dataTable } from '../widgets/data-table.js';
 import { feedback } from '../widgets/feedback.js';
 import { clearFieldErrors, field, fieldLocator, select, setFieldError } from '../widgets/fields.js';
 import { sendControlsCard, sendIsLive } from '../widgets/send-controls.js';
 import { statusBadge } from '../widgets/status-badge.js';
-import { groupGaps } from './issue-translations.js';
+import { sendDialog } from './issue-send-dialog.js';
 
 const REFRESH_MS = 2000;
 
@@ -206,9 +205,13 @@ function sendControls(ctx, state, update) {
   const sendCard = sendNowCard({ ctx, state, update, notes });
   const scheduledCard = cancelScheduleCard({ ctx, state, update, notes });
   const notDraft = h('p', { class: 'notice' }, 'This issue is no longer a draft: it cannot be sent again.');
+  let shownStatus = state.issue.status;
   return {
     element: h('div', {}, sendCard, scheduledCard, notDraft, notes.element),
     show(issue) {
+      // "Sending to …" belongs to the send: it goes when the send ends.
+      if (shownStatus === 'sending' && issue.status !== 'sending') notes.clear();
+      shownStatus = issue.status;
       sendCard.hidden = issue.status !== 'draft';
       scheduledCard.hidden = issue.status !== 'scheduled';
       notDraft.hidden = issue.status === 'draft' || issue.status === 'scheduled';
@@ -248,12 +251,16 @@ function cancelScheduleCard({ ctx, state, update, notes }) {
 function sendNowCard(context) {
   const at = h('input', { type: 'datetime-local', name: 'at' });
   const sendNow = h('button', { type: 'button', class: 'button primary' }, 'Send now…');
-  const schedule = h('button', { type: 'button', class: 'button secondary' }, 'Schedule');
+  const schedule = h('button', { type: 'button', class: 'button secondary' }, 'Schedule…');
   const card = h(
     'section',
     { class: 'card', 'aria-labelledby': 'send-title' },
     h('h2', { id: 'send-title' }, 'Send to subscribers'),
-    h('p', { class: 'hint' }, 'Every confirmed subscriber gets the edition in their own language.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Every recipient gets the edition in their own language. You see who gets it before anything is sent.',
+    ),
     h('div', { class: 'form-actions' }, sendNow),
     h(
       'div',
@@ -262,87 +269,51 @@ function sendNowCard(context) {
       schedule,
     ),
   );
-  const sender = { ...context, card, at, buttons: [sendNow, schedule] };
-  sendNow.addEventListener('click', async () => {
-    const confirmed = await confirmDialog({
-      title: 'Send this issue now?',
-      message: [
-        `“${sender.state.issue.title}” goes to every confirmed subscriber, each in their own language.`,
-        'A sent issue cannot be recalled.',
-      ],
-      confirmLabel: 'Send now',
-    });
-    if (confirmed) await send(sender, {}, 'Sending to');
-  });
+  const sender = { ...context, card, at };
+  sendNow.addEventListener('click', () => confirmAndSend(sender, undefined));
   schedule.addEventListener('click', () => {
     if (!at.value) {
       setFieldError(at, 'Choose a date and time first.');
       at.focus();
       return;
     }
-    send(sender, { at: new Date(at.value).toISOString() }, 'Scheduled for');
+    confirmAndSend(sender, new Date(at.value).toISOString());
   });
   return card;
 }
 
-/** Sends or schedules (`options.at`); `what` starts the confirmation, e.g. "Sending to". */
-async function send(sender, options, what) {
-  const { ctx, state, update, notes, card, at, buttons } = sender;
+/** The send dialog for now or `at`; once sent (or scheduled), the new state and a confirmation. */
+async function confirmAndSend(sender, at) {
+  const { ctx, state, update, notes, card, at: atInput } = sender;
   clearFieldErrors(card);
   notes.clear();
-  for (const button of buttons) button.disabled = true;
+  let issue;
   try {
-    const answer = await ctx.api.issues.send(state.issue.id, options);
-    const issue = await ctx.api.issues.get(state.issue.id);
-    notes.success(
-      options.at
-        ? `Scheduled for ${formatDate(options.at)}.`
-        : `${what} ${answer?.recipients ?? issue.progress?.total?.recipients ?? 0} recipients.`,
-    );
-    update(issue);
+    // The translation status as it is now, not as when the tab opened.
+    issue = await ctx.api.issues.get(state.issue.id);
   } catch (error) {
-    if (error.code === 'translation_gaps') showGaps(sender, error, options);
-    else {
-      const failed = options.at ? 'The issue was not scheduled.' : 'The issue was not sent.';
-      notes.error(failed, error, fieldLocator({ at }));
-    }
-  } finally {
-    for (const button of buttons) button.disabled = false;
+    notes.error('The issue could not be loaded.', error);
+    return;
   }
-}
-
-/** The gaps per language, and a button to send (or schedule) anyway with the source-language text in their place. */
-function showGaps(sender, error, options) {
-  const gaps = Object.entries(error.details.gaps ?? {}).filter(([, list]) => list?.length);
-  const fallback = h(
-    'button',
-    { type: 'button', class: 'button primary' },
-    options.at ? `Schedule anyway with ${sourceName()} fallback` : `Send anyway with ${sourceName()} fallback`,
-  );
-  fallback.addEventListener('click', () =>
-    send(
-      sender,
-      { ...options, allowFallback: true },
-      `Sending, with ${sourceName()} where translations are missing, to`,
-    ),
-  );
-  sender.notes.error(
-    'Some languages have translation gaps.',
-    error,
-    undefined,
-    h(
-      'ul',
-      { class: 'gap-summary' },
-      gaps.map(([lang, list]) =>
-        h('li', {}, h('strong', {}, `${LANGUAGE_NAMES[lang] ?? lang}: `), groupGaps(list).join('; ')),
-      ),
-    ),
-    h(
-      'p',
-      {},
-      `Those subscribers would see the ${sourceName()} text, labelled “in ${sourceName()}”, where their language is missing.`,
-    ),
-    h('div', { class: 'form-actions' }, fallback),
-  );
-  fallback.focus();
+  const answer = await sendDialog({
+    ctx,
+    issue,
+    at,
+    send: async (options) => {
+      try {
+        return await ctx.api.issues.send(issue.id, options);
+      } catch (error) {
+        // A time the API refuses is marked on the field too.
+        if (error.field === 'at') setFieldError(atInput, error.message.replace(/^at: /, ''));
+        throw error;
+      }
+    },
+  });
+  if (!answer) return;
+  const now = await ctx.api.issues.get(issue.id);
+  const recipients = formatCount(answer.recipients ?? now.progress?.total?.recipients);
+  if (at) notes.success(`Scheduled for ${formatDate(at)}.`);
+  else if (now.status === 'sending') notes.success(`Sending to ${recipients} recipients…`);
+  else notes.success(`Sent to ${recipients} recipients.`);
+  update(now);
 }

@@ -1,4 +1,5 @@
 // Create or edit a highlight or a best practice: text per language behind the language switcher, details beside it.
+// Leaving with changes not saved asks first; an address may name a language and a field to open (a translation gap).
 import { h, uid } from '../dom.js';
 import { COUNTRIES, COUNTRY_CODES, OTHER_REGION, regionsOf, sourceName } from '../reference.js';
 import { feedback } from '../widgets/feedback.js';
@@ -29,7 +30,7 @@ const optional = (value) => (value.trim() === '' ? undefined : value.trim());
 const withoutUndefined = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
 const group = (legend, children) => h('fieldset', { class: 'group' }, h('legend', {}, legend), children);
 
-export async function renderRecordForm(container, ctx, { kind, id }) {
+export async function renderRecordForm(container, ctx, { kind, id, lang, field: focusField }) {
   const meta = RECORD_KINDS[kind];
   const heading = pageHeader(id ? `Edit ${meta.singular}` : `New ${meta.singular}`);
   const notes = feedback();
@@ -41,9 +42,19 @@ export async function renderRecordForm(container, ctx, { kind, id }) {
   ctx.setTitle(id ? `Edit ${meta.singular}` : `New ${meta.singular}`);
   const record = id ? await loadRecord(ctx, { kind, id, heading, notes }) : {};
   if (!record) return;
-  container.append(recordForm({ ctx, kind, id, meta, notes, record }));
+  const page = { ctx, kind, id, meta, notes, record, dirty: false };
+  container.append(recordForm(page));
+  ctx.guardLeaving({ pending: () => page.dirty });
   const flash = ctx.takeFlash();
   if (flash) notes.success(flash);
+  if (lang && page.texts) openText(page.texts, lang, focusField);
+}
+
+/** Opens a language's tab with one of its fields focused (e.g. `image.alt`), from a link to a translation gap. */
+function openText(texts, lang, name) {
+  texts.show(lang);
+  const control = name ? texts.controlOf(name) : undefined;
+  control?.focus();
 }
 
 async function loadRecord(ctx, { kind, id, heading, notes }) {
@@ -84,13 +95,24 @@ function recordForm(page) {
       h('div', { class: 'form-main' }, texts.element),
       h('div', { class: 'form-side' }, recordId.element, details.elements),
     ),
-    h('div', { class: 'form-footer' }, notes.element, formActions(page, save)),
+    // The messages stay above the form (under the heading): the sticky footer holds only the buttons, so nothing
+    // covers the form.
+    h('div', { class: 'form-footer' }, formActions(page, save)),
   );
   const locateDetail = fieldLocator(registry.controls);
   page.locate = (path, message) => texts.showError(path, message) ?? locateDetail(path, message);
+  page.texts = texts;
+  const markDirty = () => (page.dirty = true);
+  form.addEventListener('input', markDirty);
+  form.addEventListener('change', markDirty);
+  form.addEventListener('click', (event) => {
+    // Adding or removing a link changes the record too.
+    if (event.target.closest?.('.link-list, .link-list + button')) markDirty();
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearFieldErrors(form);
+    texts.clearErrors();
     notes.clear();
     saveRecord(page, details.build(texts.values(), { id: recordId.value(), ...where.values() }), save);
   });
@@ -264,9 +286,11 @@ async function saveRecord(page, body, save) {
   try {
     if (id) {
       page.record = await ctx.api[kind].update(id, body);
+      page.dirty = false;
       notes.success(`Saved “${titleOf(page.record)}”.`);
     } else {
       const created = await ctx.api[kind].create(body);
+      page.dirty = false;
       ctx.navigate(`#/records/${kind}/${encodeURIComponent(created.id)}`, `Created “${titleOf(created)}”.`);
     }
   } catch (error) {
@@ -282,6 +306,7 @@ async function removeRecord(page) {
   if (!(await confirmDelete(meta, title))) return;
   try {
     await ctx.api[kind].remove(id);
+    page.dirty = false;
     ctx.navigate(`#/records/${kind}`, `Deleted “${title}”.`);
   } catch (error) {
     notes.error(`The ${meta.singular} was not deleted.`, error);

@@ -1,4 +1,4 @@
-// Form fields: a labelled control with its hint and its error, a select, and marking the field an API error names.
+// Form fields: a labelled control with its hint and its error, a select, and marking the fields an API error names.
 import { h, uid } from '../dom.js';
 
 /** A labelled form control with an optional hint and a slot for its error; returns the wrapper. */
@@ -8,6 +8,14 @@ export function field({ label, control, hint, className = '' }) {
   const error = h('p', { class: 'field-error', id: `${control.id}-error`, hidden: true });
   const described = [hintNode?.id, error.id].filter(Boolean).join(' ');
   control.setAttribute('aria-describedby', described);
+  // Fixing the field takes its error away, here and in the form's error summary.
+  const fixed = () => {
+    if (control.getAttribute('aria-invalid') !== 'true') return;
+    setFieldError(control, '');
+    announceFixed(control, control.id);
+  };
+  control.addEventListener('input', fixed);
+  control.addEventListener('change', fixed);
   return h(
     'div',
     { class: `field ${className}`.trim() },
@@ -36,6 +44,23 @@ export function setFieldError(control, message) {
   }
 }
 
+/** Tells the error summary (feedback.js) that the error it lists under `key` is fixed. */
+export function announceFixed(control, key) {
+  control.dispatchEvent(new window.CustomEvent('herald:fixed', { bubbles: true, detail: { key } }));
+}
+
+/** An API message ("is required", "must be a date (YYYY-MM-DD)") as a sentence to show under its field. */
+export function plainMessage(message) {
+  const text = String(message ?? '').trim();
+  const sentence = /^(is|are|must|needs|may|ends|has|was|should)\b/.test(text)
+    ? `This ${text}`
+    : text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
+/** The text of a control's label, for the error summary. */
+export const labelOf = (control) => control.labels?.[0]?.textContent?.trim() || control.name || 'A field';
+
 export function clearFieldErrors(root) {
   for (const control of root.querySelectorAll('[aria-invalid="true"]')) setFieldError(control, '');
 }
@@ -50,7 +75,8 @@ export function select({ options, value, ...props }) {
 
 /**
  * A `locate` for feedback().error: marks the control that the API's field path names, or the nearest one above it
- * (`organisation.name.x` → `organisation.name`), and returns it; undefined when none is ours.
+ * (`organisation.name.x` → `organisation.name`), and returns where it is (`{key, label, focus}`); undefined when
+ * none is ours.
  * @param {Map<string, HTMLElement> | Record<string, HTMLElement>} controls by field path (a Map may change later)
  */
 export function fieldLocator(controls) {
@@ -60,7 +86,7 @@ export function fieldLocator(controls) {
       const control = byPath.get(parts.join('.'));
       if (control) {
         setFieldError(control, message);
-        return control;
+        return { key: control.id, label: labelOf(control), focus: () => control.focus() };
       }
     }
     return undefined;

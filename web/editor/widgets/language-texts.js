@@ -1,7 +1,7 @@
 // Per-language text fields behind one language switcher: a tab per language, marked by how much is written.
 import { h, uid, visuallyHidden } from '../dom.js';
 import { LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, sourceName } from '../reference.js';
-import { setFieldError } from './fields.js';
+import { announceFixed, setFieldError } from './fields.js';
 import { markdownToolbar } from './markdown-toolbar.js';
 
 const STATE_TEXT = { complete: 'complete', partial: 'partly written', empty: 'no text yet' };
@@ -13,14 +13,20 @@ const STATE_TEXT = { complete: 'complete', partial: 'partly written', empty: 'no
  */
 export function languageTexts({ legend, fields, values, readOnly = false, onInput = () => {} }) {
   const texts = Object.fromEntries(fields.map((f) => [f.name, { ...(values[f.name] ?? {}) }]));
+  /** The API's errors by `field|lang`, shown when that language's tab is, until the text is changed. */
+  const errors = new Map();
+  const errorKey = (name, lang) => `${name}|${lang}`;
   let current = SOURCE_LANGUAGE;
   const panelId = uid('lang-panel');
   const tabs = languageTabs(panelId, (lang) => show(lang));
-  const refreshTabs = () => tabs.refresh(current, (lang) => stateOf(fields, texts, lang));
+  const hasErrors = (lang) => fields.some((f) => errors.has(errorKey(f.name, lang)));
+  const refreshTabs = () => tabs.refresh(current, (lang) => stateOf(fields, texts, lang), hasErrors);
   const rows = fields.map((f) =>
     textRow(f, readOnly, (value) => {
       if (value.trim()) texts[f.name][current] = value;
       else delete texts[f.name][current];
+      const key = errorKey(f.name, current);
+      if (errors.delete(key)) announceFixed(element, key);
       refreshTabs();
       onInput();
     }),
@@ -38,7 +44,7 @@ export function languageTexts({ legend, fields, values, readOnly = false, onInpu
     current = lang;
     panel.setAttribute('aria-labelledby', tabs.idOf(lang));
     note.textContent = languageNote(lang);
-    for (const row of rows) row.show(lang, texts[row.field.name]);
+    for (const row of rows) row.show(lang, texts[row.field.name], errors.get(errorKey(row.field.name, lang)));
     refreshTabs();
   }
 
@@ -49,17 +55,37 @@ export function languageTexts({ legend, fields, values, readOnly = false, onInpu
     /** The texts as the API takes them: empty languages left out, a field with no text at all undefined. */
     values: () => apiTexts(fields, texts),
     /**
-     * Shows an API error on the field it names, e.g. `subject.bg`, `image.alt.en` or `intro`
-     * (a field alone means its source-language text); returns the control, or undefined when not one of ours.
+     * Marks an API error on the field it names, e.g. `subject.bg`, `image.alt.en` or `intro` (a field alone means
+     * its source-language text), and its language's tab; returns `{key, label, focus}` (focus opens its tab), or
+     * undefined when the field is not one of ours.
      */
     showError(path, message) {
       const row = rows.find(({ field }) => path === field.name || path.startsWith(`${field.name}.`));
       if (!row) return undefined;
       const rest = path.slice(row.field.name.length + 1);
-      show(LANGUAGES.includes(rest) ? rest : SOURCE_LANGUAGE);
-      setFieldError(row.control, message);
-      return row.control;
+      const lang = LANGUAGES.includes(rest) ? rest : SOURCE_LANGUAGE;
+      const key = errorKey(row.field.name, lang);
+      errors.set(key, message);
+      if (lang === current) setFieldError(row.control, message);
+      refreshTabs();
+      return {
+        key,
+        label: `${row.field.label} (${LANGUAGE_NAMES[lang]})`,
+        focus: () => {
+          if (current !== lang) show(lang);
+          row.control.focus();
+        },
+      };
     },
+    /** Forgets every error (before a new save). */
+    clearErrors() {
+      errors.clear();
+      show(current);
+    },
+    /** Opens `lang`'s tab (e.g. from a link to a gap). */
+    show,
+    /** The control of a field, e.g. to focus it. */
+    controlOf: (name) => rows.find((row) => row.field.name === name)?.control,
   };
 }
 
@@ -95,15 +121,17 @@ function languageTabs(panelId, choose) {
   return {
     element,
     idOf: (lang) => tabs[LANGUAGES.indexOf(lang)].id,
-    /** Selects `current`'s tab and marks every tab with its language's state. */
-    refresh(current, stateOfLanguage) {
+    /** Selects `current`'s tab and marks every tab with its language's state, and whether it has errors. */
+    refresh(current, stateOfLanguage, hasErrors) {
       for (const [i, lang] of LANGUAGES.entries()) {
         const tab = tabs[i];
         const state = stateOfLanguage(lang);
         tab.dataset.state = state;
+        tab.toggleAttribute('data-error', hasErrors(lang));
         tab.setAttribute('aria-selected', String(lang === current));
         tab.tabIndex = lang === current ? 0 : -1;
-        tab.lastElementChild.textContent = `${LANGUAGE_NAMES[lang]}, ${STATE_TEXT[state]}`;
+        const error = hasErrors(lang) ? ', has errors' : '';
+        tab.lastElementChild.textContent = `${LANGUAGE_NAMES[lang]}, ${STATE_TEXT[state]}${error}`;
       }
     },
   };
@@ -120,6 +148,7 @@ function textRow(field, readOnly, onChange) {
     setFieldError(control, '');
     onChange(control.value);
   });
+  control.dataset.field = field.name;
   const languageLabel = h('span', { class: 'label-lang' });
   const requiredMark = h('span', { class: 'label-required' });
   const source = h('p', { class: 'source-text', id: `${control.id}-source` });
@@ -133,7 +162,7 @@ function textRow(field, readOnly, onChange) {
     control,
     element: h('div', { class: 'field' }, label, toolbar, control, source, error),
     /** Shows `text` (the field's texts by language) in `lang`. */
-    show(lang, text) {
+    show(lang, text, error) {
       const required = lang === SOURCE_LANGUAGE && Boolean(field.required);
       control.value = text[lang] ?? '';
       control.lang = lang;
@@ -143,7 +172,7 @@ function textRow(field, readOnly, onChange) {
       const original = text[SOURCE_LANGUAGE];
       source.textContent = lang !== SOURCE_LANGUAGE && original ? `${sourceName()}: ${original}` : '';
       source.hidden = !source.textContent;
-      setFieldError(control, '');
+      setFieldError(control, error ?? '');
     },
   };
 }

@@ -1,6 +1,6 @@
 // The README's screenshots of the sample issue, sent on a fresh embedded stack: its edition in the archive (desktop, the
 // whole page; phone, the first screen; light and dark) and the archive's index, as PNGs in docs/screenshots/:
-// `npx tsx tools/screenshots.ts` (HERALD_SCREENSHOT_LANG=bg for another language).
+// `npx tsx tools/edition-screenshots.ts` (HERALD_SCREENSHOT_LANG=bg for another language).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
