@@ -398,6 +398,10 @@ describe('the editor web app', () => {
     await leave.getByRole('button', { name: 'Stay and keep editing' }).click();
     expect(page.url()).toMatch(/#\/records\/highlights\/new$/);
     expect(await title.inputValue()).toBe('Семинар');
+    // Signing out is a way out too.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await leave.getByRole('button', { name: 'Stay and keep editing' }).click();
+    expect(await title.inputValue()).toBe('Семинар');
     await page.getByRole('link', { name: 'Issues', exact: true }).click();
     await leave.getByRole('button', { name: 'Leave without saving' }).click();
     await page.getByRole('heading', { level: 1, name: 'Issues' }).waitFor();

@@ -191,7 +191,10 @@ function showSubscribersLink() {
   topbar.querySelector('.mainnav ul').append(h('li', {}, link));
 }
 
-function leave() {
+/** The Sign out button: a way out like any other, so unsaved work is saved or the editor is asked first. */
+async function leave() {
+  if (!(await mayLeave())) return;
+  leaving = null;
   if (!config?.authDomainUrl) {
     signOut('You have signed out.');
     return;
