@@ -5,6 +5,8 @@ import { createDynamoContentStore } from '../adapters/dynamo-content-store.ts';
 import { createDynamoRateLimiter } from '../adapters/dynamo-rate-limiter.ts';
 import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
+import { createDynamoSendStarts } from '../adapters/dynamo-send-starts.ts';
+import type { SendStarts } from '../domain/local-time.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
 import { ConfigError } from '../domain/errors.ts';
@@ -47,6 +49,8 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberDeps, Tr
   tallies: AudienceTallies;
   deliveries: DeliveryStore;
   scheduler: SendScheduler;
+  /** A local-time send's starts, beside its issue. */
+  starts: SendStarts;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences, the archive's, the notices). */
   pages: PageRenderer;
   /** The report's words in a language (locales/<lng>/report.json). */
@@ -92,6 +96,7 @@ export async function createServices(
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, table)),
     rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, table)),
     sentRecords: forTable(config, 'issues', (table) => createDynamoSentRecords(clients.dynamo, table)),
+    starts: forTable(config, 'issues', (table) => createDynamoSendStarts(clients.dynamo, table)),
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,
