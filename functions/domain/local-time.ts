@@ -56,10 +56,11 @@ export function zonedInstant(date: string, time: string, zone: string): Date {
   return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
 }
 
-/** One start of a local-time send: an instant and the countries whose local hour it is. */
+/** One start of a local-time send: an instant and the countries whose local hour it is (each with its zone). */
 export interface LocalStart {
   at: string;
   countries: Country[];
+  /** The zone of each country, in the same order. */
   timeZones: string[];
 }
 
@@ -72,7 +73,7 @@ export function planStarts(reference: Reference, countries: readonly Country[], 
     const at = zonedInstant(localTime.date, localTime.time, zone).toISOString();
     const start = byInstant.get(at) ?? { at, countries: [], timeZones: [] };
     start.countries.push(country);
-    if (!start.timeZones.includes(zone)) start.timeZones.push(zone);
+    start.timeZones.push(zone);
     byInstant.set(at, start);
   }
   return [...byInstant.values()].sort((a, b) => a.at.localeCompare(b.at));
