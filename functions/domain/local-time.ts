@@ -3,12 +3,10 @@
 // Each start is a schedule of its own; the first to fire freezes the issue and plans every segment, each fans out
 // only its countries, and a cancel stops the starts that have not begun.
 import * as z from 'zod';
-import { ConflictError, NotFoundError, TranslationGapsError, ValidationError } from './errors.ts';
-import { loadIssueContent } from './edition.ts';
-import { blockingGaps, translationStatus } from './issue-editing.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { SegmentJob, SendScheduler } from './ports.ts';
 import type { Country, Reference } from './reference.ts';
-import { enqueueFanOut, plannedAudience, renderEditions, startSend, type SendDeps } from './sending.ts';
+import { checkSchedulable, enqueueFanOut, startSend, type SendDeps } from './sending.ts';
 import { DEFAULT_TIME_ZONES, timeZoneOf } from '../../contracts/profile.ts';
 
 export { DEFAULT_TIME_ZONES };
@@ -128,19 +126,7 @@ export async function scheduleLocalSend(
   }
   if (Date.parse(starts.at(-1)!.at) > now + MAX_AHEAD_MS)
     throw new ValidationError('localTime.date', 'must be within a year');
-  if (issue.status !== 'draft') {
-    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
-  }
-  const [content, { byLanguage }] = await Promise.all([
-    loadIssueContent(deps.content, issue),
-    plannedAudience(deps, issue),
-  ]);
-  if (!options.allowFallback) {
-    const { languages } = deps.reference;
-    const gaps = blockingGaps(byLanguage, translationStatus(languages, issue, content));
-    if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
-  }
-  await renderEditions(deps, issue, content);
+  await checkSchedulable(deps, issue, options);
   const scheduledAt = starts[0]!.at;
   const fields = { scheduledAt, allowFallback: options.allowFallback === true };
   await deps.starts.put(issueId, localTime, starts);

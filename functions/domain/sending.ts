@@ -285,20 +285,7 @@ export async function scheduleSend(
   if (at.getTime() > now + MAX_SCHEDULE_AHEAD_MS) throw new ValidationError('at', 'must be within a year');
   const issue = await deps.issues.get(issueId);
   if (!issue) throw new NotFoundError(`issue ${issueId}`);
-  if (issue.status !== 'draft') {
-    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
-  }
-  const [content, { byLanguage }] = await Promise.all([
-    loadIssueContent(deps.content, issue),
-    plannedAudience(deps, issue),
-  ]);
-  if (!options.allowFallback) {
-    const { languages } = deps.reference;
-    const gaps = blockingGaps(byLanguage, translationStatus(languages, issue, content));
-    if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
-  }
-  // Its records cannot change while it is scheduled, so an edition that fits now fits when it starts.
-  await renderEditions(deps, issue, content);
+  await checkSchedulable(deps, issue, options);
   const scheduledAt = at.toISOString();
   const fields = { scheduledAt, allowFallback: options.allowFallback === true };
   if (!(await deps.issues.transition(issueId, 'draft', 'scheduled', fields))) {
@@ -311,6 +298,30 @@ export async function scheduleSend(
     throw error;
   }
   return { scheduledAt };
+}
+
+/**
+ * Whether a draft can be scheduled: its languages with recipients translated (unless fallback is allowed) and its
+ * editions small enough. Its records cannot change while it is scheduled, so an edition that fits now fits then.
+ */
+export async function checkSchedulable(
+  deps: Pick<SendDeps, 'content' | 'tallies' | 'renderer' | 'publicUrl' | 'reference'>,
+  issue: Issue,
+  options: { allowFallback?: boolean },
+) {
+  if (issue.status !== 'draft') {
+    throw new ConflictError(`issue ${issue.id} is ${issue.status}; only a draft can be scheduled`);
+  }
+  const [content, { byLanguage }] = await Promise.all([
+    loadIssueContent(deps.content, issue),
+    plannedAudience(deps, issue),
+  ]);
+  if (!options.allowFallback) {
+    const { languages } = deps.reference;
+    const gaps = blockingGaps(byLanguage, translationStatus(languages, issue, content));
+    if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
+  }
+  await renderEditions(deps, issue, content);
 }
 
 /** Cancels a scheduled send that has not started; the issue is a draft again. */
@@ -328,5 +339,6 @@ export async function runScheduledSend(deps: SendDeps, issueId: string): Promise
   const issue = await deps.issues.get(issueId);
   if (issue?.status !== 'scheduled') return undefined;
   // Translations were checked when the editor scheduled it.
-  return startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
+  const { recipients } = await startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
+  return { recipients };
 }
