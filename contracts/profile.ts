@@ -102,7 +102,73 @@ const countrySchema = z.strictObject({
   language: languageCode,
   /** The partner regions; subscribers of the country may also choose OTHER_REGION. */
   regions: z.array(regionSchema).max(50),
+  /** The IANA time zone of a send at a local hour; DEFAULT_TIME_ZONES when absent. One per country. */
+  timeZone: z.string().max(60).refine(isTimeZone, 'must be an IANA time zone such as "Europe/Sofia"').optional(),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The time zone of each EU and nearby country's capital, for a profile that names none. A country has one zone:
+ * Spain's Canary Islands and Portugal's Azores and Madeira get a local-time send at the mainland's hour.
+ */
+export const DEFAULT_TIME_ZONES: Readonly<Record<string, string>> = {
+  AT: 'Europe/Vienna',
+  BE: 'Europe/Brussels',
+  BG: 'Europe/Sofia',
+  HR: 'Europe/Zagreb',
+  CY: 'Asia/Nicosia',
+  CZ: 'Europe/Prague',
+  DK: 'Europe/Copenhagen',
+  EE: 'Europe/Tallinn',
+  FI: 'Europe/Helsinki',
+  FR: 'Europe/Paris',
+  DE: 'Europe/Berlin',
+  GR: 'Europe/Athens',
+  HU: 'Europe/Budapest',
+  IE: 'Europe/Dublin',
+  IT: 'Europe/Rome',
+  LV: 'Europe/Riga',
+  LT: 'Europe/Vilnius',
+  LU: 'Europe/Luxembourg',
+  MT: 'Europe/Malta',
+  NL: 'Europe/Amsterdam',
+  PL: 'Europe/Warsaw',
+  PT: 'Europe/Lisbon',
+  RO: 'Europe/Bucharest',
+  SK: 'Europe/Bratislava',
+  SI: 'Europe/Ljubljana',
+  ES: 'Europe/Madrid',
+  SE: 'Europe/Stockholm',
+  NO: 'Europe/Oslo',
+  IS: 'Atlantic/Reykjavik',
+  LI: 'Europe/Vaduz',
+  CH: 'Europe/Zurich',
+  GB: 'Europe/London',
+  UA: 'Europe/Kyiv',
+  MD: 'Europe/Chisinau',
+  RS: 'Europe/Belgrade',
+  ME: 'Europe/Podgorica',
+  MK: 'Europe/Skopje',
+  AL: 'Europe/Tirane',
+  BA: 'Europe/Sarajevo',
+  XK: 'Europe/Belgrade',
+  TR: 'Europe/Istanbul',
+  GE: 'Asia/Tbilisi',
+  AM: 'Asia/Yerevan',
+};
+
+/** A country's time zone: the profile's, else the default table's; undefined when neither has one. */
+export function timeZoneOf(profile: Pick<Profile, 'countries'>, country: string): string | undefined {
+  return profile.countries.find((c) => c.code === country)?.timeZone ?? DEFAULT_TIME_ZONES[country];
+}
 
 const partnerSchema = z.strictObject({
   name: singleLine(200),

@@ -60,7 +60,7 @@ const FAN_OUT_TIMEOUT = Duration.minutes(15);
 /** A batch of SES events: a read, a conditional write per event and the summed counters. */
 const SES_EVENTS_TIMEOUT = Duration.seconds(60);
 
-/** The EventBridge Scheduler group of the one-time `send-<issueId>` schedules. */
+/** The EventBridge Scheduler group of the one-time `send-<issueId>` (and `send-<issueId>-<start>`) schedules. */
 export const SCHEDULE_GROUP_NAME = 'herald-sends';
 
 /** The env var carrying the token secret's ARN (functions/wiring/config.ts). */

@@ -249,7 +249,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   });
   fanOutQueue.consume(createFanOutHandler(services));
   scheduler.invoke(createScheduledSendHandler(services));
-  await scheduler.resume(await services.issues.list());
+  await scheduler.resume(await services.issues.list(), services.starts);
   const apiHandler = createApiHandler(services);
   // Embedded stack only: one raw SES event record, as SES publishes it, into the same SesEvents handler.
   const ready: ApiHandler = async (event) => {

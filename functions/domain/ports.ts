@@ -239,6 +239,8 @@ export interface SegmentJob {
   topics?: string[];
   /** After a restart: leave out recipients that already have a delivery record. */
   resume?: boolean;
+  /** Its local-time start was cancelled: counted as enqueued with nobody, so the send can end. */
+  cancelled?: boolean;
 }
 
 /**
@@ -386,9 +388,10 @@ export interface EditionRenderer {
 
 /** Starts an issue's send at a given time: EventBridge Scheduler in AWS, a timer in the embedded stack. */
 export interface SendScheduler {
-  schedule(issueId: string, at: Date): Promise<void>;
+  /** With `start`, one of a local-time send's starts (functions/domain/local-time.ts), a schedule of its own. */
+  schedule(issueId: string, at: Date, start?: number): Promise<void>;
   /** Removes the schedule; nothing happens when there is none. */
-  cancel(issueId: string): Promise<void>;
+  cancel(issueId: string, start?: number): Promise<void>;
 }
 
 /** The SES account's sending quota (GetAccount). */

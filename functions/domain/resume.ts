@@ -6,10 +6,13 @@ import { loadIssueContent } from './edition.ts';
 import type { DeliveryClaims, DeliveryRecords } from './ports.ts';
 import type { Issue } from './records.ts';
 import { recountAfterRestart } from './progress.ts';
-import { plannedAudience, planFanOut, renderEditions, storeEditions, type SendDeps } from './sending.ts';
+import type { SendStarts } from './local-time.ts';
+import { enqueueFanOut, plannedAudience, planFanOut, renderEditions, storeEditions, type SendDeps } from './sending.ts';
 
 export type ResumeDeps = SendDeps & {
   deliveries: Pick<DeliveryRecords, 'records'> & Pick<DeliveryClaims, 'failClaim'>;
+  /** A send at a local hour: only the starts begun are fanned out again; the waiting ones keep their schedules. */
+  starts?: Pick<SendStarts, 'get'>;
 };
 
 /** A send the stack may have stopped in: started, and not ended (a cancelled one ends once reconciled). */
@@ -38,7 +41,16 @@ export async function resumeSend(
 
   // No sender runs yet: every open claim is abandoned.
   const { final, unknownOutcome } = await recountAfterRestart(deps, issueId);
-  const { segments } = await plannedAudience(deps, issue);
-  await planFanOut(deps, issueId, segments, { resume: true, selection: issue.audience });
+  const local = (await deps.starts?.get(issueId))?.starts;
+  if (local?.some((s) => s.segments)) {
+    const begun = local.filter((s) => s.state === 'started').flatMap((s) => s.countries);
+    const all = local.flatMap((s) => s.segments ?? []);
+    await planFanOut(deps, issueId, all, { resume: true, selection: issue.audience, countries: begun });
+    const cancelled = local.filter((s) => s.state === 'cancelled').flatMap((s) => s.segments ?? []);
+    await enqueueFanOut(deps, issueId, cancelled, { cancelled: true });
+  } else {
+    const { segments } = await plannedAudience(deps, issue);
+    await planFanOut(deps, issueId, segments, { resume: true, selection: issue.audience });
+  }
   return { handled: final, unknownOutcome };
 }

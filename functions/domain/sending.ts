@@ -91,8 +91,13 @@ export async function plannedAudience(deps: Pick<SendDeps, 'tallies' | 'referenc
 export async function startSend(
   deps: SendDeps,
   issueId: string,
-  options: { allowFallback?: boolean; from?: 'draft' | 'scheduled' } = {},
-): Promise<{ recipients: number }> {
+  options: {
+    allowFallback?: boolean;
+    from?: 'draft' | 'scheduled';
+    /** A local-time send's first start: every segment is planned, only these countries' are fanned out now. */
+    countries?: readonly Country[];
+  } = {},
+): Promise<{ recipients: number; segments: Pick<SegmentJob, 'country' | 'language'>[] }> {
   const from = options.from ?? 'draft';
   const issue = await deps.issues.get(issueId);
   if (!issue) throw new NotFoundError(`issue ${issueId}`);
@@ -116,8 +121,8 @@ export async function startSend(
     throw new ConflictError(`issue ${issueId} is already being sent`);
   }
   await storeEditions(deps, issueId, editions, content);
-  await planFanOut(deps, issueId, segments, { selection: issue.audience });
-  return { recipients };
+  await planFanOut(deps, issueId, segments, { selection: issue.audience, countries: options.countries });
+  return { recipients, segments: segments.map(({ country, language }) => ({ country, language })) };
 }
 
 /**
@@ -171,9 +176,27 @@ export async function planFanOut(
   deps: Pick<SendDeps, 'issues' | 'counters' | 'fanOut' | 'clock'>,
   issueId: string,
   segments: Pick<SegmentJob, 'country' | 'language'>[],
-  options: { resume?: boolean; selection?: AudienceSelection | undefined } = {},
+  options: FanOutOptions & { countries?: readonly Country[] | undefined } = {},
 ) {
   await planSegments(deps, issueId, segments);
+  const now = options.countries ? segments.filter((s) => options.countries!.includes(s.country)) : segments;
+  await enqueueFanOut(deps, issueId, now, options);
+}
+
+export interface FanOutOptions {
+  resume?: boolean;
+  selection?: AudienceSelection | undefined;
+  /** A local-time start cancelled before it began: its segments are marked enqueued with nobody. */
+  cancelled?: boolean;
+}
+
+/** Queues the fan-out jobs of planned segments. */
+export async function enqueueFanOut(
+  deps: Pick<SendDeps, 'fanOut'>,
+  issueId: string,
+  segments: Pick<SegmentJob, 'country' | 'language'>[],
+  options: FanOutOptions = {},
+) {
   // Countries and languages chose the segments; regions and topics are checked per subscriber by the fan-out.
   const { regions, topics } = options.selection ?? {};
   const jobs = segments.map(({ country, language }): SegmentJob => ({
@@ -183,6 +206,7 @@ export async function planFanOut(
     ...(regions && { regions }),
     ...(topics && { topics }),
     ...(options.resume && { resume: true }),
+    ...(options.cancelled && { cancelled: true }),
   }));
   for (let i = 0; i < jobs.length; i += 10) await deps.fanOut.enqueue(jobs.slice(i, i + 10));
 }
@@ -196,6 +220,10 @@ export async function fanOutSegment(deps: FanOutDeps, job: SegmentJob): Promise<
   const { issueId, country, language } = job;
   const perRegion = new Map<string, number>();
   let recipients = 0;
+  if (job.cancelled) {
+    await countEnqueued(deps, job, perRegion);
+    return { recipients };
+  }
   const selection = { ...(job.regions && { regions: job.regions }), ...(job.topics && { topics: job.topics }) };
   for await (const members of deps.audience.pages(country, language, AUDIENCE_PAGE)) {
     const page = members
@@ -257,20 +285,7 @@ export async function scheduleSend(
   if (at.getTime() > now + MAX_SCHEDULE_AHEAD_MS) throw new ValidationError('at', 'must be within a year');
   const issue = await deps.issues.get(issueId);
   if (!issue) throw new NotFoundError(`issue ${issueId}`);
-  if (issue.status !== 'draft') {
-    throw new ConflictError(`issue ${issueId} is ${issue.status}; only a draft can be scheduled`);
-  }
-  const [content, { byLanguage }] = await Promise.all([
-    loadIssueContent(deps.content, issue),
-    plannedAudience(deps, issue),
-  ]);
-  if (!options.allowFallback) {
-    const { languages } = deps.reference;
-    const gaps = blockingGaps(byLanguage, translationStatus(languages, issue, content));
-    if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
-  }
-  // Its records cannot change while it is scheduled, so an edition that fits now fits when it starts.
-  await renderEditions(deps, issue, content);
+  await checkSchedulable(deps, issue, options);
   const scheduledAt = at.toISOString();
   const fields = { scheduledAt, allowFallback: options.allowFallback === true };
   if (!(await deps.issues.transition(issueId, 'draft', 'scheduled', fields))) {
@@ -283,6 +298,30 @@ export async function scheduleSend(
     throw error;
   }
   return { scheduledAt };
+}
+
+/**
+ * Whether a draft can be scheduled: its languages with recipients translated (unless fallback is allowed) and its
+ * editions small enough. Its records cannot change while it is scheduled, so an edition that fits now fits then.
+ */
+export async function checkSchedulable(
+  deps: Pick<SendDeps, 'content' | 'tallies' | 'renderer' | 'publicUrl' | 'reference'>,
+  issue: Issue,
+  options: { allowFallback?: boolean },
+) {
+  if (issue.status !== 'draft') {
+    throw new ConflictError(`issue ${issue.id} is ${issue.status}; only a draft can be scheduled`);
+  }
+  const [content, { byLanguage }] = await Promise.all([
+    loadIssueContent(deps.content, issue),
+    plannedAudience(deps, issue),
+  ]);
+  if (!options.allowFallback) {
+    const { languages } = deps.reference;
+    const gaps = blockingGaps(byLanguage, translationStatus(languages, issue, content));
+    if (Object.keys(gaps).length > 0) throw new TranslationGapsError(gaps);
+  }
+  await renderEditions(deps, issue, content);
 }
 
 /** Cancels a scheduled send that has not started; the issue is a draft again. */
@@ -300,5 +339,6 @@ export async function runScheduledSend(deps: SendDeps, issueId: string): Promise
   const issue = await deps.issues.get(issueId);
   if (issue?.status !== 'scheduled') return undefined;
   // Translations were checked when the editor scheduled it.
-  return startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
+  const { recipients } = await startSend(deps, issueId, { from: 'scheduled', allowFallback: true });
+  return { recipients };
 }

@@ -22,6 +22,7 @@ import {
 } from '../domain/issue-editing.ts';
 import { getIssue, listIssues } from '../domain/issues.ts';
 import { issueAudience } from '../domain/audience.ts';
+import { cancelLocalStarts, localTimeSchema, scheduleLocalSend } from '../domain/local-time.ts';
 import { cancelScheduledSend, scheduleSend, startSend } from '../domain/sending.ts';
 import { cancelSend, pauseSend, resumePausedSend } from '../domain/send-controls.ts';
 import { compareIssues, coordinatorScope, issueStats, type StatsScope } from '../domain/stats.ts';
@@ -56,11 +57,15 @@ import { subscriberImportRoutes, type SubscriberImportRouteName } from './subscr
 import { trackingRoutes, type TrackingRouteName } from './tracking-routes.ts';
 import { imageRoutes, type ImageRouteName } from './image-routes.ts';
 
-const sendRequestSchema = z.strictObject({
-  allowFallback: z.boolean().optional(),
-  /** When to send (ISO 8601 with a zone, e.g. 2026-12-01T09:00:00+01:00); now when absent. */
-  at: z.iso.datetime({ offset: true }).optional(),
-});
+const sendRequestSchema = z
+  .strictObject({
+    allowFallback: z.boolean().optional(),
+    /** When to send (ISO 8601 with a zone, e.g. 2026-12-01T09:00:00+01:00); now when absent. */
+    at: z.iso.datetime({ offset: true }).optional(),
+    /** Or a date and an hour that each country gets it at in its own time zone. */
+    localTime: localTimeSchema.optional(),
+  })
+  .refine((body) => !(body.at && body.localTime), { message: 'give at or localTime, not both', path: ['localTime'] });
 
 /** Admins and editors read every region; a coordinator only their own (the `custom:region` claim). */
 function statsScope(services: Services, principal: Principal | undefined): StatsScope {
@@ -148,7 +153,13 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       const issue = await getIssue(services, id(r));
       const content = await loadIssueContent(services.content, issue);
       const translation = translationStatus(services.reference.languages, issue, content);
-      return json(200, { ...issue, translation });
+      // A send at a local hour: each start, its countries and whether it has begun.
+      const local = await services.starts.get(issue.id);
+      const localStarts = local && {
+        localTime: local.localTime,
+        starts: local.starts.map(({ at, countries, timeZones, state }) => ({ at, countries, timeZones, state })),
+      };
+      return json(200, { ...issue, translation, ...(localStarts && { localStarts }) });
     },
     updateIssue: async (r) => json(200, await updateIssue(services, id(r), body(r))),
     deleteIssue: async (r) => {
@@ -166,7 +177,11 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
     issueAudience: async (r) => json(200, await issueAudience(services, id(r))),
     testIssue: async (r) => json(202, await sendTest(services, id(r), parseBody(r.event, z.unknown()))),
     sendIssue: async (r) => {
-      const { at, allowFallback } = parseBody(r.event, sendRequestSchema);
+      const { at, allowFallback, localTime } = parseBody(r.event, sendRequestSchema);
+      if (localTime) {
+        const { scheduledAt, starts } = await scheduleLocalSend(services, id(r), localTime, { allowFallback });
+        return json(202, { id: id(r), status: 'scheduled', scheduledAt, starts });
+      }
       if (at) {
         const { scheduledAt } = await scheduleSend(services, id(r), new Date(at), { allowFallback });
         return json(202, { id: id(r), status: 'scheduled', scheduledAt });
@@ -175,6 +190,10 @@ export function createApiHandler(services: Services, only?: ApiFunction) {
       return json(202, { id: id(r), status: 'sending', recipients });
     },
     cancelScheduledSend: async (r) => {
+      // A send at a local hour cancels each start that has not begun.
+      if ((await services.starts.get(id(r)))?.starts.some((s) => s.state === 'waiting')) {
+        return json(200, { id: id(r), ...(await cancelLocalStarts(services, id(r))) });
+      }
       await cancelScheduledSend(services, id(r));
       return json(200, { id: id(r), status: 'draft' });
     },

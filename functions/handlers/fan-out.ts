@@ -17,6 +17,7 @@ export const segmentJobSchema = z.object({
   regions: z.array(z.string()).optional(),
   topics: z.array(z.string()).optional(),
   resume: z.boolean().optional(),
+  cancelled: z.boolean().optional(),
 });
 
 export function createFanOutHandler(services: FanOutDeps) {

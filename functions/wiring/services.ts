@@ -8,6 +8,8 @@ import { createDynamoErasureMarks } from '../adapters/dynamo-erasure-marks.ts';
 import type { CsvReader } from '../domain/subscriber-import.ts';
 import { createDynamoSentRecords } from '../adapters/dynamo-sent-records.ts';
 import { createEventBridgeScheduler } from '../adapters/eventbridge-scheduler.ts';
+import { createDynamoSendStarts } from '../adapters/dynamo-send-starts.ts';
+import type { SendStarts } from '../domain/local-time.ts';
 import { createMjmlRenderer } from '../adapters/mjml-renderer.ts';
 import { createPageRenderer, type PageRenderer } from '../adapters/page-renderer.ts';
 import { ConfigError } from '../domain/errors.ts';
@@ -54,6 +56,8 @@ export interface Services extends DeliveryServices, SendDeps, SubscriberAdminDep
   scheduler: SendScheduler;
   /** Subscriber imports' CSV parser. */
   csvRecords: CsvReader;
+  /** A local-time send's starts, beside its issue. */
+  starts: SendStarts;
   /** The localized public pages (signup, confirmation, unsubscribe, preferences, the archive's, the notices). */
   pages: PageRenderer;
   /** The report's words in a language (locales/<lng>/report.json). */
@@ -115,6 +119,7 @@ export async function createServices(
     listing: forTable(config, 'subscribers', (table) => createDynamoSubscriberListing(clients.dynamo, table)),
     erasures: forTable(config, 'subscribers', (table) => createDynamoErasureMarks(clients.dynamo, table)),
     sentRecords: forTable(config, 'issues', (table) => createDynamoSentRecords(clients.dynamo, table)),
+    starts: forTable(config, 'issues', (table) => createDynamoSendStarts(clients.dynamo, table)),
     renderer: await createMjmlRenderer(config.assetsDir, reference, { profileFile: config.profileFile }),
     pages,
     messages: pages,

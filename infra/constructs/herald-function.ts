@@ -329,7 +329,8 @@ export class HeraldFunction extends NodejsFunction {
       id: `AwsSolutions-IAM5[Resource::${nagResourceName(stack, scheduleArns)}]`,
       reason:
         `The schedules of group ${schedules.groupName} only: there is one per scheduled issue, named ` +
-        'send-<issueId> when the editor schedules it, so no name is known at deploy time.',
+        'send-<issueId> when the editor schedules it (send-<issueId>-<n> per start of a send at a local hour), so no ' +
+        'name is known at deploy time.',
     });
     this.addEnvironment('SCHEDULE_GROUP', schedules.groupName);
     this.addEnvironment('SCHEDULED_SEND_FUNCTION_ARN', schedules.target.functionArn);

@@ -13,6 +13,7 @@ import {
 } from '../reference.js';
 import { dataTable } from '../widgets/data-table.js';
 import { clearFieldErrors, setFieldError } from '../widgets/fields.js';
+import { localTimeSection } from './issue-local-time.js';
 
 const FIELDS = ['countries', 'regions', 'languages', 'topics'];
 const REASONS = {
@@ -22,7 +23,7 @@ const REASONS = {
   outsideSelection: 'Outside the selection',
 };
 
-export async function renderAudience(panel, ctx, { issue, notes }) {
+export async function renderAudience(panel, ctx, { issue, notes, onIssue }) {
   const editable = issue.status === 'draft';
   const picker = selectionPicker(issue.audience ?? {}, editable);
   const summary = h('section', { class: 'audience-summary', 'aria-live': 'polite' });
@@ -41,7 +42,7 @@ export async function renderAudience(panel, ctx, { issue, notes }) {
     picker.element,
     editable ? h('div', { class: 'form-actions' }, save) : null,
   );
-  panel.append(form, summary);
+  panel.append(form, summary, localTimeSection(ctx, { issue, notes, onIssue }));
   const show = async () => showSummary(summary, await ctx.api.issues.audience(issue.id));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
