@@ -7,9 +7,10 @@
  */
 export const BUNDLE_BUDGETS_KB: Readonly<Partial<Record<string, number>>> = {
   Sender: 300,
-  // The API functions share one router: the admins' subscriber routes and csv-parse add about 20 KB to each.
-  PublicApi: 3850,
-  UnsubscribeApi: 3850,
+  // The API functions share one router: the admins' subscriber routes, the import's and the send controls' add about
+  // 50 KB to each (csv-parse is bundled in the EditorApi only).
+  PublicApi: 3900,
+  UnsubscribeApi: 3900,
   // Also the dissemination report's PDF: pdfkit (with fontkit and its standard fonts) adds about 900 KB here only.
-  EditorApi: 4750,
+  EditorApi: 4800,
 };
