@@ -415,7 +415,7 @@ describe('suppression', () => {
 describe('erasure', () => {
   const sentRecord = { status: 'sent', messageId: 'msg-1', claimedAt: '2025-03-20T09:00:00.000Z' };
 
-  it('replaces each delivery record with an anonymous one: same status and times, no id, message id or reason', async () => {
+  it('replaces each delivery record with an anonymous one: same status, times and measurement, no id, message id or reason', async () => {
     const ctx = setup();
     const token = await confirmed(ctx);
     await ctx.issues.put({ id: 'issue-1', createdAt: '' } as never);
@@ -427,6 +427,7 @@ describe('erasure', () => {
       reason: 'a reason naming ana@example.org',
       sentAt: '2025-03-20T09:00:01.000Z',
       openedAt: '2025-03-20T10:00:00.000Z',
+      tracked: true,
     });
     await erase(ctx.deps, token);
     expect(ctx.records.has(id)).toBe(false);
@@ -441,6 +442,7 @@ describe('erasure', () => {
       claimedAt: sentRecord.claimedAt,
       sentAt: '2025-03-20T09:00:01.000Z',
       openedAt: '2025-03-20T10:00:00.000Z',
+      tracked: true,
     });
   });
 
