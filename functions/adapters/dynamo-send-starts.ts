@@ -11,10 +11,11 @@ import {
 import { whenConditionHolds } from './conditional-write.ts';
 import type { LocalStart, SendStarts, StartState, StoredStart } from '../domain/local-time.ts';
 
-const SK = 'STARTS';
+/** The starts item's sort key; dynamo-issue-store.ts deletes it with a draft. */
+export const STARTS_SK = 'STARTS';
 
 export function createDynamoSendStarts(client: DynamoDBDocumentClient, tableName: string): SendStarts {
-  const key = (issueId: string) => ({ issueId, sk: SK });
+  const key = (issueId: string) => ({ issueId, sk: STARTS_SK });
   return {
     async put(issueId, localTime, starts) {
       await client.send(
