@@ -45,9 +45,10 @@ export class InProcessScheduler implements SendScheduler {
   /** Re-arms the schedules of issues still waiting (after a restart), and the starts of local-time sends. */
   async resume(issues: Issue[], starts?: Pick<SendStarts, 'get'>) {
     for (const issue of issues) {
-      const stored =
-        starts && (issue.status === 'scheduled' || issue.status === 'sending') && (await starts.get(issue.id));
-      if (stored && (issue.status === 'sending' || stored.starts.some((s) => s.state === 'waiting'))) {
+      // A paused send's later starts still come (their batches wait for the resume).
+      const running = issue.status === 'sending' || issue.status === 'paused';
+      const stored = starts && (issue.status === 'scheduled' || running) && (await starts.get(issue.id));
+      if (stored && (running || stored.starts.some((s) => s.state === 'waiting'))) {
         for (const [n, s] of stored.starts.entries()) {
           if (s.state === 'waiting') await this.schedule(issue.id, new Date(s.at), n);
         }

@@ -9,6 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
+import { STARTS_SK } from './dynamo-send-starts.ts';
 import type { Edition, IssueStore } from '../domain/ports.ts';
 import type { Issue } from '../domain/records.ts';
 
@@ -81,7 +82,7 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
       );
     },
     async removeDraft(id) {
-      return whenConditionHolds(
+      const removed = await whenConditionHolds(
         client.send(
           new DeleteCommand({
             TableName: tableName,
@@ -93,6 +94,9 @@ export function createDynamoIssueStore(client: DynamoDBDocumentClient, tableName
           }),
         ),
       );
+      // Ids are title slugs: a new issue of the same title must not inherit this draft's local-time starts.
+      if (removed) await client.send(new DeleteCommand({ TableName: tableName, Key: { issueId: id, sk: STARTS_SK } }));
+      return removed;
     },
     async get(id) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { issueId: id, sk: ISSUE } }));

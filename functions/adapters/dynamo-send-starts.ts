@@ -1,14 +1,21 @@
 // A local-time send's starts in the issues table, one item beside the issue (sk `STARTS`): the date and hour, the
 // starts, a state per start (`states.<n>`, each moved by a conditional write) and, once the first start planned the
 // send, each start's segments.
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
 import type { LocalStart, SendStarts, StartState, StoredStart } from '../domain/local-time.ts';
 
-const SK = 'STARTS';
+/** The starts item's sort key; dynamo-issue-store.ts deletes it with a draft. */
+export const STARTS_SK = 'STARTS';
 
 export function createDynamoSendStarts(client: DynamoDBDocumentClient, tableName: string): SendStarts {
-  const key = (issueId: string) => ({ issueId, sk: SK });
+  const key = (issueId: string) => ({ issueId, sk: STARTS_SK });
   return {
     async put(issueId, localTime, starts) {
       await client.send(
@@ -66,6 +73,9 @@ export function createDynamoSendStarts(client: DynamoDBDocumentClient, tableName
           }),
         ),
       );
+    },
+    async remove(issueId) {
+      await client.send(new DeleteCommand({ TableName: tableName, Key: key(issueId) }));
     },
   };
 }

@@ -93,6 +93,8 @@ export interface SendStarts {
   move(issueId: string, n: number, from: StartState, to: StartState): Promise<boolean>;
   /** Records each start's segments, once (false when recorded before). */
   planSegments(issueId: string, segments: Pick<SegmentJob, 'country' | 'language'>[][]): Promise<boolean>;
+  /** Forgets the issue's starts (a send scheduled at one instant, a draft deleted). */
+  remove(issueId: string): Promise<void>;
 }
 
 export type LocalTimeDeps = SendDeps & { scheduler: SendScheduler; starts: SendStarts };
@@ -155,7 +157,9 @@ export async function runScheduledStart(
 ): Promise<{ recipients?: number; countries: Country[] } | undefined> {
   const [issue, stored] = await Promise.all([deps.issues.get(issueId), deps.starts.get(issueId)]);
   const start = stored?.starts[n];
-  if (!issue || !start || (issue.status !== 'scheduled' && issue.status !== 'sending')) return undefined;
+  // A later start of a paused send fans out too: its batches wait for the resume by themselves (delivery.ts).
+  const running = issue?.status === 'sending' || issue?.status === 'paused';
+  if (!issue || !start || (issue.status !== 'scheduled' && !running)) return undefined;
   if (!(await deps.starts.move(issueId, n, 'waiting', 'started'))) return undefined;
   if (issue.status === 'scheduled') {
     const { recipients, segments } = await startSend(deps, issueId, {
@@ -180,42 +184,58 @@ export async function runScheduledStart(
 }
 
 /**
+ * Cancels every start of the issue still waiting, removing its schedule, then closes the planned segments of its
+ * cancelled starts (counted with nobody), so a send that began ends once the started countries are done. The
+ * countries cancelled; nothing for an issue without starts. Shared by the schedule's cancel and the send's cancel.
+ */
+export async function stopWaitingStarts(
+  deps: Pick<LocalTimeDeps, 'fanOut'> & {
+    scheduler: Pick<SendScheduler, 'cancel'>;
+    starts: Pick<SendStarts, 'get' | 'move'>;
+  },
+  issueId: string,
+): Promise<Country[]> {
+  const stored = await deps.starts.get(issueId);
+  if (!stored) return [];
+  const cancelled: Country[] = [];
+  for (const [n, s] of stored.starts.entries()) {
+    if (s.state !== 'waiting') continue;
+    if (await deps.starts.move(issueId, n, 'waiting', 'cancelled')) cancelled.push(...s.countries);
+    await deps.scheduler.cancel(issueId, n);
+  }
+  // Read again: the first start may have planned the segments meanwhile, and then closes them itself too; closing
+  // twice is harmless.
+  const planned = await deps.starts.get(issueId);
+  for (const s of planned?.starts ?? []) {
+    if (s.state === 'cancelled' && s.segments) {
+      await enqueueFanOut(deps, issueId, s.segments, { cancelled: true });
+    }
+  }
+  return cancelled;
+}
+
+/**
  * `DELETE /api/issues/{id}/schedule` for a local-time send: every start that has not begun is cancelled. Before the
- * first, the issue is a draft again; after it, the send goes on for the countries started and ends without the rest.
+ * first, the issue is a draft again; after it, the send (running or paused) goes on for the countries started and
+ * ends without the rest.
  */
 export async function cancelLocalStarts(
   deps: Pick<LocalTimeDeps, 'issues' | 'scheduler' | 'starts' | 'fanOut'>,
   issueId: string,
-): Promise<{ status: 'draft' | 'sending'; cancelled: Country[] }> {
+): Promise<{ status: 'draft' | 'sending' | 'paused'; cancelled: Country[] }> {
   const [issue, stored] = await Promise.all([deps.issues.get(issueId), deps.starts.get(issueId)]);
   if (!issue) throw new NotFoundError(`issue ${issueId}`);
-  const waiting = (stored?.starts ?? []).map((s, n) => ({ ...s, n })).filter((s) => s.state === 'waiting');
   if (issue.status === 'scheduled') {
     if (!(await deps.issues.transition(issueId, 'scheduled', 'draft'))) {
       throw new ConflictError(`issue ${issueId} has started meanwhile; cancel again to stop the starts still waiting`);
     }
-    const cancelled: Country[] = [];
-    for (const s of waiting) {
-      if (await deps.starts.move(issueId, s.n, 'waiting', 'cancelled')) cancelled.push(...s.countries);
-      await deps.scheduler.cancel(issueId, s.n);
-    }
+    const cancelled = await stopWaitingStarts(deps, issueId);
     await deps.scheduler.cancel(issueId);
     return { status: 'draft', cancelled };
   }
-  if (issue.status !== 'sending' || waiting.length === 0) {
+  const waiting = (stored?.starts ?? []).some((s) => s.state === 'waiting');
+  if ((issue.status !== 'sending' && issue.status !== 'paused') || !waiting) {
     throw new ConflictError(`issue ${issueId} is ${issue.status} with no start waiting; nothing to cancel`);
   }
-  const cancelled: Country[] = [];
-  for (const s of waiting) {
-    if (!(await deps.starts.move(issueId, s.n, 'waiting', 'cancelled'))) continue;
-    await deps.scheduler.cancel(issueId, s.n);
-    cancelled.push(...s.countries);
-  }
-  // Their planned segments are counted with nobody, so the send ends once the started countries are done (read
-  // again: the first start may have planned them meanwhile, and then closes them itself too; closing twice is harmless).
-  const planned = await deps.starts.get(issueId);
-  for (const s of planned?.starts ?? []) {
-    if (s.state === 'cancelled') await enqueueFanOut(deps, issueId, s.segments ?? [], { cancelled: true });
-  }
-  return { status: 'sending', cancelled };
+  return { status: issue.status, cancelled: await stopWaitingStarts(deps, issueId) };
 }

@@ -2,7 +2,8 @@
 // for a reason no retry fixes, or when the recipients bounce or complain too much). Each status change is one
 // conditional write; what the sender does with a batch of a paused or cancelled send is in delivery.ts.
 import { ConflictError, NotFoundError } from './errors.ts';
-import type { Clock, IssueStore, SendCounters, SendScheduler } from './ports.ts';
+import { stopWaitingStarts, type SendStarts } from './local-time.ts';
+import type { Clock, FanOutQueue, IssueStore, SendCounters, SendScheduler } from './ports.ts';
 import { finishIfComplete } from './progress.ts';
 import type { Issue, IssueStatus } from './records.ts';
 
@@ -66,7 +67,11 @@ export async function resumePausedSend(deps: ControlDeps, issueId: string): Prom
  * draft again. Cancelling twice is one cancel; a send that ended first stays sent.
  */
 export async function cancelSend(
-  deps: ControlDeps & { scheduler: Pick<SendScheduler, 'cancel'> },
+  deps: ControlDeps & {
+    scheduler: Pick<SendScheduler, 'cancel'>;
+    starts: Pick<SendStarts, 'get' | 'move'>;
+    fanOut: FanOutQueue;
+  },
   issueId: string,
 ): Promise<ControlOutcome> {
   let issue = await issueOf(deps, issueId);
@@ -76,12 +81,15 @@ export async function cancelSend(
     if (issue.status === 'cancelled') return { id: issueId, status: 'cancelled' };
     if (issue.status === 'scheduled') {
       if (await deps.issues.transition(issueId, 'scheduled', 'draft')) {
+        await stopWaitingStarts(deps, issueId);
         await deps.scheduler.cancel(issueId);
         return { id: issueId, status: 'draft' };
       }
     } else if (issue.status === 'sending' || issue.status === 'paused') {
       if (await deps.issues.transition(issueId, issue.status, 'cancelled', fields)) {
-        // Schedules still to come (a send at a local time per country) start nothing now.
+        // The starts still to come of a send at a local hour start nothing now, and their segments are closed so
+        // the audience completes and the send ends.
+        await stopWaitingStarts(deps, issueId);
         await deps.scheduler.cancel(issueId);
         return { id: issueId, status: 'cancelled' };
       }

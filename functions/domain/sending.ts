@@ -34,6 +34,7 @@ import type {
   SentRecords,
 } from './ports.ts';
 import type { Issue } from './records.ts';
+import type { SendStarts } from './local-time.ts';
 import type { Country, Language, Reference } from './reference.ts';
 
 /** SendBulkEmail takes at most 50 destinations; one batch is one call. */
@@ -275,6 +276,7 @@ const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 export async function scheduleSend(
   deps: Pick<SendDeps, 'issues' | 'content' | 'tallies' | 'clock' | 'renderer' | 'publicUrl' | 'reference'> & {
     scheduler: SendScheduler;
+    starts: Pick<SendStarts, 'remove'>;
   },
   issueId: string,
   at: Date,
@@ -291,6 +293,8 @@ export async function scheduleSend(
   if (!(await deps.issues.transition(issueId, 'draft', 'scheduled', fields))) {
     throw new ConflictError(`issue ${issueId} is no longer a draft`);
   }
+  // Starts left from an earlier send at a local hour would fire (or be re-armed) for this one.
+  await deps.starts.remove(issueId);
   try {
     await deps.scheduler.schedule(issueId, at);
   } catch (error) {

@@ -637,6 +637,8 @@ export function anonymousDelivery(record: DeliveryRecord): DeliveryRecord {
     language: record.language,
     region: record.region,
     claimedAt: record.claimedAt,
+    // Whether the send measured them (not personal data): the end-of-send recount counts `measured` from it.
+    ...(record.tracked && { tracked: true }),
     ...(record.status !== 'sent' && { reason: 'erased' }),
   };
 }

@@ -5,6 +5,7 @@ import { CsvError } from 'csv-parse';
 import { ConflictError, ValidationError } from './errors.ts';
 import {
   addSubscriber,
+  erasureKey,
   MAX_WRITE_ATTEMPTS,
   subscriberEmailSchema,
   subscriberIdFor,
@@ -25,6 +26,8 @@ export interface SuppressionReport {
   suppressed: number;
   alreadySuppressed: number;
   errors: { line: number; field: string; message: string }[];
+  /** Addresses left out: erased at their request (no record of them may come back, a suppressed one neither). */
+  skipped: { line: number; reason: 'erased'; message: string }[];
 }
 
 /** Normalizes a header's name: `E-mail Address`, `EMAIL`, ` email ` all read `email`. */
@@ -108,9 +111,19 @@ async function suppressAddress(deps: SubscriberDeps, email: string): Promise<'su
  */
 export async function importSuppressions(deps: SubscriberDeps, text: string): Promise<SuppressionReport> {
   const { addresses, errors } = readSuppressionList(text);
-  const report: SuppressionReport = { suppressed: 0, alreadySuppressed: 0, errors };
-  for (let i = 0; i < addresses.length; i += WRITES_AT_ONCE) {
-    const chunk = addresses.slice(i, i + WRITES_AT_ONCE);
+  const report: SuppressionReport = { suppressed: 0, alreadySuppressed: 0, errors, skipped: [] };
+  const erased = await deps.erasures.all();
+  const kept = addresses.filter(({ email, line }) => {
+    if (!erased.has(erasureKey(deps.tokens, email))) return true;
+    report.skipped.push({
+      line,
+      reason: 'erased',
+      message: 'erased at their request: an import never brings them back',
+    });
+    return false;
+  });
+  for (let i = 0; i < kept.length; i += WRITES_AT_ONCE) {
+    const chunk = kept.slice(i, i + WRITES_AT_ONCE);
     const outcomes = await Promise.allSettled(chunk.map(({ email }) => suppressAddress(deps, email)));
     outcomes.forEach((outcome, k) => {
       if (outcome.status === 'rejected') {

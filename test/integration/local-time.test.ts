@@ -146,6 +146,10 @@ describe('a send at a local hour', () => {
     await fire(0);
     await test.stack.drained();
     expect((await records()).length).toBe(0);
+
+    // Deleting the draft deletes its starts: a new issue of the same title (the same id) has none.
+    expect((await api(`/api/issues/${SAMPLE_ISSUE_ID}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await test.stack.services.starts.get(SAMPLE_ISSUE_ID)).toBeUndefined();
   });
 });
 

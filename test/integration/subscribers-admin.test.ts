@@ -358,6 +358,7 @@ describe('the suppression import', () => {
         { line: 4, field: 'email', message: expect.any(String) },
         { line: 5, field: 'email', message: expect.any(String) },
       ],
+      skipped: [],
     });
     expect(await stored('known.reader@example.bg')).toMatchObject({
       status: 'suppressed',
@@ -371,7 +372,7 @@ describe('the suppression import', () => {
 
   it('takes one address per line; a suppressed stranger who signs up gets no mail and stays suppressed', async () => {
     const answer = await importList('quiet.one@example.lv\r\nquiet.two@example.lv\r\n', 'text/plain');
-    expect(answer.json).toEqual({ suppressed: 2, alreadySuppressed: 0, errors: [] });
+    expect(answer.json).toEqual({ suppressed: 2, alreadySuppressed: 0, errors: [], skipped: [] });
     const signup = await call('POST', '/api/subscribe', {
       token: null,
       type: 'application/json',

@@ -37,6 +37,7 @@ import {
   type TallyIncrement,
 } from '../../functions/domain/audience.ts';
 import type { GrowthCounters, GrowthIncrement, GrowthMonth } from '../../functions/domain/growth.ts';
+import type { LocalStart, LocalTime, SendStarts, StoredStart } from '../../functions/domain/local-time.ts';
 
 export function fakeIssueStore(): IssueStore & { editions: Map<string, Edition> } {
   const issues = new Map<string, Issue>();
@@ -520,5 +521,36 @@ export function fakeSubscribers(
           return found ? [[id, { status: found.status, tracking: found.tracking === true }] as const] : [];
         }),
       ),
+  };
+}
+
+/** A local-time send's starts in memory, by issue; reads are copies, as a table's are. */
+export function fakeSendStarts(): SendStarts & {
+  stored: Map<string, { localTime: LocalTime; starts: StoredStart[] }>;
+} {
+  const stored = new Map<string, { localTime: LocalTime; starts: StoredStart[] }>();
+  return {
+    stored,
+    async put(issueId, localTime, starts: LocalStart[]) {
+      stored.set(issueId, { localTime, starts: starts.map((s) => ({ ...s, state: 'waiting' })) });
+    },
+    async get(issueId) {
+      return structuredClone(stored.get(issueId));
+    },
+    async move(issueId, n, from, to) {
+      const start = stored.get(issueId)?.starts[n];
+      if (start?.state !== from) return false;
+      start.state = to;
+      return true;
+    },
+    async planSegments(issueId, segments) {
+      const item = stored.get(issueId);
+      if (!item || item.starts.some((s) => s.segments)) return false;
+      item.starts.forEach((s, n) => (s.segments = segments[n] ?? []));
+      return true;
+    },
+    async remove(issueId) {
+      stored.delete(issueId);
+    },
   };
 }

@@ -16,6 +16,7 @@ import {
   type EndCheckOutcome,
 } from '../../functions/domain/progress.ts';
 import { resumeSend } from '../../functions/domain/resume.ts';
+import { runScheduledStart } from '../../functions/domain/local-time.ts';
 import { ingestSesEvent } from '../../functions/domain/ses-events.ts';
 import { createSenderHandler } from '../../functions/handlers/sender.ts';
 import type { DeliveryServices } from '../../functions/wiring/delivery-services.ts';
@@ -57,6 +58,7 @@ import {
   fixedClock,
   fakePeopleSketches,
   fakeGrowthCounters,
+  fakeSendStarts,
 } from './fakes.ts';
 
 const issue: Issue = {
@@ -136,6 +138,7 @@ function setup(
     quota: { quota: async () => quota },
     edition: issues.getEdition,
     sentRecords: fakeSentRecords(),
+    starts: fakeSendStarts(),
   };
   return { deps, issues, counters, deliveries, calls, queue, unsubscribed, untracked, jobs, clock, pauses };
 }
@@ -733,6 +736,92 @@ describe('scheduled sends', () => {
     expect((await issues.get(issue.id))?.status).toBe('draft');
     expect(await runScheduledSend(deps, issue.id)).toBeUndefined();
     expect(queue.batches).toHaveLength(0);
+  });
+});
+
+describe('send controls of a send at a local hour', () => {
+  /** A scheduled issue with two starts, Bulgaria's then Portugal's, each with a schedule of its own. */
+  async function localSend() {
+    const ctx = setup({ 'BG#bg': people(3), 'PT#en': people(2, 'Lisboa') });
+    const armed = new Set<string>();
+    const scheduler = {
+      schedule: async (issueId: string, _at: Date, n?: number) => void armed.add(`${issueId}#${n}`),
+      cancel: async (issueId: string, n?: number) => void armed.delete(n === undefined ? issueId : `${issueId}#${n}`),
+    };
+    const deps = { ...ctx.deps, scheduler };
+    await ctx.issues.put({ ...issue, status: 'scheduled', scheduledAt: '2025-04-01T06:00:00Z' });
+    await deps.starts.put(issue.id, { date: '2025-04-01', time: '09:00' }, [
+      { at: '2025-04-01T06:00:00Z', countries: ['BG'], timeZones: ['Europe/Sofia'] },
+      { at: '2025-04-01T08:00:00Z', countries: ['PT'], timeZones: ['Europe/Lisbon'] },
+    ]);
+    for (const n of [0, 1]) await scheduler.schedule(issue.id, new Date(), n);
+    const states = async () => (await deps.starts.get(issue.id))?.starts.map((s) => s.state);
+    /** Runs the end checks until the send ends (or five looks pass). */
+    const endCheck = async () => {
+      let outcome: EndCheckOutcome = 'later';
+      for (let i = 0; i < 5 && outcome === 'later'; i += 1) {
+        const check = ctx.queue.checks.at(-1)!;
+        ctx.clock.at = new Date(ctx.clock.at.getTime() + check.delayMs + 120_000);
+        outcome = await checkSendEnd(deps, check);
+      }
+      return outcome;
+    };
+    return { ...ctx, deps, armed, states, endCheck };
+  }
+
+  it.each(['sending', 'paused'] as const)(
+    'cancels the starts still waiting of a %s send, so it ends cancelled and reconciles',
+    async (status) => {
+      const { deps, issues, queue, counters, armed, states, endCheck } = await localSend();
+      await runScheduledStart(deps, issue.id, 0);
+      if (status === 'paused') await pauseSend(deps, issue.id);
+      expect((await issues.get(issue.id))?.status).toBe(status);
+
+      expect(await cancelSend(deps, issue.id)).toEqual({ id: issue.id, status: 'cancelled' });
+      expect(await states()).toEqual(['started', 'cancelled']);
+      expect(armed.has(`${issue.id}#1`)).toBe(false);
+      expect(await counters.readTotal(issue.id)).toMatchObject({ audienceComplete: true });
+
+      for (const batch of [...queue.batches]) await deliverBatch(deps, batch);
+      expect(await counters.readTotal(issue.id)).toMatchObject({ recipients: 3, sent: 0, cancelled: 3 });
+      expect(await endCheck()).toBe('reconciled');
+      expect(await issues.get(issue.id)).toMatchObject({ status: 'cancelled', reconciledAt: expect.any(String) });
+    },
+  );
+
+  it('makes a scheduled send a draft again with no start waiting and no schedule armed', async () => {
+    const { deps, issues, queue, armed, states } = await localSend();
+    expect(await cancelSend(deps, issue.id)).toEqual({ id: issue.id, status: 'draft' });
+    expect(await states()).toEqual(['cancelled', 'cancelled']);
+    expect(armed.size).toBe(0);
+    expect(await runScheduledStart(deps, issue.id, 1)).toBeUndefined();
+    expect((await issues.get(issue.id))?.status).toBe('draft');
+    expect(queue.batches).toHaveLength(0);
+  });
+
+  it('forgets the starts of an earlier send at a local hour when the draft is scheduled at one instant', async () => {
+    const { deps, states } = await localSend();
+    await cancelSend(deps, issue.id);
+    await scheduleSend(deps, issue.id, new Date(fixedClock.now().getTime() + 3600_000));
+    expect(await states()).toBeUndefined();
+    expect(await runScheduledStart(deps, issue.id, 1)).toBeUndefined();
+  });
+
+  it('fans out a start that comes due while the send is paused, whose batches go out after the resume', async () => {
+    const { deps, issues, queue, calls, states } = await localSend();
+    await runScheduledStart(deps, issue.id, 0);
+    await pauseSend(deps, issue.id);
+    expect(await runScheduledStart(deps, issue.id, 1)).toEqual({ countries: ['PT'] });
+    expect(await states()).toEqual(['started', 'started']);
+    expect(queue.batches.map((b) => b.country)).toEqual(['BG', 'PT']);
+    for (const batch of [...queue.batches]) expect(await deliverBatch(deps, batch)).toMatchObject({ sent: 0 });
+    expect(calls).toHaveLength(0);
+
+    await resumePausedSend(deps, issue.id);
+    for (const batch of queue.batches.slice(2)) await deliverBatch(deps, batch);
+    expect(calls).toHaveLength(2);
+    expect(await deps.counters.readTotal(issue.id)).toMatchObject({ recipients: 5, sent: 5 });
+    expect((await issues.get(issue.id))?.status).toBe('sent');
   });
 });
 

@@ -1,5 +1,6 @@
 // Subscriber rules on in-memory fakes: signup limits and consent, double opt-in, third parties' signups,
 // conditional writes that let an unsubscribe, a suppression or an erasure win, and what an erasure leaves.
+import { importSuppressions } from '../../functions/domain/suppression-list.ts';
 import { describe, expect, it } from 'vitest';
 import { secon } from '../support/profile.ts';
 import { createTokens, manageToken } from '../../functions/domain/tokens.ts';
@@ -413,9 +414,20 @@ describe('suppression', () => {
 });
 
 describe('erasure', () => {
+  it('leaves an erased address out of a suppression import, on its line, and keeps no record of it', async () => {
+    const ctx = setup();
+    const marks = new Set<string>();
+    ctx.deps.erasures = { add: async (mark) => void marks.add(mark), all: async () => new Set(marks) };
+    await erase(ctx.deps, await confirmed(ctx));
+    const report = await importSuppressions(ctx.deps, `email\n${form.email.toUpperCase()}\nold@example.org\n`);
+    expect(report).toMatchObject({ suppressed: 1, skipped: [{ line: 2, reason: 'erased' }] });
+    expect(ctx.records.has(id)).toBe(false);
+    expect(ctx.records.has(subscriberIdFor('old@example.org'))).toBe(true);
+  });
+
   const sentRecord = { status: 'sent', messageId: 'msg-1', claimedAt: '2025-03-20T09:00:00.000Z' };
 
-  it('replaces each delivery record with an anonymous one: same status and times, no id, message id or reason', async () => {
+  it('replaces each delivery record with an anonymous one: same status, times and measurement, no id, message id or reason', async () => {
     const ctx = setup();
     const token = await confirmed(ctx);
     await ctx.issues.put({ id: 'issue-1', createdAt: '' } as never);
@@ -427,6 +439,7 @@ describe('erasure', () => {
       reason: 'a reason naming ana@example.org',
       sentAt: '2025-03-20T09:00:01.000Z',
       openedAt: '2025-03-20T10:00:00.000Z',
+      tracked: true,
     });
     await erase(ctx.deps, token);
     expect(ctx.records.has(id)).toBe(false);
@@ -441,6 +454,7 @@ describe('erasure', () => {
       claimedAt: sentRecord.claimedAt,
       sentAt: '2025-03-20T09:00:01.000Z',
       openedAt: '2025-03-20T10:00:00.000Z',
+      tracked: true,
     });
   });
 
