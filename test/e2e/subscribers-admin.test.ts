@@ -106,4 +106,20 @@ describe('subscribers in the editor app', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('No subscribers match.').waitFor();
   });
+
+  it('imports a suppression list and says which lines were not imported and why (the erased address above too)', async () => {
+    await page.getByRole('link', { name: 'Suppression list' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Subscribers' }).waitFor();
+    const csv = `email\nformer.bounce@tool.example\nnot-an-address\n${EMAIL}\n`;
+    await page
+      .getByLabel('CSV file (UTF-8)')
+      .setInputFiles({ name: 'bounces.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('1 suppressed, 0 already suppressed, 2 lines not imported.').waitFor();
+    const rows = await page.getByRole('table', { name: 'Lines not imported' }).locator('tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^3\s+email/);
+    expect(rows[1]).toMatch(/^4\s+skipped \(erased\)/);
+    expect(await wcagViolations(page)).toEqual([]);
+  });
 });

@@ -37,11 +37,16 @@ export function renderSuppressions(container, ctx) {
     notes.info('Importing…');
     try {
       const result = await ctx.api.subscribers.importSuppressions(await chosen.text());
+      // Lines at fault, and addresses left out on purpose (erased at their owner's request), in line order.
+      const notImported = [
+        ...result.errors.map((e) => ({ line: e.line, what: e.field, message: e.message })),
+        ...(result.skipped ?? []).map((s) => ({ line: s.line, what: `skipped (${s.reason})`, message: s.message })),
+      ].sort((a, b) => a.line - b.line);
       notes.success(
         `${result.suppressed} suppressed, ${result.alreadySuppressed} already suppressed, ` +
-          `${result.errors.length} ${result.errors.length === 1 ? 'line' : 'lines'} not imported.`,
+          `${notImported.length} ${notImported.length === 1 ? 'line' : 'lines'} not imported.`,
       );
-      report.replaceChildren(errorTable(result.errors));
+      report.replaceChildren(notImportedTable(notImported));
     } catch (error) {
       notes.error('Nothing was imported.', error);
     } finally {
@@ -51,15 +56,15 @@ export function renderSuppressions(container, ctx) {
   container.append(pageHeader('Subscribers'), subscriberNav('suppressions'), notes.element, form, report);
 }
 
-function errorTable(errors) {
-  if (errors.length === 0) return h('p', {}, 'Every line was imported.');
+function notImportedTable(lines) {
+  if (lines.length === 0) return h('p', {}, 'Every line was imported.');
   return dataTable({
     caption: 'Lines not imported',
-    columns: ['Line', 'Field', 'Problem'],
+    columns: ['Line', 'Field or reason', 'Why'],
     body: h(
       'tbody',
       {},
-      errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, e.field), h('td', {}, e.message))),
+      lines.map((l) => h('tr', {}, h('td', {}, String(l.line)), h('td', {}, l.what), h('td', {}, l.message))),
     ),
   });
 }
