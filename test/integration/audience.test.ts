@@ -5,6 +5,7 @@ import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { addSubscriber, subscriberIdFor, suppress, type SubscriberRecord } from '../../functions/domain/subscribers.ts';
 import type { DeliveryRecord } from '../../functions/domain/ports.ts';
+import { until } from '../support/until.ts';
 
 const TOKEN = 'audience-token-0123456789abcdef';
 let test: TestStack;
@@ -59,15 +60,6 @@ async function person(fields: Partial<SubscriberRecord>): Promise<SubscriberReco
   };
   await addSubscriber(test.stack.services, record);
   return record;
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, seconds = 60): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('the audience of an issue', () => {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedStack } from '../../local/stack.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
+import { until } from '../support/until.ts';
 
 let test: TestStack;
 let stack: EmbeddedStack;
@@ -259,13 +260,11 @@ describe('issues', () => {
 });
 
 describe('scheduled sends', () => {
-  const untilStatus = async (id: string, status: string) => {
-    for (;;) {
-      const issue = (await call('GET', `/api/issues/${id}`)).body;
-      if (issue.status === status) return issue;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const untilStatus = (id: string, status: string) =>
+    until(
+      async () => (await call('GET', `/api/issues/${id}`)).body,
+      (issue) => issue.status === status,
+    );
   const draft = {
     title: 'Scheduled digest',
     subject: { en: 'Scheduled digest' },

@@ -5,6 +5,7 @@ import { SAMPLE_ISSUE_ID } from '../support/profile.ts';
 import { sentEmails, startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import { createScheduledSendHandler } from '../../functions/handlers/scheduled-send.ts';
 import type { DeliveryRecord } from '../../functions/domain/ports.ts';
+import { until } from '../support/until.ts';
 
 const TOKEN = 'local-time-token-0123456789abcdef';
 let test: TestStack | undefined;
@@ -27,15 +28,6 @@ interface IssueAnswer {
   localStarts?: { localTime: unknown; starts: { at: string; countries: string[]; state: string }[] };
 }
 const issue = async () => (await (await api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json()) as IssueAnswer;
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, seconds = 60): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function records(): Promise<DeliveryRecord[]> {
   const all: DeliveryRecord[] = [];

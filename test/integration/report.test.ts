@@ -12,6 +12,7 @@ import type { GrowthSeries } from '../../functions/domain/growth.ts';
 import { FUNDING_STATEMENTS } from '../../contracts/eu-funding.ts';
 import { runReportCommand } from '../../local/report-command.ts';
 import { pdfText } from '../support/pdf-text.ts';
+import { until } from '../support/until.ts';
 
 const TOKEN = 'report-token-0123456789abcdef';
 const NEWCOMER = 'newcomer@example.org';
@@ -34,15 +35,6 @@ const report = (query = '', token?: string) =>
   json<DisseminationReport>(`/api/reports/dissemination?${period()}${query}`, token);
 const row = (r: { rows: ReportRow[] }, key: string) => r.rows.find((x) => x.key === key)!;
 
-/** Polls until `done` holds, for at most a minute. */
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 const reconciled = (id: string) =>
   until(
     () => json<{ reconciledAt?: string }>(`/api/issues/${id}`),

@@ -13,6 +13,7 @@ import {
 import type { Issue } from '../../functions/domain/records.ts';
 import type { Progress } from '../../functions/domain/progress.ts';
 import { runSendControl, type SendAction } from '../../local/send-command.ts';
+import { until } from '../support/until.ts';
 
 let current: FaultyStack | undefined;
 afterEach(async () => {
@@ -24,16 +25,16 @@ type IssueView = Issue & { progress: Progress };
 
 /** Polls the issue until `ready` holds (each look a GET), failing with what it last saw after 90 s. */
 async function issueWhen(faulty: FaultyStack, ready: (issue: IssueView) => boolean): Promise<IssueView> {
-  const until = Date.now() + 90_000;
-  for (;;) {
-    const issue = (await (await faulty.api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json()) as IssueView;
-    if (ready(issue)) return issue;
-    if (Date.now() > until) {
-      const { status, reconciledAt, progress } = issue;
-      throw new Error(`the issue never got there: ${JSON.stringify({ status, reconciledAt, total: progress.total })}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const issue = await until(
+    async () => (await (await faulty.api(`/api/issues/${SAMPLE_ISSUE_ID}`)).json()) as IssueView,
+    ready,
+    90,
+  );
+  if (!ready(issue)) {
+    const { status, reconciledAt, progress } = issue;
+    throw new Error(`the issue never got there: ${JSON.stringify({ status, reconciledAt, total: progress.total })}`);
   }
+  return issue;
 }
 
 const control = (faulty: FaultyStack, action: 'pause' | 'resume' | 'cancel') =>

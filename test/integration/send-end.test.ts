@@ -6,6 +6,7 @@ import type { DeliveryRecord } from '../../functions/domain/ports.ts';
 import type { Progress } from '../../functions/domain/progress.ts';
 import { startTestStack, type TestStack } from '../support/embedded-stack.ts';
 import reject from '../fixtures/ses-events/reject.json' with { type: 'json' };
+import { until } from '../support/until.ts';
 
 const TOKEN = 'send-end-token-0123456789abcdef';
 let test: TestStack | undefined;
@@ -27,16 +28,6 @@ async function records(): Promise<DeliveryRecord[]> {
   const all: DeliveryRecord[] = [];
   for await (const page of test!.stack.services.deliveries.records(SAMPLE_ISSUE_ID)) all.push(...page);
   return all;
-}
-
-/** Polls until `done`, for at most `seconds`; answers the last value. */
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, seconds = 60): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const countOf = (all: DeliveryRecord[], status: string) => all.filter((r) => r.status === status).length;

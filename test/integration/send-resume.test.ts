@@ -16,6 +16,7 @@ import { createDynamoAudienceTallies } from '../../functions/adapters/dynamo-aud
 import { SAMPLE_ISSUE_ID, secon } from '../support/profile.ts';
 import { LOCAL_SES_ACCOUNT } from '../../local/stack.ts';
 import { OUTCOME_UNKNOWN } from '../../functions/domain/progress.ts';
+import { until } from '../support/until.ts';
 
 const TOKEN = 'resume-test-token-0123456789';
 let ses: Emulator | undefined;
@@ -65,15 +66,6 @@ const issue = async (api: string) =>
     progress: { total: { recipients: number; sent: number; failed: number; skipped: number } };
   };
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, seconds = 90): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 beforeAll(async () => {
   // The emulator answers GetAccount from this process's environment.
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
@@ -114,6 +106,7 @@ describe('a send interrupted by a kill', () => {
     const before = await until(
       () => issue(api),
       (i) => i.progress.total.sent >= 60,
+      90,
     );
     expect(before.status).toBe('sending');
     expect(before.progress.total.sent).toBeGreaterThanOrEqual(60);
@@ -124,6 +117,7 @@ describe('a send interrupted by a kill', () => {
     const after = await until(
       () => issue(api),
       (i) => i.status === 'sent',
+      90,
     );
     expect(after.status).toBe('sent');
 
