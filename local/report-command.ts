@@ -1,7 +1,7 @@
 // `herald report --from --to [--by region] [--region R] [--lang L] [--csv] [--pdf file]`: the dissemination report
 // from a running stack's API, as a table, CSV for people, or a PDF written to a file.
 import { writeFileSync } from 'node:fs';
-import type { DisseminationReport, ReportRow } from '../functions/domain/report.ts';
+import { REPORT_FIGURES, type DisseminationReport, type ReportRow } from '../functions/domain/report.ts';
 import { formatTable } from './table.ts';
 
 export interface ReportCommandOptions {
@@ -17,21 +17,6 @@ export interface ReportCommandOptions {
   out?: { write(text: string): unknown };
 }
 
-const COLUMNS = [
-  'issuesSent',
-  'peopleReached',
-  'delivered',
-  'openers',
-  'clickers',
-  'openRate',
-  'clickRate',
-  'newConfirmed',
-  'unsubscribes',
-  'subscribersAtEnd',
-  'machineOpens',
-  'botClicks',
-] as const;
-
 const percent = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(1)} %`);
 
 export function reportTable(report: Pick<DisseminationReport, 'rows' | 'total' | 'by'>): string {
@@ -41,7 +26,7 @@ export function reportTable(report: Pick<DisseminationReport, 'rows' | 'total' |
     openRate: percent(row.openRate),
     clickRate: percent(row.clickRate),
   });
-  return formatTable([...report.rows, report.total].map(line), [report.by, ...COLUMNS]);
+  return formatTable([...report.rows, report.total].map(line), [report.by, ...REPORT_FIGURES]);
 }
 
 /** Prints the table (or CSV), or writes the PDF; throws with the API's message (a 400 naming the field, a 403). */

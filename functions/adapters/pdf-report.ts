@@ -9,24 +9,14 @@ import type { Profile } from '../../contracts/profile.ts';
 import { groupName } from '../domain/groups.ts';
 import { referenceOf } from '../domain/reference.ts';
 import { fill, type ReportText } from '../domain/report-text.ts';
-import { SKETCH_ERROR, type DisseminationReport, type ReportRow } from '../domain/report.ts';
+import {
+  REPORT_FIGURES,
+  SKETCH_ERROR,
+  type DisseminationReport,
+  type ReportFigure,
+  type ReportRow,
+} from '../domain/report.ts';
 import { percent } from '../domain/report-csv.ts';
-
-/** The table's figures, in this order, after the group's name. */
-const FIGURES = [
-  'issuesSent',
-  'peopleReached',
-  'delivered',
-  'openers',
-  'clickers',
-  'openRate',
-  'clickRate',
-  'newConfirmed',
-  'unsubscribes',
-  'subscribersAtEnd',
-  'machineOpens',
-  'botClicks',
-] as const satisfies readonly (keyof ReportRow)[];
 
 export interface PdfAssets {
   regular: Buffer;
@@ -44,7 +34,7 @@ export function readPdfAssets(assetsDir: string): PdfAssets {
 }
 
 /** The figure as the table shows it: a whole number, or a rate as a percentage. */
-const cell = (row: ReportRow, name: (typeof FIGURES)[number]) =>
+const cell = (row: ReportRow, name: ReportFigure) =>
   name === 'openRate' || name === 'clickRate' ? percent(row[name]) : String(row[name]);
 
 export async function reportPdf(
@@ -109,7 +99,7 @@ export async function reportPdf(
 
   // The table: the group's name, then one narrow column per figure; headers wrap.
   const nameWidth = 150;
-  const figureWidth = (width - nameWidth) / FIGURES.length;
+  const figureWidth = (width - nameWidth) / REPORT_FIGURES.length;
   const columnX = (i: number) => left + nameWidth + i * figureWidth;
   // Headers wrap between words, never inside one: the font shrinks until the longest word of each fits its column.
   const headerSize = (label: string, columnWidth: number) => {
@@ -122,16 +112,16 @@ export async function reportPdf(
   const header = () => {
     const size = Math.min(
       headerSize(text.grouping[report.by], nameWidth - 4),
-      ...FIGURES.map((f) => headerSize(text.columns[f] ?? f, figureWidth - 4)),
+      ...REPORT_FIGURES.map((f) => headerSize(text.columns[f] ?? f, figureWidth - 4)),
     );
     doc.font('bold').fontSize(size);
     const top = doc.y;
     const heights = [
       doc.heightOfString(text.grouping[report.by], { width: nameWidth - 4 }),
-      ...FIGURES.map((f) => doc.heightOfString(text.columns[f] ?? f, { width: figureWidth - 4 })),
+      ...REPORT_FIGURES.map((f) => doc.heightOfString(text.columns[f] ?? f, { width: figureWidth - 4 })),
     ];
     doc.text(text.grouping[report.by], left, top, { width: nameWidth - 4 });
-    FIGURES.forEach((f, i) =>
+    REPORT_FIGURES.forEach((f, i) =>
       doc.text(text.columns[f] ?? f, columnX(i), top, { width: figureWidth - 4, align: 'right' }),
     );
     const end = top + Math.max(...heights) + 3;
@@ -152,7 +142,7 @@ export async function reportPdf(
     }
     const top = doc.y;
     doc.text(row.name, left, top, { width: nameWidth - 4 });
-    FIGURES.forEach((f, i) =>
+    REPORT_FIGURES.forEach((f, i) =>
       doc.text(cell(row, f), columnX(i), top, { width: figureWidth - 4, align: 'right', lineBreak: false }),
     );
     doc.y = top + height;

@@ -52,9 +52,8 @@ export interface DisseminationReport {
   total: ReportRow;
 }
 
-export const REPORT_COLUMNS = [
-  'key',
-  'name',
+/** A report row's figures, in the order every table of it shows them (after the group's key and name). */
+export const REPORT_FIGURES = [
   'issuesSent',
   'peopleReached',
   'delivered',
@@ -69,6 +68,9 @@ export const REPORT_COLUMNS = [
   'machineOpens',
   'botClicks',
 ] as const satisfies readonly (keyof ReportRow)[];
+export type ReportFigure = (typeof REPORT_FIGURES)[number];
+
+export const REPORT_COLUMNS = ['key', 'name', ...REPORT_FIGURES] as const;
 
 export interface ReportDeps {
   issues: Pick<IssueStore, 'list'>;
