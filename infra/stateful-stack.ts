@@ -37,15 +37,17 @@ export interface HeraldTables {
   readonly deliveries: HeraldTable;
 }
 
-/** Every event SES can publish about a message that the ingest handler may count. */
+/**
+ * The events SES publishes to Herald: what happened to a message after SES took it. Not Send (the sender records
+ * each message SES accepts), and not Open or Click: publishing those makes SES add its own pixel and rewrite every
+ * link of every email, measuring people who did not consent to it (Herald's own pixel and links measure those who
+ * did). Each event left out is also an SNS publish, a queue message and a write saved per recipient.
+ */
 export const SES_EVENTS = [
-  EmailSendingEvent.SEND,
   EmailSendingEvent.DELIVERY,
   EmailSendingEvent.BOUNCE,
   EmailSendingEvent.COMPLAINT,
   EmailSendingEvent.REJECT,
-  EmailSendingEvent.OPEN,
-  EmailSendingEvent.CLICK,
   EmailSendingEvent.RENDERING_FAILURE,
   EmailSendingEvent.DELIVERY_DELAY,
   EmailSendingEvent.SUBSCRIPTION,

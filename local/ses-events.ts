@@ -1,5 +1,6 @@
-// The embedded stack's stand-in for SES event publishing: the events SES would publish for a bulk send (Send,
-// then Delivery, or Bounce / Complaint for the mailbox simulator's addresses).
+// The embedded stack's stand-in for SES event publishing: the events the configuration set publishes for a bulk
+// send (Delivery, or Bounce / Complaint for the mailbox simulator's addresses; not Send, see infra's SES_EVENTS).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { BulkEntry, Mailer } from '../functions/domain/ports.ts';
 
 /** What SES publishes for one accepted message, as the mailbox simulator defines its addresses. */
@@ -39,30 +40,33 @@ export function simulatedEvents(messageId: string, entry: BulkEntry, at = new Da
     outcome.eventType === 'Complaint'
       ? [{ eventType: 'Delivery', mail, delivery: { recipients: [entry.to], timestamp } }]
       : [];
-  return [{ eventType: 'Send', mail, send: {} }, ...delivered, { ...outcome, mail }];
+  return [...delivered, { ...outcome, mail }];
 }
 
 /**
- * A mailer that remembers the events SES would publish for what the emulator accepted; `flush` hands them
- * on (to the SES events queue). The stack flushes after each sender run, when the message ids are stored, as
- * SES's events arrive after the send call returns.
+ * A mailer that remembers the events SES would publish for what the emulator accepted, per sender run: `run` calls
+ * a sender and then hands on (to the SES events queue) the events of that run's emails only, once the run has
+ * stored their message ids, as SES's events arrive after the send call returns. Events of runs still going on
+ * stay theirs until they end.
  */
 export function withSimulatedEvents(mailer: Mailer) {
-  let pending: unknown[] = [];
+  const runEvents = new AsyncLocalStorage<unknown[]>();
   return {
     mailer: {
       async sendBulk(edition, entries) {
         const results = await mailer.sendBulk(edition, entries);
+        const events = runEvents.getStore();
         results.forEach((result, i) => {
-          if (result.ok) pending.push(...simulatedEvents(result.messageId, entries[i]!));
+          if (result.ok) events?.push(...simulatedEvents(result.messageId, entries[i]!));
         });
         return results;
       },
     } satisfies Mailer,
-    async flush(publish: (events: unknown[]) => Promise<void>) {
-      const events = pending;
-      pending = [];
+    async run<T>(sender: () => Promise<T>, publish: (events: unknown[]) => Promise<void>): Promise<T> {
+      const events: unknown[] = [];
+      const result = await runEvents.run(events, sender);
       if (events.length > 0) await publish(events);
+      return result;
     },
   };
 }

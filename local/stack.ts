@@ -241,8 +241,10 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   });
   eventsQueue.consume(ingest);
   queue.consume(async (event) => {
-    const response = await sender(event);
-    await sesEvents.simulate?.flush((events) => eventsQueue.enqueue(events));
+    const publish = (events: unknown[]) => eventsQueue.enqueue(events);
+    const response = sesEvents.simulate
+      ? await sesEvents.simulate.run(() => sender(event), publish)
+      : await sender(event);
     // SQS holds any backlog in AWS; here it would be memory, so a sender waits while ingesting lags behind.
     await eventsQueue.room(MAX_WAITING_SES_EVENTS);
     return response;

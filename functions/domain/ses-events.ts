@@ -84,10 +84,9 @@ const DETAIL: Record<SesEventType, keyof SesEvent> = {
  * pixel and links count opens and clicks (and tell machines apart), so counting both would count a reader twice.
  */
 const EFFECTS: Record<
-  Exclude<SesEventType, 'Bounce'>,
+  Exclude<SesEventType, 'Bounce' | 'Send'>,
   { field: string; count?: keyof SegmentCounts; suppress?: 'complaint'; fails?: true }
 > = {
-  Send: { field: 'acceptedAt' },
   Delivery: { field: 'deliveredAt', count: 'delivered' },
   Complaint: { field: 'complainedAt', count: 'complained', suppress: 'complaint' },
   Reject: { field: 'rejectedAt', fails: true },
@@ -98,8 +97,12 @@ const EFFECTS: Record<
   Subscription: { field: 'subscriptionChangedAt' },
 };
 
-/** `failed`: a write for this event failed; the queue hands it over again (the others of its batch are done). */
-export type IngestOutcome = 'counted' | 'repeat' | 'unknown-message' | 'malformed' | 'failed';
+/**
+ * `failed`: a write for this event failed; the queue hands it over again (the others of its batch are done).
+ * `acknowledged`: an event that tells Herald nothing its own send did not record (SES's Send: the sender stored
+ * the message id when SES accepted it), taken without a read or a write.
+ */
+export type IngestOutcome = 'counted' | 'repeat' | 'unknown-message' | 'malformed' | 'failed' | 'acknowledged';
 
 export interface IngestDeps {
   deliveries: DeliveryMarks & Pick<DeliveryRecords, 'getMany' | 'findByMessageId'>;
@@ -161,7 +164,10 @@ async function deliveriesOf(deps: IngestDeps, events: SesEvent[]): Promise<Match
   );
 }
 
-function effectOf(event: SesEvent) {
+/** An event Herald records: every type but Send. */
+type RecordedEvent = SesEvent & { eventType: keyof typeof EFFECTS | 'Bounce' };
+
+function effectOf(event: RecordedEvent) {
   if (event.eventType !== 'Bounce') return EFFECTS[event.eventType];
   return event.bounce?.bounceType === 'Permanent'
     ? { field: 'bouncedAt', count: 'bounced' as const, suppress: 'bounce' as const }
@@ -213,15 +219,17 @@ export async function ingestSesEvents(
     outcomes[index] = 'failed';
     onError(index, error);
   };
-  const events: { index: number; event: SesEvent; at: string }[] = [];
+  const events: { index: number; event: RecordedEvent; at: string }[] = [];
   raws.forEach((raw, index) => {
     const parsed = sesEventSchema.safeParse(raw);
     const detailOf = parsed.success
       ? (parsed.data[DETAIL[parsed.data.eventType]] as { timestamp?: string } | undefined)
       : undefined;
     if (!parsed.success || !detailOf) return;
-    const at = detailOf.timestamp ?? parsed.data.mail.timestamp ?? deps.clock.now().toISOString();
-    events.push({ index, event: parsed.data, at });
+    const event = parsed.data;
+    if (event.eventType === 'Send') return void (outcomes[index] = 'acknowledged');
+    const at = detailOf.timestamp ?? event.mail.timestamp ?? deps.clock.now().toISOString();
+    events.push({ index, event: event as RecordedEvent, at });
   });
 
   const matches = await deliveriesOf(

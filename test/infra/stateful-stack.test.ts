@@ -118,14 +118,14 @@ describe('SES', () => {
     });
   });
 
-  it('publishes every message event of the configuration set to the SES events topic', () => {
+  it('publishes what happens to a message after SES takes it, without SES measuring opens and clicks', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       ConfigurationSetName: { Ref: logicalId(herald.stateful.node.findChild('ConfigurationSet')) },
       EventDestination: {
         Enabled: true,
         MatchingEventTypes: Match.arrayEquals(
           // prettier-ignore
-          ['send', 'delivery', 'bounce', 'complaint', 'reject', 'open', 'click', 'renderingFailure', 'deliveryDelay', 'subscription'],
+          ['delivery', 'bounce', 'complaint', 'reject', 'renderingFailure', 'deliveryDelay', 'subscription'],
         ),
         SnsDestination: { TopicARN: { Ref: logicalId(herald.stateful.node.findChild('SesEvents')) } },
       },

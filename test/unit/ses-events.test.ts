@@ -51,6 +51,21 @@ describe('SES events', () => {
     expect((await total())?.delivered).toBe(1);
   });
 
+  it("acknowledges SES's Send without reading or writing anything: the sender recorded the message", async () => {
+    const { deps, total } = setup();
+    const untouchable = () => {
+      throw new Error('a Send event must not touch the delivery records');
+    };
+    const deliveries = {
+      ...deps.deliveries,
+      getMany: untouchable,
+      findByMessageId: untouchable,
+      markOnce: untouchable,
+    };
+    expect(await ingestSesEvents({ ...deps, deliveries }, [event('Send', { send: {} })])).toEqual(['acknowledged']);
+    expect(await total()).toBeUndefined();
+  });
+
   it('suppresses the address on a permanent bounce and counts it, in whatever order the events come', async () => {
     const { deps, subscribers, total } = setup();
     expect(await ingestSesEvent(deps, event('Bounce', { bounce: { bounceType: 'Permanent' } }))).toBe('counted');
@@ -197,8 +212,9 @@ describe("SES's documented event examples", () => {
       uniqueOpens: 0,
       uniqueClicks: 0,
     });
+    // SES's Send says what the sender recorded when SES took the message: acknowledged, nothing written.
+    expect(deliveries.byId.get('sub-send')?.acceptedAt).toBeUndefined();
     const fields = {
-      'send.json': 'acceptedAt',
       'delivery.json': 'deliveredAt',
       'bounce.json': 'bouncedAt',
       'complaint.json': 'complainedAt',
@@ -228,7 +244,7 @@ describe("SES's documented event examples", () => {
       expect(await ingestSesEvent(deps, withoutDetail), event.eventType).toBe('malformed');
       expect(await ingestSesEvent(deps, { ...event, eventType: 'Teleport' })).toBe('malformed');
       expect(await ingestSesEvent(deps, { ...event, mail: { ...event.mail, messageId: 'nobody' } })).toBe(
-        'unknown-message',
+        event.eventType === 'Send' ? 'acknowledged' : 'unknown-message',
       );
     }
     await expect(handle(sqsEvent(['{not json', '{}']))).resolves.toEqual({ batchItemFailures: [] });
