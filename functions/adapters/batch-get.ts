@@ -1,5 +1,5 @@
 // BatchGetItem for any number of keys: 100 per call (DynamoDB's limit), the unprocessed ones again with backoff.
-import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FastDynamo } from './fast-dynamo.ts';
 import { untilProcessed, type BackoffPolicy } from './unprocessed.ts';
 
 const BATCH_GET_LIMIT = 100;
@@ -12,7 +12,7 @@ type KeysAndAttributes = {
 
 /** The items found, in no particular order (a missing key is simply absent). */
 export async function batchGet<Item = Record<string, unknown>>(
-  client: DynamoDBDocumentClient,
+  dynamo: FastDynamo,
   tableName: string,
   keys: readonly Record<string, unknown>[],
   options: KeysAndAttributes = {},
@@ -24,11 +24,9 @@ export async function batchGet<Item = Record<string, unknown>>(
       'BatchGetItem',
       keys.slice(i, i + BATCH_GET_LIMIT),
       async (pending) => {
-        const result: BatchGetCommandOutput = await client.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { ...options, Keys: [...pending] } } }),
-        );
-        items.push(...(result.Responses?.[tableName] ?? []));
-        return result.UnprocessedKeys?.[tableName]?.Keys;
+        const result = await dynamo.batchGet(tableName, pending, options);
+        items.push(...result.items);
+        return result.unprocessed;
       },
       backoff,
     );

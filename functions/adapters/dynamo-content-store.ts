@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch-get.ts';
+import type { FastDynamo } from './fast-dynamo.ts';
 import { whenConditionHolds } from './conditional-write.ts';
 import type { ContentStore, RecordFilter, RecordKind, RecordTypes } from '../domain/ports.ts';
 
@@ -45,7 +46,11 @@ function filterExpression(kind: RecordKind, filter: RecordFilter) {
   return { conditions, names, values };
 }
 
-export function createDynamoContentStore(client: DynamoDBDocumentClient, tableName: string): ContentStore {
+export function createDynamoContentStore(
+  client: DynamoDBDocumentClient,
+  fast: FastDynamo,
+  tableName: string,
+): ContentStore {
   const strip = <T>(item: Record<string, unknown>): T => {
     const { kind: _kind, ...record } = item;
     return record as T;
@@ -74,7 +79,7 @@ export function createDynamoContentStore(client: DynamoDBDocumentClient, tableNa
     async getMany<K extends RecordKind>(kind: K, ids: readonly string[]) {
       const keys = [...new Set(ids)].map((id) => ({ kind, id }));
       const found = new Map(
-        (await batchGet(client, tableName, keys)).map(
+        (await batchGet(fast, tableName, keys)).map(
           (item) => [item.id as string, strip<RecordTypes[K]>(item)] as const,
         ),
       );

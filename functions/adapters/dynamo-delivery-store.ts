@@ -1,6 +1,5 @@
 // Per-recipient delivery records: the conditional claim makes a redelivered batch skip who was already handled.
 import {
-  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -10,12 +9,15 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch-get.ts';
+import type { FastDynamo } from './fast-dynamo.ts';
 import { whenConditionHolds } from './conditional-write.ts';
 import { untilProcessed, type BackoffPolicy } from './unprocessed.ts';
 import type { DeliveryRecord, DeliveryStore } from '../domain/ports.ts';
 
 export function createDynamoDeliveryStore(
   client: DynamoDBDocumentClient,
+  /** For the calls made per recipient: claims, outcomes, SES events' marks and reads. */
+  fast: FastDynamo,
   tableName: string,
   /** How unprocessed items of batch calls are sent again (tests pass a sleep that does not wait). */
   backoff?: Partial<BackoffPolicy>,
@@ -23,52 +25,41 @@ export function createDynamoDeliveryStore(
   return {
     async claim(issueId, batch, recipient, at) {
       return whenConditionHolds(
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              issueId,
-              subscriberId: recipient.id,
-              country: batch.country,
-              language: batch.language,
-              region: recipient.region,
-              status: 'claimed',
-              claimedAt: at,
-            },
-            ConditionExpression: 'attribute_not_exists(subscriberId)',
-          }),
-        ),
+        fast.put({
+          TableName: tableName,
+          Item: {
+            issueId,
+            subscriberId: recipient.id,
+            country: batch.country,
+            language: batch.language,
+            region: recipient.region,
+            status: 'claimed',
+            claimedAt: at,
+          },
+          ConditionExpression: 'attribute_not_exists(subscriberId)',
+        }),
       );
     },
     async recordOutcomes(batch, claimedAt, outcomes) {
-      const requests = outcomes.map((o) => ({
-        PutRequest: {
-          Item: {
-            issueId: batch.issueId,
-            subscriberId: o.recipient.id,
-            country: batch.country,
-            language: batch.language,
-            region: o.recipient.region,
-            claimedAt,
-            status: o.status,
-            [`${o.status}At`]: o.at,
-            ...(o.status === 'sent'
-              ? { messageId: o.messageId, ...(o.tracked && { tracked: true }) }
-              : { reason: o.reason }),
-          },
-        },
+      const items = outcomes.map((o) => ({
+        issueId: batch.issueId,
+        subscriberId: o.recipient.id,
+        country: batch.country,
+        language: batch.language,
+        region: o.recipient.region,
+        claimedAt,
+        status: o.status,
+        [`${o.status}At`]: o.at,
+        ...(o.status === 'sent'
+          ? { messageId: o.messageId, ...(o.tracked && { tracked: true }) }
+          : { reason: o.reason }),
       }));
       // 25 puts per BatchWriteItem, the unprocessed ones again with backoff.
-      for (let i = 0; i < requests.length; i += 25) {
+      for (let i = 0; i < items.length; i += 25) {
         await untilProcessed(
           'BatchWriteItem',
-          requests.slice(i, i + 25),
-          async (chunk) => {
-            const { UnprocessedItems } = await client.send(
-              new BatchWriteCommand({ RequestItems: { [tableName]: [...chunk] } }),
-            );
-            return UnprocessedItems?.[tableName] as typeof chunk | undefined;
-          },
+          items.slice(i, i + 25),
+          (chunk) => fast.batchPut(tableName, chunk),
           backoff,
         );
       }
@@ -87,16 +78,14 @@ export function createDynamoDeliveryStore(
     },
     async markOnce(issueId, subscriberId, field, at) {
       return whenConditionHolds(
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { issueId, subscriberId },
-            UpdateExpression: 'SET #field = :at',
-            ConditionExpression: 'attribute_exists(subscriberId) AND attribute_not_exists(#field)',
-            ExpressionAttributeNames: { '#field': field },
-            ExpressionAttributeValues: { ':at': at },
-          }),
-        ),
+        fast.update({
+          TableName: tableName,
+          Key: { issueId, subscriberId },
+          UpdateExpression: 'SET #field = :at',
+          ConditionExpression: 'attribute_exists(subscriberId) AND attribute_not_exists(#field)',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':at': at },
+        }),
       );
     },
     async addToSet(issueId, subscriberId, field, value) {
@@ -168,7 +157,7 @@ export function createDynamoDeliveryStore(
     },
     async getMany(issueId, subscriberIds) {
       const keys = [...new Set(subscriberIds)].map((subscriberId) => ({ issueId, subscriberId }));
-      return batchGet<DeliveryRecord>(client, tableName, keys, { ConsistentRead: true }, backoff);
+      return batchGet<DeliveryRecord>(fast, tableName, keys, { ConsistentRead: true }, backoff);
     },
     async *records(issueId) {
       const pages = paginateQuery(

@@ -4,6 +4,7 @@
 // requests of individuals, so 16 items of up to 400 KB (about 150,000 marks) are room enough.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from './batch-get.ts';
+import type { FastDynamo } from './fast-dynamo.ts';
 import type { ErasureMarks } from '../domain/subscribers.ts';
 
 const SHARDS = 16;
@@ -13,7 +14,11 @@ const shardOf = (key: string) => {
   return `#erasures#${sum}`;
 };
 
-export function createDynamoErasureMarks(client: DynamoDBDocumentClient, tableName: string): ErasureMarks {
+export function createDynamoErasureMarks(
+  client: DynamoDBDocumentClient,
+  fast: FastDynamo,
+  tableName: string,
+): ErasureMarks {
   return {
     async add(key) {
       await client.send(
@@ -27,7 +32,7 @@ export function createDynamoErasureMarks(client: DynamoDBDocumentClient, tableNa
     },
     async all() {
       const items = await batchGet<{ marks?: Set<string> }>(
-        client,
+        fast,
         tableName,
         Array.from({ length: SHARDS }, (_, i) => ({ id: `#erasures#${i}` })),
         { ProjectionExpression: 'marks', ConsistentRead: true },

@@ -2,6 +2,7 @@
 // the total's item: what progress.ts counts, in the issues table.
 import { GetCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
+import type { FastDynamo } from './fast-dynamo.ts';
 import type { SegmentCounter, SegmentCounts, SendCounters } from '../domain/ports.ts';
 import { EMPTY_COUNTS } from '../domain/progress.ts';
 
@@ -56,7 +57,12 @@ function setSendingCounts(
   });
 }
 
-export function createDynamoSendCounters(client: DynamoDBDocumentClient, tableName: string): SendCounters {
+export function createDynamoSendCounters(
+  client: DynamoDBDocumentClient,
+  /** For `add`, called by every batch delivered and every batch of SES events. */
+  fast: FastDynamo,
+  tableName: string,
+): SendCounters {
   const readTotal = async (issueId: string) => {
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: { issueId, sk: TOTAL }, ConsistentRead: true }),
@@ -90,19 +96,17 @@ export function createDynamoSendCounters(client: DynamoDBDocumentClient, tableNa
         increments.map(({ dimension, key, counts }) => {
           const names = Object.entries(counts).filter(([, n]) => n !== undefined && n !== 0);
           if (names.length === 0) return undefined;
-          return client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { issueId, sk: counter(dimension, key) },
-              UpdateExpression: `SET dimension = :dimension, #key = :key ADD ${names.map(([n]) => `#${n} :${n}`).join(', ')}`,
-              ExpressionAttributeNames: { '#key': 'key', ...Object.fromEntries(names.map(([n]) => [`#${n}`, n])) },
-              ExpressionAttributeValues: {
-                ':dimension': dimension,
-                ':key': key,
-                ...Object.fromEntries(names.map(([n, v]) => [`:${n}`, v])),
-              },
-            }),
-          );
+          return fast.update({
+            TableName: tableName,
+            Key: { issueId, sk: counter(dimension, key) },
+            UpdateExpression: `SET dimension = :dimension, #key = :key ADD ${names.map(([n]) => `#${n} :${n}`).join(', ')}`,
+            ExpressionAttributeNames: { '#key': 'key', ...Object.fromEntries(names.map(([n]) => [`#${n}`, n])) },
+            ExpressionAttributeValues: {
+              ':dimension': dimension,
+              ':key': key,
+              ...Object.fromEntries(names.map(([n, v]) => [`:${n}`, v])),
+            },
+          });
         }),
       );
     },

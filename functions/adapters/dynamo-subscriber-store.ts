@@ -12,6 +12,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
 import { batchGet } from './batch-get.ts';
+import type { FastDynamo } from './fast-dynamo.ts';
 import { ConflictError } from '../domain/errors.ts';
 import {
   MAX_WRITE_ATTEMPTS,
@@ -58,6 +59,8 @@ export type SubscriberChange = (
 
 export function createDynamoSubscriberStore(
   client: DynamoDBDocumentClient,
+  /** For the reads of every batch delivered and the creations of an import. */
+  fast: FastDynamo,
   tableName: string,
   options: { onChange?: SubscriberChange } = {},
 ): SubscriberRepository {
@@ -77,7 +80,7 @@ export function createDynamoSubscriberStore(
     },
     async statuses(ids) {
       const items = await batchGet(
-        client,
+        fast,
         tableName,
         [...new Set(ids)].map((id) => ({ id })),
         { ProjectionExpression: 'id, #status', ExpressionAttributeNames: { '#status': 'status' } },
@@ -86,7 +89,7 @@ export function createDynamoSubscriberStore(
     },
     async sendStates(ids) {
       const items = await batchGet(
-        client,
+        fast,
         tableName,
         [...new Set(ids)].map((id) => ({ id })),
         { ProjectionExpression: 'id, #status, tracking', ExpressionAttributeNames: { '#status': 'status' } },
@@ -98,17 +101,15 @@ export function createDynamoSubscriberStore(
         ]),
       );
     },
-    async create(subscriber) {
+    async create(subscriber, options = {}) {
       const created = await whenConditionHolds(
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item({ ...subscriber, version: 1 }),
-            ConditionExpression: 'attribute_not_exists(id)',
-          }),
-        ),
+        fast.put({
+          TableName: tableName,
+          Item: item({ ...subscriber, version: 1 }),
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
       );
-      if (created) await changed(undefined, subscriber);
+      if (created && !options.untallied) await changed(undefined, subscriber);
       return created;
     },
     async replace(next, version) {

@@ -5,6 +5,7 @@
 // confirm" creates pending ones and mails each the signup's confirmation email, paced like every send.
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
+import { tallyChange, type AudienceTallies, type TallyIncrement } from './audience.ts';
 import { growthOfChange, type GrowthCounters, type GrowthIncrement } from './growth.ts';
 import type { Clock, QuotaSource, SendPacer } from './ports.ts';
 import { OTHER_REGION, perReference, type Country, type Language, type Reference } from './reference.ts';
@@ -48,8 +49,11 @@ export const MAX_LISTED = 1000;
 export const WRITE_CHUNK = 100;
 /** Conditional writes at once: measured with the import bench (more only queue up in DynamoDB's client). */
 export const WRITE_CONCURRENCY = 24;
-/** Growth counters are written once per this many imported subscribers (summed per segment and day). */
-const GROWTH_EVERY = 2000;
+/**
+ * The growth counters and the audience tallies are written once per this many imported subscribers (summed per
+ * segment), not once each.
+ */
+const COUNTS_EVERY = 2000;
 /**
  * The seconds of one request that confirmation emails may take: each goes out at the SES account's rate (the send
  * pacer), and API Gateway ends a request at 30 s. A larger re-permission campaign is split into files.
@@ -380,6 +384,7 @@ export interface ImportDeps extends Pick<SubscriberDeps, 'tokens' | 'messages' |
   subscribers: Pick<SubscriberRepository, 'create' | 'statuses' | 'delete'>;
   erasures: Pick<ErasureMarks, 'all'>;
   growth: Pick<GrowthCounters, 'add'>;
+  tallies: Pick<AudienceTallies, 'add'>;
   pacer: SendPacer;
   quota: QuotaSource;
   reference: Reference;
@@ -449,12 +454,27 @@ export async function importSubscribers(
   };
   const now = deps.clock.now();
   const growth = new Map<string, GrowthIncrement>();
-  let growthRows = 0;
-  const flushGrowth = async () => {
+  const tallies = new Map<string, TallyIncrement>();
+  let uncounted = 0;
+  const flushCounts = async () => {
     const increments = [...growth.values()];
+    const tallied = [...tallies.values()];
     growth.clear();
-    growthRows = 0;
+    tallies.clear();
+    uncounted = 0;
     if (increments.length > 0) await deps.growth.add(increments);
+    if (tallied.length > 0) await deps.tallies.add(tallied);
+  };
+  const count = async (created: SubscriberRecord) => {
+    for (const t of tallyChange(undefined, created)) {
+      const key = `${t.country}#${t.language}#${t.region}#${t.status}#${t.topics}`;
+      const held = tallies.get(key);
+      if (held) held.n += t.n;
+      else tallies.set(key, { ...t });
+    }
+    if (created.status === 'confirmed') mergeGrowth(growth, growthOfChange(undefined, created, now));
+    uncounted += 1;
+    if (uncounted >= COUNTS_EVERY) await flushCounts();
   };
 
   const erased = await deps.erasures.all();
@@ -487,7 +507,7 @@ export async function importSubscribers(
    */
   const writeOne = async (c: Candidate) => {
     try {
-      if (!(await deps.subscribers.create(c.record))) {
+      if (!(await deps.subscribers.create(c.record, { untallied: true }))) {
         const status = (await deps.subscribers.statuses([c.record.id])).get(c.record.id);
         skip(c.line, status ? skipOf[status] : 'subscribed');
         return;
@@ -502,12 +522,8 @@ export async function importSubscribers(
     }
     report.imported += 1;
     importedMarks.set(erasureKey(deps.tokens, c.record.email), c.record.id);
-    if (c.record.status === 'confirmed') {
-      mergeGrowth(growth, growthOfChange(undefined, c.record, now));
-      growthRows += 1;
-      if (growthRows >= GROWTH_EVERY) await flushGrowth();
-      return;
-    }
+    await count(c.record);
+    if (c.record.status === 'confirmed') return;
     try {
       await deps.pacer.acquire(1);
       await sendConfirmation(deps, c.record);
@@ -624,7 +640,7 @@ export async function importSubscribers(
     await write(held);
   }
   await Promise.all(inFlight);
-  await flushGrowth();
+  await flushCounts();
   await undoLateErasures();
   report.errors.sort((a, b) => a.line - b.line);
   report.skipped.sort((a, b) => a.line - b.line);

@@ -124,8 +124,11 @@ export interface SubscriberRepository {
   statuses(ids: readonly string[]): Promise<Map<string, SubscriberStatus>>;
   /** The same with each one's tracking choice, for the sender: read once per batch, at send time. */
   sendStates(ids: readonly string[]): Promise<Map<string, SendState>>;
-  /** Stores a new subscriber (sample data, imports); false when the id is taken. */
-  create(subscriber: SubscriberRecord): Promise<boolean>;
+  /**
+   * Stores a new subscriber (sample data, imports); false when the id is taken. With `untallied`, the caller adds
+   * the audience tallies' change itself (an import sums thousands into a few writes).
+   */
+  create(subscriber: SubscriberRecord, options?: { untallied?: boolean }): Promise<boolean>;
   /**
    * Writes `next` in place of the subscriber read at `version`, raising the version; false when the subscriber
    * was written or erased since (the caller reads again).

@@ -1,6 +1,7 @@
 // SDK clients, made once per process; emulators are reached through the AWS_ENDPOINT_URL_* variables.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { fastDynamo } from '../adapters/fast-dynamo.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -14,12 +15,15 @@ const sesEndpoint = () => process.env.AWS_ENDPOINT_URL_SESV2 ?? process.env.AWS_
 
 export function createClients() {
   const dynamoDb = new DynamoDBClient({});
-  // Each command class's middleware chain is built once, not on every call (about a tenth of a call's CPU).
-  // The document client refuses this option, so DynamoDB goes without it.
+  // Each command class's middleware chain is built once, not on every call (a quarter of a DynamoDB call's CPU).
+  // The document client refuses this option: the hot paths go through `fast`, the others through `dynamo`.
   const cacheMiddleware = true;
+  const dynamoDbFast = new DynamoDBClient({ cacheMiddleware });
   return {
     dynamoDb,
     dynamo: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
+    dynamoDbFast,
+    fast: fastDynamo(dynamoDbFast),
     ses: new SESv2Client({ endpoint: sesEndpoint(), cacheMiddleware }),
     // Bulk sends are retried by the sender, which knows whether SES took them; the SDK's own retry after a
     // lost answer would send a batch twice.

@@ -81,7 +81,9 @@ export async function createDeliveryServices(
   // These functions render nothing and carry no locales: the synth checked them against the same profile.
   const reference = overrides.reference ?? referenceOf(loadProfile(config.profileFile));
   const issues = forTable(config, 'issues', (table) => createDynamoIssueStore(clients.dynamo, table));
-  const tallies = forTable(config, 'issues', (table) => createDynamoAudienceTallies(clients.dynamo, table));
+  const tallies = forTable(config, 'issues', (table) =>
+    createDynamoAudienceTallies(clients.dynamo, clients.fast, table),
+  );
   // Each edition's read is kept once it found the edition; a miss (stored a moment later) or a failure is not.
   const editions = new Map<string, () => Promise<Edition | undefined>>();
   const quota = createSesQuota(clients.ses);
@@ -91,12 +93,14 @@ export async function createDeliveryServices(
   return {
     config,
     issues,
-    counters: forTable(config, 'issues', (table) => createDynamoSendCounters(clients.dynamo, table)),
+    counters: forTable(config, 'issues', (table) => createDynamoSendCounters(clients.dynamo, clients.fast, table)),
     sketches: forTable(config, 'issues', (table) => createDynamoPeopleSketches(clients.dynamo, table)),
     growth: forTable(config, 'issues', (table) => createDynamoGrowthCounters(clients.dynamo, table)),
-    deliveries: forTable(config, 'deliveries', (table) => createDynamoDeliveryStore(clients.dynamo, table)),
+    deliveries: forTable(config, 'deliveries', (table) =>
+      createDynamoDeliveryStore(clients.dynamo, clients.fast, table),
+    ),
     subscribers: forTable(config, 'subscribers', (table) =>
-      createDynamoSubscriberStore(clients.dynamo, table, {
+      createDynamoSubscriberStore(clients.dynamo, clients.fast, table, {
         onChange: (before, after) => tallies.add(tallyChange(before, after)),
       }),
     ),

@@ -12,6 +12,7 @@ import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { startSesEmulator, type Emulator } from '../../local/emulators.ts';
 import { startSesFaultProxy, type FaultProxy } from '../../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../../local/generate-subscribers.ts';
+import { fastDynamo } from '../../functions/adapters/fast-dynamo.ts';
 import { createDynamoAudienceTallies } from '../../functions/adapters/dynamo-audience-tallies.ts';
 import { SAMPLE_ISSUE_ID, secon } from '../support/profile.ts';
 import { LOCAL_SES_ACCOUNT } from '../../local/stack.ts';
@@ -85,16 +86,15 @@ afterAll(async () => {
 describe('a send interrupted by a kill', () => {
   it('is finished by the next start, without sending anyone twice', async () => {
     let api = await startStack();
-    const dynamo = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: `http://127.0.0.1:${dynamoPort}`,
-        region: 'eu-central-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
+    const dynamoDb = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${dynamoPort}`,
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const dynamo = DynamoDBDocumentClient.from(dynamoDb);
     await generateSubscribers(secon, dynamo, 'herald-subscribers', 250, {
       domain: 'resume.example',
-      tallies: createDynamoAudienceTallies(dynamo, 'herald-issues'),
+      tallies: createDynamoAudienceTallies(dynamo, fastDynamo(dynamoDb), 'herald-issues'),
     });
     const response = await fetch(`${api}/api/issues/${SAMPLE_ISSUE_ID}/send`, {
       method: 'POST',

@@ -1,14 +1,19 @@
 // Unit tests of DynamoDB's unprocessed items sent again: with growing pauses, a bounded number of times, for both the
 // batched reads (BatchGetItem) and the outcome writes (BatchWriteItem).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { batchGet } from '../../functions/adapters/batch-get.ts';
 import { createDynamoDeliveryStore } from '../../functions/adapters/dynamo-delivery-store.ts';
+import { fastDynamo } from '../../functions/adapters/fast-dynamo.ts';
 import { UnprocessedItemsError } from '../../functions/domain/errors.ts';
 import type { Outcome, SendBatch } from '../../functions/domain/ports.ts';
 
 type Request = {
-  RequestItems: Record<string, { Keys: { id: string }[] } | { PutRequest: { Item: { subscriberId: string } } }[]>;
+  RequestItems: Record<
+    string,
+    { Keys: { id: { S: string } }[] } | { PutRequest: { Item: { subscriberId: { S: string } } } }[]
+  >;
 };
 
 /**
@@ -23,19 +28,19 @@ function dynamoLeavingOneUnprocessed(unprocessedCalls: number) {
       const request = input.RequestItems.table!;
       const leaveOne = calls.length < unprocessedCalls;
       if (Array.isArray(request)) {
-        calls.push(request.map((r) => r.PutRequest.Item.subscriberId));
+        calls.push(request.map((r) => r.PutRequest.Item.subscriberId.S));
         return { UnprocessedItems: leaveOne ? { table: request.slice(-1) } : {} };
       }
-      calls.push(request.Keys.map((k) => k.id));
+      calls.push(request.Keys.map((k) => k.id.S));
       const processed = leaveOne ? request.Keys.slice(0, -1) : request.Keys;
       return {
-        Responses: { table: processed.map((k) => ({ ...k, found: true })) },
+        Responses: { table: processed.map((k) => ({ ...k, found: { BOOL: true } })) },
         UnprocessedKeys: leaveOne ? { table: { Keys: request.Keys.slice(-1) } } : {},
       };
     },
-  } as unknown as DynamoDBDocumentClient;
+  } as unknown as DynamoDBClient;
   const backoff = { sleep: async (ms: number) => void pauses.push(ms), random: () => 0.5 };
-  return { client, calls, pauses, backoff };
+  return { client: fastDynamo(client), calls, pauses, backoff };
 }
 
 describe('unprocessed items', () => {
@@ -60,7 +65,12 @@ describe('unprocessed items', () => {
       messageId: `msg-${id}`,
     }));
 
-    await createDynamoDeliveryStore(client, 'table', backoff).recordOutcomes(batch, '2025-03-26T09:00:00Z', outcomes);
+    const unused = {} as DynamoDBDocumentClient;
+    await createDynamoDeliveryStore(unused, client, 'table', backoff).recordOutcomes(
+      batch,
+      '2025-03-26T09:00:00Z',
+      outcomes,
+    );
 
     expect(calls).toEqual([['ana', 'boris'], ['boris'], ['boris']]);
     expect(pauses).toEqual([25, 50]);
