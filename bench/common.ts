@@ -48,6 +48,12 @@ export function spreadText(runs: number[], format: (n: number) => string = (n) =
   return runs.length === 1 ? format(median) : `median ${format(median)} (min ${format(min)}, max ${format(max)})`;
 }
 
+/** A table cell: the median of the runs with their min-max in brackets, or the one figure (a number) of one run. */
+export function medianCell(values: number[]): string | number {
+  const { median, min, max } = medianOf(values);
+  return values.length === 1 ? Number(median.toFixed(1)) : `${median.toFixed(1)} (${min.toFixed(1)}-${max.toFixed(1)})`;
+}
+
 /** Runs `work` `runs` times, one after another, saying which run starts. */
 export async function repeatRuns<T>(runs: number, work: (run: number) => Promise<T>): Promise<T[]> {
   const results: T[] = [];

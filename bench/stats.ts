@@ -11,7 +11,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { sqsEvent } from '../local/queue.ts';
 import { formatTable } from '../local/table.ts';
-import { eachLimited, medianOf, numberOption, printLoad, repeatRuns, runsOption, spreadText } from './common.ts';
+import { eachLimited, medianCell, numberOption, printLoad, repeatRuns, runsOption, spreadText } from './common.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { createClients } from '../functions/wiring/clients.ts';
@@ -127,16 +127,10 @@ async function statsTimes(stack: EmbeddedStack, requests: number) {
   return result;
 }
 
-/** A table cell: the median of the runs, their min and max beside it. */
-function cell(values: number[]) {
-  const { median, min, max } = medianOf(values);
-  return values.length === 1 ? median.toFixed(1) : `${median.toFixed(1)} (${min.toFixed(1)}-${max.toFixed(1)})`;
-}
-
 /** Each grouping's median time over `runs` runs of `statsTimes`. */
 async function statsRuns(stack: EmbeddedStack, options: StatsBenchOptions) {
   const runs = await repeatRuns(options.runs, () => statsTimes(stack, options.requests));
-  return Object.fromEntries(GROUPINGS.map((by) => [`by ${by} (ms)`, cell(runs.map((r) => r[by]!))]));
+  return Object.fromEntries(GROUPINGS.map((by) => [`by ${by} (ms)`, medianCell(runs.map((r) => r[by]!))]));
 }
 
 export async function benchStats(options: StatsBenchOptions = statsOptions(process.argv.slice(2))) {
