@@ -2,13 +2,14 @@
 // temporary folder) with confirmed subscribers who chose topics, a few unsubscribed and pending, then prints the
 // median time of GET /api/issues/{id}/audience for everyone and for a selection of countries and topics, at 1,000
 // subscribers and at the full count. The issue's target: under 200 ms at 100,000 (counted from the tallies, no scan).
+// It prints the load average first; each time is measured `--runs` times (3 unless given): the median, min-max.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
-import { numberOption } from './common.ts';
+import { medianCell, numberOption, printLoad, repeatRuns, runsOption } from './common.ts';
 import type { AudienceSelection } from '../functions/domain/audience.ts';
 import type { SubscriberRecord } from '../functions/domain/subscribers.ts';
 
@@ -17,11 +18,13 @@ const ISSUE_ID = 'bench-audience';
 export interface AudienceBenchOptions {
   subscribers: number;
   requests: number;
+  runs: number;
 }
 
 export const audienceOptions = (args: string[]): AudienceBenchOptions => ({
   subscribers: numberOption(args, 'subscribers', 100_000),
   requests: numberOption(args, 'requests', 50),
+  runs: runsOption(args),
 });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -45,6 +48,7 @@ async function audienceTime(stack: EmbeddedStack, selection: AudienceSelection, 
 }
 
 export async function benchAudience(options: AudienceBenchOptions = audienceOptions(process.argv.slice(2))) {
+  printLoad(options.runs);
   process.env.LOG_LEVEL ??= 'silent';
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-audience-'));
   const stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 });
@@ -88,18 +92,21 @@ export async function benchAudience(options: AudienceBenchOptions = audienceOpti
       );
       console.log(`added ${size - filled} subscribers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       filled = size;
-      const all = await audienceTime(stack, {}, options.requests);
-      const some = await audienceTime(stack, selection, options.requests);
+      const runs = await repeatRuns(options.runs, async () => ({
+        all: await audienceTime(stack, {}, options.requests),
+        some: await audienceTime(stack, selection, options.requests),
+      }));
       rows.push({
         subscribers: size,
-        'everyone (ms)': Number(all.ms.toFixed(1)),
-        reached: all.total,
-        'selection (ms)': Number(some.ms.toFixed(1)),
-        'selection reached': some.total,
+        'everyone (ms)': medianCell(runs.map((r) => r.all.ms)),
+        reached: runs[0]!.all.total,
+        'selection (ms)': medianCell(runs.map((r) => r.some.ms)),
+        'selection reached': runs[0]!.some.total,
       });
     }
     console.log(
       `\nMedian time of GET /api/issues/{id}/audience (${options.requests} requests each, one client, ${cpus().length} cores;` +
+        ` median of ${options.runs} runs, min-max in brackets;` +
         ` selection: countries ${selection.countries!.join(', ')}, topics ${selection.topics!.join(', ')}):\n`,
     );
     console.log(formatTable(rows, ['subscribers', 'everyone (ms)', 'reached', 'selection (ms)', 'selection reached']));

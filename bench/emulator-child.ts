@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_SES_ACCOUNT } from '../local/stack.ts';
 import { startDynalite, startSesEmulator, type Emulator } from '../local/emulators.ts';
-import { readBody } from '../local/ses-fault-proxy.ts';
+import { readBody, startSesFaultProxy, type FaultProxy } from '../local/ses-fault-proxy.ts';
 
 const UNPACED_SEND_RATE = 1_000_000;
 const BULK_PATH = '/v2/email/outbound-bulk-emails';
@@ -58,7 +58,10 @@ async function countingProxy(target: URL, tally: Map<string, number>): Promise<s
 let emulator: Emulator;
 let url: string;
 let cleanUp = () => {};
+let proxy: FaultProxy | undefined;
 const tally = new Map<string, number>();
+const quotaAt = process.argv.indexOf('--quota');
+const quota = quotaAt > 0 ? Number(process.argv[quotaAt + 1]) : undefined;
 if (process.argv[2] === 'dynamodb') {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-dynamodb-'));
   cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
@@ -72,11 +75,20 @@ if (process.argv[2] === 'dynamodb') {
   });
   emulator = await startSesEmulator(0);
   url = process.argv.includes('--count') ? await countingProxy(new URL(emulator.url), tally) : emulator.url;
+  if (process.argv.includes('--proxy')) {
+    proxy = await startSesFaultProxy({ target: emulator.url, quotaPerSecond: quota || undefined });
+    url = proxy.url;
+  }
   const clear = () => void fetch(`${emulator.url}/clear-store`, { method: 'POST' }).catch(() => {});
   setInterval(clear, 1000).unref();
 }
-process.send?.(url);
-process.on('message', (message) => process.send?.(message === 'tally' ? { tally: [...tally] } : { peakRss }));
+process.send?.({ url, direct: emulator.url });
+const answers: Record<string, () => unknown> = {
+  tally: () => ({ tally: [...tally] }),
+  stats: () => ({ stats: proxy?.stats }),
+  rss: () => ({ peakRss }),
+};
+process.on('message', (message) => process.send?.(answers[String(message)]?.() ?? { peakRss }));
 process.on('disconnect', () => {
   cleanUp();
   process.exit(0);

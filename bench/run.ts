@@ -1,5 +1,5 @@
 // `npm run bench -- <name> [--option value]`: benchmarks print figures; they never assert.
-import { benchRender } from './render.ts';
+import { benchRender, renderOptions } from './render.ts';
 import { benchSignup, signupOptions } from './signup.ts';
 import { benchStats, statsOptions } from './stats.ts';
 import { benchSend, sendOptions } from './send.ts';
@@ -10,7 +10,7 @@ import { audienceOptions, benchAudience } from './audience.ts';
 
 const args = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
-  render: () => benchRender(),
+  render: () => benchRender(renderOptions(args)),
   signup: () => benchSignup(signupOptions(args)),
   stats: () => benchStats(statsOptions(args)),
   send: () => benchSend(sendOptions(args)),

@@ -1,23 +1,29 @@
-// `npm run bench -- send [--subscribers 20000] [--quota 200]`: sends the sample issue to N generated confirmed
-// subscribers (in every country and language of the profile) through the embedded pipeline (fan-out, queue, senders, pacer, SES
-// emulator) and prints recipients/s end to end, SES calls, peak RSS of the Herald process (the emulators run in
-// processes of their own, their peak RSS printed beside it), and this machine's ceiling: the same number of
-// ready-made SendBulkEmail calls straight to the emulator. With --quota the emulated SES accepts that many emails
-// a second (and GetAccount says so): it prints the sustained rate as a share of it.
+// `npm run bench -- send [--subscribers 20000] [--quota 200] [--runs 3]`: sends the sample issue to N generated
+// confirmed subscribers (in every country and language of the profile) through the embedded pipeline (fan-out,
+// queue, senders, pacer, SES emulator), waits until every Delivery event is ingested, and prints the load average
+// first, then the median of the runs (each on fresh emulators, stack and data): recipients/s end to end, the time
+// to send and to ingest, the Herald process's CPU per recipient, SES calls, peak RSS of the Herald process (max over
+// the runs; the emulators and the SES fault proxy run in processes of their own, their peak RSS beside it), this
+// machine's ceiling (the same number of ready-made SendBulkEmail calls straight to the emulator), the requests the
+// send made per AWS service and the AWS cost of 100,000 emails on list prices beside SES's (bench/cost.ts). With
+// --quota the emulated SES accepts that many emails a second (and GetAccount says so): it prints the sustained rate
+// as a share of it.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { startEmbeddedStack } from '../local/stack.ts';
-import { startSesFaultProxy } from '../local/ses-fault-proxy.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
-import { numberOption, startEmulatorChild } from './common.ts';
+import { medianOf, numberOption, printLoad, repeatRuns, runsOption, spreadText, startEmulatorChild } from './common.ts';
+import { consumingQueues, meterDynamo, meterQueues, queueMeter, resetQueueMeters } from './meter.ts';
+import { costOf, PRICES, type CostLine } from './cost.ts';
 
 export interface SendBenchOptions {
   subscribers: number;
   quota: number | undefined;
   concurrency: number;
+  runs: number;
 }
 
 export function sendOptions(args: string[]): SendBenchOptions {
@@ -26,6 +32,7 @@ export function sendOptions(args: string[]): SendBenchOptions {
     subscribers: numberOption(args, 'subscribers', 20_000),
     quota: quota > 0 ? quota : undefined,
     concurrency: numberOption(args, 'concurrency', 8),
+    runs: runsOption(args),
   };
 }
 
@@ -55,18 +62,46 @@ async function ceiling(sesUrl: string, html: string, text: string, recipients: n
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const whole = (n: number) => Math.round(n).toLocaleString('en-US');
+const dollars = (n: number) => `$${n.toFixed(4)}`;
+/** How long the Delivery events may take after the send before the run gives up (the ingest is stuck). */
+const INGEST_PATIENCE_MS = 120_000;
 
-export async function benchSend(options: SendBenchOptions) {
+interface SendRun {
+  recipients: number;
+  outcome: string;
+  sendSeconds: number;
+  ingestSeconds: number;
+  rate: number;
+  cpuMsSend: number;
+  cpuMsAll: number;
+  sesCalls: number;
+  throttled: number;
+  peakRss: number;
+  emulatorRss: [number, number];
+  failedReasons: [string, number][];
+  ceiling?: number;
+  usage: string[][];
+  costs: CostLine[];
+  herald: number;
+  ses: number;
+  gbSecondsCpuBound: number;
+}
+
+/** One run: fresh emulators, stack and subscribers; the send, then its Delivery events ingested. */
+async function sendRun(options: SendBenchOptions): Promise<SendRun> {
   // The emulators run in processes of their own: their stores are not Herald's memory (in AWS they are SES and
-  // DynamoDB), and the peak RSS printed is the Herald process's, with theirs beside it.
-  const ses = await startEmulatorChild('ses');
+  // DynamoDB), and the peak RSS printed is the Herald process's, with theirs beside it. The SES fault proxy (which
+  // counts the calls and throttles to --quota) runs in the SES emulator's process, so its CPU is not Herald's.
+  const ses = await startEmulatorChild('ses', { proxy: true, quota: options.quota });
   const dynamodb = await startEmulatorChild('dynamodb');
-  const proxy = await startSesFaultProxy({ target: ses.url, quotaPerSecond: options.quota });
   const previousEnv = { ...process.env };
-  process.env.AWS_ENDPOINT_URL_SES = proxy.url;
+  process.env.AWS_ENDPOINT_URL_SES = ses.url;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
   process.env.LOG_LEVEL ??= 'silent';
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-send-'));
+  meterQueues();
+  const queuesBefore = consumingQueues.length;
   const stack = await startEmbeddedStack({
     dataDir,
     port: 0,
@@ -78,6 +113,9 @@ export async function benchSend(options: SendBenchOptions) {
   const SAMPLE_ISSUE_ID = stack.sample?.issueId;
   try {
     if (!SAMPLE_ISSUE_ID) throw new Error('The send benchmark needs a profile with a sample issue');
+    const eventsQueue = consumingQueues.slice(queuesBefore).find((q) => q !== stack.queue && q !== stack.fanOutQueue);
+    if (!eventsQueue) throw new Error('the SES events queue of the embedded stack was not found');
+    const dynamo = meterDynamo(stack.clients.dynamoDb);
     process.stdout.write(`generating ${options.subscribers} confirmed subscribers...\n`);
     await generateSubscribers(
       stack.services.reference,
@@ -86,65 +124,226 @@ export async function benchSend(options: SendBenchOptions) {
       options.subscribers,
       { tallies: stack.services.tallies },
     );
+    const { issues, counters } = stack.services;
+    dynamo.reset();
+    resetQueueMeters([stack.queue, stack.fanOutQueue, eventsQueue]);
+    const callsBefore = (await ses.proxyStats()).calls;
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const response = await fetch(`${stack.urls.api}/api/issues/${SAMPLE_ISSUE_ID}/send`, {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.adminToken}` },
     });
     const { recipients } = (await response.json()) as { recipients: number };
-    const { issues, counters } = stack.services;
+    const apiMs = performance.now() - started;
     while ((await issues.get(SAMPLE_ISSUE_ID))?.status !== 'sent') await new Promise((r) => setTimeout(r, 100));
-    const seconds = (performance.now() - started) / 1000;
+    const sendSeconds = (performance.now() - started) / 1000;
+    const cpuSend = process.cpuUsage(cpuBefore);
+    // SES events are ingested in the same run: wait until every email sent has its Delivery (or, for the sample's
+    // mailbox simulator addresses, its Bounce) counted, polled as the events arrive, so the emulators are stopped
+    // only once nothing more comes in.
+    let total = await counters.readTotal(SAMPLE_ISSUE_ID);
+    const deadline = performance.now() + INGEST_PATIENCE_MS;
+    const outcomes = () => total.delivered + total.bounced + total.transientBounces;
+    while (outcomes() < total.sent) {
+      if (performance.now() > deadline) {
+        throw new Error(`only ${outcomes()} of ${total.sent} Delivery and Bounce events ingested after the send`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      total = await counters.readTotal(SAMPLE_ISSUE_ID);
+    }
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const cpuAll = process.cpuUsage(cpuBefore);
+    await stack.drained();
     clearInterval(sampler);
-    const total = await counters.readTotal(SAMPLE_ISSUE_ID);
-    const rate = recipients / seconds;
-    const rows: string[][] = [
-      ['recipients', String(recipients)],
-      ['sent / failed / skipped', `${total.sent} / ${total.failed} / ${total.skipped}`],
-      ['time', `${seconds.toFixed(1)} s`],
-      ['recipients/s end to end', rate.toFixed(0)],
-      ['SES calls (throttled)', `${proxy.stats.calls} (${proxy.stats.throttled})`],
-      ['peak RSS (Herald process)', megabytes(peakRss)],
+    const proxy = await ses.proxyStats();
+    const cpuMs = (cpu: NodeJS.CpuUsage) => (cpu.user + cpu.system) / 1000;
+    const fanOut = queueMeter(stack.fanOutQueue);
+    const send = queueMeter(stack.queue);
+    const events = queueMeter(eventsQueue);
+    const { lines, herald, ses: sesDollars } = costOf({ recipients, dynamo, fanOut, send, events, apiMs });
+    const usage: string[][] = [...dynamo.operations]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, op]) => [
+        `DynamoDB ${name}`,
+        `${op.requests} requests, ${op.writeUnits + op.readUnits} ${op.writeUnits > 0 ? 'write' : 'read'} units` +
+          (op.estimated > 0 ? ` (${op.estimated} estimated from item sizes)` : ''),
+      ]);
+    usage.push(
       [
-        'peak RSS (emulators: DynamoDB, SES)',
-        `${megabytes(await dynamodb.peakRss())}, ${megabytes(await ses.peakRss())}`,
+        'DynamoDB index writes (estimated)',
+        `${dynamo.indexWriteUnits} write units (deliveries' byMessageId index, projection ALL)`,
       ],
-    ];
+      ['SES SendBulkEmail', `${proxy.calls - callsBefore} calls, ${recipients} emails`],
+      ['queue fan-out', `${fanOut.messages} messages, ${fanOut.invocations} invocations`],
+      [
+        'queue send',
+        `${send.messages} messages in ${send.sendRequests} SendMessageBatch, ${send.invocations} invocations`,
+      ],
+      ['queue SES events (via SNS)', `${events.messages} events, ${events.invocations} invocations`],
+      [
+        'handler time (wall, in-process)',
+        `fan-out ${(fanOut.handlerMs / 1000).toFixed(1)} s, sender ${((send.handlerMs - events.roomWaitMs) / 1000).toFixed(1)} s ` +
+          `(+${(events.roomWaitMs / 1000).toFixed(1)} s waiting for the events queue), ` +
+          `SES events ${(events.handlerMs / 1000).toFixed(1)} s, send request ${(apiMs / 1000).toFixed(1)} s`,
+      ],
+    );
+    const failedReasons = new Map<string, number>();
     if (total.failed > 0) {
-      const reasons = new Map<string, number>();
       for await (const page of stack.services.deliveries.records(SAMPLE_ISSUE_ID)) {
         for (const r of page)
-          if (r.status === 'failed') reasons.set(r.reason ?? '?', (reasons.get(r.reason ?? '?') ?? 0) + 1);
+          if (r.status === 'failed') failedReasons.set(r.reason ?? '?', (failedReasons.get(r.reason ?? '?') ?? 0) + 1);
       }
-      for (const [reason, n] of reasons) rows.push(['failed because', `${n}: ${reason}`]);
     }
-    if (options.quota) {
-      rows.push(
-        ['emulated quota', `${options.quota}/s`],
-        ['share of the quota', `${((rate / options.quota) * 100).toFixed(0)}%`],
-      );
-    } else {
+    let ceilingRate: number | undefined;
+    if (!options.quota) {
       const edition = (await issues.getEdition(SAMPLE_ISSUE_ID, stack.services.reference.sourceLanguage))!;
-      const top = await ceiling(ses.url, edition.html, edition.text, recipients, options.concurrency);
-      rows.push(
-        ['ceiling (ready-made calls)', `${top.toFixed(0)} recipients/s`],
-        ['end to end / ceiling', (rate / top).toFixed(2)],
-      );
+      ceilingRate = await ceiling(ses.direct, edition.html, edition.text, recipients, options.concurrency);
     }
-    process.stdout.write(
-      `${formatTable(
-        rows.map(([figure, value]) => ({ figure: figure!, value: value! })),
-        ['figure', 'value'],
-      )}\n`,
-    );
+    return {
+      recipients,
+      outcome: `${total.sent} / ${total.failed} / ${total.skipped} / ${total.delivered} / ${total.bounced}`,
+      sendSeconds,
+      ingestSeconds,
+      rate: recipients / sendSeconds,
+      cpuMsSend: cpuMs(cpuSend) / Math.max(1, recipients),
+      cpuMsAll: cpuMs(cpuAll) / Math.max(1, recipients),
+      sesCalls: proxy.calls - callsBefore,
+      throttled: proxy.throttled,
+      peakRss,
+      emulatorRss: [await dynamodb.peakRss(), await ses.peakRss()],
+      failedReasons: [...failedReasons],
+      ...(ceilingRate !== undefined && { ceiling: ceilingRate }),
+      usage,
+      costs: lines,
+      herald,
+      ses: sesDollars,
+      // Lambda gives a function one vCPU per 1,769 MB: below that, CPU-bound work is billed about 1.73 GB-s per
+      // CPU-second whatever the memory. A lower bound, as it leaves out every wait on DynamoDB, SQS and SES.
+      gbSecondsCpuBound: (((cpuMs(cpuAll) / 1000) * 1769) / 1024) * (100_000 / Math.max(1, recipients)),
+    };
   } finally {
+    // Only now: the send and its events are done (or the run failed), so nothing still talks to the emulators.
     await stack.stop();
-    await proxy.close();
-    ses.stop();
-    dynamodb.stop();
+    await Promise.all([ses.stop(), dynamodb.stop()]);
     process.env = previousEnv;
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+export async function benchSend(options: SendBenchOptions) {
+  printLoad(options.runs);
+  const runs = await repeatRuns(options.runs, () => sendRun(options));
+  const pick = (f: (r: SendRun) => number) => runs.map(f);
+  const distinct = (values: string[]) => [...new Set(values)].join('; ');
+  const seconds = (n: number) => `${n.toFixed(1)} s`;
+  const rows: string[][] = [
+    ['recipients', distinct(runs.map((r) => String(r.recipients)))],
+    ['sent / failed / skipped / delivered / bounced', distinct(runs.map((r) => r.outcome))],
+    [
+      'sent in',
+      spreadText(
+        pick((r) => r.sendSeconds),
+        seconds,
+      ),
+    ],
+    [
+      'all Delivery (and Bounce) events ingested after',
+      spreadText(
+        pick((r) => r.ingestSeconds),
+        seconds,
+      ),
+    ],
+    [
+      'recipients/s end to end',
+      spreadText(
+        pick((r) => r.rate),
+        whole,
+      ),
+    ],
+    [
+      'CPU per recipient (Herald process), send + ingest',
+      spreadText(
+        pick((r) => r.cpuMsAll),
+        (n) => `${n.toFixed(2)} ms`,
+      ),
+    ],
+    [
+      'CPU per recipient, until status sent',
+      spreadText(
+        pick((r) => r.cpuMsSend),
+        (n) => `${n.toFixed(2)} ms`,
+      ),
+    ],
+    ['SES calls (throttled)', distinct(runs.map((r) => `${r.sesCalls} (${r.throttled})`))],
+    ['peak RSS (Herald process), max over runs', megabytes(Math.max(...pick((r) => r.peakRss)))],
+    [
+      'peak RSS (emulators: DynamoDB, SES + proxy), max',
+      `${megabytes(Math.max(...pick((r) => r.emulatorRss[0])))}, ${megabytes(Math.max(...pick((r) => r.emulatorRss[1])))}`,
+    ],
+  ];
+  for (const run of runs) for (const [reason, n] of run.failedReasons) rows.push(['failed because', `${n}: ${reason}`]);
+  if (options.quota) {
+    const rate = medianOf(pick((r) => r.rate)).median;
+    rows.push(
+      ['emulated quota', `${options.quota}/s`],
+      ['share of the quota (median)', `${((rate / options.quota) * 100).toFixed(0)}%`],
+    );
+  } else {
+    rows.push(
+      [
+        'ceiling (ready-made calls)',
+        spreadText(
+          pick((r) => r.ceiling ?? NaN),
+          (n) => `${whole(n)} recipients/s`,
+        ),
+      ],
+      [
+        'end to end / ceiling',
+        spreadText(
+          pick((r) => r.rate / (r.ceiling ?? NaN)),
+          (n) => n.toFixed(2),
+        ),
+      ],
+    );
+  }
+  const table = (cells: string[][]) =>
+    formatTable(
+      cells.map(([figure, value]) => ({ figure: figure!, value: value! })),
+      ['figure', 'value'],
+    );
+  process.stdout.write(`${table(rows)}\n`);
+  const last = runs.at(-1)!;
+  process.stdout.write(`\nRequests of the send (last run), per service:\n${table(last.usage)}\n`);
+
+  // Each line's median over the runs; the counts hardly vary, the measured handler time does.
+  const costRows = last.costs.map((line, i) => {
+    const count = medianOf(runs.map((r) => r.costs[i]!.count)).median;
+    const cost = medianOf(runs.map((r) => r.costs[i]!.dollars)).median;
+    return { service: line.service, 'per 100,000 emails': line.usage, count: whole(count), US$: dollars(cost) };
+  });
+  const herald = medianOf(pick((r) => r.herald)).median;
+  const sesDollars = last.ses;
+  costRows.push(
+    { service: 'Herald', 'per 100,000 emails': 'total of the lines above', count: '', US$: dollars(herald) },
+    { service: 'SES', 'per 100,000 emails': 'emails (its own price)', count: whole(100_000), US$: dollars(sesDollars) },
+  );
+  process.stdout.write(
+    `\nAWS cost of 100,000 emails, on-demand list prices of ${PRICES.region} read ${PRICES.read} (bench/cost.ts), ` +
+      `scaled from ${last.recipients} recipients:\n` +
+      `${formatTable(costRows, ['service', 'per 100,000 emails', 'count', 'US$'])}\n`,
+  );
+  const share = (herald / sesDollars) * 100;
+  const cpuBound = medianOf(pick((r) => r.gbSecondsCpuBound)).median;
+  process.stdout.write(
+    `Herald's share: ${share.toFixed(1)}% of SES's price (goal: at most 5%): ${share <= 5 ? 'met' : 'missed'}.\n` +
+      `Lambda GB-seconds are the handlers' wall time in this process (concurrent invocations sharing ${
+        cpus().length
+      } CPUs, emulators on the same machine); the Herald process's CPU time gives a lower bound of ` +
+      `${cpuBound.toFixed(1)} GB-s (${dollars(cpuBound * PRICES.lambdaArmGbSecond)}) at Lambda's 1 vCPU per 1,769 MB. ` +
+      `DynamoDB units are dynalite's (table writes and reads; index writes and Query units estimated). Not counted: ` +
+      `KMS requests of the encrypted SES events topic, the event sources' empty receives between sends, logs.\n`,
+  );
 }
