@@ -1,5 +1,6 @@
 // The subscriber import's parts without a database: CSV records and their lines, encodings, the column mapping, each
 // row's checks (hostile ones among them), and the use case over in-memory stores.
+import type { TallyIncrement } from '../../functions/domain/audience.ts';
 import { describe, expect, it } from 'vitest';
 import { csvRecords } from '../../functions/adapters/csv-records.ts';
 import {
@@ -197,11 +198,13 @@ describe('importing', () => {
     const marks = new Set<string>();
     const { mailer, calls } = fakeMailer();
     const growth = fakeGrowthCounters();
+    const tallied: TallyIncrement[][] = [];
     let acquired = 0;
     const deps: ImportDeps = {
       subscribers: fakeSubscribers(records),
       erasures: { all: async () => new Set(marks) },
       growth,
+      tallies: { add: async (increments) => void tallied.push(increments) },
       pacer: { acquire: async (n) => void (acquired += n) },
       quota: { quota: async () => ({ maxSendRate, max24HourSend: 1000, sentLast24Hours: 0 }) },
       reference: secon,
@@ -219,12 +222,12 @@ describe('importing', () => {
       },
       publicUrl: 'https://news.example',
     };
-    return { deps, records, marks, calls, growth, acquired: () => acquired };
+    return { deps, records, marks, calls, growth, tallied, acquired: () => acquired };
   }
   const file = 'email,language,country\nana@x.ro,ro,RO\nhelga@x.de,de,DE\n';
 
   it('imports once: the same file again changes nothing', async () => {
-    const { deps, records, growth } = setup();
+    const { deps, records, growth, tallied } = setup();
     const options = importOptions({ mode: 'consented', consentDate: '2024-01-01', source: 'fair' });
     expect(await importSubscribers(deps, file, options, 'admin')).toMatchObject({ imported: 2, rows: 2 });
     const before = structuredClone([...records]);
@@ -235,6 +238,12 @@ describe('importing', () => {
     expect(growth.increments.filter((i) => i.dimension === 'language').map((i) => [i.key, i.counts.net])).toEqual([
       ['ro', 1],
       ['de', 1],
+    ]);
+    // And once in the audience's tallies (what sends plan from), summed into one write for the file.
+    expect(tallied).toHaveLength(1);
+    expect(tallied[0]!.map((t) => [t.country, t.status, t.n])).toEqual([
+      ['RO', 'confirmed', 1],
+      ['DE', 'confirmed', 1],
     ]);
   });
 
