@@ -103,7 +103,7 @@ export async function startEmulatorChild(
   const { url, direct } = await new Promise<{ url: string; direct: string }>((resolve) =>
     child.once('message', (m) => resolve(m as { url: string; direct: string })),
   );
-  const ask = <T>(question: 'rss' | 'tally' | 'stats') =>
+  const ask = <T>(question: 'rss' | 'tally' | 'stats' | 'cpu') =>
     new Promise<T>((resolve) => {
       child.once('message', (m) => resolve(m as T));
       child.send(question);
@@ -112,6 +112,8 @@ export async function startEmulatorChild(
     url,
     direct,
     peakRss: async () => (await ask<{ peakRss: number }>('rss')).peakRss,
+    /** The CPU time the emulator's process has used so far, in ms. */
+    cpuMs: async () => (await ask<{ cpuMs: number }>('cpu')).cpuMs,
     tally: async () => new Map((await ask<{ tally: [string, number][] }>('tally')).tally),
     proxyStats: async () => (await ask<{ stats: SesProxyStats }>('stats')).stats,
     stop: () =>

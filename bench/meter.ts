@@ -4,6 +4,7 @@
 // requests) and their durations. The queues are metered by wrapping InProcessQueue's methods from here, as
 // bench/ may not change local/ (see the report for the hook local/stack.ts could offer instead).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { MESSAGE_INDEX_FIELDS } from '../contracts/tables.ts';
 import { InProcessQueue, type QueueHandler } from '../local/queue.ts';
 
 const SQS_BATCH_LIMIT = 10;
@@ -26,13 +27,21 @@ export interface DynamoMeter {
 }
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
-/** The deliveries table's byMessageId index (projection ALL, sparse: only records with a message id). */
+/** The deliveries table's byMessageId index (sparse: only records with a message id). */
 const INDEXED = /deliveries/i;
+/** The attributes whose change writes an entry of that index: its key and what it projects. */
+const INDEX_ATTRIBUTES = ['messageId', ...MESSAGE_INDEX_FIELDS];
+
+/** Whether an update names an attribute the index holds (directly or through an expression attribute name). */
+const touchesIndex = (input: Record<string, unknown>) => {
+  const names = Object.values((input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {});
+  const expression = String(input.UpdateExpression ?? '');
+  return INDEX_ATTRIBUTES.some((a) => names.includes(a) || new RegExp(`\\b${a}\\b`).test(expression));
+};
 
 /**
- * Index write units AWS would add (dynalite counts none): a delivery record put with a message id, and every
- * update or delete of a delivery record, taken to hold one (the sent mark sets it; SES events update records that
- * have it). An estimate: a claim updated before its send is counted too.
+ * Index write units AWS would add (dynalite counts none): a delivery record put with a message id, an update
+ * that changes what the index holds, and every delete of a delivery record (taken to hold one). An estimate.
  */
 function indexWrites(command: string, input: Record<string, unknown>, units: number): number {
   if (command === 'BatchWriteItem') {
@@ -44,7 +53,8 @@ function indexWrites(command: string, input: Record<string, unknown>, units: num
   }
   if (!INDEXED.test(String(input.TableName))) return 0;
   if (command === 'PutItem') return (input.Item as Record<string, unknown>).messageId !== undefined ? units : 0;
-  return command === 'UpdateItem' || command === 'DeleteItem' ? units : 0;
+  if (command === 'UpdateItem') return touchesIndex(input) ? units : 0;
+  return command === 'DeleteItem' ? units : 0;
 }
 
 /** A rough item size as DynamoDB counts it (attribute names and values), from its JSON. */
@@ -52,8 +62,11 @@ const sizeOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? {})
 
 type Capacity = { CapacityUnits?: number; TableName?: string };
 
-/** Meters every request of `client` (and of the document client built on it) from now on. */
-export function meterDynamo(client: DynamoDBClient): DynamoMeter {
+/**
+ * Meters every request of the clients (and of the document client built on one) from now on. A client made with
+ * `cacheMiddleware` keeps the chain it built at its first call of each command: meter it before any call.
+ */
+export function meterDynamo(clients: DynamoDBClient[]): DynamoMeter {
   const meter: DynamoMeter = {
     operations: new Map(),
     indexWriteUnits: 0,
@@ -62,50 +75,53 @@ export function meterDynamo(client: DynamoDBClient): DynamoMeter {
       this.indexWriteUnits = 0;
     },
   };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      input.ReturnConsumedCapacity ??= 'TOTAL';
-      const result = await next(args);
-      const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const requestItems = input.RequestItems as Record<string, unknown[]> | undefined;
-      const tables = input.TableName ? [String(input.TableName)] : Object.keys(requestItems ?? {});
-      // Per operation and table ("PutItem deliveries"): the table's name without the stack's prefix.
-      const name = `${command} ${tables.map((t) => t.split(/[-_.]/).pop()).join(',')}`.trim();
-      const op = meter.operations.get(name) ?? { requests: 0, readUnits: 0, writeUnits: 0, estimated: 0 };
-      meter.operations.set(name, op);
-      op.requests += 1;
-      const output = result.output as unknown as Record<string, unknown>;
-      const reported = ([] as Capacity[]).concat((output.ConsumedCapacity as Capacity | Capacity[] | undefined) ?? []);
-      const isRead = READS.has(command);
-      let units = reported.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-      if (reported.length === 0) {
-        // As AWS counts them: a read per 4 KB of the items returned (eventually consistent: half), at least one;
-        // a transactional write two units per KB of each item.
-        op.estimated += 1;
-        if (isRead) {
-          const items = (output.Items ?? (output.Item ? [output.Item] : [])) as unknown[];
-          const kb4 = Math.max(1, Math.ceil(items.reduce<number>((s, i) => s + sizeOf(i), 0) / 4096));
-          units = input.ConsistentRead ? kb4 : kb4 / 2;
-        } else {
-          const items = (input.TransactItems as Record<string, { Item?: unknown } | undefined>[] | undefined) ?? [
-            { write: input },
-          ];
-          units = items.reduce<number>((s, i) => {
-            const one = Object.values(i)[0];
-            return s + 2 * Math.max(1, Math.ceil(sizeOf(one?.Item ?? one) / 1024));
-          }, 0);
+  for (const client of clients)
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as Record<string, unknown>;
+        input.ReturnConsumedCapacity ??= 'TOTAL';
+        const result = await next(args);
+        const command = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const requestItems = input.RequestItems as Record<string, unknown[]> | undefined;
+        const tables = input.TableName ? [String(input.TableName)] : Object.keys(requestItems ?? {});
+        // Per operation and table ("PutItem deliveries"): the table's name without the stack's prefix.
+        const name = `${command} ${tables.map((t) => t.split(/[-_.]/).pop()).join(',')}`.trim();
+        const op = meter.operations.get(name) ?? { requests: 0, readUnits: 0, writeUnits: 0, estimated: 0 };
+        meter.operations.set(name, op);
+        op.requests += 1;
+        const output = result.output as unknown as Record<string, unknown>;
+        const reported = ([] as Capacity[]).concat(
+          (output.ConsumedCapacity as Capacity | Capacity[] | undefined) ?? [],
+        );
+        const isRead = READS.has(command);
+        let units = reported.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        if (reported.length === 0) {
+          // As AWS counts them: a read per 4 KB of the items returned (eventually consistent: half), at least one;
+          // a transactional write two units per KB of each item.
+          op.estimated += 1;
+          if (isRead) {
+            const items = (output.Items ?? (output.Item ? [output.Item] : [])) as unknown[];
+            const kb4 = Math.max(1, Math.ceil(items.reduce<number>((s, i) => s + sizeOf(i), 0) / 4096));
+            units = input.ConsistentRead ? kb4 : kb4 / 2;
+          } else {
+            const items = (input.TransactItems as Record<string, { Item?: unknown } | undefined>[] | undefined) ?? [
+              { write: input },
+            ];
+            units = items.reduce<number>((s, i) => {
+              const one = Object.values(i)[0];
+              return s + 2 * Math.max(1, Math.ceil(sizeOf(one?.Item ?? one) / 1024));
+            }, 0);
+          }
         }
-      }
-      if (isRead) op.readUnits += units;
-      else {
-        op.writeUnits += units;
-        meter.indexWriteUnits += indexWrites(command, input, units);
-      }
-      return result;
-    },
-    { step: 'initialize', name: 'benchConsumedCapacity', override: true },
-  );
+        if (isRead) op.readUnits += units;
+        else {
+          op.writeUnits += units;
+          meter.indexWriteUnits += indexWrites(command, input, units);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'benchConsumedCapacity', override: true },
+    );
   return meter;
 }
 

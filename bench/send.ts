@@ -16,7 +16,7 @@ import { startEmbeddedStack } from '../local/stack.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
 import { medianOf, numberOption, printLoad, repeatRuns, runsOption, spreadText, startEmulatorChild } from './common.ts';
-import { consumingQueues, meterDynamo, meterQueues, queueMeter, resetQueueMeters } from './meter.ts';
+import { consumingQueues, meterDynamo, meterQueues, queueMeter, resetQueueMeters, type DynamoMeter } from './meter.ts';
 import { costOf, PRICES, type CostLine } from './cost.ts';
 
 export interface SendBenchOptions {
@@ -75,6 +75,8 @@ interface SendRun {
   rate: number;
   cpuMsSend: number;
   cpuMsAll: number;
+  /** CPU per recipient of the DynamoDB and SES emulators' processes, which share this machine's cores. */
+  emulatorsCpuMs: [number, number];
   sesCalls: number;
   throttled: number;
   peakRss: number;
@@ -101,6 +103,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
   process.env.LOG_LEVEL ??= 'silent';
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-send-'));
   meterQueues();
+  let dynamo: DynamoMeter | undefined;
   const queuesBefore = consumingQueues.length;
   const stack = await startEmbeddedStack({
     dataDir,
@@ -109,13 +112,14 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     dynamoPort: 0,
     adminToken: 'bench-token-0123456789abcdef',
     sendConcurrency: options.concurrency,
+    onClients: (clients) => (dynamo = meterDynamo([clients.dynamoDb, clients.dynamoDbFast])),
   });
   const SAMPLE_ISSUE_ID = stack.sample?.issueId;
   try {
     if (!SAMPLE_ISSUE_ID) throw new Error('The send benchmark needs a profile with a sample issue');
+    if (!dynamo) throw new Error('the embedded stack did not hand over its clients');
     const eventsQueue = consumingQueues.slice(queuesBefore).find((q) => q !== stack.queue && q !== stack.fanOutQueue);
     if (!eventsQueue) throw new Error('the SES events queue of the embedded stack was not found');
-    const dynamo = meterDynamo(stack.clients.dynamoDb);
     process.stdout.write(`generating ${options.subscribers} confirmed subscribers...\n`);
     await generateSubscribers(
       stack.services.reference,
@@ -131,6 +135,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const cpuBefore = process.cpuUsage();
+    const emulatorsBefore = [await dynamodb.cpuMs(), await ses.cpuMs()];
     const started = performance.now();
     const response = await fetch(`${stack.urls.api}/api/issues/${SAMPLE_ISSUE_ID}/send`, {
       method: 'POST',
@@ -156,6 +161,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     }
     const ingestSeconds = (performance.now() - started) / 1000;
     const cpuAll = process.cpuUsage(cpuBefore);
+    const emulatorsCpuMs = [(await dynamodb.cpuMs()) - emulatorsBefore[0]!, (await ses.cpuMs()) - emulatorsBefore[1]!];
     await stack.drained();
     clearInterval(sampler);
     const proxy = await ses.proxyStats();
@@ -174,7 +180,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     usage.push(
       [
         'DynamoDB index writes (estimated)',
-        `${dynamo.indexWriteUnits} write units (deliveries' byMessageId index, projection ALL)`,
+        `${dynamo.indexWriteUnits} write units (deliveries' byMessageId index: puts with a message id, updates of what it holds)`,
       ],
       ['SES SendBulkEmail', `${proxy.calls - callsBefore} calls, ${recipients} emails`],
       ['queue fan-out', `${fanOut.messages} messages, ${fanOut.invocations} invocations`],
@@ -210,6 +216,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
       rate: recipients / sendSeconds,
       cpuMsSend: cpuMs(cpuSend) / Math.max(1, recipients),
       cpuMsAll: cpuMs(cpuAll) / Math.max(1, recipients),
+      emulatorsCpuMs: emulatorsCpuMs.map((ms) => ms / Math.max(1, recipients)) as [number, number],
       sesCalls: proxy.calls - callsBefore,
       throttled: proxy.throttled,
       peakRss,
@@ -269,6 +276,16 @@ export async function benchSend(options: SendBenchOptions) {
         pick((r) => r.cpuMsAll),
         (n) => `${n.toFixed(2)} ms`,
       ),
+    ],
+    [
+      'CPU per recipient (emulators: DynamoDB, SES + proxy)',
+      `${spreadText(
+        pick((r) => r.emulatorsCpuMs[0]),
+        (n) => `${n.toFixed(2)} ms`,
+      )}, ${spreadText(
+        pick((r) => r.emulatorsCpuMs[1]),
+        (n) => `${n.toFixed(2)} ms`,
+      )}`,
     ],
     [
       'CPU per recipient, until status sent',

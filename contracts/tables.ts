@@ -73,12 +73,19 @@ export const subscribersTable = {
 } as const satisfies TableDefinition;
 
 /** One record per (issue, recipient): claimed before SES is called, then sent or failed; found again by SES message id. */
+/**
+ * A delivery record's fields the message-id index holds besides the keys: none that an SES event's mark or a
+ * failure changes, so marking a record writes no index entry (a write unit saved per event). An SES event whose
+ * tags do not name its record is counted from these.
+ */
+export const MESSAGE_INDEX_FIELDS = ['country', 'language', 'region', 'tracked'] as const;
+
 export const deliveriesTable = {
   id: 'Deliveries',
   envVar: 'DELIVERIES_TABLE',
   partitionKey: 'issueId',
   sortKey: 'subscriberId',
-  indexes: [{ name: 'byMessageId', partitionKey: 'messageId', projection: 'ALL' }],
+  indexes: [{ name: 'byMessageId', partitionKey: 'messageId', projection: [...MESSAGE_INDEX_FIELDS] }],
 } as const satisfies TableDefinition;
 
 export const TABLES: readonly TableDefinition[] = [contentTable, issuesTable, subscribersTable, deliveriesTable];

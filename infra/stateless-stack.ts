@@ -269,7 +269,7 @@ export class StatelessStack extends Stack {
       .bindTable(deliveries, 'readWrite')
       // A hard bounce or a complaint suppresses the subscriber.
       .bindTable(subscribers, 'readWrite');
-    // SNS -> SQS -> Lambda rather than SNS -> Lambda: the queue hands the function 100 events at a time, whose
+    // SNS -> SQS -> Lambda rather than SNS -> Lambda: the queue hands the function SES_EVENTS_BATCH_SIZE events at a time, whose
     // counts are summed into one write per counter, and keeps what could not be ingested.
     const sesEventsQueue = this.queueWithDeadLetters('SesEvents', SES_EVENTS_TIMEOUT, 5);
     props.sesEventsTopic.addSubscription(new SqsSubscription(sesEventsQueue, { rawMessageDelivery: true }));

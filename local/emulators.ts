@@ -11,9 +11,15 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-export function startDynalite(dataDir: string, port: number): Promise<Emulator> {
-  // Tables become ACTIVE at once; the store lives under the data directory so a restart loses nothing.
-  const options = { path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+export function startDynalite(dataDir: string | undefined, port: number): Promise<Emulator> {
+  // Tables become ACTIVE at once; the store lives under the data directory so a restart loses nothing (without
+  // one, in memory: the benchmarks, where DynamoDB's own work should cost this machine's cores as little as may be).
+  const options = {
+    ...(dataDir !== undefined && { path: join(dataDir, 'dynamodb') }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  };
   return startOnWorker('dynamodb', port, options);
 }
 

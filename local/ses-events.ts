@@ -1,6 +1,6 @@
 // The embedded stack's stand-in for SES event publishing: the events the configuration set publishes for a bulk
 // send (Delivery, or Bounce / Complaint for the mailbox simulator's addresses; not Send, see infra's SES_EVENTS).
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { tagValue } from '../functions/domain/message-tags.ts';
 import type { BulkEntry, Mailer } from '../functions/domain/ports.ts';
 
 /** What SES publishes for one accepted message, as the mailbox simulator defines its addresses. */
@@ -44,29 +44,35 @@ export function simulatedEvents(messageId: string, entry: BulkEntry, at = new Da
 }
 
 /**
- * A mailer that remembers the events SES would publish for what the emulator accepted, per sender run: `run` calls
- * a sender and then hands on (to the SES events queue) the events of that run's emails only, once the run has
- * stored their message ids, as SES's events arrive after the send call returns. Events of runs still going on
- * stay theirs until they end.
+ * A mailer that remembers the events SES would publish for what the emulator accepted, by issue and address;
+ * `handOn` passes on (to the SES events queue) those of a sender run's recipients once the run has stored their
+ * message ids, as SES's events arrive after the send call returns. Events of runs still going on wait for them.
  */
 export function withSimulatedEvents(mailer: Mailer) {
-  const runEvents = new AsyncLocalStorage<unknown[]>();
+  const pending = new Map<string, unknown[]>();
+  const keyOf = (issueTag: string | undefined, address: string) => `${issueTag}#${address.toLowerCase()}`;
   return {
     mailer: {
       async sendBulk(edition, entries) {
         const results = await mailer.sendBulk(edition, entries);
-        const events = runEvents.getStore();
         results.forEach((result, i) => {
-          if (result.ok) events?.push(...simulatedEvents(result.messageId, entries[i]!));
+          const entry = entries[i]!;
+          if (!result.ok) return;
+          const key = keyOf(entry.tags.issue, entry.to);
+          pending.set(key, [...(pending.get(key) ?? []), ...simulatedEvents(result.messageId, entry)]);
         });
         return results;
       },
     } satisfies Mailer,
-    async run<T>(sender: () => Promise<T>, publish: (events: unknown[]) => Promise<void>): Promise<T> {
-      const events: unknown[] = [];
-      const result = await runEvents.run(events, sender);
+    /** The events of these recipients of an issue, handed on once. */
+    async handOn(issueId: string, addresses: string[], publish: (events: unknown[]) => Promise<void>) {
+      const events = addresses.flatMap((address) => {
+        const key = keyOf(tagValue(issueId), address);
+        const found = pending.get(key) ?? [];
+        pending.delete(key);
+        return found;
+      });
       if (events.length > 0) await publish(events);
-      return result;
     },
   };
 }

@@ -11,7 +11,8 @@ import { fromHeader, loadProfile, PROFILE_ENV, profilePath, type Profile } from 
 import { WEB_VENDOR_FILES } from '../infra/web-vendor.ts';
 import { siteAssetFiles } from '../contracts/assets.ts';
 import { createApiHandler } from '../functions/handlers/api.ts';
-import { createSenderHandler } from '../functions/handlers/sender.ts';
+import { createSenderHandler, sendBatchSchema } from '../functions/handlers/sender.ts';
+import { parseJson } from '../functions/handlers/sqs-messages.ts';
 import { createFanOutHandler } from '../functions/handlers/fan-out.ts';
 import { isInterrupted, resumeSend } from '../functions/domain/resume.ts';
 import { logger } from '../functions/wiring/logger.ts';
@@ -62,6 +63,8 @@ export interface StackOptions {
    * API answers 503 until it resolves and that work is done (tests watch start-up with it).
    */
   whileStarting?: (apiUrl: string) => Promise<void>;
+  /** Given the SDK clients as soon as they are made, before any call (a benchmark meters them). */
+  onClients?: (clients: Clients) => void;
 }
 
 export interface EmbeddedStack {
@@ -164,6 +167,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   const maxReceives = options.maxReceives ?? 5;
   const adminToken = options.adminToken ?? env.HERALD_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
   const clients = createClients();
+  options.onClients?.(clients);
   await ensureTables(clients.dynamoDb, TABLES, TABLE_PREFIX);
 
   // The HTTP server's port is known only once it listens, and the handlers need the public URL: bind first.
@@ -232,7 +236,7 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   const ingest = createSesEventsHandler(services);
   const sender = createSenderHandler(services);
   // SES publishes events through SNS to an SQS queue after the send call returns; here they go on their own
-  // in-process queue, handed over 100 at a time as the event source does, so ingesting never holds up sending.
+  // in-process queue, handed over SES_EVENTS_BATCH_SIZE at a time as the event source does, so ingesting never holds up sending.
   const eventsQueue = new InProcessQueue<unknown>({
     visibilityTimeoutMs: retryAfterSeconds * 1000,
     maxReceiveCount: maxReceives,
@@ -241,10 +245,14 @@ export async function startEmbeddedStack(options: StackOptions): Promise<Embedde
   });
   eventsQueue.consume(ingest);
   queue.consume(async (event) => {
-    const publish = (events: unknown[]) => eventsQueue.enqueue(events);
-    const response = sesEvents.simulate
-      ? await sesEvents.simulate.run(() => sender(event), publish)
-      : await sender(event);
+    const response = await sender(event);
+    // The events of the emails this run sent (a message the sender could not read sent none).
+    for (const record of event.Records) {
+      const batch = sendBatchSchema.safeParse(parseJson(record.body));
+      if (!batch.success) continue;
+      const addresses = batch.data.recipients.map((r) => r.email);
+      await sesEvents.simulate?.handOn(batch.data.issueId, addresses, (events) => eventsQueue.enqueue(events));
+    }
     // SQS holds any backlog in AWS; here it would be memory, so a sender waits while ingesting lags behind.
     await eventsQueue.room(MAX_WAITING_SES_EVENTS);
     return response;

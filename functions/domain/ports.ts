@@ -1,4 +1,5 @@
 // The small interfaces the domain owns; adapters in functions/adapters implement them.
+import type { MESSAGE_INDEX_FIELDS } from '../../contracts/tables.ts';
 import type { Country, Language } from './reference.ts';
 import type { EditionView } from './edition.ts';
 import type { Highlight, Indicator, Issue, IssueStatus, Practice } from './records.ts';
@@ -321,7 +322,8 @@ export interface DeliveryRecords {
   getMany(issueId: string, subscriberIds: string[]): Promise<DeliveryRecord[]>;
   /** Every record of an issue, a page at a time (the recounts: after a restart, at a send's end). */
   records(issueId: string): AsyncIterable<DeliveryRecord[]>;
-  findByMessageId(messageId: string): Promise<DeliveryRecord | undefined>;
+  /** The record of a message, as the message-id index holds it: what an SES event needs to count. */
+  findByMessageId(messageId: string): Promise<MessageRecord | undefined>;
   /** Writes a whole record (an erased recipient's anonymous one). */
   put(record: DeliveryRecord): Promise<void>;
   /** Deletes a record; the record as it was when this delete removed it, undefined when another delete came first. */
@@ -335,6 +337,9 @@ export type Outcome = { recipient: Recipient; at: string } & (
   | { status: 'sent'; messageId: string; tracked?: boolean }
   | { status: 'failed' | 'skipped' | 'cancelled'; reason: string }
 );
+
+/** A delivery record as the message-id index holds it: what an SES event needs to count (contracts/tables.ts). */
+export type MessageRecord = Pick<DeliveryRecord, 'issueId' | 'subscriberId' | 'messageId' | (typeof MESSAGE_INDEX_FIELDS)[number]>;
 
 export interface DeliveryRecord {
   issueId: string;

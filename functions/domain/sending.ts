@@ -243,6 +243,8 @@ export async function fanOutSegment(deps: FanOutDeps, job: SegmentJob): Promise<
       );
       fresh = page.filter((r) => !known.has(r.id));
     }
+    // A page's recipients by region: a batch then touches one region's counters, not several (fewer writes).
+    fresh.sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
     const batches: SendBatch[] = [];
     for (let i = 0; i < fresh.length; i += BATCH_SIZE) {
       batches.push({ issueId, country, language, recipients: fresh.slice(i, i + BATCH_SIZE) });

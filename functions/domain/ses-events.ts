@@ -8,6 +8,7 @@ import type {
   DeliveryMarks,
   DeliveryRecord,
   DeliveryRecords,
+  MessageRecord,
   Increment,
   SegmentCounts,
   SendCounters,
@@ -118,7 +119,7 @@ export interface IngestDeps {
 const recordKey = (issueId: string, subscriberId: string) => `${issueId}#${subscriberId}`;
 
 /** What matching an event found: its recipient's record, none (an unknown message), or an error reading it. */
-type Match = { record: DeliveryRecord | undefined } | { error: unknown };
+type Match = { record: MessageRecord | undefined } | { error: unknown };
 
 /**
  * The delivery records of the events' messages. A message's `issue` tag and its address name the record
@@ -181,7 +182,7 @@ function failureReason(event: SesEvent) {
 }
 
 /** One recipient moved from `sent` (and `measured`, if they were) to `failed`, in every segment they are in. */
-function sentToFailed(delivery: DeliveryRecord): Increment[] {
+function sentToFailed(delivery: MessageRecord): Increment[] {
   const { country, language, region } = delivery;
   const undo = (name: 'sent' | 'measured') =>
     countIncrements(country, language, [region], name).map((i) => ({

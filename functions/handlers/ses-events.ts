@@ -1,5 +1,5 @@
 // The SES events Lambda: the configuration set publishes to SNS, SNS delivers to an SQS queue (raw message
-// delivery: each message body is one SES event record), and the queue hands this function up to 100 at a time.
+// delivery: each message body is one SES event record), and the queue hands this function up to 500 at a time.
 // Each event is matched to its recipient and counted once; the batch's counts are summed into one write per
 // counter. Malformed events and events for unknown messages are logged and acknowledged; an event whose read or
 // write failed is reported alone (batchItemFailures), so the queue hands over that one again, not the batch.

@@ -60,6 +60,15 @@ describe('tables', () => {
     },
   );
 
+  it("keeps the message-id index free of what SES events change, so marking a delivery writes no index entry", () => {
+    const deliveries = TABLES.find((t) => t.envVar === 'DELIVERIES_TABLE')!;
+    const [index] = tableResource(deliveries).Properties.GlobalSecondaryIndexes ?? [];
+    expect(index).toMatchObject({
+      IndexName: 'byMessageId',
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['country', 'language', 'region', 'tracked'] },
+    });
+  });
+
   it('bills every table on demand, keeps point-in-time recovery and survives stack deletion', () => {
     template.allResources('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
