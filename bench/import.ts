@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedStack } from '../local/stack.ts';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { formatTable } from '../local/table.ts';
 import {
+  eachLimited,
   loadLine,
   medianOf,
   numberOption,
@@ -20,7 +22,7 @@ import {
   startEmulatorChild,
 } from './common.ts';
 import type { Reference } from '../functions/domain/reference.ts';
-import type { ImportReport } from '../functions/domain/subscriber-import.ts';
+import { WRITE_CONCURRENCY, type ImportReport } from '../functions/domain/subscriber-import.ts';
 
 export interface ImportBenchOptions {
   rows: number;
@@ -80,6 +82,40 @@ interface ImportRun {
   peakRss: number;
   rssBefore: number;
   emulatorRss: [number, number];
+  /** CPU per row of the Herald process and of the DynamoDB emulator's. */
+  cpuMs: [number, number];
+  /** The floor: as many conditional PutItems of an imported item, ready-made, straight through the same client. */
+  floor: { perSecond: number; cpuMs: [number, number] };
+}
+
+/**
+ * The ready-made floor of an import: `n` conditional creations (PutItem, attribute_not_exists) of copies of an
+ * imported subscriber's item under new ids, WRITE_CONCURRENCY at once, through the client the import uses.
+ */
+async function conditionalPutFloor(stack: EmbeddedStack, dynamodb: { cpuMs(): Promise<number> }, n: number) {
+  const table = stack.services.config.tables.subscribers!;
+  const [template] = (await stack.clients.dynamo.send(new ScanCommand({ TableName: table, Limit: 1 }))).Items ?? [];
+  if (!template) throw new Error('the import stored nothing to copy');
+  const cpu = process.cpuUsage();
+  const emulatorBefore = await dynamodb.cpuMs();
+  const started = performance.now();
+  await eachLimited(
+    Array.from({ length: n }, (_, i) => i),
+    WRITE_CONCURRENCY,
+    async (i) => {
+      await stack.clients.fast.put({
+        TableName: table,
+        Item: { ...template, id: `floor-${i}`, email: `floor.${i}@example.org` },
+        ConditionExpression: 'attribute_not_exists(id)',
+      });
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: n / seconds,
+    cpuMs: [(used.user + used.system) / 1000 / n, ((await dynamodb.cpuMs()) - emulatorBefore) / n] as [number, number],
+  };
 }
 
 /** One run: fresh emulators, stack and file; the dry run, then the import measured. */
@@ -105,13 +141,18 @@ async function importRun(options: ImportBenchOptions): Promise<ImportRun> {
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const cpu = process.cpuUsage();
+    const emulatorBefore = await dynamodb.cpuMs();
     const started = performance.now();
     const response = await post(url, headers, csv);
     csv = undefined;
     const report = JSON.parse(response.text) as ImportReport & { error?: { message: string } };
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const emulatorMs = (await dynamodb.cpuMs()) - emulatorBefore;
     clearInterval(sampler);
     if (response.status !== 200) throw new Error(`${response.status}: ${report.error?.message ?? 'the import failed'}`);
+    const floor = await conditionalPutFloor(stack, dynamodb, report.rows);
     return {
       rows: report.rows,
       outcome: `${report.imported} / ${report.skippedCount} / ${report.errorCount}`,
@@ -121,6 +162,8 @@ async function importRun(options: ImportBenchOptions): Promise<ImportRun> {
       peakRss,
       rssBefore,
       emulatorRss: [await dynamodb.peakRss(), await ses.peakRss()],
+      cpuMs: [(used.user + used.system) / 1000 / report.rows, emulatorMs / report.rows],
+      floor,
     };
   } finally {
     await stack.stop();
@@ -135,6 +178,7 @@ export async function benchImport(options: ImportBenchOptions = importOptions(pr
   const runs = await repeatRuns(options.runs, () => importRun(options));
   const pick = (f: (r: ImportRun) => number) => runs.map(f);
   const seconds = (n: number) => `${n.toFixed(1)} s`;
+  const ms = (n: number) => `${n.toFixed(3)} ms`;
   const peakRss = Math.max(...pick((r) => r.peakRss));
   const rows: Record<string, string>[] = [
     { figure: 'rows', value: [...new Set(runs.map((r) => r.rows))].join('; ') },
@@ -167,6 +211,29 @@ export async function benchImport(options: ImportBenchOptions = importOptions(pr
     {
       figure: 'peak RSS (emulators: DynamoDB, SES), max',
       value: `${megabytes(Math.max(...pick((r) => r.emulatorRss[0])))}, ${megabytes(Math.max(...pick((r) => r.emulatorRss[1])))}`,
+    },
+    {
+      figure: 'CPU per row (Herald process, DynamoDB emulator)',
+      value: `${spreadText(
+        pick((r) => r.cpuMs[0]),
+        ms,
+      )}, ${spreadText(
+        pick((r) => r.cpuMs[1]),
+        ms,
+      )}`,
+    },
+    {
+      figure: 'floor: as many ready-made conditional PutItems',
+      value: `${spreadText(
+        pick((r) => r.floor.perSecond),
+        (n) => `${n.toFixed(0)}/s`,
+      )} (CPU per put ${spreadText(
+        pick((r) => r.floor.cpuMs[0]),
+        ms,
+      )}, emulator ${spreadText(
+        pick((r) => r.floor.cpuMs[1]),
+        ms,
+      )})`,
     },
     { figure: 'after', value: loadLine() },
   ];
