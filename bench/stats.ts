@@ -1,5 +1,5 @@
 // `npm run bench -- stats [--recipients 100000] [--events 5000] [--runs 3]`: fills a sent issue on the embedded stack
-// (in this process, in a temporary folder) with recipients and their SES events, then prints the median time of a
+// (in this process; DynamoDB and SES emulators in processes of their own, as in the send bench) with recipients and their SES events, then prints the median time of a
 // stats request by region, country and language at 1,000 recipients and at the full count, and how many SES events
 // the ingest handler takes per second. It prints the load average first; each measurement runs `--runs` times (the
 // ingest over other recipients each time) and prints the median of the runs, min and max beside it. The issue's
@@ -11,7 +11,16 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { sqsEvent } from '../local/queue.ts';
 import { formatTable } from '../local/table.ts';
-import { eachLimited, medianCell, numberOption, printLoad, repeatRuns, runsOption, spreadText } from './common.ts';
+import {
+  eachLimited,
+  medianCell,
+  numberOption,
+  printLoad,
+  repeatRuns,
+  runsOption,
+  spreadText,
+  startEmulatorChild,
+} from './common.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
 import { createClients } from '../functions/wiring/clients.ts';
@@ -136,6 +145,11 @@ async function statsRuns(stack: EmbeddedStack, options: StatsBenchOptions) {
 export async function benchStats(options: StatsBenchOptions = statsOptions(process.argv.slice(2))) {
   printLoad(options.runs);
   process.env.LOG_LEVEL ??= 'silent';
+  const ses = await startEmulatorChild('ses');
+  const dynamodb = await startEmulatorChild('dynamodb');
+  const previousEnv = { ...process.env };
+  process.env.AWS_ENDPOINT_URL_SES = ses.url;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-stats-'));
   const stack = await startEmbeddedStack({ dataDir, port: 0, sesPort: 0, dynamoPort: 0 });
   try {
@@ -210,6 +224,8 @@ export async function benchStats(options: StatsBenchOptions = statsOptions(proce
     console.log('Targets: under 20 ms per stats request at any size; at least 2,000 events/s.');
   } finally {
     await stack.stop();
+    await Promise.all([ses.stop(), dynamodb.stop()]);
+    process.env = previousEnv;
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
