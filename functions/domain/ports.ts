@@ -339,7 +339,10 @@ export type Outcome = { recipient: Recipient; at: string } & (
 );
 
 /** A delivery record as the message-id index holds it: what an SES event needs to count (contracts/tables.ts). */
-export type MessageRecord = Pick<DeliveryRecord, 'issueId' | 'subscriberId' | 'messageId' | (typeof MESSAGE_INDEX_FIELDS)[number]>;
+export type MessageRecord = Pick<
+  DeliveryRecord,
+  'issueId' | 'subscriberId' | 'messageId' | (typeof MESSAGE_INDEX_FIELDS)[number]
+>;
 
 export interface DeliveryRecord {
   issueId: string;

@@ -60,7 +60,7 @@ describe('tables', () => {
     },
   );
 
-  it("keeps the message-id index free of what SES events change, so marking a delivery writes no index entry", () => {
+  it('keeps the message-id index free of what SES events change, so marking a delivery writes no index entry', () => {
     const deliveries = TABLES.find((t) => t.envVar === 'DELIVERIES_TABLE')!;
     const [index] = tableResource(deliveries).Properties.GlobalSecondaryIndexes ?? [];
     expect(index).toMatchObject({
