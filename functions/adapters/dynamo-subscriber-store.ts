@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   paginateScan,
   type DynamoDBDocumentClient,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { whenConditionHolds } from './conditional-write.ts';
@@ -196,9 +197,9 @@ export function createDynamoSubscriberStore(
       // two, costs a read.
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
         let before: SubscriberRecord | undefined;
-        const stored = client
-          .send(replaceIfNewOrPending(tableName, pending))
-          .then(({ Attributes }) => (before = withoutAudience(Attributes)));
+        const stored = fast
+          .update(replaceIfNewOrPending(tableName, pending))
+          .then((attributes) => (before = withoutAudience(attributes)));
         if (await whenConditionHolds(stored)) {
           await changed(before, pending);
           return 'confirm';
@@ -268,7 +269,7 @@ const ATTRIBUTES: Record<Exclude<keyof SubscriberRecord, 'id'> | 'audience', tru
 };
 
 /** The pending record in place of nothing or of a pending signup, keeping the first `createdAt`. */
-function replaceIfNewOrPending(tableName: string, pending: SubscriberRecord) {
+function replaceIfNewOrPending(tableName: string, pending: SubscriberRecord): UpdateCommandInput {
   const { id, createdAt, version: _version, ...fields } = { ...pending, audience: audienceKey(pending) };
   const set = Object.entries(fields).filter(([, value]) => value !== undefined);
   const setNames = new Set(set.map(([name]) => name));
@@ -277,7 +278,7 @@ function replaceIfNewOrPending(tableName: string, pending: SubscriberRecord) {
     (name) => name !== 'createdAt' && name !== 'version' && !setNames.has(name),
   );
   const names = Object.fromEntries([...setNames, ...removed, 'createdAt', 'version'].map((name) => [`#${name}`, name]));
-  return new UpdateCommand({
+  return {
     TableName: tableName,
     Key: { id },
     UpdateExpression: [
@@ -298,5 +299,5 @@ function replaceIfNewOrPending(tableName: string, pending: SubscriberRecord) {
       ':zero': 0,
       ':one': 1,
     },
-  });
+  };
 }
