@@ -31,12 +31,12 @@ const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetI
 const INDEXED = /deliveries/i;
 /** The attributes whose change writes an entry of that index: its key and what it projects. */
 const INDEX_ATTRIBUTES = ['messageId', ...MESSAGE_INDEX_FIELDS];
+const INDEX_WORDS = new RegExp(`\\b(${INDEX_ATTRIBUTES.join('|')})\\b`);
 
 /** Whether an update names an attribute the index holds (directly or through an expression attribute name). */
 const touchesIndex = (input: Record<string, unknown>) => {
   const names = Object.values((input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {});
-  const expression = String(input.UpdateExpression ?? '');
-  return INDEX_ATTRIBUTES.some((a) => names.includes(a) || new RegExp(`\\b${a}\\b`).test(expression));
+  return names.some((name) => INDEX_ATTRIBUTES.includes(name)) || INDEX_WORDS.test(String(input.UpdateExpression));
 };
 
 /**
@@ -45,11 +45,16 @@ const touchesIndex = (input: Record<string, unknown>) => {
  */
 function indexWrites(command: string, input: Record<string, unknown>, units: number): number {
   if (command === 'BatchWriteItem') {
-    return Object.entries(input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]>)
+    // Each put with a message id writes its index entry too, at the table's units per put (the entry is smaller).
+    const writes = Object.entries(
+      input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]>,
+    );
+    const all = writes.flatMap(([, w]) => w).length;
+    const indexed = writes
       .filter(([table]) => INDEXED.test(table))
-      .flatMap(([, writes]) => writes)
-      .filter((w) => w.PutRequest?.Item.messageId !== undefined)
-      .reduce((s, w) => s + Math.max(1, Math.ceil(sizeOf(w.PutRequest!.Item) / 1024)), 0);
+      .flatMap(([, w]) => w)
+      .filter((w) => w.PutRequest?.Item.messageId !== undefined).length;
+    return all > 0 ? (units / all) * indexed : 0;
   }
   if (!INDEXED.test(String(input.TableName))) return 0;
   if (command === 'PutItem') return (input.Item as Record<string, unknown>).messageId !== undefined ? units : 0;
