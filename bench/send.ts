@@ -1,14 +1,16 @@
-// `npm run bench -- send [--subscribers 20000] [--quota 200] [--runs 3]`: sends the sample issue to N generated
+// `npm run bench -- send [--subscribers 20000] [--quota 200] [--runs 3] [--profile=FILE]`: sends the sample issue to N generated
 // confirmed subscribers (in every country and language of the profile) through the embedded pipeline (fan-out,
 // queue, senders, pacer, SES emulator), waits until every Delivery event is ingested, and prints the load average
 // first, then the median of the runs (each on fresh emulators, stack and data): recipients/s end to end, the time
-// to send and to ingest, the Herald process's CPU per recipient, SES calls, peak RSS of the Herald process (max over
+// to send and to ingest, the CPU per recipient of the Herald process and of the emulators', SES calls, peak RSS of the Herald process (max over
 // the runs; the emulators and the SES fault proxy run in processes of their own, their peak RSS beside it), this
 // machine's ceiling (the same number of ready-made SendBulkEmail calls straight to the emulator), the requests the
 // send made per AWS service and the AWS cost of 100,000 emails on list prices beside SES's (bench/cost.ts). With
 // --quota the emulated SES accepts that many emails a second (and GetAccount says so): it prints the sustained rate
-// as a share of it.
-import { mkdtempSync, rmSync } from 'node:fs';
+// as a share of it. With --profile=FILE it writes the Herald process's CPU profile of the send (Chrome DevTools
+// format; `npx tsx bench/profile-summary.ts FILE --per N` prints where each millisecond per recipient goes).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -24,6 +26,8 @@ export interface SendBenchOptions {
   quota: number | undefined;
   concurrency: number;
   runs: number;
+  /** A file to write the Herald process's CPU profile of the (last) send to, from its start to its last event. */
+  profile: string | undefined;
 }
 
 export function sendOptions(args: string[]): SendBenchOptions {
@@ -33,6 +37,22 @@ export function sendOptions(args: string[]): SendBenchOptions {
     quota: quota > 0 ? quota : undefined,
     concurrency: numberOption(args, 'concurrency', 8),
     runs: runsOption(args),
+    profile: args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length),
+  };
+}
+
+/** V8's CPU profiler on this process (as `node --cpu-prof`, but for the send alone): `stop` gives the profile. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
   };
 }
 
@@ -134,6 +154,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     const callsBefore = (await ses.proxyStats()).calls;
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const profiler = options.profile ? await startProfile() : undefined;
     const cpuBefore = process.cpuUsage();
     const emulatorsBefore = [await dynamodb.cpuMs(), await ses.cpuMs()];
     const started = performance.now();
@@ -161,6 +182,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     }
     const ingestSeconds = (performance.now() - started) / 1000;
     const cpuAll = process.cpuUsage(cpuBefore);
+    if (profiler) writeFileSync(options.profile!, JSON.stringify(await profiler.stop()));
     const emulatorsCpuMs = [(await dynamodb.cpuMs()) - emulatorsBefore[0]!, (await ses.cpuMs()) - emulatorsBefore[1]!];
     await stack.drained();
     clearInterval(sampler);

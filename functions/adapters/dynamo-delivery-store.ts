@@ -12,7 +12,7 @@ import { batchGet } from './batch-get.ts';
 import type { FastDynamo } from './fast-dynamo.ts';
 import { whenConditionHolds } from './conditional-write.ts';
 import { untilProcessed, type BackoffPolicy } from './unprocessed.ts';
-import type { DeliveryRecord, DeliveryStore } from '../domain/ports.ts';
+import type { DeliveryRecord, DeliveryStore, MessageRecord } from '../domain/ports.ts';
 
 export function createDynamoDeliveryStore(
   client: DynamoDBDocumentClient,
@@ -87,6 +87,23 @@ export function createDynamoDeliveryStore(
           ExpressionAttributeValues: { ':at': at },
         }),
       );
+    },
+    async markMessage(issueId, subscriberId, messageId, field, at) {
+      let marked: MessageRecord | undefined;
+      const held = await whenConditionHolds(
+        fast
+          .update({
+            TableName: tableName,
+            Key: { issueId, subscriberId },
+            UpdateExpression: 'SET #field = :at',
+            ConditionExpression: 'messageId = :messageId AND attribute_not_exists(#field)',
+            ExpressionAttributeNames: { '#field': field },
+            ExpressionAttributeValues: { ':at': at, ':messageId': messageId },
+            ReturnValues: 'ALL_NEW',
+          })
+          .then((attributes) => (marked = attributes as MessageRecord | undefined)),
+      );
+      return held ? marked : undefined;
     },
     async addToSet(issueId, subscriberId, field, value) {
       const { Attributes } = await client.send(

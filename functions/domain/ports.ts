@@ -303,6 +303,18 @@ export interface DeliveryMarks {
   /** Sets `field` to `at` on a delivery record if it is not set yet; false when it was (an event seen before). */
   markOnce(issueId: string, subscriberId: string, field: string, at: string): Promise<boolean>;
   /**
+   * The same in one write for an SES event whose tags name its record: only if the record holds `messageId`. The
+   * record as marked; undefined when the condition did not hold (a repeat, another message, no record: the caller
+   * finds out which by reading).
+   */
+  markMessage(
+    issueId: string,
+    subscriberId: string,
+    messageId: string,
+    field: string,
+    at: string,
+  ): Promise<MessageRecord | undefined>;
+  /**
    * Turns a sent record failed after all (SES rejected the message, or could not render it): `reason`, `failedAt`
    * and the event's own field set, only if the record is still `sent`; false when it was not (a repeat).
    */

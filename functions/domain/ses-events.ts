@@ -121,6 +121,13 @@ const recordKey = (issueId: string, subscriberId: string) => `${issueId}#${subsc
 /** What matching an event found: its recipient's record, none (an unknown message), or an error reading it. */
 type Match = { record: MessageRecord | undefined } | { error: unknown };
 
+/** The record an event's `issue` tag and its one address name (a send's message), if they do. */
+function directKey(event: SesEvent) {
+  const issueId = event.mail.tags?.[ISSUE_TAG]?.[0];
+  const address = event.mail.destination?.length === 1 ? event.mail.destination[0] : undefined;
+  return issueId && address ? { issueId, subscriberId: subscriberIdFor(address) } : undefined;
+}
+
 /**
  * The delivery records of the events' messages. A message's `issue` tag and its address name the record
  * directly (one batched read per issue); only when that record is not the message's (an old message, a test
@@ -128,11 +135,7 @@ type Match = { record: MessageRecord | undefined } | { error: unknown };
  * that fails fails the events it was for, and only those.
  */
 async function deliveriesOf(deps: IngestDeps, events: SesEvent[]): Promise<Match[]> {
-  const direct = events.map((event) => {
-    const issueId = event.mail.tags?.[ISSUE_TAG]?.[0];
-    const address = event.mail.destination?.length === 1 ? event.mail.destination[0] : undefined;
-    return issueId && address ? { issueId, subscriberId: subscriberIdFor(address) } : undefined;
-  });
+  const direct = events.map(directKey);
   const found = new Map<string, DeliveryRecord>();
   const unreadIssues = new Map<string, unknown>();
   const byIssue = new Map<string, string[]>();
@@ -233,15 +236,58 @@ export async function ingestSesEvents(
     events.push({ index, event: event as RecordedEvent, at });
   });
 
-  const matches = await deliveriesOf(
-    deps,
-    events.map(({ event }) => event),
-  );
   /** Per issue: the counts to add and the events they come from. */
   const increments = new Map<string, { increments: Increment[]; from: number[] }>();
   const suppressions: { index: number; subscriberId: string; reason: 'bounce' | 'complaint' }[] = [];
+  /** What a marked (or repeated) event adds: its counts, and a suppression (a repeat suppresses too, as a retry). */
+  const afterMark = (index: number, event: RecordedEvent, delivery: MessageRecord, counts: Increment[]) => {
+    if (counts.length > 0) {
+      const issue = increments.get(delivery.issueId) ?? { increments: [], from: [] };
+      issue.increments.push(...counts);
+      issue.from.push(index);
+      increments.set(delivery.issueId, issue);
+    }
+    const effect = effectOf(event);
+    const reason = 'suppress' in effect ? effect.suppress : undefined;
+    if (reason) suppressions.push({ index, subscriberId: delivery.subscriberId, reason });
+  };
+  const countsOf = (event: RecordedEvent, delivery: MessageRecord) => {
+    const effect = effectOf(event);
+    return effect.count ? countIncrements(delivery.country, delivery.language, [delivery.region], effect.count) : [];
+  };
+
+  // The common case first, one write each: an event whose tags name its record, marked there if the record holds
+  // its message id. The others (a repeat, a Reject, an old message, an unknown one) are read, then marked.
+  const unmarked: typeof events = [];
   await Promise.all(
-    events.map(async ({ index, event, at }, i) => {
+    events.map(async (item) => {
+      const { index, event, at } = item;
+      const key = directKey(event);
+      const effect = effectOf(event);
+      if (!key || 'fails' in effect) return void unmarked.push(item);
+      try {
+        const marked = await deps.deliveries.markMessage(
+          key.issueId,
+          key.subscriberId,
+          event.mail.messageId,
+          effect.field,
+          at,
+        );
+        if (!marked) return void unmarked.push(item);
+        outcomes[index] = 'counted';
+        afterMark(index, event, marked, countsOf(event, marked));
+      } catch (error) {
+        fail(index, error);
+      }
+    }),
+  );
+
+  const matches = await deliveriesOf(
+    deps,
+    unmarked.map(({ event }) => event),
+  );
+  await Promise.all(
+    unmarked.map(async ({ index, event, at }, i) => {
       const match = matches[i]!;
       if ('error' in match) return fail(index, match.error);
       const delivery = match.record;
@@ -261,22 +307,13 @@ export async function ingestSesEvents(
             outcomes[index] = 'counted';
           } else outcomes[index] = 'repeat';
         } else if (await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at)) {
-          if (effect.count)
-            counts = countIncrements(delivery.country, delivery.language, [delivery.region], effect.count);
+          counts = countsOf(event, delivery);
           outcomes[index] = 'counted';
         } else outcomes[index] = 'repeat';
       } catch (error) {
         return fail(index, error);
       }
-      if (counts.length > 0) {
-        const issue = increments.get(delivery.issueId) ?? { increments: [], from: [] };
-        issue.increments.push(...counts);
-        issue.from.push(index);
-        increments.set(delivery.issueId, issue);
-      }
-      // A repeat suppresses too: the delivery before may have failed between marking and suppressing.
-      const reason = 'suppress' in effect ? effect.suppress : undefined;
-      if (reason) suppressions.push({ index, subscriberId: delivery.subscriberId, reason });
+      afterMark(index, event, delivery, counts);
     }),
   );
 

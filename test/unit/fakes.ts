@@ -315,6 +315,12 @@ export function fakeDeliveryStore(): DeliveryStore & { byId: Map<string, FakeRec
       record[field] = at;
       return true;
     },
+    async markMessage(issueId, id, messageId, field, at) {
+      const record = records.get(id) as Record<string, unknown> | undefined;
+      if (!record || record.messageId !== messageId || record[field] !== undefined) return undefined;
+      record[field] = at;
+      return full(issueId, id, record as FakeRecord);
+    },
   };
 }
 

@@ -324,13 +324,31 @@ describe('a failure inside a batch of SES events', () => {
     return { deps, subscribers, total, readers, event, handle };
   }
 
+  it("counts a send's events in one write each, without reading their records", async () => {
+    const { deps, total, readers, event, handle } = threeReaders();
+    const unread = () => {
+      throw new Error('an event whose tags name its record must not need a read');
+    };
+    deps.deliveries.getMany = unread;
+    deps.deliveries.findByMessageId = unread;
+    expect(await handle(sqsEvent(readers.map((r) => event(r))))).toEqual({ batchItemFailures: [] });
+    expect((await total())?.delivered).toBe(3);
+  });
+
   it('reports only the event whose write failed; the others of the batch count once', async () => {
     const { deps, total, readers, event, handle } = threeReaders();
-    const markOnce = deps.deliveries.markOnce;
+    const { markOnce, markMessage } = deps.deliveries;
     let broken = true;
-    deps.deliveries.markOnce = async (issueId, id, field, at) => {
+    const failing = (id: string) => {
       if (broken && id === readers[1]!.id) throw new Error('ProvisionedThroughputExceededException');
+    };
+    deps.deliveries.markOnce = async (issueId, id, field, at) => {
+      failing(id);
       return markOnce(issueId, id, field, at);
+    };
+    deps.deliveries.markMessage = async (issueId, id, messageId, field, at) => {
+      failing(id);
+      return markMessage(issueId, id, messageId, field, at);
     };
     const batch = sqsEvent(readers.map((r) => event(r)));
 
@@ -368,11 +386,18 @@ describe('a failure inside a batch of SES events', () => {
 
   it('has the embedded events queue hand over again only the event that failed, until it counts', async () => {
     const { deps, total, readers, event, handle } = threeReaders();
-    const markOnce = deps.deliveries.markOnce;
+    const { markOnce, markMessage } = deps.deliveries;
     let failures = 2;
-    deps.deliveries.markOnce = async (issueId, id, field, at) => {
+    const failing = (id: string) => {
       if (id === readers[2]!.id && failures-- > 0) throw new Error('InternalServerError');
+    };
+    deps.deliveries.markOnce = async (issueId, id, field, at) => {
+      failing(id);
       return markOnce(issueId, id, field, at);
+    };
+    deps.deliveries.markMessage = async (issueId, id, messageId, field, at) => {
+      failing(id);
+      return markMessage(issueId, id, messageId, field, at);
     };
     const queue = new InProcessQueue<unknown>({
       visibilityTimeoutMs: 1,
