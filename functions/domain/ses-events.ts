@@ -5,6 +5,7 @@ import * as z from 'zod';
 import type { GrowthCounters } from './growth.ts';
 import type {
   Clock,
+  CountName,
   DeliveryMarks,
   DeliveryRecord,
   DeliveryRecords,
@@ -13,7 +14,7 @@ import type {
   SegmentCounts,
   SendCounters,
 } from './ports.ts';
-import { countIncrements, mergeIncrements } from './progress.ts';
+import { countIncrements, mergeIncrements, regionIncrements } from './progress.ts';
 import { subscriberIdFor, suppress, type SubscriberRepository } from './subscribers.ts';
 
 /** The message tag that names the issue (see deliverBatch). */
@@ -236,24 +237,33 @@ export async function ingestSesEvents(
     events.push({ index, event: event as RecordedEvent, at });
   });
 
-  /** Per issue: the counts to add and the events they come from. */
-  const increments = new Map<string, { increments: Increment[]; from: number[] }>();
+  /**
+   * Per issue: the events it counts, each (country, language, count)'s recipients per region (made into counter
+   * increments once for the batch), and the other increments (a Reject's, which moves a recipient between counts).
+   */
+  const perIssue = new Map<
+    string,
+    { from: number[]; regions: Map<string, Map<string, number>>; increments: Increment[] }
+  >();
   const suppressions: { index: number; subscriberId: string; reason: 'bounce' | 'complaint' }[] = [];
-  /** What a marked (or repeated) event adds: its counts, and a suppression (a repeat suppresses too, as a retry). */
-  const afterMark = (index: number, event: RecordedEvent, delivery: MessageRecord, counts: Increment[]) => {
-    if (counts.length > 0) {
-      const issue = increments.get(delivery.issueId) ?? { increments: [], from: [] };
-      issue.increments.push(...counts);
-      issue.from.push(index);
-      increments.set(delivery.issueId, issue);
-    }
+  const issueOf = (issueId: string) => {
+    let issue = perIssue.get(issueId);
+    if (!issue) perIssue.set(issueId, (issue = { from: [], regions: new Map(), increments: [] }));
+    return issue;
+  };
+  /** A marked (or repeated) event: what it counts, and its suppression (a repeat suppresses too, as a retry). */
+  const afterMark = (index: number, event: RecordedEvent, delivery: MessageRecord, counted: boolean) => {
     const effect = effectOf(event);
+    if (counted && effect.count) {
+      const issue = issueOf(delivery.issueId);
+      const key = JSON.stringify([delivery.country, delivery.language, effect.count]);
+      const regions = issue.regions.get(key) ?? new Map<string, number>();
+      regions.set(delivery.region, (regions.get(delivery.region) ?? 0) + 1);
+      issue.regions.set(key, regions);
+      issue.from.push(index);
+    }
     const reason = 'suppress' in effect ? effect.suppress : undefined;
     if (reason) suppressions.push({ index, subscriberId: delivery.subscriberId, reason });
-  };
-  const countsOf = (event: RecordedEvent, delivery: MessageRecord) => {
-    const effect = effectOf(event);
-    return effect.count ? countIncrements(delivery.country, delivery.language, [delivery.region], effect.count) : [];
   };
 
   // The common case first, one write each: an event whose tags name its record, marked there if the record holds
@@ -275,7 +285,7 @@ export async function ingestSesEvents(
         );
         if (!marked) return void unmarked.push(item);
         outcomes[index] = 'counted';
-        afterMark(index, event, marked, countsOf(event, marked));
+        afterMark(index, event, marked, true);
       } catch (error) {
         fail(index, error);
       }
@@ -293,7 +303,6 @@ export async function ingestSesEvents(
       const delivery = match.record;
       if (!delivery) return void (outcomes[index] = 'unknown-message');
       const effect = effectOf(event);
-      let counts: Increment[] = [];
       try {
         if ('fails' in effect) {
           const change = {
@@ -303,23 +312,29 @@ export async function ingestSesEvents(
             eventAt: at,
           };
           if (await deps.deliveries.failSent(delivery.issueId, delivery.subscriberId, change)) {
-            counts = sentToFailed(delivery);
+            const issue = issueOf(delivery.issueId);
+            issue.increments.push(...sentToFailed(delivery));
+            issue.from.push(index);
             outcomes[index] = 'counted';
           } else outcomes[index] = 'repeat';
         } else if (await deps.deliveries.markOnce(delivery.issueId, delivery.subscriberId, effect.field, at)) {
-          counts = countsOf(event, delivery);
           outcomes[index] = 'counted';
         } else outcomes[index] = 'repeat';
       } catch (error) {
         return fail(index, error);
       }
-      afterMark(index, event, delivery, counts);
+      afterMark(index, event, delivery, outcomes[index] === 'counted');
     }),
   );
 
   // The events are marked already, so their retry finds them repeats: counts whose write fails stay uncounted
   // (closing that gap takes a transaction, which dynalite lacks). They are reported failed all the same.
-  for (const [issueId, { increments: issue, from }] of increments) {
+  for (const [issueId, { from, regions, increments }] of perIssue) {
+    const issue = [...increments];
+    for (const [key, perRegion] of regions) {
+      const [country, language, name] = JSON.parse(key) as [string, string, CountName];
+      issue.push(...regionIncrements(country, language, perRegion, name));
+    }
     try {
       await deps.counters.add(issueId, mergeIncrements(issue));
     } catch (error) {
