@@ -1,6 +1,8 @@
 // Helpers the benchmarks share: integer options from the command line, work over items a few at a time, an
 // emulator in a process of its own, the load line each benchmark prints first, and the median of repeated runs.
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 
 /** `--name N` or `--name=N`, a positive integer. */
@@ -122,5 +124,27 @@ export async function startEmulatorChild(
         child.once('exit', () => resolve());
         child.disconnect();
       }),
+  };
+}
+
+/** `--profile=FILE`: where a benchmark writes the CPU profile of its measured part. */
+export const profileOption = (args: string[]) =>
+  args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length) || undefined;
+
+/**
+ * V8's CPU profiler on this process (as `node --cpu-prof`, but for a benchmark's measured part alone); `stopInto`
+ * writes the profile (Chrome DevTools' format; bench/profile-summary.ts reads it).
+ */
+export async function startCpuProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stopInto(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      writeFileSync(file, JSON.stringify(profile));
+    },
   };
 }

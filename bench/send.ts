@@ -9,15 +9,24 @@
 // --quota the emulated SES accepts that many emails a second (and GetAccount says so): it prints the sustained rate
 // as a share of it. With --profile=FILE it writes the Herald process's CPU profile of the send (Chrome DevTools
 // format; `npx tsx bench/profile-summary.ts FILE --per N` prints where each millisecond per recipient goes).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { startEmbeddedStack } from '../local/stack.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
-import { medianOf, numberOption, printLoad, repeatRuns, runsOption, spreadText, startEmulatorChild } from './common.ts';
+import {
+  medianOf,
+  numberOption,
+  printLoad,
+  repeatRuns,
+  runsOption,
+  spreadText,
+  startEmulatorChild,
+  profileOption,
+  startCpuProfile,
+} from './common.ts';
 import { consumingQueues, meterDynamo, meterQueues, queueMeter, resetQueueMeters, type DynamoMeter } from './meter.ts';
 import { costOf, PRICES, type CostLine } from './cost.ts';
 
@@ -37,22 +46,7 @@ export function sendOptions(args: string[]): SendBenchOptions {
     quota: quota > 0 ? quota : undefined,
     concurrency: numberOption(args, 'concurrency', 8),
     runs: runsOption(args),
-    profile: args.find((a) => a.startsWith('--profile='))?.slice('--profile='.length),
-  };
-}
-
-/** V8's CPU profiler on this process (as `node --cpu-prof`, but for the send alone): `stop` gives the profile. */
-async function startProfile() {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      return profile;
-    },
+    profile: profileOption(args),
   };
 }
 
@@ -154,7 +148,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     const callsBefore = (await ses.proxyStats()).calls;
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-    const profiler = options.profile ? await startProfile() : undefined;
+    const profiler = options.profile ? await startCpuProfile() : undefined;
     const cpuBefore = process.cpuUsage();
     const emulatorsBefore = [await dynamodb.cpuMs(), await ses.cpuMs()];
     const started = performance.now();
@@ -182,7 +176,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     }
     const ingestSeconds = (performance.now() - started) / 1000;
     const cpuAll = process.cpuUsage(cpuBefore);
-    if (profiler) writeFileSync(options.profile!, JSON.stringify(await profiler.stop()));
+    if (profiler) await profiler.stopInto(options.profile!);
     const emulatorsCpuMs = [(await dynamodb.cpuMs()) - emulatorsBefore[0]!, (await ses.cpuMs()) - emulatorsBefore[1]!];
     await stack.drained();
     clearInterval(sampler);

@@ -20,6 +20,8 @@ import {
   runsOption,
   spreadText,
   startEmulatorChild,
+  profileOption,
+  startCpuProfile,
 } from './common.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
@@ -40,6 +42,8 @@ export interface StatsBenchOptions {
   events: number;
   requests: number;
   runs: number;
+  /** A file to write the CPU profile of the last run's ingest to. */
+  profile: string | undefined;
 }
 
 export const statsOptions = (args: string[]): StatsBenchOptions => ({
@@ -47,6 +51,7 @@ export const statsOptions = (args: string[]): StatsBenchOptions => ({
   events: numberOption(args, 'events', 5_000),
   requests: numberOption(args, 'requests', 100),
   runs: runsOption(args),
+  profile: profileOption(args),
 });
 
 /** The n-th recipient: every country, language and region in turn. */
@@ -199,6 +204,7 @@ export async function benchStats(options: StatsBenchOptions = statsOptions(proce
       const batches: string[][] = [];
       for (let i = 0; i < bodies.length; i += SES_EVENTS_BATCH_SIZE)
         batches.push(bodies.slice(i, i + SES_EVENTS_BATCH_SIZE));
+      const profiler = options.profile && run === options.runs - 1 ? await startCpuProfile() : undefined;
       const cpu = process.cpuUsage();
       const emulatorMs = await dynamodb.cpuMs();
       const started = performance.now();
@@ -207,6 +213,7 @@ export async function benchStats(options: StatsBenchOptions = statsOptions(proce
       });
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
+      if (profiler) await profiler.stopInto(options.profile!);
       cpuPerEvent.push([(used.user + used.system) / 1000 / perRun, ((await dynamodb.cpuMs()) - emulatorMs) / perRun]);
       const total = await stack.services.counters.readTotal(ISSUE_ID);
       if (total.delivered !== from + perRun) mismatches += 1;
