@@ -115,7 +115,9 @@ export async function createServices(
     scheduler,
     fanOut,
     content: forTable(config, 'content', (table) => createDynamoContentStore(clients.dynamo, clients.fast, table)),
-    rateLimiter: forTable(config, 'subscribers', (table) => createDynamoRateLimiter(clients.dynamo, clients.fast, table)),
+    rateLimiter: forTable(config, 'subscribers', (table) =>
+      createDynamoRateLimiter(clients.dynamo, clients.fast, table),
+    ),
     listing: forTable(config, 'subscribers', (table) => createDynamoSubscriberListing(clients.dynamo, table)),
     erasures: forTable(config, 'subscribers', (table) => createDynamoErasureMarks(clients.dynamo, clients.fast, table)),
     sentRecords: forTable(config, 'issues', (table) => createDynamoSentRecords(clients.dynamo, table)),
