@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
-import { medianCell, numberOption, printLoad, repeatRuns, runsOption } from './common.ts';
+import { medianCell, numberOption, printLoad, repeatRuns, runsOption, median } from './common.ts';
 import type { AudienceSelection } from '../functions/domain/audience.ts';
 import type { SubscriberRecord } from '../functions/domain/subscribers.ts';
 
@@ -26,8 +26,6 @@ export const audienceOptions = (args: string[]): AudienceBenchOptions => ({
   requests: numberOption(args, 'requests', 50),
   runs: runsOption(args),
 });
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function audienceTime(stack: EmbeddedStack, selection: AudienceSelection, requests: number) {
   const issue = (await stack.services.issues.get(ISSUE_ID))!;

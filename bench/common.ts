@@ -44,6 +44,12 @@ export function medianOf(runs: number[]): Spread {
   };
 }
 
+/** The median of some timings (the lower middle one of an even count, as medianOf). */
+export const median = (values: number[]) => medianOf(values).median;
+
+/** CPU time of a `process.cpuUsage()` reading or difference, in ms. */
+export const cpuMsOf = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
 /** "median 1,020 (min 980, max 1,050)", or the one figure when there was one run. */
 export function spreadText(runs: number[], format: (n: number) => string = (n) => n.toFixed(1)): string {
   const { median, min, max } = medianOf(runs);

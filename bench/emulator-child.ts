@@ -4,6 +4,7 @@
 // little as may be). It answers 'rss' with its own peak RSS and 'cpu' with its CPU time. With `ses --count`, a small proxy in front of the emulator counts the emails SES accepted
 // per address (the benchmark checks them without the store), and it answers 'tally' with those counts.
 import { createServer, request, type IncomingMessage } from 'node:http';
+import { cpuMsOf } from './common.ts';
 import { LOCAL_SES_ACCOUNT } from '../local/stack.ts';
 import { startDynalite, startSesEmulator, type Emulator } from '../local/emulators.ts';
 import { readBody, startSesFaultProxy, type FaultProxy } from '../local/ses-fault-proxy.ts';
@@ -81,7 +82,7 @@ const answers: Record<string, () => unknown> = {
   tally: () => ({ tally: [...tally] }),
   stats: () => ({ stats: proxy?.stats }),
   rss: () => ({ peakRss }),
-  cpu: () => ({ cpuMs: ((usage) => (usage.user + usage.system) / 1000)(process.cpuUsage()) }),
+  cpu: () => ({ cpuMs: cpuMsOf(process.cpuUsage()) }),
 };
 process.on('message', (message) => process.send?.(answers[String(message)]?.() ?? { peakRss }));
 process.on('disconnect', () => {

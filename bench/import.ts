@@ -1,4 +1,4 @@
-// `npm run bench -- import [--rows 100000]`: imports generated rows ("consented elsewhere") through
+// `npm run bench -- import [--rows 100000] [--profile=FILE]`: imports generated rows ("consented elsewhere") through
 // POST /api/subscribers/import on the embedded stack, as the API and the CLI do, and prints rows/s and the peak RSS
 // of the Herald process (DynamoDB and SES run in processes of their own, their peak RSS beside it). It prints the
 // load average before it starts and the median of the runs (`--runs`, 3 unless given; each on fresh emulators, stack
@@ -12,6 +12,8 @@ import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { formatTable } from '../local/table.ts';
 import {
   eachLimited,
+  profileOption,
+  startCpuProfile,
   loadLine,
   medianOf,
   numberOption,
@@ -20,6 +22,7 @@ import {
   runsOption,
   spreadText,
   startEmulatorChild,
+  cpuMsOf,
 } from './common.ts';
 import type { Reference } from '../functions/domain/reference.ts';
 import { WRITE_CONCURRENCY, type ImportReport } from '../functions/domain/subscriber-import.ts';
@@ -27,10 +30,12 @@ import { WRITE_CONCURRENCY, type ImportReport } from '../functions/domain/subscr
 export interface ImportBenchOptions {
   rows: number;
   runs: number;
+  /** A file to write the CPU profile of the (last) import request to. */
+  profile: string | undefined;
 }
 
 export function importOptions(args: string[]): ImportBenchOptions {
-  return { rows: numberOption(args, 'rows', 100_000), runs: runsOption(args) };
+  return { rows: numberOption(args, 'rows', 100_000), runs: runsOption(args), profile: profileOption(args) };
 }
 
 /** A file of `rows` subscribers over every language, country, region and topic, as an export of another tool. */
@@ -114,7 +119,7 @@ async function conditionalPutFloor(stack: EmbeddedStack, dynamodb: { cpuMs(): Pr
   const used = process.cpuUsage(cpu);
   return {
     perSecond: n / seconds,
-    cpuMs: [(used.user + used.system) / 1000 / n, ((await dynamodb.cpuMs()) - emulatorBefore) / n] as [number, number],
+    cpuMs: [cpuMsOf(used) / n, ((await dynamodb.cpuMs()) - emulatorBefore) / n] as [number, number],
   };
 }
 
@@ -141,6 +146,7 @@ async function importRun(options: ImportBenchOptions): Promise<ImportRun> {
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const profiler = options.profile ? await startCpuProfile() : undefined;
     const cpu = process.cpuUsage();
     const emulatorBefore = await dynamodb.cpuMs();
     const started = performance.now();
@@ -149,6 +155,7 @@ async function importRun(options: ImportBenchOptions): Promise<ImportRun> {
     const report = JSON.parse(response.text) as ImportReport & { error?: { message: string } };
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
+    if (profiler) await profiler.stopInto(options.profile!);
     const emulatorMs = (await dynamodb.cpuMs()) - emulatorBefore;
     clearInterval(sampler);
     if (response.status !== 200) throw new Error(`${response.status}: ${report.error?.message ?? 'the import failed'}`);
@@ -162,7 +169,7 @@ async function importRun(options: ImportBenchOptions): Promise<ImportRun> {
       peakRss,
       rssBefore,
       emulatorRss: [await dynamodb.peakRss(), await ses.peakRss()],
-      cpuMs: [(used.user + used.system) / 1000 / report.rows, emulatorMs / report.rows],
+      cpuMs: [cpuMsOf(used) / report.rows, emulatorMs / report.rows],
       floor,
     };
   } finally {

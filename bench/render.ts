@@ -11,9 +11,8 @@ import type { Highlight, Indicator, Issue, Practice } from '../functions/domain/
 import { referenceOf } from '../functions/domain/reference.ts';
 import { sampleContentOf } from '../local/seed.ts';
 import { formatTable } from '../local/table.ts';
-import { printLoad, repeatRuns, runsOption, spreadText } from './common.ts';
+import { printLoad, repeatRuns, runsOption, spreadText, median } from './common.ts';
 const byId = <T extends { id: string }>(records: T[]) => new Map(records.map((r) => [r.id, r]));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 export const renderOptions = (args: string[]) => ({ runs: runsOption(args), rounds: 15 });
 

@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { formatTable } from '../local/table.ts';
-import { loadLine, medianCell, numberOption, printLoad, repeatRuns, runsOption } from './common.ts';
+import { loadLine, medianCell, numberOption, printLoad, repeatRuns, runsOption, median } from './common.ts';
 import { SketchTally } from '../functions/domain/people.ts';
 import { countIncrements, mergeIncrements } from '../functions/domain/progress.ts';
 import type { Increment } from '../functions/domain/ports.ts';
@@ -114,8 +114,6 @@ async function seedGrowth(stack: EmbeddedStack, end: string, audience: number) {
   }
   for (let i = 0; i < increments.length; i += 200) await stack.services.growth.add(increments.slice(i, i + 200));
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function timed(stack: EmbeddedStack, path: string, requests: number) {
   const headers = { authorization: `Bearer ${stack.adminToken}` };

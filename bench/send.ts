@@ -26,6 +26,7 @@ import {
   startEmulatorChild,
   profileOption,
   startCpuProfile,
+  cpuMsOf,
 } from './common.ts';
 import { consumingQueues, meterDynamo, meterQueues, queueMeter, resetQueueMeters, type DynamoMeter } from './meter.ts';
 import { costOf, PRICES, type CostLine } from './cost.ts';
@@ -181,7 +182,6 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     await stack.drained();
     clearInterval(sampler);
     const proxy = await ses.proxyStats();
-    const cpuMs = (cpu: NodeJS.CpuUsage) => (cpu.user + cpu.system) / 1000;
     const fanOut = queueMeter(stack.fanOutQueue);
     const send = queueMeter(stack.queue);
     const events = queueMeter(eventsQueue);
@@ -230,8 +230,8 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
       sendSeconds,
       ingestSeconds,
       rate: recipients / sendSeconds,
-      cpuMsSend: cpuMs(cpuSend) / Math.max(1, recipients),
-      cpuMsAll: cpuMs(cpuAll) / Math.max(1, recipients),
+      cpuMsSend: cpuMsOf(cpuSend) / Math.max(1, recipients),
+      cpuMsAll: cpuMsOf(cpuAll) / Math.max(1, recipients),
       emulatorsCpuMs: emulatorsCpuMs.map((ms) => ms / Math.max(1, recipients)) as [number, number],
       sesCalls: proxy.calls - callsBefore,
       throttled: proxy.throttled,
@@ -245,7 +245,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
       ses: sesDollars,
       // Lambda gives a function one vCPU per 1,769 MB: below that, CPU-bound work is billed about 1.73 GB-s per
       // CPU-second whatever the memory. A lower bound, as it leaves out every wait on DynamoDB, SQS and SES.
-      gbSecondsCpuBound: (((cpuMs(cpuAll) / 1000) * 1769) / 1024) * (100_000 / Math.max(1, recipients)),
+      gbSecondsCpuBound: (((cpuMsOf(cpuAll) / 1000) * 1769) / 1024) * (100_000 / Math.max(1, recipients)),
     };
   } finally {
     // Only now: the send and its events are done (or the run failed), so nothing still talks to the emulators.

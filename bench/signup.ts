@@ -21,6 +21,7 @@ import {
   runsOption,
   spreadText,
   startEmulatorChild,
+  cpuMsOf,
 } from './common.ts';
 import { subscriberIdFor } from '../functions/domain/subscribers.ts';
 import type { Reference } from '../functions/domain/reference.ts';
@@ -131,8 +132,8 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
         max: sorted.at(-1) ?? NaN,
-        cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
-        cores: (cpu.user + cpu.system) / 1e6 / elapsed,
+        cpuMs: cpuMsOf(cpu) / Math.max(1, latencies.length),
+        cores: cpuMsOf(cpu) / 1000 / elapsed,
       };
     });
 

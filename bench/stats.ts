@@ -22,6 +22,8 @@ import {
   startEmulatorChild,
   profileOption,
   startCpuProfile,
+  median,
+  cpuMsOf,
 } from './common.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
@@ -120,8 +122,6 @@ async function countRange(stack: EmbeddedStack, from: number, to: number, counte
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
 async function statsTimes(stack: EmbeddedStack, requests: number) {
   const url = (by: string) => `${stack.urls.api}/api/issues/${ISSUE_ID}/stats?by=${by}`;
   const headers = { authorization: `Bearer ${stack.adminToken}` };
@@ -214,7 +214,7 @@ export async function benchStats(options: StatsBenchOptions = statsOptions(proce
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
       if (profiler) await profiler.stopInto(options.profile!);
-      cpuPerEvent.push([(used.user + used.system) / 1000 / perRun, ((await dynamodb.cpuMs()) - emulatorMs) / perRun]);
+      cpuPerEvent.push([cpuMsOf(used) / perRun, ((await dynamodb.cpuMs()) - emulatorMs) / perRun]);
       const total = await stack.services.counters.readTotal(ISSUE_ID);
       if (total.delivered !== from + perRun) mismatches += 1;
       return perRun / seconds;

@@ -72,7 +72,6 @@ export const subscribersTable = {
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
-/** One record per (issue, recipient): claimed before SES is called, then sent or failed; found again by SES message id. */
 /**
  * A delivery record's fields the message-id index holds besides the keys: none that an SES event's mark or a
  * failure changes, so marking a record writes no index entry (a write unit saved per event). An SES event whose
@@ -80,6 +79,7 @@ export const subscribersTable = {
  */
 export const MESSAGE_INDEX_FIELDS = ['country', 'language', 'region', 'tracked'] as const;
 
+/** One record per (issue, recipient): claimed before SES is called, then sent or failed; found again by SES message id. */
 export const deliveriesTable = {
   id: 'Deliveries',
   envVar: 'DELIVERIES_TABLE',

@@ -3,7 +3,7 @@
 // and booked in the audience tallies once at the end (what the store does per write, done per segment here).
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { audienceKey } from '../functions/adapters/dynamo-audience.ts';
-import { tallyChange, type AudienceTallies, type TallyIncrement } from '../functions/domain/audience.ts';
+import { mergeTally, tallyChange, type AudienceTallies, type TallyIncrement } from '../functions/domain/audience.ts';
 import type { Reference } from '../functions/domain/reference.ts';
 import { subscriberIdFor, type SubscriberRecord } from '../functions/domain/subscribers.ts';
 
@@ -49,12 +49,7 @@ export async function generateSubscribers(
     let items = Array.from({ length: Math.min(25, count - from) }, (_, k) => {
       const plain = generatedSubscriber(reference, from + k, domain, at);
       const subscriber = options.shape ? options.shape(plain, from + k) : plain;
-      for (const t of tallyChange(undefined, subscriber)) {
-        const key = JSON.stringify([t.country, t.language, t.region, t.status, t.topics]);
-        const known = tallies.get(key);
-        if (known) known.n += t.n;
-        else tallies.set(key, t);
-      }
+      for (const t of tallyChange(undefined, subscriber)) mergeTally(tallies, t);
       return { PutRequest: { Item: { ...subscriber, audience: audienceKey(subscriber) } } };
     });
     while (items.length > 0) {

@@ -20,7 +20,10 @@ export function createDynamoAudienceTallies(
     async add(increments) {
       const bySegment = new Map<string, TallyIncrement[]>();
       for (const t of increments) {
-        if (t.n !== 0) bySegment.set(segmentKey(t), [...(bySegment.get(segmentKey(t)) ?? []), t]);
+        if (t.n === 0) continue;
+        const changes = bySegment.get(segmentKey(t));
+        if (changes) changes.push(t);
+        else bySegment.set(segmentKey(t), [t]);
       }
       await Promise.all(
         [...bySegment].map(([sk, changes]) => {

@@ -72,6 +72,22 @@ export function createDynamoSubscriberStore(
     const { audience: _audience, ...subscriber } = attributes;
     return subscriber as unknown as SubscriberRecord;
   };
+  /** Status and tracking choice of up to 100 subscribers, in one read. */
+  const sendStates = async (ids: readonly string[]) => {
+    const items = await batchGet(
+      fast,
+      tableName,
+      [...new Set(ids)].map((id) => ({ id })),
+      { ProjectionExpression: 'id, #status, tracking', ExpressionAttributeNames: { '#status': 'status' } },
+    );
+    return new Map(
+      items.map((item) => [
+        item.id as string,
+        { status: item.status as SubscriberStatus, tracking: item.tracking === true },
+      ]),
+    );
+  };
+
   return {
     async get(id) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
@@ -79,28 +95,9 @@ export function createDynamoSubscriberStore(
       const { audience: _audience, ...subscriber } = Item;
       return subscriber as SubscriberRecord;
     },
+    sendStates,
     async statuses(ids) {
-      const items = await batchGet(
-        fast,
-        tableName,
-        [...new Set(ids)].map((id) => ({ id })),
-        { ProjectionExpression: 'id, #status', ExpressionAttributeNames: { '#status': 'status' } },
-      );
-      return new Map(items.map((item) => [item.id as string, item.status as SubscriberStatus]));
-    },
-    async sendStates(ids) {
-      const items = await batchGet(
-        fast,
-        tableName,
-        [...new Set(ids)].map((id) => ({ id })),
-        { ProjectionExpression: 'id, #status, tracking', ExpressionAttributeNames: { '#status': 'status' } },
-      );
-      return new Map(
-        items.map((item) => [
-          item.id as string,
-          { status: item.status as SubscriberStatus, tracking: item.tracking === true },
-        ]),
-      );
+      return new Map([...(await sendStates(ids))].map(([id, state]) => [id, state.status]));
     },
     async create(subscriber, options = {}) {
       const created = await whenConditionHolds(

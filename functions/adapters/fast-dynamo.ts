@@ -5,12 +5,11 @@
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 type Plain = Record<string, unknown>;
@@ -22,7 +21,6 @@ export interface FastDynamo {
   put(input: PutCommandInput): Promise<void>;
   /** The attributes `ReturnValues` asks for, if any. */
   update(input: UpdateCommandInput): Promise<Plain | undefined>;
-  get(input: GetCommandInput): Promise<Plain | undefined>;
   /** One BatchWriteItem of puts (at most 25): the items DynamoDB left unprocessed. */
   batchPut<Item extends Plain>(tableName: string, items: readonly Item[]): Promise<Item[]>;
   /** One BatchGetItem (at most 100 keys): the items found, and the keys left unprocessed. */
@@ -48,10 +46,6 @@ export function fastDynamo(client: DynamoDBClient): FastDynamo {
         new UpdateItemCommand({ ...input, Key: toItem(input.Key ?? {}), ...values(input) }),
       );
       return Attributes && unmarshall(Attributes);
-    },
-    async get(input) {
-      const { Item } = await client.send(new GetItemCommand({ ...input, Key: toItem(input.Key ?? {}) }));
-      return Item && unmarshall(Item);
     },
     async batchPut(tableName, items) {
       const { UnprocessedItems } = await client.send(

@@ -105,6 +105,14 @@ export interface TallyIncrement {
   n: number;
 }
 
+/** Adds `t` into `into`, summed per segment, status and topic set: many changes, a few writes. */
+export function mergeTally(into: Map<string, TallyIncrement>, t: TallyIncrement) {
+  const key = JSON.stringify([t.country, t.language, t.region, t.status, t.topics]);
+  const known = into.get(key);
+  if (known) known.n += t.n;
+  else into.set(key, { ...t });
+}
+
 /**
  * The audience's tallies: subscribers per (country, language, region, status) and topic set. Kept by the subscriber
  * store in step with every write it makes (one atomic ADD per segment a change touches); read in one query.
@@ -249,26 +257,20 @@ export async function reconcileTallies(
   pageSize = 500,
 ): Promise<TallyIncrement[]> {
   const found = new Map<string, TallyIncrement>();
-  const keyOf = (t: Omit<TallyIncrement, 'n'>) => JSON.stringify([t.country, t.language, t.region, t.topics]);
   for (const country of deps.reference.countryCodes) {
     for (const language of deps.reference.languages) {
       for await (const page of deps.audience.pages(country, language, pageSize)) {
         for (const m of page) {
-          const t = tallyOf({ ...m, country, language, status: 'confirmed' }, 1);
-          const known = found.get(keyOf(t));
-          if (known) known.n += 1;
-          else found.set(keyOf(t), t);
+          mergeTally(found, tallyOf({ ...m, country, language, status: 'confirmed' }, 1));
         }
       }
     }
   }
   for (const tally of await deps.tallies.all()) {
     if (tally.status !== 'confirmed') continue;
+    const { country, language, region, status } = tally;
     for (const [topics, n] of Object.entries(tally.byTopics)) {
-      const t = { ...tally, topics, n: -n };
-      const known = found.get(keyOf(t));
-      if (known) known.n -= n;
-      else found.set(keyOf(t), t);
+      mergeTally(found, { country, language, region, status, topics, n: -n });
     }
   }
   const corrections = [...found.values()].filter((t) => t.n !== 0);

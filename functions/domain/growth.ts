@@ -250,3 +250,16 @@ export async function reconcileGrowth(
   if (corrections.length > 0) await deps.growth.add(corrections);
   return corrections;
 }
+
+/** Sums growth increments per segment and day, so a thousand imported subscribers cost a few counter writes. */
+export function mergeGrowth(into: Map<string, GrowthIncrement>, increments: GrowthIncrement[]) {
+  for (const inc of increments) {
+    const key = `${inc.dimension}#${inc.key}#${inc.day}`;
+    const held = into.get(key);
+    if (!held) into.set(key, { ...inc, counts: { ...inc.counts } });
+    else {
+      const counts = held.counts as Record<string, number>;
+      for (const [name, n] of Object.entries(inc.counts)) counts[name] = (counts[name] ?? 0) + (n ?? 0);
+    }
+  }
+}

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { SECTION_KINDS, slugify } from './content.ts';
 import { ConflictError, EditConflictError, NotFoundError, ValidationError } from './errors.ts';
-import type { AudienceSource, Clock, ContentStore, Edition, EditionRenderer, IssueStore, Mailer } from './ports.ts';
+import type { Clock, ContentStore, Edition, EditionRenderer, IssueStore, Mailer } from './ports.ts';
 import { recordSchemas, type Issue, type IssueDraft, type Text } from './records.ts';
 import { perReference, type Language, type Reference } from './reference.ts';
 import { loadIssueContent, renderEdition, type IssueContent } from './edition.ts';
@@ -173,18 +173,8 @@ export function translationStatus(
   ) as Record<Language, LanguageStatus>;
 }
 
-/** Confirmed subscribers per language, counted segment by segment (a COUNT query each, never a scan). */
+/** Confirmed subscribers per language. */
 export type AudienceCounts = Record<Language, number>;
-
-export async function countAudience(audience: AudienceSource, reference: Reference): Promise<AudienceCounts> {
-  const perLanguage = await Promise.all(
-    reference.languages.map(async (language) => {
-      const counts = await Promise.all(reference.countryCodes.map((country) => audience.count(country, language)));
-      return [language, counts.reduce((sum, n) => sum + n, 0)] as const;
-    }),
-  );
-  return Object.fromEntries(perLanguage) as AudienceCounts;
-}
 
 /** Languages that have confirmed subscribers but no subject or intro of their own. */
 export function blockingGaps(

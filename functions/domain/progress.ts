@@ -22,6 +22,7 @@ import type {
   SendCounters,
 } from './ports.ts';
 import { SketchTally } from './people.ts';
+import { STARTED_STATUSES } from './records.ts';
 
 // Segments and increments.
 
@@ -359,7 +360,6 @@ export interface EndCheckDeps extends RecountDeps {
 }
 
 /** The statuses whose end check goes on: the send has started and has not been reconciled. */
-const CHECKED_STATUSES = new Set<string>(['sending', 'paused', 'cancelled', 'sent']);
 
 /** SQS delays a message 15 minutes at most. */
 const MAX_CHECK_DELAY_MS = 15 * 60_000;
@@ -383,7 +383,7 @@ export type EndCheckOutcome = 'done' | 'reconciled' | 'later' | 'given-up';
 export async function checkSendEnd(deps: EndCheckDeps, check: SendCheck): Promise<EndCheckOutcome> {
   const { issueId } = check;
   const issue = await deps.issues.get(issueId);
-  if (!issue || !CHECKED_STATUSES.has(issue.status) || issue.reconciledAt) return 'done';
+  if (!issue || !STARTED_STATUSES.includes(issue.status) || issue.reconciledAt) return 'done';
   const timeout = deps.policy.claimTimeoutMs;
   const again = async (next: Omit<SendCheck, 'issueId' | 'check'>) => {
     const delayMs = Math.min(MAX_CHECK_DELAY_MS, timeout * 2 ** (next.scans ?? 0));

@@ -35,7 +35,7 @@ import type {
 } from './ports.ts';
 import type { Issue } from './records.ts';
 import type { SendStarts } from './local-time.ts';
-import type { Country, Language, Reference } from './reference.ts';
+import type { Country, Reference } from './reference.ts';
 
 /** SendBulkEmail takes at most 50 destinations; one batch is one call. */
 export const BATCH_SIZE = 50;
@@ -67,12 +67,6 @@ export interface FanOutDeps {
   clock: Clock;
   /** The end check waits a claim timeout: by then no sender that was at work can still be counting. */
   policy: DeliveryPolicy;
-}
-
-export interface SegmentCount {
-  country: Country;
-  language: Language;
-  n: number;
 }
 
 /**

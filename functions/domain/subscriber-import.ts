@@ -5,8 +5,8 @@
 // confirm" creates pending ones and mails each the signup's confirmation email, paced like every send.
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
-import { tallyChange, type AudienceTallies, type TallyIncrement } from './audience.ts';
-import { growthOfChange, type GrowthCounters, type GrowthIncrement } from './growth.ts';
+import { mergeTally, tallyChange, type AudienceTallies, type TallyIncrement } from './audience.ts';
+import { growthOfChange, mergeGrowth, type GrowthCounters, type GrowthIncrement } from './growth.ts';
 import type { Clock, QuotaSource, SendPacer } from './ports.ts';
 import { OTHER_REGION, perReference, type Country, type Language, type Reference } from './reference.ts';
 import {
@@ -407,19 +407,6 @@ const skipOf: Record<SubscriberStatus, SkipReason> = {
   suppressed: 'suppressed',
 };
 
-/** Sums growth increments per segment and day, so a thousand imported subscribers cost a few counter writes. */
-function mergeGrowth(into: Map<string, GrowthIncrement>, increments: GrowthIncrement[]) {
-  for (const inc of increments) {
-    const key = `${inc.dimension}#${inc.key}#${inc.day}`;
-    const held = into.get(key);
-    if (!held) into.set(key, { ...inc, counts: { ...inc.counts } });
-    else {
-      const counts = held.counts as Record<string, number>;
-      for (const [name, n] of Object.entries(inc.counts)) counts[name] = (counts[name] ?? 0) + (n ?? 0);
-    }
-  }
-}
-
 /**
  * Imports the records of a CSV file's text (the first record is the header). File-wide problems (no email column, a mapping that
  * names no column, a confirmation campaign larger than one request can mail) throw before anything is written; a
@@ -466,12 +453,7 @@ export async function importSubscribers(
     if (tallied.length > 0) await deps.tallies.add(tallied);
   };
   const count = async (created: SubscriberRecord) => {
-    for (const t of tallyChange(undefined, created)) {
-      const key = `${t.country}#${t.language}#${t.region}#${t.status}#${t.topics}`;
-      const held = tallies.get(key);
-      if (held) held.n += t.n;
-      else tallies.set(key, { ...t });
-    }
+    for (const t of tallyChange(undefined, created)) mergeTally(tallies, t);
     if (created.status === 'confirmed') mergeGrowth(growth, growthOfChange(undefined, created, now));
     uncounted += 1;
     if (uncounted >= COUNTS_EVERY) await flushCounts();

@@ -102,8 +102,6 @@ export interface SubscriberRecord extends Preferences {
   suppressedAt?: string;
   suppressionReason?: string;
   consent: Consent;
-  /** Whether opens and clicks may be measured per person; absent counts as no. */
-  tracking?: boolean;
   /**
    * A signup of a confirmed or unsubscribed address: applied when its confirmation link is followed; until then
    * the subscriber keeps their status and history.

@@ -20,10 +20,11 @@ import { deliveryServicesFromEnvironment, type DeliveryServices } from '../wirin
  * processor then reports each event by its outcome: a failed one fails alone.
  */
 export function createSesEventsHandler(services: DeliveryServices) {
+  let limits: ReturnType<typeof sendLimitsOf> | undefined;
   /** A send whose bounce or complaint rate crossed its limit pauses; the events are counted all the same. */
   const onReactions = async (issueId: string) => {
     try {
-      const limits = sendLimitsOf(services.reference.profile);
+      limits ??= sendLimitsOf(services.reference.profile);
       const paused = await pauseOnReactions({ ...services, limits }, issueId);
       if (paused) {
         logger.error('send paused: its recipients bounce or complain too much; resume it once that is looked into', {
