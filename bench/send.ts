@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { startEmbeddedStack } from '../local/stack.ts';
-import { generateSubscribers } from '../local/generate-subscribers.ts';
+import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
+import { generatedSubscriber, generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
 import {
   medianOf,
@@ -24,6 +24,7 @@ import {
   runsOption,
   spreadText,
   startEmulatorChild,
+  eachLimited,
   profileOption,
   startCpuProfile,
   cpuMsOf,
@@ -76,6 +77,121 @@ async function ceiling(sesUrl: string, html: string, text: string, recipients: n
   return (calls * 50) / ((performance.now() - started) / 1000);
 }
 
+/** CPU per recipient of the Herald process and of the DynamoDB and SES emulators' processes. */
+type CpuSplit = [number, number, number];
+
+/**
+ * The floor of an exactly-once send with these components: per batch of 50 generated subscribers, the calls no
+ * delivery can do without, ready-made, through the clients Herald uses, `concurrency` batches at once, against the
+ * same emulators in the same run. A BatchGetItem of their states, a conditional PutItem claim each, one
+ * SendBulkEmail, the outcomes in BatchWriteItems of 25, and one conditional UpdateItem each for its Delivery event
+ * (the mark that counts it once). No queue, no pacer, no counters, no rendering of links.
+ */
+async function deliveryFloor(
+  stack: EmbeddedStack,
+  emulators: { cpuMs(): Promise<number> }[],
+  edition: { subject: string; html: string; text: string },
+  recipients: number,
+  concurrency: number,
+) {
+  const { fast, sesBulk } = stack.clients;
+  const { subscribers, deliveries } = stack.services.config.tables as Record<string, string>;
+  const at = new Date().toISOString();
+  const issueId = `floor-${Date.now()}`;
+  const batches = Array.from({ length: Math.ceil(recipients / 50) }, (_, b) =>
+    Array.from({ length: Math.min(50, recipients - b * 50) }, (_, k) =>
+      generatedSubscriber(stack.services.reference, b * 50 + k, 'readers.example', at),
+    ),
+  );
+  const cpu = process.cpuUsage();
+  const emulatorsBefore = await Promise.all(emulators.map((e) => e.cpuMs()));
+  const started = performance.now();
+  await eachLimited(batches, concurrency, async (batch) => {
+    await fast.batchGet(
+      subscribers!,
+      batch.map((s) => ({ id: s.id })),
+      {
+        ProjectionExpression: 'id, #status, tracking',
+        ExpressionAttributeNames: { '#status': 'status' },
+      },
+    );
+    const record = (s: (typeof batch)[number]) => ({
+      issueId,
+      subscriberId: s.id,
+      country: s.country,
+      language: s.language,
+      region: s.region,
+    });
+    await Promise.all(
+      batch.map((s) =>
+        fast.put({
+          TableName: deliveries!,
+          Item: { ...record(s), status: 'claimed', claimedAt: at },
+          ConditionExpression: 'attribute_not_exists(subscriberId)',
+        }),
+      ),
+    );
+    const { BulkEmailEntryResults = [] } = await sesBulk.send(
+      new SendBulkEmailCommand({
+        FromEmailAddress: 'Bench <bench@readers.example>',
+        DefaultContent: {
+          Template: {
+            TemplateContent: { Subject: edition.subject, Html: edition.html, Text: edition.text },
+            TemplateData: '{}',
+          },
+        },
+        BulkEmailEntries: batch.map((s) => ({
+          Destination: { ToAddresses: [s.email] },
+          ReplacementEmailContent: {
+            ReplacementTemplate: {
+              ReplacementTemplateData: JSON.stringify({
+                name: s.name,
+                unsubscribeUrl: `https://example.org/u/${s.id}`,
+                preferencesUrl: `https://example.org/p/${s.id}`,
+              }),
+            },
+          },
+          ReplacementTags: [
+            { Name: 'issue', Value: issueId },
+            { Name: 'country', Value: s.country },
+            { Name: 'language', Value: s.language },
+          ],
+        })),
+      }),
+    );
+    const sent = batch.map((s, i) => ({
+      ...record(s),
+      status: 'sent',
+      claimedAt: at,
+      sentAt: at,
+      messageId: BulkEmailEntryResults[i]?.MessageId ?? `m-${s.id}`,
+    }));
+    for (let i = 0; i < sent.length; i += 25) await fast.batchPut(deliveries!, sent.slice(i, i + 25));
+    await Promise.all(
+      sent.map((r) =>
+        fast.update({
+          TableName: deliveries!,
+          Key: { issueId, subscriberId: r.subscriberId },
+          UpdateExpression: 'SET #field = :at',
+          ConditionExpression: 'messageId = :messageId AND attribute_not_exists(#field)',
+          ExpressionAttributeNames: { '#field': 'deliveredAt' },
+          ExpressionAttributeValues: { ':at': at, ':messageId': r.messageId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const emulatorsAfter = await Promise.all(emulators.map((e) => e.cpuMs()));
+  return {
+    rate: recipients / seconds,
+    cpuMs: [
+      cpuMsOf(process.cpuUsage(cpu)) / recipients,
+      ...emulatorsAfter.map((ms, i) => (ms - emulatorsBefore[i]!) / recipients),
+    ] as CpuSplit,
+  };
+}
+
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const whole = (n: number) => Math.round(n).toLocaleString('en-US');
 const dollars = (n: number) => `$${n.toFixed(4)}`;
@@ -98,6 +214,7 @@ interface SendRun {
   emulatorRss: [number, number];
   failedReasons: [string, number][];
   ceiling?: number;
+  floor?: { rate: number; cpuMs: CpuSplit };
   usage: string[][];
   costs: CostLine[];
   herald: number;
@@ -220,9 +337,11 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
       }
     }
     let ceilingRate: number | undefined;
+    let floor: SendRun['floor'];
     if (!options.quota) {
       const edition = (await issues.getEdition(SAMPLE_ISSUE_ID, stack.services.reference.sourceLanguage))!;
       ceilingRate = await ceiling(ses.direct, edition.html, edition.text, recipients, options.concurrency);
+      floor = await deliveryFloor(stack, [dynamodb, ses], edition, recipients, options.concurrency);
     }
     return {
       recipients,
@@ -239,6 +358,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
       emulatorRss: [await dynamodb.peakRss(), await ses.peakRss()],
       failedReasons: [...failedReasons],
       ...(ceilingRate !== undefined && { ceiling: ceilingRate }),
+      ...(floor && { floor }),
       usage,
       costs: lines,
       herald,
@@ -331,6 +451,31 @@ export async function benchSend(options: SendBenchOptions) {
         spreadText(
           pick((r) => r.ceiling ?? NaN),
           (n) => `${whole(n)} recipients/s`,
+        ),
+      ],
+      [
+        'floor: an exactly-once send, ready-made calls, same emulators',
+        spreadText(
+          pick((r) => r.floor?.rate ?? NaN),
+          (n) => `${whole(n)} recipients/s`,
+        ),
+      ],
+      [
+        'floor: CPU per recipient (this process; DynamoDB, SES + proxy)',
+        [0, 1, 2]
+          .map((k) =>
+            spreadText(
+              pick((r) => r.floor?.cpuMs[k] ?? NaN),
+              (n) => `${n.toFixed(2)} ms`,
+            ),
+          )
+          .join('; '),
+      ],
+      [
+        'end to end / floor',
+        spreadText(
+          pick((r) => r.rate / (r.floor?.rate ?? NaN)),
+          (n) => n.toFixed(2),
         ),
       ],
       [

@@ -15,6 +15,11 @@ export interface InProcessQueueOptions {
   concurrency: number;
   /** Messages per invocation at most (the event source's batch size); 1 unless given. */
   batchSize?: number;
+  /**
+   * How long the event source gathers messages before it invokes with fewer than `batchSize` (its maximum
+   * batching window): fuller batches, fewer invocations. None unless given.
+   */
+  batchingWindowMs?: number;
 }
 
 interface Message {
@@ -22,6 +27,7 @@ interface Message {
   body: string;
   receiveCount: number;
   visibleAt: number;
+  enqueuedAt: number;
   firstReceivedAt?: number;
 }
 
@@ -47,9 +53,10 @@ export class InProcessQueue<T = SendBatch | SendCheck> implements WorkQueue<T> {
   }
 
   async enqueue(items: T[], options: EnqueueOptions = {}): Promise<void> {
-    const visibleAt = options.delayMs ? Date.now() + options.delayMs : 0;
+    const enqueuedAt = Date.now();
+    const visibleAt = options.delayMs ? enqueuedAt + options.delayMs : 0;
     for (const item of items) {
-      this.waiting.push({ id: randomUUID(), body: JSON.stringify(item), receiveCount: 0, visibleAt });
+      this.waiting.push({ id: randomUUID(), body: JSON.stringify(item), receiveCount: 0, visibleAt, enqueuedAt });
     }
     this.pump();
   }
@@ -99,7 +106,8 @@ export class InProcessQueue<T = SendBatch | SendCheck> implements WorkQueue<T> {
     if (this.stopped || this.paused || !this.handler) return;
     clearTimeout(this.timer);
     const now = Date.now();
-    while (this.inFlight < this.options.concurrency) {
+    let gathering: number | undefined;
+    while (this.inFlight < this.options.concurrency && (gathering = this.gatheringUntil(now)) === undefined) {
       const batch: Message[] = [];
       for (let i = 0; i < this.waiting.length && batch.length < (this.options.batchSize ?? 1);) {
         if (this.waiting[i]!.visibleAt <= now) batch.push(...this.waiting.splice(i, 1));
@@ -108,7 +116,9 @@ export class InProcessQueue<T = SendBatch | SendCheck> implements WorkQueue<T> {
       if (batch.length === 0) break;
       void this.receive(batch, this.handler);
     }
-    const next = Math.min(...this.waiting.map((m) => m.visibleAt));
+    // Look again when the batching window ends, or when the next delayed message becomes visible.
+    const delayed = this.waiting.map((m) => m.visibleAt).filter((at) => at > now);
+    const next = Math.min(gathering ?? Infinity, ...delayed);
     if (Number.isFinite(next) && this.inFlight < this.options.concurrency) {
       this.timer = setTimeout(() => this.pump(), Math.max(0, next - Date.now()));
     }
@@ -119,6 +129,16 @@ export class InProcessQueue<T = SendBatch | SendCheck> implements WorkQueue<T> {
       this.roomWaiters = this.roomWaiters.filter((w) => waiting >= w.below);
       for (const { resolve } of ready) resolve();
     }
+  }
+
+  /** Within the batching window: when it ends, as fewer than a batch are visible and the oldest has not waited it out. */
+  private gatheringUntil(now: number): number | undefined {
+    const window = this.options.batchingWindowMs;
+    if (!window || this.inFlight >= this.options.concurrency) return undefined;
+    const visible = this.waiting.filter((m) => m.visibleAt <= now);
+    if (visible.length === 0 || visible.length >= (this.options.batchSize ?? 1)) return undefined;
+    const ends = Math.min(...visible.map((m) => Math.max(m.visibleAt, m.enqueuedAt))) + window;
+    return ends > now ? ends : undefined;
   }
 
   private async receive(batch: Message[], handler: QueueHandler) {
@@ -152,7 +172,11 @@ const isDelayed = (message: Message, now: number) => message.receiveCount === 0 
 
 /** Messages as the SQS event source hands them to a Lambda. */
 export function sqsEvent(bodies: string[]): SQSEvent {
-  return { Records: bodies.map((body) => toSqsRecord({ id: randomUUID(), body, receiveCount: 1, visibleAt: 0 })) };
+  return {
+    Records: bodies.map((body) =>
+      toSqsRecord({ id: randomUUID(), body, receiveCount: 1, visibleAt: 0, enqueuedAt: Date.now() }),
+    ),
+  };
 }
 
 function toSqsRecord(message: Message): SQSRecord {

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { InProcessQueue, sqsEvent } from '../../local/queue.ts';
 import { handleMessages } from '../../functions/handlers/sqs-messages.ts';
 import type { SendBatch } from '../../functions/domain/ports.ts';
+import { until } from '../support/until.ts';
 
 const batch = (issueId: string): SendBatch => ({ issueId, country: 'BG', language: 'bg', recipients: [] });
 
@@ -57,6 +58,31 @@ describe('in-process queue', () => {
     await queue.enqueue(['a', 'b', 'c', 'd', 'e'].map(batch));
     await queue.drained();
     expect(batches).toEqual([['a', 'b', 'c'], ['d', 'e'], ['b']]);
+  });
+
+  it('gathers messages for its batching window, then hands over a full batch at once or what came within it', async () => {
+    const queue = new InProcessQueue({
+      visibilityTimeoutMs: 10,
+      maxReceiveCount: 3,
+      concurrency: 2,
+      batchSize: 3,
+      batchingWindowMs: 200,
+    });
+    const batches: string[][] = [];
+    queue.consume(async (event) => void batches.push(event.Records.map((r) => JSON.parse(r.body).issueId)));
+    const started = Date.now();
+    await queue.enqueue([batch('a')]);
+    await queue.enqueue([batch('b')]);
+    expect(batches).toEqual([]); // two of three: the window is still open
+    await queue.enqueue([batch('c'), batch('d')]);
+    expect(batches).toEqual([['a', 'b', 'c']]); // a full batch goes at once
+    await until(
+      async () => batches.length,
+      (n) => n === 2,
+    );
+    expect(batches[1]).toEqual(['d']); // the rest when its window ends
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    await queue.drained();
   });
 
   it('holds a producer back until fewer messages wait than it asked for', async () => {
