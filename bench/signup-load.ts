@@ -4,6 +4,7 @@
 // the clients posting as fast as they can (what the stack can take); a `rate` is that many requests a second
 // offered, spread evenly over the clients, each latency taken from the request's planned start (so a stalled
 // server shows in the latencies instead of lowering the load, as wrk2 does).
+import { pathToFileURL } from 'node:url';
 import { cpuMsOf } from './common.ts';
 
 export interface SignupShape {
@@ -99,8 +100,8 @@ export async function drive(load: SignupLoad): Promise<SignupLoadResult> {
   };
 }
 
-// Forked: each message is a load to drive, answered with its result.
-if (process.send) {
+// Forked (bench/signup.ts imports signupBody too): each message is a load to drive, answered with its result.
+if (process.send && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.on('message', (load: SignupLoad) => {
     void drive(load).then((result) => process.send!(result));
   });
