@@ -12,8 +12,8 @@ import { readBody, startSesFaultProxy, type FaultProxy } from '../local/ses-faul
 const UNPACED_SEND_RATE = 1_000_000;
 const BULK_PATH = '/v2/email/outbound-bulk-emails';
 
-let peakRss = process.memoryUsage().rss;
-setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100).unref();
+let peakRss = process.memoryUsage.rss();
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100).unref();
 
 /** A proxy to `target` that counts, per address, the SendBulkEmail entries SES answered SUCCESS for. */
 async function countingProxy(target: URL, tally: Map<string, number>): Promise<string> {

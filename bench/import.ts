@@ -143,9 +143,9 @@ async function importRun(options: ImportBenchOptions): Promise<ImportRun> {
     const dryStarted = performance.now();
     const dry = await post(`${url}&dryRun=true`, headers, csv);
     const drySeconds = (performance.now() - dryStarted) / 1000;
-    const rssBefore = process.memoryUsage().rss;
+    const rssBefore = process.memoryUsage.rss();
     let peakRss = rssBefore;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
     const profiler = options.profile ? await startCpuProfile() : undefined;
     const cpu = process.cpuUsage();
     const emulatorBefore = await dynamodb.cpuMs();

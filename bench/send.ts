@@ -12,6 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SendBulkEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { generatedSubscriber, generateSubscribers } from '../local/generate-subscribers.ts';
@@ -192,6 +194,13 @@ async function deliveryFloor(
   };
 }
 
+/** A full garbage collection now, then the heap in use: what is live, not what V8 has yet to collect. */
+function heapAfterFullGc() {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}
+
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const whole = (n: number) => Math.round(n).toLocaleString('en-US');
 const dollars = (n: number) => `$${n.toFixed(4)}`;
@@ -211,6 +220,8 @@ interface SendRun {
   sesCalls: number;
   throttled: number;
   peakRss: number;
+  /** The heap still in use after a full collection at the end of the run: what the send left behind. */
+  liveHeap: number;
   emulatorRss: [number, number];
   failedReasons: [string, number][];
   ceiling?: number;
@@ -264,8 +275,8 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     dynamo.reset();
     resetQueueMeters([stack.queue, stack.fanOutQueue, eventsQueue]);
     const callsBefore = (await ses.proxyStats()).calls;
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
     const profiler = options.profile ? await startCpuProfile() : undefined;
     const cpuBefore = process.cpuUsage();
     const emulatorsBefore = [await dynamodb.cpuMs(), await ses.cpuMs()];
@@ -298,6 +309,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
     const emulatorsCpuMs = [(await dynamodb.cpuMs()) - emulatorsBefore[0]!, (await ses.cpuMs()) - emulatorsBefore[1]!];
     await stack.drained();
     clearInterval(sampler);
+    const liveHeap = heapAfterFullGc();
     const proxy = await ses.proxyStats();
     const fanOut = queueMeter(stack.fanOutQueue);
     const send = queueMeter(stack.queue);
@@ -355,6 +367,7 @@ async function sendRun(options: SendBenchOptions): Promise<SendRun> {
       sesCalls: proxy.calls - callsBefore,
       throttled: proxy.throttled,
       peakRss,
+      liveHeap,
       emulatorRss: [await dynamodb.peakRss(), await ses.peakRss()],
       failedReasons: [...failedReasons],
       ...(ceilingRate !== undefined && { ceiling: ceilingRate }),
@@ -432,6 +445,7 @@ export async function benchSend(options: SendBenchOptions) {
     ],
     ['SES calls (throttled)', distinct(runs.map((r) => `${r.sesCalls} (${r.throttled})`))],
     ['peak RSS (Herald process), max over runs', megabytes(Math.max(...pick((r) => r.peakRss)))],
+    ['heap in use after a full GC at the end of a run, max', megabytes(Math.max(...pick((r) => r.liveHeap)))],
     [
       'peak RSS (emulators: DynamoDB, SES + proxy), max',
       `${megabytes(Math.max(...pick((r) => r.emulatorRss[0])))}, ${megabytes(Math.max(...pick((r) => r.emulatorRss[1])))}`,

@@ -304,7 +304,7 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
     );
     console.log(`${loadLine()} after`);
     console.log(
-      `memory        peak RSS of the SES emulator's process ${((await ses.peakRss()) / 1024 / 1024).toFixed(0)} MB; this process now ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`,
+      `memory        peak RSS of the SES emulator's process ${((await ses.peakRss()) / 1024 / 1024).toFixed(0)} MB; this process now ${(process.memoryUsage.rss() / 1024 / 1024).toFixed(0)} MB`,
     );
     console.log(
       `checked       ${accepted.length} accepted (202, warm-up included): ${withoutRecord.length} without a subscriber record, ${withoutEmail.length} without a confirmation email, ${duplicated.length} with more than one (${verifySeconds.toFixed(1)} s)`,

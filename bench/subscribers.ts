@@ -43,8 +43,8 @@ export async function benchSubscribers(options: SubscribersBenchOptions) {
       options.subscribers,
       { tallies: stack.services.tallies },
     );
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
     const get = async (path: string) => {
       const started = performance.now();
       const response = await fetch(`${stack.urls.api}${path}`, { headers: { authorization: `Bearer ${token}` } });
