@@ -245,13 +245,11 @@ export async function countOutcomes(
       (outcome[name] ?? []).map((r) => r.region),
       name,
     );
-  await deps.counters.add(batch.issueId, [
-    ...of('sent'),
-    ...of('measured'),
-    ...of('failed'),
-    ...of('skipped'),
-    ...of('cancelled'),
-  ]);
+  // One write per counter the batch touches: its sent and measured recipients share their segments' counters.
+  await deps.counters.add(
+    batch.issueId,
+    mergeIncrements([...of('sent'), ...of('measured'), ...of('failed'), ...of('skipped'), ...of('cancelled')]),
+  );
   await finishIfComplete(deps, batch.issueId);
 }
 

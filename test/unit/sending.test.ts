@@ -381,7 +381,16 @@ describe('deliverBatch', () => {
   it('gives only recipients who consented a tracking token, and counts them as measured in their segments', async () => {
     const { deps, queue, calls, deliveries, counters, untracked } = await sentIssue({ 'BG#bg': people(3) });
     untracked.add('sHaskovo1');
+    const written: string[][] = [];
+    const add = counters.add.bind(counters);
+    counters.add = async (issueId, increments) => {
+      written.push(increments.map((i) => `${i.dimension}#${i.key}`));
+      return add(issueId, increments);
+    };
     await deliverBatch(deps, queue.batches[0] as SendBatch);
+    // The batch's sent and measured counts go to each counter in one write.
+    expect(written[0]).toHaveLength(new Set(written[0]).size);
+    expect(written[0]).toContain('total#all');
 
     const tokens = new Map(calls[0]!.entries.map((e) => [e.to, e.data.trackingToken]));
     expect(tokens.get('p1@example.org')).toBe('');
