@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
+import type { FastDynamo } from '../functions/adapters/fast-dynamo.ts';
 
 /** `--name N` or `--name=N`, a positive integer. */
 export function numberOption(args: string[], name: string, fallback: number): number {
@@ -153,4 +154,26 @@ export async function startCpuProfile() {
       writeFileSync(file, JSON.stringify(profile));
     },
   };
+}
+
+/**
+ * The one write an SES event cannot do without, ready-made for a floor: the conditional mark that counts it once,
+ * as the delivery store's `markMessage` makes it.
+ */
+export function readyMadeMark(
+  fast: FastDynamo,
+  tableName: string,
+  record: { issueId: string; subscriberId: string; messageId: string },
+  field: string,
+  at: string,
+) {
+  return fast.update({
+    TableName: tableName,
+    Key: { issueId: record.issueId, subscriberId: record.subscriberId },
+    UpdateExpression: 'SET #field = :at',
+    ConditionExpression: 'messageId = :messageId AND attribute_not_exists(#field)',
+    ExpressionAttributeNames: { '#field': field },
+    ExpressionAttributeValues: { ':at': at, ':messageId': record.messageId },
+    ReturnValues: 'ALL_NEW',
+  });
 }

@@ -30,6 +30,7 @@ import {
   profileOption,
   startCpuProfile,
   cpuMsOf,
+  readyMadeMark,
 } from './common.ts';
 import { consumingQueues, meterDynamo, meterQueues, queueMeter, resetQueueMeters, type DynamoMeter } from './meter.ts';
 import { costOf, PRICES, type CostLine } from './cost.ts';
@@ -169,19 +170,7 @@ async function deliveryFloor(
       messageId: BulkEmailEntryResults[i]?.MessageId ?? `m-${s.id}`,
     }));
     for (let i = 0; i < sent.length; i += 25) await fast.batchPut(deliveries!, sent.slice(i, i + 25));
-    await Promise.all(
-      sent.map((r) =>
-        fast.update({
-          TableName: deliveries!,
-          Key: { issueId, subscriberId: r.subscriberId },
-          UpdateExpression: 'SET #field = :at',
-          ConditionExpression: 'messageId = :messageId AND attribute_not_exists(#field)',
-          ExpressionAttributeNames: { '#field': 'deliveredAt' },
-          ExpressionAttributeValues: { ':at': at, ':messageId': r.messageId },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    );
+    await Promise.all(sent.map((r) => readyMadeMark(fast, deliveries!, r, 'deliveredAt', at)));
   });
   const seconds = (performance.now() - started) / 1000;
   const emulatorsAfter = await Promise.all(emulators.map((e) => e.cpuMs()));

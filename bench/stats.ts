@@ -24,6 +24,7 @@ import {
   startCpuProfile,
   median,
   cpuMsOf,
+  readyMadeMark,
 } from './common.ts';
 import { SES_EVENTS_BATCH_SIZE } from '../contracts/limits.ts';
 import { createSesEventsHandler } from '../functions/handlers/ses-events.ts';
@@ -141,15 +142,13 @@ async function markFloor(stack: EmbeddedStack, dynamodb: { cpuMs(): Promise<numb
     await Promise.all(
       batch.map((k) => {
         const r = recipient(stack.services.reference, k);
-        return stack.clients.fast.update({
-          TableName: table,
-          Key: { issueId: ISSUE_ID, subscriberId: r.id },
-          UpdateExpression: 'SET #field = :at',
-          ConditionExpression: 'messageId = :messageId AND attribute_not_exists(#field)',
-          ExpressionAttributeNames: { '#field': 'floorMarkedAt' },
-          ExpressionAttributeValues: { ':at': at, ':messageId': r.messageId },
-          ReturnValues: 'ALL_NEW',
-        });
+        return readyMadeMark(
+          stack.clients.fast,
+          table,
+          { issueId: ISSUE_ID, subscriberId: r.id, messageId: r.messageId },
+          'floorMarkedAt',
+          at,
+        );
       }),
     );
   });
