@@ -1,14 +1,16 @@
-// `npm run bench -- send [--subscribers 20000] [--quota 200] [--runs 3] [--profile=FILE]`: sends the sample issue to N generated
-// confirmed subscribers (in every country and language of the profile) through the embedded pipeline (fan-out,
-// queue, senders, pacer, SES emulator), waits until every Delivery event is ingested, and prints the load average
-// first, then the median of the runs (each on fresh emulators, stack and data): recipients/s end to end, the time
-// to send and to ingest, the CPU per recipient of the Herald process and of the emulators', SES calls, peak RSS of the Herald process (max over
-// the runs; the emulators and the SES fault proxy run in processes of their own, their peak RSS beside it), this
-// machine's ceiling (the same number of ready-made SendBulkEmail calls straight to the emulator), the requests the
-// send made per AWS service and the AWS cost of 100,000 emails on list prices beside SES's (bench/cost.ts). With
-// --quota the emulated SES accepts that many emails a second (and GetAccount says so): it prints the sustained rate
-// as a share of it. With --profile=FILE it writes the Herald process's CPU profile of the send (Chrome DevTools
-// format; `npx tsx bench/profile-summary.ts FILE --per N` prints where each millisecond per recipient goes).
+// `npm run bench -- send [--subscribers 20000] [--quota 200] [--runs 3] [--profile=FILE]`: sends the sample issue to
+// N generated confirmed subscribers (in every country and language of the profile) through the embedded pipeline
+// (fan-out, queue, senders, pacer, SES emulator), waits until every Delivery event is ingested, and prints the load
+// average first, then the median of the runs (each on fresh emulators, stack and data): recipients/s end to end,
+// the time to send and to ingest, the CPU per recipient of the Herald process and of the emulators', SES calls, the
+// peak RSS of the Herald process (max over the runs; the emulators and the SES fault proxy run in processes of their
+// own, their peak RSS beside it) and its heap after a full GC, this machine's ceiling (as many ready-made
+// SendBulkEmail calls straight to the emulator), the floor (an exactly-once send of ready-made calls through the same
+// clients and emulators), the requests the send made per AWS service and the AWS cost of 100,000 emails on list
+// prices beside SES's (bench/cost.ts). With --quota the emulated SES accepts that many emails a second (and
+// GetAccount says so): it prints the sustained rate as a share of it. With --profile=FILE it writes the Herald
+// process's CPU profile of the send (Chrome DevTools format; `npx tsx bench/profile-summary.ts FILE --per N`
+// prints where each millisecond per recipient goes).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,9 +1,10 @@
-// `npm run bench -- stats [--recipients 100000] [--events 5000] [--runs 3]`: fills a sent issue on the embedded stack
-// (in this process; DynamoDB and SES emulators in processes of their own, as in the send bench) with recipients and their SES events, then prints the median time of a
-// stats request by region, country and language at 1,000 recipients and at the full count, and how many SES events
-// the ingest handler takes per second. It prints the load average first; each measurement runs `--runs` times (the
-// ingest over other recipients each time) and prints the median of the runs, min and max beside it. The issue's
-// targets: under 20 ms per stats request, whatever the number of recipients, and at least 2,000 events/s.
+// `npm run bench -- stats [--recipients 100000] [--events 20000] [--runs 3]`: fills a sent issue on the embedded stack
+// (in this process; DynamoDB and SES emulators in processes of their own, as in the send bench) with recipients and
+// their SES events, then prints the median time of a stats request by region, country and language at 1,000
+// recipients and at the full count, how many SES events the ingest handler takes per second, and the ingest's
+// ready-made floor (the conditional marks alone). It prints the load average first; each measurement runs `--runs`
+// times (the ingest over other recipients each time) and prints the median of the runs, min and max beside it. The
+// issue's targets: under 20 ms per stats request, whatever the number of recipients, and at least 2,000 events/s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
