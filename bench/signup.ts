@@ -11,6 +11,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { formatTable } from '../local/table.ts';
@@ -39,11 +40,18 @@ const shapeOf = (reference: Reference): SignupShape => ({
 
 /** The clients' process (bench/signup-load.ts): `drive` runs one load there and answers with what it measured. */
 function startClients() {
-  const child = fork(new URL('./signup-load.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+  const child = fork(fileURLToPath(new URL('./signup-load.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+  });
   return {
     drive: (load: SignupLoad) =>
-      new Promise<SignupLoadResult>((resolve) => {
-        child.once('message', (m) => resolve(m as SignupLoadResult));
+      new Promise<SignupLoadResult>((resolve, reject) => {
+        const exited = (code: number | null) => reject(new Error(`the clients' process ended (exit code ${code})`));
+        child.once('exit', exited);
+        child.once('message', (m) => {
+          child.off('exit', exited);
+          resolve(m as SignupLoadResult);
+        });
         child.send(load);
       }),
     stop: () =>
@@ -92,10 +100,11 @@ async function signupFloor(
   });
   const run = `floor${Date.now().toString(36)}`;
   const now = Math.floor(Date.now() / 1000);
+  // As the rate limiter keys them: every client is 127.0.0.1, so every signup counts on the one item of its minute.
   const limit = (key: string) =>
     fast.update({
       TableName: table,
-      Key: { id: `rate#${key}#60#${now}` },
+      Key: { id: `rate#${key}#60#${Math.floor(now / 60)}` },
       UpdateExpression: 'ADD hits :one SET expiresAt = :expires',
       ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
       ExpressionAttributeValues: { ':one': 1, ':limit': 1_000_000_000, ':expires': now + 120 },
@@ -109,7 +118,7 @@ async function signupFloor(
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
         const body = signupBody(shape, run, n++);
-        await limit(`ip:${n % 97}`);
+        await limit('ip:bench-floor');
         await limit(`address:${body.email}`);
         await fast.put({
           TableName: table,
@@ -313,9 +322,11 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
     console.log(`lost          ${lost}`);
     // The offered rate is kept when nearly every planned request ran (the last ones may still be planned at the end).
     const kept = paced.rate >= options.rate * 0.98;
+    // Latencies count every answer: the target holds only if every one was a 202.
+    const allAccepted = [...statuses.keys()].every((status) => status === '202');
     console.log(
       `target        ${options.rate} requests/s with p99 < 100 ms, none lost: ${
-        kept && paced.p99 < 100 && lost === 0 ? 'met' : 'missed'
+        kept && allAccepted && paced.p99 < 100 && lost === 0 ? 'met' : 'missed'
       } (medians: ${paced.rate.toFixed(0)} requests/s, p99 ${ms(paced.p99)})`,
     );
   } finally {
