@@ -31,7 +31,6 @@ export interface Spread {
   median: number;
   min: number;
   max: number;
-  runs: number;
 }
 
 /** The median of the runs' figures (the lower middle one of an even count), with their min and max. */
@@ -41,7 +40,6 @@ export function medianOf(runs: number[]): Spread {
     median: sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN,
     min: sorted[0] ?? NaN,
     max: sorted.at(-1) ?? NaN,
-    runs: sorted.length,
   };
 }
 
@@ -56,6 +54,14 @@ export function spreadText(runs: number[], format: (n: number) => string = (n) =
   const { median, min, max } = medianOf(runs);
   return runs.length === 1 ? format(median) : `median ${format(median)} (min ${format(min)}, max ${format(max)})`;
 }
+
+/** `spreadText` of one figure of each run. */
+export const spreadOf = <Run>(runs: Run[], figure: (run: Run) => number, format?: (n: number) => string) =>
+  spreadText(runs.map(figure), format);
+
+/** Figures' units, as the benchmarks print them. */
+export const ms = (n: number) => `${n.toFixed(2)} ms`;
+export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** A table cell: the median of the runs with their min-max in brackets, or the one figure (a number) of one run. */
 export function medianCell(values: number[]): string | number {

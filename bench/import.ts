@@ -11,18 +11,19 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { formatTable } from '../local/table.ts';
 import {
+  cpuMsOf,
   eachLimited,
-  profileOption,
-  startCpuProfile,
   loadLine,
-  medianOf,
+  median,
+  megabytes,
   numberOption,
   printLoad,
+  profileOption,
   repeatRuns,
   runsOption,
   spreadText,
+  startCpuProfile,
   startEmulatorChild,
-  cpuMsOf,
 } from './common.ts';
 import type { Reference } from '../functions/domain/reference.ts';
 import { WRITE_CONCURRENCY, type ImportReport } from '../functions/domain/subscriber-import.ts';
@@ -75,8 +76,6 @@ function post(url: string, headers: Record<string, string>, body: string) {
     out.end(body);
   });
 }
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 interface ImportRun {
   rows: number;
@@ -245,10 +244,10 @@ export async function benchImport(options: ImportBenchOptions = importOptions(pr
     { figure: 'after', value: loadLine() },
   ];
   console.log(formatTable(rows, ['figure', 'value']));
-  const median = medianOf(pick((r) => r.seconds)).median;
+  const medianSeconds = median(pick((r) => r.seconds));
   console.log(
     `target        100,000 rows in <= 30 s, peak RSS < 200 MB: ${
-      median <= (30 * runs[0]!.rows) / 100_000 && peakRss < 200 * 1024 * 1024 ? 'met' : 'missed'
+      medianSeconds <= (30 * runs[0]!.rows) / 100_000 && peakRss < 200 * 1024 * 1024 ? 'met' : 'missed'
     } (median time, max RSS)`,
   );
 }

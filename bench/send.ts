@@ -21,18 +21,20 @@ import { startEmbeddedStack, type EmbeddedStack } from '../local/stack.ts';
 import { generatedSubscriber, generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
 import {
-  medianOf,
+  cpuMsOf,
+  eachLimited,
+  median,
+  megabytes,
+  ms,
   numberOption,
   printLoad,
+  profileOption,
+  readyMadeMark,
   repeatRuns,
   runsOption,
-  spreadText,
-  startEmulatorChild,
-  eachLimited,
-  profileOption,
+  spreadOf,
   startCpuProfile,
-  cpuMsOf,
-  readyMadeMark,
+  startEmulatorChild,
 } from './common.ts';
 import { consumingQueues, meterDynamo, meterQueues, queueMeter, resetQueueMeters, type DynamoMeter } from './meter.ts';
 import { costOf, PRICES, type CostLine } from './cost.ts';
@@ -72,12 +74,11 @@ async function ceiling(sesUrl: string, html: string, text: string, recipients: n
         ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: '{"name":"Reader"}' } },
       })),
     });
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < calls) await client.send(command(next++));
-    }),
+  await eachLimited(
+    Array.from({ length: calls }, (_, k) => k),
+    concurrency,
+    async (k) => void (await client.send(command(k))),
   );
   return (calls * 50) / ((performance.now() - started) / 1000);
 }
@@ -192,7 +193,6 @@ function heapAfterFullGc() {
   return process.memoryUsage().heapUsed;
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const whole = (n: number) => Math.round(n).toLocaleString('en-US');
 const dollars = (n: number) => `$${n.toFixed(4)}`;
 /** How long the Delivery events may take after the send before the run gives up (the ingest is stuck). */
@@ -394,51 +394,15 @@ export async function benchSend(options: SendBenchOptions) {
   const rows: string[][] = [
     ['recipients', distinct(runs.map((r) => String(r.recipients)))],
     ['sent / failed / skipped / delivered / bounced', distinct(runs.map((r) => r.outcome))],
-    [
-      'sent in',
-      spreadText(
-        pick((r) => r.sendSeconds),
-        seconds,
-      ),
-    ],
-    [
-      'all Delivery (and Bounce) events ingested after',
-      spreadText(
-        pick((r) => r.ingestSeconds),
-        seconds,
-      ),
-    ],
-    [
-      'recipients/s end to end',
-      spreadText(
-        pick((r) => r.rate),
-        whole,
-      ),
-    ],
-    [
-      'CPU per recipient (Herald process), send + ingest',
-      spreadText(
-        pick((r) => r.cpuMsAll),
-        (n) => `${n.toFixed(2)} ms`,
-      ),
-    ],
+    ['sent in', spreadOf(runs, (r) => r.sendSeconds, seconds)],
+    ['all Delivery (and Bounce) events ingested after', spreadOf(runs, (r) => r.ingestSeconds, seconds)],
+    ['recipients/s end to end', spreadOf(runs, (r) => r.rate, whole)],
+    ['CPU per recipient (Herald process), send + ingest', spreadOf(runs, (r) => r.cpuMsAll, ms)],
     [
       'CPU per recipient (emulators: DynamoDB, SES + proxy)',
-      `${spreadText(
-        pick((r) => r.emulatorsCpuMs[0]),
-        (n) => `${n.toFixed(2)} ms`,
-      )}, ${spreadText(
-        pick((r) => r.emulatorsCpuMs[1]),
-        (n) => `${n.toFixed(2)} ms`,
-      )}`,
+      `${spreadOf(runs, (r) => r.emulatorsCpuMs[0], ms)}, ${spreadOf(runs, (r) => r.emulatorsCpuMs[1], ms)}`,
     ],
-    [
-      'CPU per recipient, until status sent',
-      spreadText(
-        pick((r) => r.cpuMsSend),
-        (n) => `${n.toFixed(2)} ms`,
-      ),
-    ],
+    ['CPU per recipient, until status sent', spreadOf(runs, (r) => r.cpuMsSend, ms)],
     ['SES calls (throttled)', distinct(runs.map((r) => `${r.sesCalls} (${r.throttled})`))],
     ['peak RSS (Herald process), max over runs', megabytes(Math.max(...pick((r) => r.peakRss)))],
     ['heap in use after a full GC at the end of a run, max', megabytes(Math.max(...pick((r) => r.liveHeap)))],
@@ -449,7 +413,7 @@ export async function benchSend(options: SendBenchOptions) {
   ];
   for (const run of runs) for (const [reason, n] of run.failedReasons) rows.push(['failed because', `${n}: ${reason}`]);
   if (options.quota) {
-    const rate = medianOf(pick((r) => r.rate)).median;
+    const rate = median(pick((r) => r.rate));
     rows.push(
       ['emulated quota', `${options.quota}/s`],
       ['share of the quota (median)', `${((rate / options.quota) * 100).toFixed(0)}%`],
@@ -458,40 +422,37 @@ export async function benchSend(options: SendBenchOptions) {
     rows.push(
       [
         'ceiling (ready-made calls)',
-        spreadText(
-          pick((r) => r.ceiling ?? NaN),
+        spreadOf(
+          runs,
+          (r) => r.ceiling ?? NaN,
           (n) => `${whole(n)} recipients/s`,
         ),
       ],
       [
         'floor: an exactly-once send, ready-made calls, same emulators',
-        spreadText(
-          pick((r) => r.floor?.rate ?? NaN),
+        spreadOf(
+          runs,
+          (r) => r.floor?.rate ?? NaN,
           (n) => `${whole(n)} recipients/s`,
         ),
       ],
       [
         'floor: CPU per recipient (this process; DynamoDB, SES + proxy)',
-        [0, 1, 2]
-          .map((k) =>
-            spreadText(
-              pick((r) => r.floor?.cpuMs[k] ?? NaN),
-              (n) => `${n.toFixed(2)} ms`,
-            ),
-          )
-          .join('; '),
+        [0, 1, 2].map((k) => spreadOf(runs, (r) => r.floor?.cpuMs[k] ?? NaN, ms)).join('; '),
       ],
       [
         'sent and ingested / floor (the floor marks each Delivery too)',
-        spreadText(
-          pick((r) => r.ingestedRate / (r.floor?.rate ?? NaN)),
+        spreadOf(
+          runs,
+          (r) => r.ingestedRate / (r.floor?.rate ?? NaN),
           (n) => n.toFixed(2),
         ),
       ],
       [
         'end to end / ceiling',
-        spreadText(
-          pick((r) => r.rate / (r.ceiling ?? NaN)),
+        spreadOf(
+          runs,
+          (r) => r.rate / (r.ceiling ?? NaN),
           (n) => n.toFixed(2),
         ),
       ],
@@ -508,11 +469,11 @@ export async function benchSend(options: SendBenchOptions) {
 
   // Each line's median over the runs; the counts hardly vary, the measured handler time does.
   const costRows = last.costs.map((line, i) => {
-    const count = medianOf(runs.map((r) => r.costs[i]!.count)).median;
-    const cost = medianOf(runs.map((r) => r.costs[i]!.dollars)).median;
+    const count = median(runs.map((r) => r.costs[i]!.count));
+    const cost = median(runs.map((r) => r.costs[i]!.dollars));
     return { service: line.service, 'per 100,000 emails': line.usage, count: whole(count), US$: dollars(cost) };
   });
-  const herald = medianOf(pick((r) => r.herald)).median;
+  const herald = median(pick((r) => r.herald));
   const sesDollars = last.ses;
   costRows.push(
     { service: 'Herald', 'per 100,000 emails': 'total of the lines above', count: '', US$: dollars(herald) },
@@ -524,7 +485,7 @@ export async function benchSend(options: SendBenchOptions) {
       `${formatTable(costRows, ['service', 'per 100,000 emails', 'count', 'US$'])}\n`,
   );
   const share = (herald / sesDollars) * 100;
-  const cpuBound = medianOf(pick((r) => r.gbSecondsCpuBound)).median;
+  const cpuBound = median(pick((r) => r.gbSecondsCpuBound));
   process.stdout.write(
     `Herald's share: ${share.toFixed(1)}% of SES's price (goal: at most 5%): ${share <= 5 ? 'met' : 'missed'}.\n` +
       `Lambda GB-seconds are the handlers' wall time in this process (concurrent invocations sharing ${

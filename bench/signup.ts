@@ -18,7 +18,7 @@ import { formatTable } from '../local/table.ts';
 import {
   eachLimited,
   loadLine,
-  medianOf,
+  median,
   numberOption,
   printLoad,
   repeatRuns,
@@ -292,7 +292,7 @@ export async function benchSignup(options: SignupBenchOptions = signupOptions(pr
             ms,
           )}`,
       );
-      return { rate: medianOf(pick((m) => m.rate)).median, p99: medianOf(pick((m) => m.p99)).median };
+      return { rate: median(pick((m) => m.rate)), p99: median(pick((m) => m.p99)) };
     };
     report(`as fast as ${options.clients} clients can (what the stack takes)`, (r) => r.capacity);
     const paced = report(

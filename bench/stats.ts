@@ -180,10 +180,10 @@ async function statsRuns(stack: EmbeddedStack, options: StatsBenchOptions) {
 
 export async function benchStats(options: StatsBenchOptions = statsOptions(process.argv.slice(2))) {
   printLoad(options.runs);
+  const previousEnv = { ...process.env };
   process.env.LOG_LEVEL ??= 'silent';
   const ses = await startEmulatorChild('ses');
   const dynamodb = await startEmulatorChild('dynamodb');
-  const previousEnv = { ...process.env };
   process.env.AWS_ENDPOINT_URL_SES = ses.url;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-stats-'));

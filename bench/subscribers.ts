@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { startEmbeddedStack } from '../local/stack.ts';
 import { generateSubscribers } from '../local/generate-subscribers.ts';
 import { formatTable } from '../local/table.ts';
-import { numberOption, printLoad, repeatRuns, runsOption, spreadText, startEmulatorChild } from './common.ts';
+import {
+  megabytes,
+  numberOption,
+  printLoad,
+  repeatRuns,
+  runsOption,
+  spreadText,
+  startEmulatorChild,
+} from './common.ts';
 import { MAX_SUPPRESSIONS } from '../functions/domain/suppression-list.ts';
 
 export interface SubscribersBenchOptions {
@@ -22,8 +30,6 @@ export interface SubscribersBenchOptions {
 export function subscribersOptions(args: string[]): SubscribersBenchOptions {
   return { subscribers: numberOption(args, 'subscribers', 100_000), runs: runsOption(args) };
 }
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 export async function benchSubscribers(options: SubscribersBenchOptions) {
   printLoad(options.runs);

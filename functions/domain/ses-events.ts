@@ -5,7 +5,6 @@ import * as z from 'zod';
 import type { GrowthCounters } from './growth.ts';
 import type {
   Clock,
-  CountName,
   DeliveryMarks,
   DeliveryRecord,
   DeliveryRecords,
@@ -14,7 +13,7 @@ import type {
   SegmentCounts,
   SendCounters,
 } from './ports.ts';
-import { countIncrements, mergeIncrements, regionIncrements } from './progress.ts';
+import { countIncrements, mergeIncrements } from './progress.ts';
 import { subscriberIdFor, suppress, type SubscriberRepository } from './subscribers.ts';
 
 /** The message tag that names the issue (see deliverBatch). */
@@ -237,18 +236,12 @@ export async function ingestSesEvents(
     events.push({ index, event: event as RecordedEvent, at });
   });
 
-  /**
-   * Per issue: the events it counts, each (country, language, count)'s recipients per region (made into counter
-   * increments once for the batch), and the other increments (a Reject's, which moves a recipient between counts).
-   */
-  const perIssue = new Map<
-    string,
-    { from: number[]; regions: Map<string, Map<string, number>>; increments: Increment[] }
-  >();
+  /** Per issue: the counter increments of its counted events (summed per counter once for the batch), and those events. */
+  const perIssue = new Map<string, { from: number[]; increments: Increment[] }>();
   const suppressions: { index: number; subscriberId: string; reason: 'bounce' | 'complaint' }[] = [];
   const issueOf = (issueId: string) => {
     let issue = perIssue.get(issueId);
-    if (!issue) perIssue.set(issueId, (issue = { from: [], regions: new Map(), increments: [] }));
+    if (!issue) perIssue.set(issueId, (issue = { from: [], increments: [] }));
     return issue;
   };
   /** A marked (or repeated) event: what it counts, and its suppression (a repeat suppresses too, as a retry). */
@@ -256,10 +249,7 @@ export async function ingestSesEvents(
     const effect = effectOf(event);
     if (counted && effect.count) {
       const issue = issueOf(delivery.issueId);
-      const key = JSON.stringify([delivery.country, delivery.language, effect.count]);
-      const regions = issue.regions.get(key) ?? new Map<string, number>();
-      regions.set(delivery.region, (regions.get(delivery.region) ?? 0) + 1);
-      issue.regions.set(key, regions);
+      issue.increments.push(...countIncrements(delivery.country, delivery.language, [delivery.region], effect.count));
       issue.from.push(index);
     }
     const reason = 'suppress' in effect ? effect.suppress : undefined;
@@ -329,12 +319,7 @@ export async function ingestSesEvents(
 
   // The events are marked already, so their retry finds them repeats: counts whose write fails stay uncounted
   // (closing that gap takes a transaction, which dynalite lacks). They are reported failed all the same.
-  for (const [issueId, { from, regions, increments }] of perIssue) {
-    const issue = [...increments];
-    for (const [key, perRegion] of regions) {
-      const [country, language, name] = JSON.parse(key) as [string, string, CountName];
-      issue.push(...regionIncrements(country, language, perRegion, name));
-    }
+  for (const [issueId, { from, increments: issue }] of perIssue) {
     try {
       await deps.counters.add(issueId, mergeIncrements(issue));
     } catch (error) {
